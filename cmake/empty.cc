@@ -1,0 +1,1 @@
+// Lets the quiver_proto target exist before any proto/*.proto does.

@@ -1,0 +1,221 @@
+#include "quiver/catalog/catalog.h"
+
+#include <arrow/buffer.h>
+#include <arrow/io/memory.h>
+#include <arrow/ipc/reader.h>
+#include <arrow/ipc/writer.h>
+#include <arrow/type.h>
+#include <arrow/util/base64.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace quiver::catalog {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+const char* TableKindName(TableKind kind) {
+  switch (kind) {
+    case TableKind::kExternal:
+      return "TABLE";
+    case TableKind::kView:
+      return "VIEW";
+  }
+  return "TABLE";
+}
+
+namespace {
+
+constexpr const char* kCatalogFile = "catalog.json";
+constexpr int kFormatVersion = 1;
+
+// Schemas are kept as Arrow IPC bytes (base64) so every type round-trips exactly.
+arrow::Result<std::string> EncodeSchema(const arrow::Schema& schema) {
+  ARROW_ASSIGN_OR_RAISE(auto buffer, arrow::ipc::SerializeSchema(schema));
+  return arrow::util::base64_encode(std::string_view(*buffer));
+}
+
+arrow::Result<std::shared_ptr<arrow::Schema>> DecodeSchema(const std::string& text) {
+  ARROW_ASSIGN_OR_RAISE(auto bytes, arrow::util::base64_decode(text));
+  arrow::io::BufferReader reader(std::make_shared<arrow::Buffer>(bytes));
+  arrow::ipc::DictionaryMemo memo;
+  return arrow::ipc::ReadSchema(&reader, &memo);
+}
+
+const char* KindKey(TableKind kind) { return kind == TableKind::kView ? "view" : "external"; }
+
+arrow::Result<TableKind> ParseKind(const std::string& text) {
+  if (text == "view") return TableKind::kView;
+  if (text == "external") return TableKind::kExternal;
+  return arrow::Status::Invalid("catalog: unknown table kind '", text, "'");
+}
+
+arrow::Status WriteFileDurably(const fs::path& path, const std::string& contents) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return arrow::Status::IOError("cannot write ", tmp.string(), ": ", strerror(errno));
+  const char* p = contents.data();
+  size_t left = contents.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return arrow::Status::IOError("cannot write ", tmp.string(), ": ", strerror(errno));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    return arrow::Status::IOError("cannot sync ", tmp.string(), ": ", strerror(errno));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return arrow::Status::IOError("cannot replace ", path.string(), ": ", ec.message());
+  // Make the rename itself durable.
+  int dir_fd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return arrow::Status::OK();
+}
+
+bool SameName(const TableEntry& entry, const std::string& schema_name, const std::string& name) {
+  return entry.schema_name == schema_name && entry.name == name;
+}
+
+}  // namespace
+
+Catalog::Catalog(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+
+arrow::Result<std::shared_ptr<Catalog>> Catalog::Open(const std::string& data_dir) {
+  std::error_code ec;
+  fs::create_directories(data_dir, ec);
+  if (ec) return arrow::Status::IOError("cannot create data directory ", data_dir, ": ", ec.message());
+  std::shared_ptr<Catalog> catalog(new Catalog(fs::absolute(data_dir).lexically_normal().string()));
+  ARROW_RETURN_NOT_OK(catalog->Load());
+  return catalog;
+}
+
+arrow::Status Catalog::Load() {
+  fs::path path = fs::path(data_dir_) / kCatalogFile;
+  if (!fs::exists(path)) return arrow::Status::OK();
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  json doc = json::parse(buffer.str(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("tables")) {
+    return arrow::Status::IOError("catalog file ", path.string(), " is not valid JSON");
+  }
+  for (const auto& item : doc["tables"]) {
+    auto entry = std::make_shared<TableEntry>();
+    entry->schema_name = item.value("schema", std::string(kDefaultSchema));
+    entry->name = item.value("name", "");
+    ARROW_ASSIGN_OR_RAISE(entry->kind, ParseKind(item.value("kind", "")));
+    ARROW_ASSIGN_OR_RAISE(entry->schema, DecodeSchema(item.value("arrow_schema", "")));
+    entry->format = item.value("format", "");
+    entry->location = item.value("location", "");
+    entry->options = item.value("options", std::map<std::string, std::string>{});
+    entry->partition_columns = item.value("partition_columns", std::vector<std::string>{});
+    entry->view_sql = item.value("view_sql", "");
+    tables_.push_back(std::move(entry));
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Status Catalog::SaveLocked() const {
+  json tables = json::array();
+  for (const auto& entry : tables_) {
+    ARROW_ASSIGN_OR_RAISE(auto encoded, EncodeSchema(*entry->schema));
+    json item = {{"schema", entry->schema_name},
+                 {"name", entry->name},
+                 {"kind", KindKey(entry->kind)},
+                 {"arrow_schema", encoded}};
+    if (entry->kind == TableKind::kExternal) {
+      item["format"] = entry->format;
+      item["location"] = entry->location;
+      item["options"] = entry->options;
+      item["partition_columns"] = entry->partition_columns;
+    } else {
+      item["view_sql"] = entry->view_sql;
+    }
+    tables.push_back(std::move(item));
+  }
+  json doc = {{"format_version", kFormatVersion}, {"tables", std::move(tables)}};
+  return WriteFileDurably(fs::path(data_dir_) / kCatalogFile, doc.dump(2) + "\n");
+}
+
+std::shared_ptr<const TableEntry> Catalog::FindTable(const std::string& schema_name,
+                                                     const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& entry : tables_) {
+    if (SameName(*entry, schema_name, name)) return entry;
+  }
+  return nullptr;
+}
+
+arrow::Result<std::shared_ptr<const TableEntry>> Catalog::GetTable(const std::string& schema_name,
+                                                                   const std::string& name) const {
+  auto entry = FindTable(schema_name, name);
+  if (!entry) return arrow::Status::KeyError("table \"", name, "\" does not exist");
+  return entry;
+}
+
+std::vector<std::shared_ptr<const TableEntry>> Catalog::ListTables() const {
+  std::lock_guard lock(mutex_);
+  auto result = tables_;
+  std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
+    return std::tie(a->schema_name, a->name) < std::tie(b->schema_name, b->name);
+  });
+  return result;
+}
+
+std::vector<std::string> Catalog::ListSchemas() const { return {kDefaultSchema}; }
+
+arrow::Status Catalog::CreateTable(TableEntry entry, bool replace) {
+  std::lock_guard lock(mutex_);
+  auto it = std::find_if(tables_.begin(), tables_.end(),
+                         [&](const auto& e) { return SameName(*e, entry.schema_name, entry.name); });
+  auto previous = tables_;
+  if (it != tables_.end()) {
+    if (!replace) {
+      return arrow::Status::AlreadyExists("relation \"", entry.name, "\" already exists");
+    }
+    if ((*it)->kind != entry.kind) {
+      return arrow::Status::Invalid("\"", entry.name, "\" is a ", TableKindName((*it)->kind) ,
+                                    ", not a ", TableKindName(entry.kind));
+    }
+    *it = std::make_shared<const TableEntry>(std::move(entry));
+  } else {
+    tables_.push_back(std::make_shared<const TableEntry>(std::move(entry)));
+  }
+  auto status = SaveLocked();
+  if (!status.ok()) tables_ = std::move(previous);
+  return status;
+}
+
+arrow::Status Catalog::DropTable(const std::string& schema_name, const std::string& name, TableKind kind) {
+  std::lock_guard lock(mutex_);
+  auto it = std::find_if(tables_.begin(), tables_.end(),
+                         [&](const auto& e) { return SameName(*e, schema_name, name); });
+  const char* what = kind == TableKind::kView ? "view" : "table";
+  if (it == tables_.end()) return arrow::Status::KeyError(what, " \"", name, "\" does not exist");
+  if ((*it)->kind != kind) {
+    return arrow::Status::Invalid("\"", name, "\" is not a ", what);
+  }
+  auto previous = tables_;
+  tables_.erase(it);
+  auto status = SaveLocked();
+  if (!status.ok()) tables_ = std::move(previous);
+  return status;
+}
+
+}  // namespace quiver::catalog

@@ -1,0 +1,21 @@
+#include "quiver/engine/engine.h"
+
+#include <arrow/compute/initialize.h>
+
+#include "quiver/catalog/catalog.h"
+
+namespace quiver::engine {
+
+Engine::Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog)
+    : options_(std::move(options)), catalog_(std::move(catalog)) {}
+
+arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  // Arrow registers most compute kernels only when asked to.
+  ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
+  ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
+  return std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));
+}
+
+std::shared_ptr<Session> Engine::NewSession() { return std::make_shared<Session>(shared_from_this()); }
+
+}  // namespace quiver::engine

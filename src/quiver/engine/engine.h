@@ -1,0 +1,41 @@
+#pragma once
+
+#include <arrow/result.h>
+
+#include <memory>
+#include <string>
+
+#include "quiver/engine/session.h"
+
+namespace quiver::catalog {
+class Catalog;
+}
+
+namespace quiver::engine {
+
+struct EngineOptions {
+  /// Where the catalog and managed data live. Created if missing.
+  std::string data_dir;
+  /// Worker threads for query execution; 0 means one per core.
+  int threads = 0;
+};
+
+/// The SQL engine as a library: owns the catalog and the execution resources, and
+/// hands out sessions. Thread-safe; the Flight SQL server is one user of it.
+class Engine : public std::enable_shared_from_this<Engine> {
+ public:
+  static arrow::Result<std::shared_ptr<Engine>> Open(const EngineOptions& options);
+
+  std::shared_ptr<Session> NewSession();
+
+  catalog::Catalog& catalog() { return *catalog_; }
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog);
+
+  EngineOptions options_;
+  std::shared_ptr<catalog::Catalog> catalog_;
+};
+
+}  // namespace quiver::engine

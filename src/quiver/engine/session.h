@@ -1,0 +1,66 @@
+#pragma once
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quiver/engine/statement_result.h"
+
+namespace quiver::engine {
+
+class Engine;
+
+/// Values bound to a statement's placeholders, in placeholder order ($1, $2 …).
+using ParameterValues = std::vector<std::shared_ptr<arrow::Scalar>>;
+
+/// A statement parsed and bound once, to be run many times with different
+/// parameters. Its schemas are known without running it.
+class PreparedStatement {
+ public:
+  virtual ~PreparedStatement() = default;
+
+  virtual const std::string& sql() const = 0;
+  /// True for statements that return rows (SELECT, VALUES, SHOW, DESCRIBE, EXPLAIN).
+  virtual bool is_query() const = 0;
+  /// The result's schema; for non-queries an empty schema.
+  virtual std::shared_ptr<arrow::Schema> dataset_schema() const = 0;
+  /// One field per placeholder ($1 is field 0), typed as inferred from its use;
+  /// null-typed where the statement gives no hint.
+  virtual std::shared_ptr<arrow::Schema> parameter_schema() const = 0;
+
+  virtual arrow::Result<StatementResult> Execute(const ParameterValues& parameters) = 0;
+};
+
+/// One client's conversation with the engine: holds its settings. Errors are
+/// arrow::Status values whose codes map onto Flight's: Invalid for SQL mistakes
+/// (the message ends with "at line L, column C" where a position is known),
+/// KeyError for unknown objects, IOError for unreadable files.
+class Session {
+ public:
+  explicit Session(std::shared_ptr<Engine> engine);
+
+  /// Parses, plans and runs one SQL statement. DDL and other non-queries have
+  /// completed when this returns; queries return a stream that runs as it is read.
+  arrow::Result<StatementResult> Execute(std::string_view sql, const ParameterValues& parameters = {});
+
+  /// Parses and binds one SQL statement without running it. Placeholders may be
+  /// written `$1` or `?`.
+  arrow::Result<std::shared_ptr<PreparedStatement>> Prepare(std::string_view sql);
+
+  /// Session settings changed with SET.
+  const std::map<std::string, std::string>& settings() const { return settings_; }
+
+  Engine& engine() { return *engine_; }
+
+ private:
+  friend class SessionStatement;
+  std::shared_ptr<Engine> engine_;
+  std::map<std::string, std::string> settings_;
+};
+
+}  // namespace quiver::engine
