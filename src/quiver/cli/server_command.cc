@@ -1,16 +1,108 @@
-// Placeholder until the `quiver server` command lands.
-#include <iostream>
+// `quiver server`: opens the engine on a data directory and serves Flight SQL until
+// SIGTERM or SIGINT.
+#include <arrow/flight/server.h>
+#include <arrow/flight/types.h>
 
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "quiver/catalog/catalog.h"
 #include "quiver/cli/commands.h"
+#include "quiver/engine/engine.h"
+#include "quiver/flightsql/flight_sql_server.h"
 
 namespace quiver::cli {
 
-CommandRunner AddServerCommand(CLI::App& app) {
-  app.add_subcommand("server", "not built yet");
-  return [] {
-    std::cerr << "quiver server: not built yet\n";
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ServerFlags {
+  std::string host = "127.0.0.1";
+  int port = 32010;
+  std::string data_dir;
+  int threads = 0;
+};
+
+// The default data directory: $QUIVER_HOME, else var/quiver in the checkout the
+// binary was built in (build/quiver sits one level below the checkout), else
+// ./var/quiver.
+std::string DefaultDataDir() {
+  if (const char* home = std::getenv("QUIVER_HOME"); home && *home) return home;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path checkout = exe.parent_path().parent_path();
+    if (fs::exists(checkout / "CMakeLists.txt", ec) && fs::exists(checkout / "src" / "quiver", ec)) {
+      return (checkout / "var" / "quiver").string();
+    }
+  }
+  return (fs::path("var") / "quiver").string();
+}
+
+int RunServer(const ServerFlags& flags) {
+  engine::EngineOptions options;
+  options.data_dir = flags.data_dir.empty() ? DefaultDataDir() : flags.data_dir;
+  options.threads = flags.threads;
+  auto engine = engine::Engine::Open(options);
+  if (!engine.ok()) {
+    std::cerr << "quiver server: cannot open data directory " << options.data_dir << ": "
+              << engine.status().message() << "\n";
     return 1;
-  };
+  }
+
+  auto location = arrow::flight::Location::ForGrpcTcp(flags.host, flags.port);
+  if (!location.ok()) {
+    std::cerr << "quiver server: bad address " << flags.host << ":" << flags.port << ": "
+              << location.status().message() << "\n";
+    return 2;
+  }
+  flightsql::FlightSqlServer server(*engine);
+  arrow::flight::FlightServerOptions server_options(*location);
+  if (auto status = server.Init(server_options); !status.ok()) {
+    std::cerr << "quiver server: cannot listen on " << flags.host << ":" << flags.port << ": "
+              << status.message() << "\n";
+    return 1;
+  }
+  if (auto status = server.SetShutdownOnSignals({SIGTERM, SIGINT}); !status.ok()) {
+    std::cerr << "quiver server: " << status.message() << "\n";
+    return 1;
+  }
+  // Scripts and tests read the port from this line (it matters with --port 0).
+  std::cout << "quiver server listening on grpc://" << flags.host << ":" << server.port() << " (data dir "
+            << (*engine)->catalog().data_dir() << ")" << std::endl;
+
+  auto status = server.Serve();
+  if (!status.ok()) {
+    std::cerr << "quiver server: " << status.message() << "\n";
+    return 1;
+  }
+  if (int signal = server.GotSignal()) {
+    std::cerr << "quiver server: stopped by signal " << signal << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+CommandRunner AddServerCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServerFlags>();
+  auto* command = app.add_subcommand("server", "Serve Flight SQL (ADBC, JDBC, pyarrow.flight clients)");
+  command->add_option("--host", flags->host, "Address to listen on")->capture_default_str();
+  command->add_option("--port", flags->port, "Port to listen on; 0 picks a free port")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  command->add_option("--data-dir", flags->data_dir,
+                      "Catalog and managed data (default: $QUIVER_HOME, else var/quiver in the checkout)");
+  command->add_option("--threads", flags->threads, "Query worker threads; 0 means one per core")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  return [flags] { return RunServer(*flags); };
 }
 
 }  // namespace quiver::cli

@@ -1,0 +1,253 @@
+#include "quiver/flightsql/flight_sql_server.h"
+
+#include <arrow/buffer.h>
+#include <arrow/flight/types.h>
+#include <arrow/type.h>
+
+#include "quiver/catalog/catalog.h"
+#include "quiver/engine/engine.h"
+#include "quiver/flightsql/flight_sql_command.h"
+#include "quiver/flightsql/status_mapping.h"
+
+namespace quiver::flightsql {
+
+namespace flight = arrow::flight;
+
+namespace {
+
+// Flight SQL's action names, as clients send them in Action.type.
+constexpr const char* kCreatePreparedStatement = "CreatePreparedStatement";
+constexpr const char* kClosePreparedStatement = "ClosePreparedStatement";
+constexpr const char* kCreatePreparedSubstraitPlan = "CreatePreparedSubstraitPlan";
+constexpr const char* kBeginTransaction = "BeginTransaction";
+constexpr const char* kEndTransaction = "EndTransaction";
+constexpr const char* kBeginSavepoint = "BeginSavepoint";
+constexpr const char* kEndSavepoint = "EndSavepoint";
+constexpr const char* kCancelQuery = "CancelQuery";
+
+arrow::Result<FlightSqlCommand> CommandOf(const flight::FlightDescriptor& descriptor) {
+  if (descriptor.type != flight::FlightDescriptor::CMD) {
+    return arrow::Status::Invalid(
+        "Quiver serves Flight SQL commands; path descriptors are not supported (got ",
+        descriptor.ToString(), ")");
+  }
+  return DecodeFlightSqlCommand(descriptor.cmd);
+}
+
+arrow::Status NotWith(const FlightSqlCommand& command, const char* rpc, const char* instead) {
+  return arrow::Status::Invalid(CommandName(command), " cannot be used with ", rpc, "; ", instead);
+}
+
+arrow::Status TransactionsUnsupported() {
+  return arrow::Status::NotImplemented(
+      "Quiver does not support transactions (FLIGHT_SQL_SERVER_TRANSACTION is NONE); every "
+      "statement commits on its own");
+}
+
+arrow::Status SubstraitUnsupported() {
+  return arrow::Status::NotImplemented(
+      "Quiver does not accept Substrait plans (FLIGHT_SQL_SERVER_SUBSTRAIT is false); send SQL");
+}
+
+arrow::Result<std::vector<std::shared_ptr<arrow::RecordBatch>>> ReadAll(flight::FlightMessageReader& reader) {
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  while (true) {
+    ARROW_ASSIGN_OR_RAISE(auto chunk, reader.Next());
+    if (!chunk.data) break;
+    batches.push_back(std::move(chunk.data));
+  }
+  return batches;
+}
+
+arrow::Status WriteMessage(flight::FlightMetadataWriter& writer, const google::protobuf::Message& message) {
+  // DoPut results travel as the bare message in app_metadata, not wrapped in an Any.
+  return writer.WriteMetadata(*arrow::Buffer::FromString(message.SerializeAsString()));
+}
+
+flight::Result AnyResult(const google::protobuf::Message& message) {
+  return flight::Result{arrow::Buffer::FromString(PackAny(message))};
+}
+
+std::string_view BodyOf(const flight::Action& action) {
+  if (!action.body) return {};
+  return std::string_view(reinterpret_cast<const char*>(action.body->data()),
+                          static_cast<size_t>(action.body->size()));
+}
+
+}  // namespace
+
+FlightSqlServer::FlightSqlServer(std::shared_ptr<engine::Engine> engine)
+    : engine_(engine), statements_(engine), metadata_(engine->catalog()) {}
+
+// --- GetFlightInfo -------------------------------------------------------------------
+
+arrow::Result<std::unique_ptr<flight::FlightInfo>> FlightSqlServer::FlightInfoFor(
+    const flight::FlightDescriptor& descriptor) {
+  ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(descriptor));
+  PlannedStatement planned;
+  if (auto* query = std::get_if<pb::CommandStatementQuery>(&command)) {
+    ARROW_ASSIGN_OR_RAISE(planned, statements_.PlanQuery(*query));
+  } else if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
+    ARROW_ASSIGN_OR_RAISE(planned, statements_.PlanPrepared(*prepared));
+  } else if (auto schema = metadata_.Schema(command)) {
+    // Metadata commands are their own tickets: DoGet recomputes from the command.
+    planned.schema = *schema;
+    planned.ticket = descriptor.cmd;
+  } else if (std::holds_alternative<pb::CommandStatementSubstraitPlan>(command)) {
+    return SubstraitUnsupported();
+  } else if (std::holds_alternative<pb::TicketStatementQuery>(command)) {
+    return NotWith(command, "GetFlightInfo", "it is a ticket for DoGet");
+  } else {
+    return NotWith(command, "GetFlightInfo", "send it with DoPut");
+  }
+  flight::FlightEndpoint endpoint;
+  endpoint.ticket.ticket = std::move(planned.ticket);
+  ARROW_ASSIGN_OR_RAISE(auto info, flight::FlightInfo::Make(*planned.schema, descriptor, {endpoint},
+                                                            /*total_records=*/-1, /*total_bytes=*/-1));
+  return std::make_unique<flight::FlightInfo>(std::move(info));
+}
+
+arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext&,
+                                             const flight::FlightDescriptor& request,
+                                             std::unique_ptr<flight::FlightInfo>* info) {
+  auto result = FlightInfoFor(request);
+  if (!result.ok()) return ToFlightStatus(result.status());
+  *info = *std::move(result);
+  return arrow::Status::OK();
+}
+
+// --- GetSchema -----------------------------------------------------------------------
+
+arrow::Result<std::shared_ptr<arrow::Schema>> FlightSqlServer::SchemaFor(
+    const flight::FlightDescriptor& descriptor) {
+  ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(descriptor));
+  if (auto* query = std::get_if<pb::CommandStatementQuery>(&command)) return statements_.QuerySchema(*query);
+  if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
+    return statements_.PreparedSchema(*prepared);
+  }
+  if (auto schema = metadata_.Schema(command)) return *schema;
+  if (std::holds_alternative<pb::CommandStatementSubstraitPlan>(command)) return SubstraitUnsupported();
+  return NotWith(command, "GetSchema", "it has no result schema");
+}
+
+arrow::Status FlightSqlServer::GetSchema(const flight::ServerCallContext&, const flight::FlightDescriptor& request,
+                                         std::unique_ptr<flight::SchemaResult>* schema) {
+  auto result = SchemaFor(request);
+  if (!result.ok()) return ToFlightStatus(result.status());
+  auto serialized = flight::SchemaResult::Make(**result);
+  if (!serialized.ok()) return ToFlightStatus(serialized.status());
+  *schema = *std::move(serialized);
+  return arrow::Status::OK();
+}
+
+// --- DoGet ---------------------------------------------------------------------------
+
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::StreamFor(const flight::Ticket& ticket) {
+  ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(ticket.ticket));
+  if (auto* statement = std::get_if<pb::TicketStatementQuery>(&command)) return statements_.Redeem(*statement);
+  if (metadata_.Schema(command)) {
+    ARROW_ASSIGN_OR_RAISE(auto batch, metadata_.Run(command));
+    return arrow::RecordBatchReader::Make({batch}, batch->schema());
+  }
+  return NotWith(command, "DoGet", "call GetFlightInfo first and redeem the ticket it returns");
+}
+
+arrow::Status FlightSqlServer::DoGet(const flight::ServerCallContext&, const flight::Ticket& request,
+                                     std::unique_ptr<flight::FlightDataStream>* stream) {
+  auto reader = StreamFor(request);
+  if (!reader.ok()) return ToFlightStatus(reader.status());
+  *stream = std::make_unique<flight::RecordBatchStream>(*reader);
+  return arrow::Status::OK();
+}
+
+// --- DoPut ---------------------------------------------------------------------------
+
+arrow::Status FlightSqlServer::Put(flight::FlightMessageReader& reader, flight::FlightMetadataWriter& writer) {
+  ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(reader.descriptor()));
+  if (auto* update = std::get_if<pb::CommandStatementUpdate>(&command)) {
+    pb::DoPutUpdateResult result;
+    ARROW_ASSIGN_OR_RAISE(auto count, statements_.RunUpdate(*update));
+    result.set_record_count(count);
+    return WriteMessage(writer, result);
+  }
+  if (auto* prepared = std::get_if<pb::CommandPreparedStatementUpdate>(&command)) {
+    ARROW_ASSIGN_OR_RAISE(auto parameters, ReadAll(reader));
+    pb::DoPutUpdateResult result;
+    ARROW_ASSIGN_OR_RAISE(auto count, statements_.RunPreparedUpdate(*prepared, parameters));
+    result.set_record_count(count);
+    return WriteMessage(writer, result);
+  }
+  if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
+    ARROW_ASSIGN_OR_RAISE(auto parameters, ReadAll(reader));
+    ARROW_RETURN_NOT_OK(statements_.Bind(*prepared, parameters));
+    // The handle stays valid: bound parameters are kept with the statement.
+    pb::DoPutPreparedStatementResult result;
+    result.set_prepared_statement_handle(prepared->prepared_statement_handle());
+    return WriteMessage(writer, result);
+  }
+  if (std::holds_alternative<pb::CommandStatementIngest>(command)) {
+    return arrow::Status::NotImplemented(
+        "Quiver does not support bulk ingestion yet (FLIGHT_SQL_SERVER_BULK_INGESTION is false)");
+  }
+  if (std::holds_alternative<pb::CommandStatementSubstraitPlan>(command)) return SubstraitUnsupported();
+  return NotWith(command, "DoPut", "DoPut takes updates, prepared statements and their parameters");
+}
+
+arrow::Status FlightSqlServer::DoPut(const flight::ServerCallContext&,
+                                     std::unique_ptr<flight::FlightMessageReader> reader,
+                                     std::unique_ptr<flight::FlightMetadataWriter> writer) {
+  return ToFlightStatus(Put(*reader, *writer));
+}
+
+// --- DoAction ------------------------------------------------------------------------
+
+arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Action& action) {
+  std::vector<flight::Result> results;
+  std::string_view body = BodyOf(action);
+  if (action.type == kCreatePreparedStatement) {
+    ARROW_ASSIGN_OR_RAISE(auto request,
+                          UnpackAny<pb::ActionCreatePreparedStatementRequest>(body, "CreatePreparedStatement body"));
+    ARROW_ASSIGN_OR_RAISE(auto result, statements_.Prepare(request));
+    results.push_back(AnyResult(result));
+  } else if (action.type == kClosePreparedStatement) {
+    ARROW_ASSIGN_OR_RAISE(auto request,
+                          UnpackAny<pb::ActionClosePreparedStatementRequest>(body, "ClosePreparedStatement body"));
+    statements_.Close(request);
+  } else if (action.type == kBeginTransaction || action.type == kEndTransaction ||
+             action.type == kBeginSavepoint || action.type == kEndSavepoint) {
+    return TransactionsUnsupported();
+  } else if (action.type == kCreatePreparedSubstraitPlan) {
+    return SubstraitUnsupported();
+  } else if (action.type == kCancelQuery || action.type == flight::ActionType::kCancelFlightInfo.type) {
+    return arrow::Status::NotImplemented(
+        "Quiver cannot cancel queries (FLIGHT_SQL_SERVER_CANCEL is false); stop reading the stream instead");
+  } else if (action.type == flight::ActionType::kCloseSession.type) {
+    // Quiver keeps no per-client session, so there is nothing to close.
+    flight::CloseSessionResult closed{flight::CloseSessionStatus::kClosed};
+    ARROW_ASSIGN_OR_RAISE(auto bytes, closed.SerializeToString());
+    results.push_back(flight::Result{arrow::Buffer::FromString(std::move(bytes))});
+  } else {
+    return arrow::Status::NotImplemented("unknown action type '", action.type, "'");
+  }
+  return results;
+}
+
+arrow::Status FlightSqlServer::DoAction(const flight::ServerCallContext&, const flight::Action& action,
+                                        std::unique_ptr<flight::ResultStream>* result) {
+  auto results = Act(action);
+  if (!results.ok()) return ToFlightStatus(results.status());
+  *result = std::make_unique<flight::SimpleResultStream>(*std::move(results));
+  return arrow::Status::OK();
+}
+
+arrow::Status FlightSqlServer::ListActions(const flight::ServerCallContext&,
+                                           std::vector<flight::ActionType>* actions) {
+  *actions = {
+      {kCreatePreparedStatement, "Prepare a SQL statement; returns its handle and schemas"},
+      {kClosePreparedStatement, "Release a prepared statement"},
+      {flight::ActionType::kCloseSession.type, "End the client's session (Quiver keeps none)"},
+  };
+  return arrow::Status::OK();
+}
+
+}  // namespace quiver::flightsql

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <arrow/flight/server.h>
+
+#include <memory>
+
+#include "quiver/flightsql/metadata_commands.h"
+#include "quiver/flightsql/statement_service.h"
+
+namespace quiver::engine {
+class Engine;
+}
+
+namespace quiver::flightsql {
+
+/// Quiver's front door: an Arrow Flight server that speaks Flight SQL (the wheel's
+/// Arrow has no Flight SQL server library, so the protocol is decoded here). It
+/// turns each RPC's command into work for StatementService (SQL) or
+/// MetadataCommands (catalog browsing), and every failure into a Flight status
+/// with the engine's message. A malformed request fails alone; the server keeps
+/// serving.
+class FlightSqlServer : public arrow::flight::FlightServerBase {
+ public:
+  explicit FlightSqlServer(std::shared_ptr<engine::Engine> engine);
+
+  arrow::Status GetFlightInfo(const arrow::flight::ServerCallContext& context,
+                              const arrow::flight::FlightDescriptor& request,
+                              std::unique_ptr<arrow::flight::FlightInfo>* info) override;
+  arrow::Status GetSchema(const arrow::flight::ServerCallContext& context,
+                          const arrow::flight::FlightDescriptor& request,
+                          std::unique_ptr<arrow::flight::SchemaResult>* schema) override;
+  arrow::Status DoGet(const arrow::flight::ServerCallContext& context, const arrow::flight::Ticket& request,
+                      std::unique_ptr<arrow::flight::FlightDataStream>* stream) override;
+  arrow::Status DoPut(const arrow::flight::ServerCallContext& context,
+                      std::unique_ptr<arrow::flight::FlightMessageReader> reader,
+                      std::unique_ptr<arrow::flight::FlightMetadataWriter> writer) override;
+  arrow::Status DoAction(const arrow::flight::ServerCallContext& context, const arrow::flight::Action& action,
+                         std::unique_ptr<arrow::flight::ResultStream>* result) override;
+  arrow::Status ListActions(const arrow::flight::ServerCallContext& context,
+                            std::vector<arrow::flight::ActionType>* actions) override;
+
+  const PreparedStatementRegistry& prepared_statements() const { return statements_.prepared_statements(); }
+
+ private:
+  arrow::Result<std::unique_ptr<arrow::flight::FlightInfo>> FlightInfoFor(
+      const arrow::flight::FlightDescriptor& descriptor);
+  arrow::Result<std::shared_ptr<arrow::Schema>> SchemaFor(const arrow::flight::FlightDescriptor& descriptor);
+  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StreamFor(const arrow::flight::Ticket& ticket);
+  arrow::Status Put(arrow::flight::FlightMessageReader& reader, arrow::flight::FlightMetadataWriter& writer);
+  arrow::Result<std::vector<arrow::flight::Result>> Act(const arrow::flight::Action& action);
+
+  std::shared_ptr<engine::Engine> engine_;
+  StatementService statements_;
+  MetadataCommands metadata_;
+};
+
+}  // namespace quiver::flightsql

@@ -1,0 +1,54 @@
+#include "quiver/flightsql/logged_result_reader.h"
+
+#include <arrow/util/byte_size.h>
+
+#include "quiver/flightsql/status_mapping.h"
+
+namespace quiver::flightsql {
+
+LoggedResultReader::LoggedResultReader(std::shared_ptr<arrow::RecordBatchReader> source,
+                                       int64_t statement_id, std::string sql,
+                                       std::chrono::steady_clock::time_point start)
+    : source_(std::move(source)), statement_id_(statement_id), sql_(std::move(sql)), start_(start) {}
+
+LoggedResultReader::~LoggedResultReader() {
+  if (!finished_) {
+    // The client stopped reading before the end; stop the query too.
+    (void)source_->Close();
+    Finish("aborted");
+  }
+}
+
+arrow::Status LoggedResultReader::ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) {
+  if (finished_) {
+    batch->reset();
+    return arrow::Status::OK();
+  }
+  auto status = source_->ReadNext(batch);
+  if (!status.ok()) {
+    Finish("error: " + status.message());
+    return ToFlightStatus(status);
+  }
+  if (*batch) {
+    outcome_.rows += (*batch)->num_rows();
+    outcome_.bytes += arrow::util::TotalBufferSize(**batch);
+  } else {
+    Finish("ok");
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Status LoggedResultReader::Close() {
+  auto status = source_->Close();
+  if (!finished_) Finish("aborted");
+  return ToFlightStatus(status);
+}
+
+void LoggedResultReader::Finish(std::string status) {
+  finished_ = true;
+  outcome_.status = std::move(status);
+  outcome_.duration_ms = MillisecondsSince(start_);
+  StatementLog::Write(statement_id_, sql_, outcome_);
+}
+
+}  // namespace quiver::flightsql

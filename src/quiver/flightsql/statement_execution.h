@@ -1,0 +1,32 @@
+#pragma once
+
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "quiver/engine/session.h"
+
+namespace quiver::flightsql {
+
+/// Runs a query once per parameter row and streams the results one after another,
+/// as if they were one result. The first execution happens here, so its errors
+/// reach the client before any data; the others start only when the previous
+/// result has been read to the end. Invalid if a later execution's schema differs
+/// from the first one's.
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(
+    std::shared_ptr<engine::Session> session, std::string sql,
+    std::vector<engine::ParameterValues> parameter_rows);
+
+/// Runs a statement that returns no rows once per parameter row and adds up the
+/// rows each affected; -1 when none of them reports a count. A query given here
+/// is refused (after running it once), naming the command to use instead.
+arrow::Result<int64_t> RunUpdate(engine::PreparedStatement& statement,
+                                 const std::vector<engine::ParameterValues>& parameter_rows);
+
+/// As above for SQL text that was not prepared.
+arrow::Result<int64_t> RunUpdate(engine::Session& session, const std::string& sql);
+
+}  // namespace quiver::flightsql

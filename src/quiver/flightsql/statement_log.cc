@@ -1,0 +1,57 @@
+#include "quiver/flightsql/statement_log.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace quiver::flightsql {
+
+namespace {
+
+constexpr size_t kMaxLoggedSql = 500;
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string StatementLog::Format(int64_t id, std::string_view sql, const StatementOutcome& outcome) {
+  std::string shown = Escape(sql.substr(0, kMaxLoggedSql));
+  if (sql.size() > kMaxLoggedSql) shown += "...";
+  char duration[32];
+  std::snprintf(duration, sizeof(duration), "%.1f", outcome.duration_ms);
+  std::ostringstream line;
+  line << "stmt=" << id << " rows=" << outcome.rows << " bytes=" << outcome.bytes
+       << " duration_ms=" << duration << " status=";
+  if (outcome.status.find_first_of(" \"") == std::string::npos) {
+    line << outcome.status;
+  } else {
+    line << '"' << Escape(outcome.status) << '"';
+  }
+  line << " sql=\"" << shown << '"';
+  return line.str();
+}
+
+void StatementLog::Write(int64_t id, std::string_view sql, const StatementOutcome& outcome) {
+  std::string line = Format(id, sql, outcome) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+double MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace quiver::flightsql

@@ -1,0 +1,162 @@
+#include "quiver/flightsql/statement_service.h"
+
+#include <arrow/buffer.h>
+#include <arrow/ipc/writer.h>
+#include <arrow/type.h>
+
+#include <chrono>
+
+#include "quiver/engine/engine.h"
+#include "quiver/flightsql/flight_sql_command.h"
+#include "quiver/flightsql/logged_result_reader.h"
+#include "quiver/flightsql/parameter_rows.h"
+#include "quiver/flightsql/statement_execution.h"
+#include "quiver/flightsql/statement_ticket.h"
+
+namespace quiver::flightsql {
+
+namespace {
+
+arrow::Status RefuseTransaction(bool has_transaction) {
+  if (!has_transaction) return arrow::Status::OK();
+  return arrow::Status::NotImplemented(
+      "Quiver does not support transactions (FLIGHT_SQL_SERVER_TRANSACTION is NONE); "
+      "send the statement without a transaction id");
+}
+
+arrow::Result<std::string> SerializedSchema(const std::shared_ptr<arrow::Schema>& schema) {
+  ARROW_ASSIGN_OR_RAISE(auto buffer, arrow::ipc::SerializeSchema(schema ? *schema : *arrow::schema({})));
+  return buffer->ToString();
+}
+
+arrow::Result<std::string> PackTicket(const StatementTicket& ticket) {
+  ARROW_ASSIGN_OR_RAISE(auto handle, ticket.Encode());
+  pb::TicketStatementQuery message;
+  message.set_statement_handle(std::move(handle));
+  return PackAny(message);
+}
+
+}  // namespace
+
+arrow::Result<int64_t> StatementService::LoggedUpdate(const std::string& sql,
+                                                      const std::function<arrow::Result<int64_t>()>& run) {
+  int64_t id = log_.NextId();
+  auto start = std::chrono::steady_clock::now();
+  auto rows = run();
+  StatementOutcome outcome;
+  outcome.duration_ms = MillisecondsSince(start);
+  if (rows.ok()) {
+    outcome.rows = *rows;
+  } else {
+    outcome.rows = 0;
+    outcome.status = "error: " + rows.status().message();
+  }
+  StatementLog::Write(id, sql, outcome);
+  return rows;
+}
+
+arrow::Result<PlannedStatement> StatementService::Plan(engine::PreparedStatement& statement,
+                                                       std::shared_ptr<arrow::RecordBatch> parameters) {
+  StatementTicket ticket;
+  ticket.sql = statement.sql();
+  ticket.parameters = parameters;
+  PlannedStatement planned;
+  if (statement.is_query()) {
+    planned.schema = statement.dataset_schema();
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
+    ARROW_RETURN_NOT_OK(LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); }));
+    ticket.already_executed = true;
+    planned.schema = arrow::schema({});
+  }
+  ARROW_ASSIGN_OR_RAISE(planned.ticket, PackTicket(ticket));
+  return planned;
+}
+
+arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandStatementQuery& command) {
+  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
+  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
+  return Plan(*statement, nullptr);
+}
+
+arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(
+    const pb::CommandStatementQuery& command) {
+  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
+  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
+  return statement->dataset_schema();
+}
+
+arrow::Result<int64_t> StatementService::RunUpdate(const pb::CommandStatementUpdate& command) {
+  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
+  auto session = engine_->NewSession();
+  return LoggedUpdate(command.query(), [&] { return flightsql::RunUpdate(*session, command.query()); });
+}
+
+arrow::Result<pb::ActionCreatePreparedStatementResult> StatementService::Prepare(
+    const pb::ActionCreatePreparedStatementRequest& request) {
+  ARROW_RETURN_NOT_OK(RefuseTransaction(request.has_transaction_id()));
+  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(request.query()));
+  pb::ActionCreatePreparedStatementResult result;
+  ARROW_ASSIGN_OR_RAISE(*result.mutable_dataset_schema(), SerializedSchema(statement->dataset_schema()));
+  ARROW_ASSIGN_OR_RAISE(*result.mutable_parameter_schema(), SerializedSchema(statement->parameter_schema()));
+  result.set_prepared_statement_handle(
+      registry_.Add(std::make_shared<OpenPreparedStatement>(std::move(session), std::move(statement))));
+  return result;
+}
+
+void StatementService::Close(const pb::ActionClosePreparedStatementRequest& request) {
+  registry_.Remove(request.prepared_statement_handle());
+}
+
+arrow::Status StatementService::Bind(const pb::CommandPreparedStatementQuery& command,
+                                     const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters) {
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+  ARROW_ASSIGN_OR_RAISE(auto combined,
+                        CombineParameterBatches(parameters, open->statement().parameter_schema()));
+  open->set_parameters(std::move(combined));
+  return arrow::Status::OK();
+}
+
+arrow::Result<PlannedStatement> StatementService::PlanPrepared(const pb::CommandPreparedStatementQuery& command) {
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+  return Plan(open->statement(), open->parameters());
+}
+
+arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::PreparedSchema(
+    const pb::CommandPreparedStatementQuery& command) {
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+  return open->statement().dataset_schema();
+}
+
+arrow::Result<int64_t> StatementService::RunPreparedUpdate(
+    const pb::CommandPreparedStatementUpdate& command,
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters) {
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+  auto& statement = open->statement();
+  ARROW_ASSIGN_OR_RAISE(auto sent, CombineParameterBatches(parameters, statement.parameter_schema()));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(sent ? sent : open->parameters()));
+  return LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StatementService::Redeem(
+    const pb::TicketStatementQuery& message) {
+  ARROW_ASSIGN_OR_RAISE(auto ticket, StatementTicket::Decode(message.statement_handle()));
+  if (ticket.already_executed) return arrow::RecordBatchReader::Make({}, arrow::schema({}));
+  int64_t id = log_.NextId();
+  auto start = std::chrono::steady_clock::now();
+  ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(ticket.parameters));
+  auto reader = RunQuery(engine_->NewSession(), ticket.sql, std::move(rows));
+  if (!reader.ok()) {
+    StatementOutcome outcome;
+    outcome.duration_ms = MillisecondsSince(start);
+    outcome.status = "error: " + reader.status().message();
+    StatementLog::Write(id, ticket.sql, outcome);
+    return reader.status();
+  }
+  return std::make_shared<LoggedResultReader>(*std::move(reader), id, ticket.sql, start);
+}
+
+}  // namespace quiver::flightsql

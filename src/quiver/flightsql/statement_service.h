@@ -1,0 +1,76 @@
+#pragma once
+
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "flight_sql.pb.h"
+#include "quiver/flightsql/prepared_statement_registry.h"
+#include "quiver/flightsql/statement_log.h"
+
+namespace quiver::engine {
+class Engine;
+}
+
+namespace quiver::flightsql {
+
+namespace pb = arrow::flight::protocol::sql;
+
+/// A statement ready to be fetched: the schema of its result and the ticket that
+/// produces it (a packed TicketStatementQuery).
+struct PlannedStatement {
+  std::shared_ptr<arrow::Schema> schema;
+  std::string ticket;
+};
+
+/// Flight SQL's statement commands on top of the engine: plain queries and
+/// updates, prepared statements and their parameters, and redeeming tickets.
+///
+/// Queries are planned when their FlightInfo is asked for (so mistakes surface
+/// there) and run when the ticket is redeemed. Statements that return no rows
+/// (DDL, DML, SET) run as soon as they arrive, whichever command carries them,
+/// never lazily at DoGet. Every run statement is logged (see StatementLog).
+class StatementService {
+ public:
+  explicit StatementService(std::shared_ptr<engine::Engine> engine) : engine_(std::move(engine)) {}
+
+  arrow::Result<PlannedStatement> PlanQuery(const pb::CommandStatementQuery& command);
+  arrow::Result<std::shared_ptr<arrow::Schema>> QuerySchema(const pb::CommandStatementQuery& command);
+  arrow::Result<int64_t> RunUpdate(const pb::CommandStatementUpdate& command);
+
+  arrow::Result<pb::ActionCreatePreparedStatementResult> Prepare(
+      const pb::ActionCreatePreparedStatementRequest& request);
+  void Close(const pb::ActionClosePreparedStatementRequest& request);
+  /// Binds parameter rows (as sent with DoPut) to a prepared statement.
+  arrow::Status Bind(const pb::CommandPreparedStatementQuery& command,
+                     const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters);
+  arrow::Result<PlannedStatement> PlanPrepared(const pb::CommandPreparedStatementQuery& command);
+  arrow::Result<std::shared_ptr<arrow::Schema>> PreparedSchema(const pb::CommandPreparedStatementQuery& command);
+  /// Runs a prepared update once per parameter row sent with it (or once with the
+  /// parameters bound earlier when none are sent).
+  arrow::Result<int64_t> RunPreparedUpdate(const pb::CommandPreparedStatementUpdate& command,
+                                           const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters);
+
+  /// The result stream of a ticket made by PlanQuery or PlanPrepared.
+  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Redeem(const pb::TicketStatementQuery& ticket);
+
+  const PreparedStatementRegistry& prepared_statements() const { return registry_; }
+
+ private:
+  /// Plans a statement for the ticket; runs it at once if it returns no rows.
+  arrow::Result<PlannedStatement> Plan(engine::PreparedStatement& statement,
+                                       std::shared_ptr<arrow::RecordBatch> parameters);
+  /// Runs a statement that returns no rows and logs it.
+  arrow::Result<int64_t> LoggedUpdate(const std::string& sql,
+                                      const std::function<arrow::Result<int64_t>()>& run);
+
+  std::shared_ptr<engine::Engine> engine_;
+  PreparedStatementRegistry registry_;
+  StatementLog log_;
+};
+
+}  // namespace quiver::flightsql

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace quiver::flightsql {
+
+/// Everything DoGet needs to produce a statement's result, carried inside the
+/// ticket (TicketStatementQuery.statement_handle) instead of in server memory: any
+/// node can redeem it, a restarted server still can, and nothing leaks when a
+/// client never calls DoGet.
+struct StatementTicket {
+  std::string sql;
+  /// Bound parameter rows (one column per placeholder); null when there are none.
+  /// A query bound to several rows runs once per row.
+  std::shared_ptr<arrow::RecordBatch> parameters;
+  /// Statements that return no rows run when their FlightInfo is requested; their
+  /// ticket only says so, so that DoGet yields an empty result without running
+  /// them a second time.
+  bool already_executed = false;
+
+  /// The bytes of statement_handle.
+  arrow::Result<std::string> Encode() const;
+  /// Invalid when the bytes were not made by Encode().
+  static arrow::Result<StatementTicket> Decode(std::string_view handle);
+};
+
+}  // namespace quiver::flightsql
