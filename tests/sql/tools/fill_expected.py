@@ -9,7 +9,8 @@ the script's reach with a `# reference: skip` comment line directly above it.
 
   fill_expected.py FILE.test...              rewrite expected rows in place
   fill_expected.py --check FILE.test...      only report differences
-  --reference duckdb                         use DuckDB (the venv's duckdb module);
+  --reference duckdb                         use DuckDB (run the script with the project
+                                             venv's python, which has the duckdb module);
                                              a file can also ask with `# reference: duckdb`
   --pg "psql connection options"             default: -h 127.0.0.1 -p 54329 -U postgres
 
@@ -193,6 +194,17 @@ class DuckDB:
 
 # ---------------------------------------------------------------- main
 
+def same_rows(expected, actual, header):
+    """Compares as the runner does: sorted first under rowsort or valuesort."""
+    words = header.split()
+    mode = words[2] if len(words) > 2 else "nosort"
+    if mode == "rowsort":
+        return sorted(r.split("\t") for r in expected) == sorted(r.split("\t") for r in actual)
+    if mode == "valuesort":
+        return sorted(v for r in expected for v in r.split("\t")) == sorted(v for r in actual for v in r.split("\t"))
+    return expected == actual
+
+
 def process(path, args):
     with open(path) as f:
         original = f.read()
@@ -241,7 +253,7 @@ def process(path, args):
                 print("%s: %s" % (where, w))
                 problems += 1
             start, end = rec["result"]
-            if lines[start:end] != rendered:
+            if not same_rows(lines[start:end], rendered, header):
                 if args.check:
                     print("%s: expected rows differ from %s:\n  file: %s\n  %s: %s"
                           % (where, reference, lines[start:end], reference, rendered))
