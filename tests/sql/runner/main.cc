@@ -53,7 +53,7 @@ Outcome Execute(quiver::engine::Session& session, const std::string& sql, const 
 }
 
 // Returns false when the file could not be run at all or had a failing record.
-bool RunFile(const fs::path& path) {
+bool RunFile(const fs::path& path, bool verbose) {
   std::ifstream in(path);
   if (!in) {
     std::cerr << path.string() << ": cannot read\n";
@@ -86,7 +86,11 @@ bool RunFile(const fs::path& path) {
       auto session = (*engine)->NewSession();
       FileSummary summary = RunRecords(
           path.string(), *records,
-          [&](const std::string& sql, const std::string& types) { return Execute(*session, sql, types); },
+          [&](const std::string& sql, const std::string& types) {
+            // Names each statement before it runs, so a crash can be traced to its record.
+            if (verbose) std::cerr << "running: " << sql << "\n";
+            return Execute(*session, sql, types);
+          },
           std::cout);
       std::cout << path.string() << ": " << summary.passed << " passed, " << summary.failed << " failed\n";
       ok = summary.failed == 0;
@@ -100,13 +104,24 @@ bool RunFile(const fs::path& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << "usage: quiver_sqllogictest FILE.test...\n";
+  std::vector<std::string> files;
+  bool verbose = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "-v" || arg == "--verbose") {
+      verbose = true;
+    } else {
+      files.push_back(arg);
+    }
+  }
+  if (files.empty()) {
+    std::cerr << "usage: quiver_sqllogictest [-v] FILE.test...\n"
+                 "  -v  print each statement to stderr before running it\n";
     return 2;
   }
   int failed_files = 0;
-  for (int i = 1; i < argc; ++i) {
-    if (!RunFile(argv[i])) ++failed_files;
+  for (const auto& file : files) {
+    if (!RunFile(file, verbose)) ++failed_files;
   }
   return failed_files == 0 ? 0 : 1;
 }
