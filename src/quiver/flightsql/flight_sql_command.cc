@@ -11,14 +11,14 @@ namespace detail {
 
 arrow::Result<google::protobuf::Any> ParseAny(std::string_view bytes, std::string_view what) {
   google::protobuf::Any any;
-  if (bytes.empty()) return arrow::Status::Invalid(what, " is empty; expected a Flight SQL command");
+  if (bytes.empty()) return arrow::Status::Invalid(what, " is empty; expected a Flight SQL message");
   if (!any.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return arrow::Status::Invalid(what, " is not a Flight SQL command: ", bytes.size(),
+    return arrow::Status::Invalid(what, " is not a Flight SQL message: ", bytes.size(),
                                   " bytes that do not parse as a google.protobuf.Any");
   }
   if (any.type_url().empty()) {
     // Random bytes can parse as an Any made only of unknown fields.
-    return arrow::Status::Invalid(what, " is not a Flight SQL command: no type URL in ",
+    return arrow::Status::Invalid(what, " is not a Flight SQL message: no type URL in ",
                                   bytes.size(), " bytes");
   }
   return any;
@@ -60,15 +60,15 @@ const std::unordered_map<std::string, Decoder>& Decoders() {
 
 }  // namespace
 
-arrow::Result<FlightSqlCommand> DecodeFlightSqlCommand(std::string_view bytes) {
-  ARROW_ASSIGN_OR_RAISE(auto any, detail::ParseAny(bytes, "Flight SQL command"));
+arrow::Result<FlightSqlCommand> DecodeFlightSqlCommand(std::string_view bytes, std::string_view what) {
+  ARROW_ASSIGN_OR_RAISE(auto any, detail::ParseAny(bytes, what));
   std::string_view url = any.type_url();
   // "type.googleapis.com/arrow.flight.protocol.sql.X": the name follows the last '/'.
   auto slash = url.rfind('/');
   std::string name(slash == std::string_view::npos ? url : url.substr(slash + 1));
   auto it = Decoders().find(name);
   if (it == Decoders().end()) {
-    return arrow::Status::Invalid("unknown Flight SQL command type '", any.type_url(), "'");
+    return arrow::Status::Invalid(what, " has unknown Flight SQL command type '", any.type_url(), "'");
   }
   return it->second(any);
 }

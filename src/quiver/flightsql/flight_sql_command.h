@@ -27,8 +27,10 @@ using FlightSqlCommand =
 /// Decodes the bytes of a descriptor command or ticket: a google.protobuf.Any whose
 /// type URL names one of the messages above. Anything else (bytes that are not an
 /// Any, an empty or unknown type URL, a payload that does not parse) is Invalid with
-/// a message naming the problem, so clients get INVALID_ARGUMENT.
-arrow::Result<FlightSqlCommand> DecodeFlightSqlCommand(std::string_view bytes);
+/// a message naming the problem, so clients get INVALID_ARGUMENT. `what` names the
+/// bytes' origin in that message ("FlightDescriptor command", "ticket").
+arrow::Result<FlightSqlCommand> DecodeFlightSqlCommand(std::string_view bytes,
+                                                       std::string_view what = "FlightDescriptor command");
 
 /// Wraps a message in a google.protobuf.Any and serializes it, as Flight SQL
 /// expects of commands, tickets and action bodies and results.

@@ -143,7 +143,7 @@ arrow::Status FlightSqlServer::GetSchema(const flight::ServerCallContext&, const
 // --- DoGet ---------------------------------------------------------------------------
 
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::StreamFor(const flight::Ticket& ticket) {
-  ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(ticket.ticket));
+  ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(ticket.ticket, "ticket"));
   if (auto* statement = std::get_if<pb::TicketStatementQuery>(&command)) return statements_.Redeem(*statement);
   if (metadata_.Schema(command)) {
     ARROW_ASSIGN_OR_RAISE(auto batch, metadata_.Run(command));

@@ -12,11 +12,10 @@ LoggedResultReader::LoggedResultReader(std::shared_ptr<arrow::RecordBatchReader>
     : source_(std::move(source)), statement_id_(statement_id), sql_(std::move(sql)), start_(start) {}
 
 LoggedResultReader::~LoggedResultReader() {
-  if (!finished_) {
-    // The client stopped reading before the end; stop the query too.
-    (void)source_->Close();
-    Finish("aborted");
-  }
+  // Release the query's resources however the stream ended; if the client stopped
+  // reading before the end, this also stops the query.
+  (void)source_->Close();
+  if (!finished_) Finish("aborted");
 }
 
 arrow::Status LoggedResultReader::ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) {

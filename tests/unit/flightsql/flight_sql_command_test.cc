@@ -52,7 +52,7 @@ TEST(FlightSqlCommandTest, DecodesEveryCommandKind) {
 TEST(FlightSqlCommandTest, GarbageBytesAreInvalid) {
   auto decoded = DecodeFlightSqlCommand("\xff\xff\xff\xff garbage");
   ASSERT_TRUE(decoded.status().IsInvalid());
-  EXPECT_NE(decoded.status().message().find("not a Flight SQL command"), std::string::npos)
+  EXPECT_NE(decoded.status().message().find("not a Flight SQL message"), std::string::npos)
       << decoded.status().message();
 }
 

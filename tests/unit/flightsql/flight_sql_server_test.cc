@@ -285,7 +285,7 @@ TEST_F(FlightSqlServerTest, GetSchemaDescribesMetadataCommands) {
 TEST_F(FlightSqlServerTest, GarbageCommandIsInvalidArgumentAndTheServerKeepsServing) {
   auto info = client_->GetFlightInfo(flight::FlightDescriptor::Command("\xde\xad\xbe\xef not protobuf"));
   ASSERT_TRUE(info.status().IsInvalid()) << info.status();
-  EXPECT_NE(info.status().message().find("not a Flight SQL command"), std::string::npos) << info.status();
+  EXPECT_NE(info.status().message().find("not a Flight SQL message"), std::string::npos) << info.status();
 
   auto schema = client_->GetSchema(flight::FlightDescriptor::Command("garbage"));
   EXPECT_TRUE(schema.status().IsInvalid()) << schema.status();

@@ -1,0 +1,105 @@
+"""Fixtures that run a real `quiver server` process for the integration tests.
+
+The binary is build/quiver in this checkout (QUIVER_BIN overrides it). Each test gets
+its own server on a free port (--port 0) over a fresh data directory; the port is read
+from the first line the server prints. At the end the server is stopped with SIGTERM
+and must exit with status 0.
+"""
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LISTENING = re.compile(r"^quiver server listening on grpc://(?P<host>[^:]+):(?P<port>\d+) \(data dir (?P<dir>.*)\)$")
+STARTUP_TIMEOUT_S = 30
+
+
+def quiver_binary() -> Path:
+    path = Path(os.environ.get("QUIVER_BIN", REPO / "build" / "quiver"))
+    if not path.is_file():
+        pytest.fail(f"{path} does not exist; build it first (scripts/build.sh)")
+    return path
+
+
+@dataclass
+class QuiverServer:
+    process: subprocess.Popen
+    host: str
+    port: int
+    data_dir: Path
+    stderr_path: Path
+
+    @property
+    def uri(self) -> str:
+        return f"grpc://{self.host}:{self.port}"
+
+    def stderr(self) -> str:
+        return self.stderr_path.read_text()
+
+    def stop(self, sig=signal.SIGTERM, timeout=15) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"quiver server did not stop within {timeout}s of signal {sig}")
+
+
+def start_server(tmp_path: Path) -> QuiverServer:
+    data_dir = tmp_path / "data"
+    stderr_path = tmp_path / "server.stderr"
+    stderr_file = open(stderr_path, "w")
+    process = subprocess.Popen(
+        [str(quiver_binary()), "server", "--port", "0", "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE,
+        stderr=stderr_file,
+        text=True,
+    )
+    stderr_file.close()
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    ready = selector.select(timeout=STARTUP_TIMEOUT_S)
+    selector.close()
+    line = process.stdout.readline().rstrip("\n") if ready else ""
+    match = LISTENING.match(line)
+    if not match:
+        process.kill()
+        process.wait()
+        pytest.fail(f"quiver server did not start: first line {line!r}; stderr:\n{stderr_path.read_text()}")
+    return QuiverServer(process, match["host"], int(match["port"]), Path(match["dir"]), stderr_path)
+
+
+@pytest.fixture
+def quiver_server(tmp_path):
+    server = start_server(tmp_path)
+    yield server
+    code = server.stop()
+    assert code == 0, f"quiver server exited with {code}; stderr:\n{server.stderr()}"
+
+
+@pytest.fixture
+def dbapi_connection(quiver_server):
+    from adbc_driver_flightsql import dbapi
+
+    # Quiver has no transactions, so ask for autocommit rather than be warned.
+    connection = dbapi.connect(quiver_server.uri, autocommit=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def flight_client(quiver_server):
+    import pyarrow.flight as flight
+
+    client = flight.connect(quiver_server.uri)
+    yield client
+    client.close()
