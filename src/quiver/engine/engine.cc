@@ -1,8 +1,11 @@
 #include "quiver/engine/engine.h"
 
 #include <arrow/compute/initialize.h>
+#include <arrow/dataset/plan.h>
+#include <arrow/util/thread_pool.h>
 
 #include "quiver/catalog/catalog.h"
+#include "quiver/common/sql_kernels.h"
 
 namespace quiver::engine {
 
@@ -12,6 +15,10 @@ Engine::Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog)
 arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // Arrow registers most compute kernels only when asked to.
   ARROW_RETURN_NOT_OK(arrow::compute::Initialize());
+  // Registers the dataset "scan" node with Acero.
+  arrow::dataset::internal::Initialize();
+  ARROW_RETURN_NOT_OK(RegisterSqlKernels());
+  if (options.threads > 0) ARROW_RETURN_NOT_OK(arrow::SetCpuThreadPoolCapacity(options.threads));
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
   return std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));
 }

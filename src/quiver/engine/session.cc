@@ -1,17 +1,72 @@
 #include "quiver/engine/session.h"
 
 #include "quiver/engine/engine.h"
+#include "quiver/engine/statement_runner.h"
+#include "quiver/sql/parser.h"
 
 namespace quiver::engine {
+
+namespace {
+
+class SqlPreparedStatement : public PreparedStatement {
+ public:
+  SqlPreparedStatement(std::shared_ptr<Session> session, std::string sql, bool is_query, std::shared_ptr<arrow::Schema> dataset_schema,
+                       std::shared_ptr<arrow::Schema> parameter_schema)
+      : session_(std::move(session)),
+        sql_(std::move(sql)),
+        is_query_(is_query),
+        dataset_schema_(std::move(dataset_schema)),
+        parameter_schema_(std::move(parameter_schema)) {}
+
+  const std::string& sql() const override { return sql_; }
+  bool is_query() const override { return is_query_; }
+  std::shared_ptr<arrow::Schema> dataset_schema() const override { return dataset_schema_; }
+  std::shared_ptr<arrow::Schema> parameter_schema() const override { return parameter_schema_; }
+
+  arrow::Result<StatementResult> Execute(const ParameterValues& parameters) override {
+    return session_->Execute(sql_, parameters);
+  }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::string sql_;
+  bool is_query_;
+  std::shared_ptr<arrow::Schema> dataset_schema_;
+  std::shared_ptr<arrow::Schema> parameter_schema_;
+};
+
+}  // namespace
 
 Session::Session(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {}
 
 arrow::Result<StatementResult> Session::Execute(std::string_view sql, const ParameterValues& parameters) {
-  return arrow::Status::NotImplemented("SQL execution is not built yet");
+  ARROW_ASSIGN_OR_RAISE(auto statements, sql::ParseSql(sql));
+  if (statements.empty()) return arrow::Status::Invalid("no statement to run");
+  StatementRunner runner(engine_->catalog(), settings_);
+  StatementResult result;
+  for (const auto& statement : statements) {
+    plan::BindContext context;
+    context.sql = statement.text;
+    context.parameters = &parameters;
+    ARROW_ASSIGN_OR_RAISE(result, runner.Run(statement, context, /*describe_only=*/false));
+  }
+  return result;
 }
 
 arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_view sql) {
-  return arrow::Status::NotImplemented("SQL execution is not built yet");
+  ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
+  plan::BindContext context;
+  context.sql = statement.text;
+  StatementRunner runner(engine_->catalog(), settings_);
+  ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
+  arrow::FieldVector parameters;
+  for (size_t i = 0; i < context.parameter_types.size(); ++i) {
+    auto type = context.parameter_types[i] ? context.parameter_types[i] : arrow::null();
+    parameters.push_back(arrow::field("$" + std::to_string(i + 1), type));
+  }
+  auto dataset_schema = described.schema ? described.schema : arrow::schema({});
+  return std::make_shared<SqlPreparedStatement>(shared_from_this(), std::string(sql), described.is_query, dataset_schema,
+                                                arrow::schema(parameters));
 }
 
 }  // namespace quiver::engine

@@ -40,7 +40,7 @@ class PreparedStatement {
 /// arrow::Status values whose codes map onto Flight's: Invalid for SQL mistakes
 /// (the message ends with "at line L, column C" where a position is known),
 /// KeyError for unknown objects, IOError for unreadable files.
-class Session {
+class Session : public std::enable_shared_from_this<Session> {
  public:
   explicit Session(std::shared_ptr<Engine> engine);
 

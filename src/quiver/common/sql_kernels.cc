@@ -1,0 +1,114 @@
+#include "quiver/common/sql_kernels.h"
+
+#include <arrow/compute/api.h>
+#include <arrow/compute/kernel.h>
+#include <arrow/compute/registry.h>
+#include <arrow/type.h>
+
+#include <mutex>
+
+namespace quiver {
+
+namespace {
+
+namespace cp = arrow::compute;
+using MonthDayNanos = arrow::MonthDayNanoIntervalType::MonthDayNanos;
+
+constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
+
+// Days since 1970-01-01 ↔ civil date (proleptic Gregorian), after H. Hinnant's
+// well-known public-domain algorithms.
+void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t year = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = year + (*m <= 2);
+}
+
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+unsigned DaysInMonth(int64_t y, unsigned m) {
+  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+int64_t AddInterval(int64_t micros, MonthDayNanos interval, int sign) {
+  int64_t days = FloorDiv(micros, kMicrosPerDay);
+  int64_t time_of_day = micros - days * kMicrosPerDay;
+  if (interval.months != 0) {
+    int64_t y;
+    unsigned m, d;
+    CivilFromDays(days, &y, &m, &d);
+    int64_t month_index = y * 12 + (m - 1) + sign * static_cast<int64_t>(interval.months);
+    y = FloorDiv(month_index, 12);
+    m = static_cast<unsigned>(month_index - y * 12) + 1;
+    d = std::min(d, DaysInMonth(y, m));
+    days = DaysFromCivil(y, m, d);
+  }
+  days += sign * static_cast<int64_t>(interval.days);
+  return days * kMicrosPerDay + time_of_day + sign * (interval.nanoseconds / 1000);
+}
+
+template <int Sign>
+arrow::Status AddIntervalExec(cp::KernelContext*, const cp::ExecSpan& batch, cp::ExecResult* out) {
+  int64_t* result = out->array_span_mutable()->GetValues<int64_t>(1);
+  const int64_t length = batch.length;
+  const auto& left = batch[0];
+  const auto& right = batch[1];
+  for (int64_t i = 0; i < length; ++i) {
+    int64_t micros = left.is_array() ? left.array.GetValues<int64_t>(1)[i]
+                                     : static_cast<const arrow::TimestampScalar*>(left.scalar)->value;
+    MonthDayNanos interval =
+        right.is_array() ? right.array.GetValues<MonthDayNanos>(1)[i]
+                         : static_cast<const arrow::MonthDayNanoIntervalScalar*>(right.scalar)->value;
+    result[i] = AddInterval(micros, interval, Sign);
+  }
+  return arrow::Status::OK();
+}
+
+template <int Sign>
+arrow::Status RegisterIntervalArithmetic(cp::FunctionRegistry* registry, const std::string& name) {
+  static const cp::FunctionDoc doc{"Timestamp plus or minus a calendar interval",
+                                   "Months move the calendar date (clamping the day), then days and time are added.",
+                                   {"timestamp", "interval"}};
+  auto function = std::make_shared<cp::ScalarFunction>(name, cp::Arity::Binary(), doc);
+  cp::OutputType same_as_first([](cp::KernelContext*, const std::vector<arrow::TypeHolder>& types)
+                                   -> arrow::Result<arrow::TypeHolder> { return types[0]; });
+  cp::ScalarKernel kernel({cp::InputType(arrow::Type::TIMESTAMP), cp::InputType(arrow::month_day_nano_interval())},
+                          same_as_first, AddIntervalExec<Sign>);
+  kernel.null_handling = cp::NullHandling::INTERSECTION;
+  kernel.mem_allocation = cp::MemAllocation::PREALLOCATE;
+  ARROW_RETURN_NOT_OK(function->AddKernel(std::move(kernel)));
+  return registry->AddFunction(std::move(function), /*allow_overwrite=*/true);
+}
+
+}  // namespace
+
+arrow::Status RegisterSqlKernels() {
+  static std::once_flag once;
+  static arrow::Status status;
+  std::call_once(once, [] {
+    auto* registry = cp::GetFunctionRegistry();
+    status = RegisterIntervalArithmetic<1>(registry, "quiver_add_interval");
+    if (status.ok()) status = RegisterIntervalArithmetic<-1>(registry, "quiver_subtract_interval");
+  });
+  return status;
+}
+
+}  // namespace quiver

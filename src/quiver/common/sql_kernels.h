@@ -1,0 +1,16 @@
+#pragma once
+
+#include <arrow/status.h>
+
+namespace quiver {
+
+/// Registers Quiver's own compute functions in Arrow's default function registry, for
+/// SQL semantics Arrow has no kernel for. Idempotent and thread-safe; the engine calls
+/// it when it opens. Functions:
+///   quiver_add_interval(timestamp[us], month_day_nano) → timestamp[us]
+///   quiver_subtract_interval(timestamp[us], month_day_nano) → timestamp[us]
+/// Months move the calendar date and clamp the day to the month's length, as
+/// PostgreSQL does ('2024-01-31' + 1 month = '2024-02-29').
+arrow::Status RegisterSqlKernels();
+
+}  // namespace quiver

@@ -1,0 +1,246 @@
+#include "quiver/engine/statement_runner.h"
+
+#include <arrow/builder.h>
+#include <arrow/table.h>
+
+#include <sstream>
+
+#include "quiver/exec/acero_lowering.h"
+#include "quiver/exec/executor.h"
+#include "quiver/plan/binder.h"
+#include "quiver/plan/optimizer.h"
+#include "quiver/plan/sql_types.h"
+#include "quiver/storage/file_table.h"
+
+namespace quiver::engine {
+
+namespace {
+
+// A result made of text columns computed here (SHOW, DESCRIBE, EXPLAIN).
+arrow::Result<StatementResult> TextResult(const std::vector<std::string>& column_names,
+                                          const std::vector<std::vector<std::string>>& rows, bool describe_only) {
+  arrow::FieldVector fields;
+  for (const auto& name : column_names) fields.push_back(arrow::field(name, arrow::utf8()));
+  StatementResult result;
+  result.is_query = true;
+  result.schema = arrow::schema(fields);
+  if (describe_only) return result;
+  arrow::ArrayVector arrays;
+  for (size_t c = 0; c < column_names.size(); ++c) {
+    arrow::StringBuilder builder;
+    for (const auto& row : rows) ARROW_RETURN_NOT_OK(builder.Append(row[c]));
+    ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
+    arrays.push_back(std::move(array));
+  }
+  auto table = arrow::Table::Make(result.schema, arrays, static_cast<int64_t>(rows.size()));
+  result.batches = std::make_shared<arrow::TableBatchReader>(table);
+  return result;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+};
+
+arrow::Result<QualifiedName> ResolveName(const std::vector<std::string>& names) {
+  if (names.empty() || names.size() > 2) return arrow::Status::Invalid("invalid name");
+  QualifiedName out{catalog::Catalog::kDefaultSchema, names.back()};
+  if (names.size() == 2) {
+    if (names[0] != catalog::Catalog::kDefaultSchema) {
+      return arrow::Status::KeyError("schema \"", names[0], "\" does not exist");
+    }
+    out.schema = names[0];
+  }
+  return out;
+}
+
+arrow::Result<plan::LogicalPlanPtr> PlanQuery(const sql::QueryNode& query, plan::BindContext& context,
+                                              const catalog::Catalog& catalog) {
+  plan::Binder binder(context, catalog);
+  ARROW_ASSIGN_OR_RAISE(auto bound, binder.BindStatementQuery(query));
+  return plan::Optimize(std::move(bound));
+}
+
+}  // namespace
+
+arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statement, plan::BindContext& context,
+                                                    bool describe_only) {
+  switch (statement.kind) {
+    case sql::StatementKind::kQuery:
+      return RunQuery(statement, context, describe_only);
+    case sql::StatementKind::kExplain:
+      if (describe_only) return TextResult({"plan"}, {}, true);
+      return RunExplain(statement, context);
+    case sql::StatementKind::kCreateExternalTable:
+      if (describe_only) return StatementResult{};
+      return RunCreateExternalTable(statement);
+    case sql::StatementKind::kCreateView:
+      return RunCreateView(statement, context, describe_only);
+    case sql::StatementKind::kDrop:
+      if (describe_only) return StatementResult{};
+      return RunDrop(statement);
+    case sql::StatementKind::kShowTables:
+      if (describe_only) return TextResult({"table_name", "table_type"}, {}, true);
+      return RunShowTables();
+    case sql::StatementKind::kDescribe:
+      if (describe_only) return TextResult({"column_name", "data_type", "is_nullable"}, {}, true);
+      return RunDescribe(statement);
+    case sql::StatementKind::kSet:
+      return RunSet(statement, describe_only);
+    case sql::StatementKind::kShowVariable:
+      if (describe_only) return TextResult({statement.variable}, {}, true);
+      return RunShowVariable(statement);
+  }
+  return arrow::Status::Invalid("unknown statement");
+}
+
+arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& statement, plan::BindContext& context,
+                                                         bool describe_only) {
+  ARROW_ASSIGN_OR_RAISE(auto plan, PlanQuery(*statement.query, context, catalog_));
+  StatementResult result;
+  result.is_query = true;
+  result.schema = plan->schema;
+  if (describe_only) return result;
+  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
+  ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration)));
+  return result;
+}
+
+arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement& statement,
+                                                           plan::BindContext& context) {
+  if (statement.explain_analyze) return arrow::Status::NotImplemented("EXPLAIN ANALYZE is not supported yet");
+  ARROW_ASSIGN_OR_RAISE(auto plan, PlanQuery(*statement.query, context, catalog_));
+  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"Logical plan:"});
+  for (auto& line : Lines(plan::FormatLogicalPlan(*plan, statement.explain_verbose))) rows.push_back({"  " + line});
+  rows.push_back({"Physical plan:"});
+  for (auto& line : Lines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
+  return TextResult({"plan"}, rows, false);
+}
+
+arrow::Result<StatementResult> StatementRunner::RunCreateExternalTable(const sql::Statement& statement) {
+  ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
+  if (statement.if_not_exists && catalog_.FindTable(name.schema, name.name)) return StatementResult{};
+  storage::FileTableSpec spec;
+  spec.format = statement.format;
+  spec.location = statement.location_path;
+  spec.options = statement.options;
+  if (!statement.columns.empty()) {
+    arrow::FieldVector fields;
+    for (const auto& column : statement.columns) {
+      sql::TypeName type = column.type;
+      // Multi-word spellings from the Quiver grammar.
+      if (type.name == "double precision") type.name = "double";
+      if (type.name == "timestamp with time zone") type.name = "timestamptz";
+      if (type.name == "timestamp without time zone") type.name = "timestamp";
+      if (type.name == "character varying" || type.name == "varchar" || type.name == "char") type.name = "text";
+      if (type.name == "integer" || type.name == "int4") type.name = "int";
+      if (type.name == "int8") type.name = "bigint";
+      if (type.name == "int2") type.name = "smallint";
+      if (type.name == "float8" || type.name == "float") type.name = "double";
+      if (type.name == "float4") type.name = "real";
+      if (type.name == "decimal") type.name = "numeric";
+      if (type.name == "bool") type.name = "boolean";
+      ARROW_ASSIGN_OR_RAISE(auto arrow_type, plan::ResolveTypeName(type));
+      fields.push_back(arrow::field(column.name, arrow_type));
+    }
+    spec.declared_schema = arrow::schema(fields);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto table, storage::FileTable::Open(spec));
+  catalog::TableEntry entry;
+  entry.schema_name = name.schema;
+  entry.name = name.name;
+  entry.kind = catalog::TableKind::kExternal;
+  entry.schema = table->schema();
+  entry.format = table->spec().format;
+  entry.location = table->spec().location;
+  entry.options = table->spec().options;
+  entry.partition_columns = table->partition_columns();
+  for (const auto& column : statement.partitioned_by) {
+    if (table->schema()->GetFieldIndex(column) < 0) {
+      return arrow::Status::Invalid("partition column \"", column, "\" is not a directory level of ",
+                                    table->spec().location, " (expected directories named ", column, "=value)");
+    }
+  }
+  ARROW_RETURN_NOT_OK(catalog_.CreateTable(std::move(entry), statement.or_replace));
+  return StatementResult{};
+}
+
+arrow::Result<StatementResult> StatementRunner::RunCreateView(const sql::Statement& statement,
+                                                              plan::BindContext& context, bool describe_only) {
+  ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
+  // Bind the query now: a view that cannot run is refused when created.
+  plan::Binder binder(context, catalog_);
+  ARROW_ASSIGN_OR_RAISE(auto bound, binder.BindStatementQuery(*statement.query));
+  if (describe_only) return StatementResult{};
+  if (!context.parameter_types.empty()) return arrow::Status::Invalid("views cannot have parameters");
+  arrow::FieldVector fields = bound->schema->fields();
+  if (statement.column_aliases.size() > fields.size()) {
+    return arrow::Status::Invalid("CREATE VIEW specifies more column names than columns");
+  }
+  for (size_t i = 0; i < statement.column_aliases.size(); ++i) {
+    fields[i] = fields[i]->WithName(statement.column_aliases[i]);
+  }
+  catalog::TableEntry entry;
+  entry.schema_name = name.schema;
+  entry.name = name.name;
+  entry.kind = catalog::TableKind::kView;
+  entry.schema = arrow::schema(fields);
+  entry.view_sql = statement.view_query_text;
+  ARROW_RETURN_NOT_OK(catalog_.CreateTable(std::move(entry), statement.or_replace));
+  return StatementResult{};
+}
+
+arrow::Result<StatementResult> StatementRunner::RunDrop(const sql::Statement& statement) {
+  ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
+  auto kind = statement.drop_view ? catalog::TableKind::kView : catalog::TableKind::kExternal;
+  auto status = catalog_.DropTable(name.schema, name.name, kind);
+  if (status.IsKeyError() && statement.if_exists) return StatementResult{};
+  ARROW_RETURN_NOT_OK(status);
+  return StatementResult{};
+}
+
+arrow::Result<StatementResult> StatementRunner::RunShowTables() {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& entry : catalog_.ListTables()) rows.push_back({entry->name, catalog::TableKindName(entry->kind)});
+  return TextResult({"table_name", "table_type"}, rows, false);
+}
+
+arrow::Result<StatementResult> StatementRunner::RunDescribe(const sql::Statement& statement) {
+  ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
+  ARROW_ASSIGN_OR_RAISE(auto entry, catalog_.GetTable(name.schema, name.name));
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& field : entry->schema->fields()) {
+    rows.push_back({field->name(), plan::SqlTypeName(*field->type()), field->nullable() ? "YES" : "NO"});
+  }
+  return TextResult({"column_name", "data_type", "is_nullable"}, rows, false);
+}
+
+arrow::Result<StatementResult> StatementRunner::RunSet(const sql::Statement& statement, bool describe_only) {
+  if (describe_only) return StatementResult{};
+  if (statement.value.empty()) {
+    settings_.erase(statement.variable);
+  } else {
+    settings_[statement.variable] = statement.value;
+  }
+  return StatementResult{};
+}
+
+arrow::Result<StatementResult> StatementRunner::RunShowVariable(const sql::Statement& statement) {
+  auto it = settings_.find(statement.variable);
+  if (it == settings_.end()) {
+    return arrow::Status::KeyError("unrecognized configuration parameter \"", statement.variable, "\"");
+  }
+  return TextResult({statement.variable}, {{it->second}}, false);
+}
+
+}  // namespace quiver::engine

@@ -1,0 +1,203 @@
+#include "quiver/exec/acero_lowering.h"
+
+#include <arrow/acero/options.h>
+#include <arrow/compute/api.h>
+#include <arrow/dataset/dataset.h>
+#include <arrow/dataset/scanner.h>
+
+#include <sstream>
+
+namespace quiver::exec {
+
+namespace ac = arrow::acero;
+namespace cp = arrow::compute;
+namespace ds = arrow::dataset;
+using plan::LogicalKind;
+
+namespace {
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+ac::Declaration Labeled(std::string factory, std::vector<ac::Declaration::Input> inputs,
+                        std::shared_ptr<ac::ExecNodeOptions> options, std::string label) {
+  ac::Declaration declaration(std::move(factory), std::move(inputs), std::move(options));
+  declaration.label = std::move(label);
+  return declaration;
+}
+
+arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
+  const auto& dataset = scan.source->dataset();
+  auto options = std::make_shared<ds::ScanOptions>();
+  options->dataset_schema = dataset->schema();
+  // Only the listed columns are decoded: the projection names what to materialize.
+  std::vector<cp::Expression> columns;
+  for (const auto& column : scan.columns) columns.push_back(cp::field_ref(column));
+  ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, scan.columns).Bind(*dataset->schema()));
+  if (scan.filter) {
+    // Used to skip files, partitions and row groups whose statistics rule it out.
+    ARROW_ASSIGN_OR_RAISE(options->filter, scan.filter->Bind(*dataset->schema()));
+  }
+  ac::Declaration source = Labeled("scan", {}, std::make_shared<ds::ScanNodeOptions>(dataset, options),
+                                   "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) +
+                                       "]" + (scan.filter ? " pushed_filter=" + scan.filter->ToString() : ""));
+  if (scan.filter) {
+    // Pruning is coarse; the filter is applied exactly to the rows read.
+    source = Labeled("filter", {std::move(source)}, std::make_shared<ac::FilterNodeOptions>(options->filter),
+                     "Filter " + scan.filter->ToString());
+  }
+  std::vector<cp::Expression> renames;
+  std::vector<std::string> names;
+  for (int i = 0; i < scan.schema->num_fields(); ++i) {
+    renames.push_back(cp::field_ref(scan.columns[i]));
+    names.push_back(scan.schema->field(i)->name());
+  }
+  return Labeled("project", {std::move(source)}, std::make_shared<ac::ProjectNodeOptions>(renames, names),
+                 "Project (name columns)");
+}
+
+arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggregate, ac::Declaration input) {
+  const bool grouped = !aggregate.keys.empty();
+  std::vector<cp::Aggregate> aggregates;
+  std::vector<std::string> described;
+  for (const auto& call : aggregate.aggregates) {
+    std::string function = grouped ? "hash_" + call.function : call.function;
+    std::vector<arrow::FieldRef> targets;
+    if (!call.input.empty()) targets.emplace_back(call.input);
+    aggregates.emplace_back(function, call.options, std::move(targets), call.output);
+    described.push_back(function + "(" + (call.input.empty() ? "*" : call.input) + ")");
+  }
+  std::vector<arrow::FieldRef> keys;
+  for (const auto& key : aggregate.keys) keys.emplace_back(key);
+  ac::Declaration node = Labeled("aggregate", {std::move(input)},
+                                 std::make_shared<ac::AggregateNodeOptions>(std::move(aggregates), std::move(keys)),
+                                 "HashAggregate keys=[" + JoinNames(aggregate.keys) + "] aggregates=[" +
+                                     JoinNames(described) + "]");
+  // Put columns in the logical order (keys, then aggregates) whatever Acero emits.
+  std::vector<cp::Expression> columns;
+  std::vector<std::string> names;
+  for (const auto& field : aggregate.schema->fields()) {
+    columns.push_back(cp::field_ref(field->name()));
+    names.push_back(field->name());
+  }
+  return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(columns, names),
+                 "Project (order columns)");
+}
+
+arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Declaration left, ac::Declaration right) {
+  std::vector<arrow::FieldRef> left_keys, right_keys;
+  for (const auto& key : join.left_keys) left_keys.emplace_back(key);
+  for (const auto& key : join.right_keys) right_keys.emplace_back(key);
+  ac::JoinType type = ac::JoinType::INNER;
+  switch (join.join_type) {
+    case plan::LogicalJoinType::kInner:
+    case plan::LogicalJoinType::kCross: type = ac::JoinType::INNER; break;
+    case plan::LogicalJoinType::kLeft: type = ac::JoinType::LEFT_OUTER; break;
+    case plan::LogicalJoinType::kRight: type = ac::JoinType::RIGHT_OUTER; break;
+    case plan::LogicalJoinType::kFull: type = ac::JoinType::FULL_OUTER; break;
+  }
+  if (left_keys.empty()) {
+    // Acero joins need a key: join on a constant, which pairs every row with every row
+    // (and, for outer joins, keeps the unmatched rows the residual rejects).
+    std::string left_key = "__quiver_cross_left", right_key = "__quiver_cross_right";
+    auto add_constant = [](ac::Declaration input, const arrow::Schema& schema, const std::string& name) {
+      std::vector<cp::Expression> columns;
+      std::vector<std::string> names;
+      for (const auto& field : schema.fields()) {
+        columns.push_back(cp::field_ref(field->name()));
+        names.push_back(field->name());
+      }
+      columns.push_back(cp::literal(int32_t{0}));
+      names.push_back(name);
+      return Labeled("project", {std::move(input)}, std::make_shared<ac::ProjectNodeOptions>(columns, names),
+                     "Project (constant join key)");
+    };
+    left = add_constant(std::move(left), *join.inputs[0]->schema, left_key);
+    right = add_constant(std::move(right), *join.inputs[1]->schema, right_key);
+    left_keys = {arrow::FieldRef(left_key)};
+    right_keys = {arrow::FieldRef(right_key)};
+  }
+  std::vector<arrow::FieldRef> left_output, right_output;
+  for (const auto& field : join.inputs[0]->schema->fields()) left_output.emplace_back(field->name());
+  for (const auto& field : join.inputs[1]->schema->fields()) right_output.emplace_back(field->name());
+  cp::Expression residual = join.residual ? *join.residual : cp::literal(true);
+  auto options = std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output,
+                                                           residual);
+  return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
+}
+
+}  // namespace
+
+arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
+  std::vector<ac::Declaration> inputs;
+  for (const auto& input : node.inputs) {
+    ARROW_ASSIGN_OR_RAISE(auto lowered, LowerToAcero(*input));
+    inputs.push_back(std::move(lowered));
+  }
+  switch (node.kind) {
+    case LogicalKind::kScan:
+      return LowerScan(static_cast<const plan::LogicalScan&>(node));
+    case LogicalKind::kValues: {
+      const auto& values = static_cast<const plan::LogicalValues&>(node);
+      return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table),
+                     values.Describe());
+    }
+    case LogicalKind::kFilter: {
+      const auto& filter = static_cast<const plan::LogicalFilter&>(node);
+      return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(filter.predicate),
+                     filter.Describe());
+    }
+    case LogicalKind::kProject: {
+      const auto& project = static_cast<const plan::LogicalProject&>(node);
+      std::vector<std::string> names;
+      for (const auto& field : project.schema->fields()) names.push_back(field->name());
+      return Labeled("project", {std::move(inputs[0])},
+                     std::make_shared<ac::ProjectNodeOptions>(project.expressions, names), project.Describe());
+    }
+    case LogicalKind::kAggregate:
+      return LowerAggregate(static_cast<const plan::LogicalAggregate&>(node), std::move(inputs[0]));
+    case LogicalKind::kJoin:
+      return LowerJoin(static_cast<const plan::LogicalJoin&>(node), std::move(inputs[0]), std::move(inputs[1]));
+    case LogicalKind::kSort: {
+      const auto& sort = static_cast<const plan::LogicalSort&>(node);
+      return Labeled("order_by", {std::move(inputs[0])},
+                     std::make_shared<ac::OrderByNodeOptions>(cp::Ordering(sort.keys)), sort.Describe());
+    }
+    case LogicalKind::kLimit: {
+      const auto& limit = static_cast<const plan::LogicalLimit&>(node);
+      int64_t count = limit.count.value_or(std::numeric_limits<int64_t>::max());
+      return Labeled("fetch", {std::move(inputs[0])}, std::make_shared<ac::FetchNodeOptions>(limit.offset, count),
+                     limit.Describe());
+    }
+    case LogicalKind::kUnion: {
+      std::vector<ac::Declaration::Input> union_inputs;
+      for (auto& input : inputs) union_inputs.emplace_back(std::move(input));
+      return Labeled("union", std::move(union_inputs), std::make_shared<ac::ExecNodeOptions>(), "Union All");
+    }
+  }
+  return arrow::Status::Invalid("unknown logical operator");
+}
+
+namespace {
+
+void FormatDeclaration(const ac::Declaration& declaration, int depth, std::ostringstream& out) {
+  out << std::string(depth * 2, ' ') << declaration.factory_name;
+  if (!declaration.label.empty()) out << ": " << declaration.label;
+  out << "\n";
+  for (const auto& input : declaration.inputs) {
+    if (const auto* child = std::get_if<ac::Declaration>(&input)) FormatDeclaration(*child, depth + 1, out);
+  }
+}
+
+}  // namespace
+
+std::string FormatPhysicalPlan(const ac::Declaration& declaration) {
+  std::ostringstream out;
+  FormatDeclaration(declaration, 0, out);
+  return out.str();
+}
+
+}  // namespace quiver::exec

@@ -1,0 +1,159 @@
+#include "quiver/plan/aggregate_binder.h"
+
+#include <arrow/compute/api.h>
+#include <arrow/compute/registry.h>
+#include <arrow/type.h>
+
+#include "quiver/plan/plan_builders.h"
+#include "quiver/plan/sql_types.h"
+#include "quiver/sql/source_text.h"
+
+namespace quiver::plan {
+
+namespace {
+
+// The type Arrow's aggregate kernel produces for an input type, so expressions over
+// the aggregate's output are bound against what execution will really deliver.
+arrow::Result<std::shared_ptr<arrow::DataType>> AggregateResultType(const std::string& function,
+                                                                    const std::shared_ptr<arrow::DataType>& input,
+                                                                    bool grouped) {
+  if (function == "count" || function == "count_all" || function == "count_distinct") return arrow::int64();
+  std::string name = grouped ? "hash_" + function : function;
+  ARROW_ASSIGN_OR_RAISE(auto kernel_function, cp::GetFunctionRegistry()->GetFunction(name));
+  std::vector<arrow::TypeHolder> types{input};
+  if (grouped) types.push_back(arrow::uint32());  // group ids
+  ARROW_ASSIGN_OR_RAISE(const cp::Kernel* kernel, kernel_function->DispatchExact(types));
+  cp::KernelContext kernel_context(cp::default_exec_context(), kernel);
+  ARROW_ASSIGN_OR_RAISE(auto resolved, kernel->signature->out_type().Resolve(&kernel_context, types));
+  return resolved.GetSharedPtr();
+}
+
+}  // namespace
+
+arrow::Status AggregateBinder::AddGroupKey(BoundExpression key, const std::string& name) {
+  key_exprs_.push_back(std::move(key));
+  key_names_.push_back(name);
+  return arrow::Status::OK();
+}
+
+std::shared_ptr<arrow::Schema> AggregateBinder::GroupedSchema() const {
+  arrow::FieldVector fields;
+  for (size_t i = 0; i < key_exprs_.size(); ++i) fields.push_back(arrow::field(key_names_[i], key_exprs_[i].type));
+  for (const auto& field : aggregate_fields_) fields.push_back(field);
+  return arrow::schema(std::move(fields));
+}
+
+arrow::Result<std::optional<BoundExpression>> AggregateBinder::MatchGroupKey(const sql::ParsedExpr& expr) {
+  ExpressionBinder plain(context_, input_scope_, "GROUP BY");
+  auto bound = plain.Bind(expr);
+  if (!bound.ok()) {
+    // Report unknown columns as such rather than as "must appear in GROUP BY".
+    if (expr.kind == sql::ExprKind::kColumnRef) return bound.status();
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < key_exprs_.size(); ++i) {
+    if (key_exprs_[i].expr.Equals(bound->expr)) {
+      BoundExpression ref;
+      ref.type = key_exprs_[i].type;
+      ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(key_names_[i]).Bind(*GroupedSchema()));
+      return ref;
+    }
+  }
+  return std::nullopt;
+}
+
+arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedExpr& call) {
+  const std::string& name = call.names[0];
+  const bool grouped = !key_exprs_.empty();
+  AggregateCall aggregate;
+  aggregate.output = context_.NewColumnName(name);
+  std::shared_ptr<arrow::DataType> input_type;
+
+  if (call.star) {
+    if (name != "count") return sql::SqlError(context_.sql, call.location, name, "(*) is not a function");
+    aggregate.function = "count_all";
+  } else {
+    if (call.args.size() != 1) {
+      return sql::SqlError(context_.sql, call.location, "function ", name, " takes exactly one argument");
+    }
+    if (ContainsAggregate(*call.args[0])) {
+      return sql::SqlError(context_.sql, call.location, "aggregate function calls cannot be nested");
+    }
+    ExpressionBinder argument_binder(context_, input_scope_, "aggregate function arguments");
+    ARROW_ASSIGN_OR_RAISE(auto argument, argument_binder.Bind(*call.args[0]));
+    if (argument.adapts_to_context) {
+      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, name == "count" ? arrow::utf8() : arrow::float64(),
+                                                             call.location));
+    }
+    if (name == "sum" || name == "avg" || name == "mean") {
+      if (!IsNumeric(*argument.type) && argument.type->id() != arrow::Type::NA) {
+        return sql::SqlError(context_.sql, call.location, "function ", name, "(", SqlTypeName(*argument.type),
+                             ") does not exist");
+      }
+    }
+    if (name == "avg" || name == "mean") {
+      // Averages are double precision (exact decimal means would need a wider type).
+      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, arrow::float64(), call.location));
+    }
+    if (call.distinct && name != "count") {
+      return sql::SqlError(context_.sql, call.location, "DISTINCT is supported only in count() in this version");
+    }
+    aggregate.function = call.distinct ? "count_distinct" : (name == "avg" ? "mean" : name);
+    aggregate.input = context_.NewColumnName("arg");
+    input_type = argument.type;
+    argument_exprs_.push_back(argument.expr);
+    argument_names_.push_back(aggregate.input);
+  }
+
+  if (aggregate.function == "count" || aggregate.function == "count_distinct") {
+    aggregate.options = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
+  } else if (aggregate.function == "count_all") {
+    aggregate.options = nullptr;
+  } else {
+    // SQL: aggregates skip NULLs, and are NULL over no values (min_count = 1).
+    aggregate.options = std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
+  }
+  std::shared_ptr<arrow::DataType> result_type;
+  if (input_type && input_type->id() == arrow::Type::NA) {
+    result_type = aggregate.function.rfind("count", 0) == 0 ? arrow::int64() : arrow::null();
+  } else {
+    auto resolved = AggregateResultType(aggregate.function, input_type ? input_type : arrow::null(), grouped);
+    if (!resolved.ok()) {
+      return sql::SqlError(context_.sql, call.location, "function ", name, "(",
+                           input_type ? SqlTypeName(*input_type) : "*", ") does not exist");
+    }
+    result_type = *resolved;
+  }
+  aggregate_fields_.push_back(arrow::field(aggregate.output, result_type));
+  calls_.push_back(aggregate);
+
+  BoundExpression ref;
+  ref.type = result_type;
+  ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(aggregate.output).Bind(*GroupedSchema()));
+  return ref;
+}
+
+arrow::Result<LogicalPlanPtr> AggregateBinder::BuildPlan(LogicalPlanPtr input) const {
+  std::vector<cp::Expression> expressions;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < key_exprs_.size(); ++i) {
+    expressions.push_back(key_exprs_[i].expr);
+    names.push_back(key_names_[i]);
+  }
+  for (size_t i = 0; i < argument_exprs_.size(); ++i) {
+    expressions.push_back(argument_exprs_[i]);
+    names.push_back(argument_names_[i]);
+  }
+  LogicalPlanPtr pre = input;
+  if (!expressions.empty()) {
+    ARROW_ASSIGN_OR_RAISE(pre, MakeProject(input, std::move(expressions), std::move(names)));
+  }
+  auto aggregate = std::make_shared<LogicalAggregate>();
+  aggregate->keys = key_names_;
+  aggregate->aggregates = calls_;
+  aggregate->schema = GroupedSchema();
+  aggregate->inputs = {std::move(pre)};
+  return aggregate;
+}
+
+}  // namespace quiver::plan

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <arrow/scalar.h>
+#include <arrow/type_fwd.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace quiver::plan {
+
+/// State shared by everything bound within one statement.
+struct BindContext {
+  /// The statement's text: error positions are reported against it.
+  std::string_view sql;
+  /// Values for $1, $2 …; null while only preparing (then parameters stay open and
+  /// their types are inferred from use).
+  const std::vector<std::shared_ptr<arrow::Scalar>>* parameters = nullptr;
+  /// Inferred parameter types, index 0 for $1; null type where no use tells.
+  std::vector<std::shared_ptr<arrow::DataType>> parameter_types;
+  /// Source of unique column names.
+  int next_column_id = 0;
+
+  /// A plan-unique column name derived from a SQL name: "price#7".
+  std::string NewColumnName(const std::string& sql_name) {
+    return (sql_name.empty() ? std::string("col") : sql_name) + "#" + std::to_string(next_column_id++);
+  }
+};
+
+}  // namespace quiver::plan

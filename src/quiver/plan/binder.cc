@@ -1,0 +1,808 @@
+#include "quiver/plan/binder.h"
+
+#include <arrow/array/builder_base.h>
+#include <arrow/array/util.h>
+#include <arrow/compute/api.h>
+#include <arrow/scalar.h>
+#include <arrow/table.h>
+
+#include <set>
+
+#include "quiver/plan/aggregate_binder.h"
+#include "quiver/plan/expression_binder.h"
+#include "quiver/plan/plan_builders.h"
+#include "quiver/plan/sql_types.h"
+#include "quiver/sql/parser.h"
+#include "quiver/sql/source_text.h"
+
+namespace quiver::plan {
+
+using sql::ExprKind;
+using sql::ParsedExpr;
+using sql::QueryKind;
+using sql::QueryNode;
+using sql::TableRef;
+using sql::TableRefKind;
+
+namespace {
+
+constexpr int kMaxViewDepth = 32;
+
+// A one-row, one-column source for SELECT without FROM.
+arrow::Result<LogicalPlanPtr> SingleRow(BindContext& context) {
+  auto values = std::make_shared<LogicalValues>();
+  std::string name = context.NewColumnName("dummy");
+  values->schema = arrow::schema({arrow::field(name, arrow::int32())});
+  ARROW_ASSIGN_OR_RAISE(auto array, arrow::MakeArrayFromScalar(arrow::Int32Scalar(0), 1));
+  values->table = arrow::Table::Make(values->schema, arrow::ArrayVector{array});
+  return values;
+}
+
+// Evaluates an expression without input columns (VALUES rows, LIMIT counts).
+arrow::Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpression& value) {
+  if (auto scalar = LiteralValue(value)) return scalar;
+  ARROW_ASSIGN_OR_RAISE(auto datum, cp::ExecuteScalarExpression(value.expr, cp::ExecBatch({}, 1)));
+  if (datum.is_scalar()) return datum.scalar();
+  return datum.make_array()->GetScalar(0);
+}
+
+bool IsPositiveIntegerLiteral(const ParsedExpr& expr) {
+  return expr.kind == ExprKind::kLiteral && expr.value && expr.value->is_valid &&
+         (expr.value->type->id() == arrow::Type::INT32 || expr.value->type->id() == arrow::Type::INT64);
+}
+
+int64_t IntegerLiteralValue(const ParsedExpr& expr) {
+  if (expr.value->type->id() == arrow::Type::INT32) return static_cast<const arrow::Int32Scalar&>(*expr.value).value;
+  return static_cast<const arrow::Int64Scalar&>(*expr.value).value;
+}
+
+}  // namespace
+
+arrow::Result<LogicalPlanPtr> Binder::BindStatementQuery(const QueryNode& query) {
+  ARROW_ASSIGN_OR_RAISE(auto bound, BindQuery(query));
+  std::vector<cp::Expression> expressions;
+  std::vector<std::string> names;
+  for (const auto& column : bound.scope.columns()) {
+    expressions.push_back(cp::field_ref(column.field));
+    names.push_back(column.name);
+  }
+  return MakeProject(bound.plan, std::move(expressions), std::move(names));
+}
+
+arrow::Result<BoundQuery> Binder::BindQuery(const QueryNode& query) {
+  std::map<std::string, const sql::CommonTableExpr*> definitions;
+  for (const auto& cte : query.ctes) {
+    if (definitions.count(cte.name)) {
+      return sql::SqlError(context_.sql, cte.location, "WITH query name \"", cte.name, "\" specified more than once");
+    }
+    definitions[cte.name] = &cte;
+  }
+  ctes_.push_back(std::move(definitions));
+  auto result = BindQueryBody(query);
+  ctes_.pop_back();
+  return result;
+}
+
+arrow::Result<BoundQuery> Binder::BindQueryBody(const QueryNode& query) {
+  switch (query.kind) {
+    case QueryKind::kSelect:
+      return BindSelect(query);
+    case QueryKind::kValues: {
+      ARROW_ASSIGN_OR_RAISE(auto values, BindValues(query));
+      return BindOrderAndLimit(std::move(values), query, query.order_by);
+    }
+    case QueryKind::kSetOperation: {
+      ARROW_ASSIGN_OR_RAISE(auto combined, BindSetOperation(query));
+      return BindOrderAndLimit(std::move(combined), query, query.order_by);
+    }
+  }
+  return arrow::Status::Invalid("unknown query kind");
+}
+
+arrow::Result<BoundQuery> Binder::BindValues(const QueryNode& query) {
+  const size_t width = query.values_rows.front().size();
+  std::vector<std::vector<BoundExpression>> columns(width);
+  BindScope empty;
+  ExpressionBinder binder(context_, empty, "VALUES");
+  for (const auto& row : query.values_rows) {
+    if (row.size() != width) return arrow::Status::Invalid("VALUES lists must all be the same length");
+    for (size_t c = 0; c < width; ++c) {
+      ARROW_ASSIGN_OR_RAISE(auto value, binder.Bind(*row[c]));
+      columns[c].push_back(std::move(value));
+    }
+  }
+  auto values = std::make_shared<LogicalValues>();
+  arrow::FieldVector fields;
+  arrow::ArrayVector arrays;
+  BoundQuery out;
+  for (size_t c = 0; c < width; ++c) {
+    ARROW_RETURN_NOT_OK(binder.Unify(&columns[c], query.values_rows.front()[c]->location, "VALUES"));
+    std::shared_ptr<arrow::DataType> type = columns[c].front().type;
+    std::unique_ptr<arrow::ArrayBuilder> builder;
+    ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), type, &builder));
+    for (const auto& value : columns[c]) {
+      ARROW_ASSIGN_OR_RAISE(auto scalar, EvaluateConstant(value));
+      ARROW_RETURN_NOT_OK(builder->AppendScalar(*scalar));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto array, builder->Finish());
+    std::string sql_name = "column" + std::to_string(c + 1);
+    std::string field = context_.NewColumnName(sql_name);
+    fields.push_back(arrow::field(field, type));
+    arrays.push_back(std::move(array));
+    out.scope.mutable_columns().push_back({"", sql_name, field, type, false});
+  }
+  values->schema = arrow::schema(fields);
+  values->table = arrow::Table::Make(values->schema, arrays);
+  out.plan = values;
+  return out;
+}
+
+arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
+  const char* name = query.set_operator == sql::SetOperator::kUnion       ? "UNION"
+                     : query.set_operator == sql::SetOperator::kIntersect ? "INTERSECT"
+                                                                          : "EXCEPT";
+  if (query.set_operator != sql::SetOperator::kUnion) {
+    return arrow::Status::NotImplemented(name, " is not supported yet");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto left, BindQuery(*query.left));
+  ARROW_ASSIGN_OR_RAISE(auto right, BindQuery(*query.right));
+  const auto& left_columns = left.scope.columns();
+  const auto& right_columns = right.scope.columns();
+  if (left_columns.size() != right_columns.size()) {
+    return arrow::Status::Invalid("each ", name, " query must have the same number of columns");
+  }
+  // Both sides are projected to the common column types under fresh names.
+  std::vector<cp::Expression> left_exprs, right_exprs;
+  std::vector<std::string> names;
+  BoundQuery out;
+  for (size_t i = 0; i < left_columns.size(); ++i) {
+    auto type = CommonType(left_columns[i].type, right_columns[i].type);
+    if (!type.ok()) {
+      return arrow::Status::Invalid(name, " types ", SqlTypeName(*left_columns[i].type), " and ",
+                                    SqlTypeName(*right_columns[i].type), " cannot be matched");
+    }
+    auto cast = [&](const ScopeColumn& column) {
+      cp::Expression ref = cp::field_ref(column.field);
+      if (column.type->Equals(**type)) return ref;
+      return cp::call("cast", {ref}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(*type)));
+    };
+    left_exprs.push_back(cast(left_columns[i]));
+    right_exprs.push_back(cast(right_columns[i]));
+    std::string field = context_.NewColumnName(left_columns[i].name);
+    names.push_back(field);
+    out.scope.mutable_columns().push_back({"", left_columns[i].name, field, *type, false});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto left_plan, MakeProject(left.plan, std::move(left_exprs), names));
+  std::vector<std::string> right_names;
+  for (const auto& n : names) right_names.push_back(context_.NewColumnName("u"));
+  ARROW_ASSIGN_OR_RAISE(auto right_plan, MakeProject(right.plan, std::move(right_exprs), right_names));
+  auto union_plan = std::make_shared<LogicalUnion>();
+  union_plan->schema = left_plan->schema;
+  union_plan->inputs = {left_plan, right_plan};
+  out.plan = union_plan;
+  if (!query.set_all) {
+    auto distinct = std::make_shared<LogicalAggregate>();
+    distinct->keys = names;
+    distinct->schema = union_plan->schema;
+    distinct->inputs = {union_plan};
+    out.plan = distinct;
+  }
+  return out;
+}
+
+arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
+  BoundQuery input;
+  if (query.from.empty()) {
+    ARROW_ASSIGN_OR_RAISE(input.plan, SingleRow(context_));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(input, BindFrom(query.from));
+  }
+  const BindScope& scope = input.scope;
+  LogicalPlanPtr plan = input.plan;
+
+  if (query.where) {
+    if (ContainsAggregate(*query.where)) {
+      return sql::SqlError(context_.sql, query.where->location, "aggregate functions are not allowed in WHERE");
+    }
+    ExpressionBinder where_binder(context_, scope, "WHERE");
+    ARROW_ASSIGN_OR_RAISE(auto predicate, where_binder.BindCondition(*query.where));
+    ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, predicate.expr));
+  }
+
+  // Expand * into the select list's items.
+  std::vector<sql::SelectItem> items;
+  for (const auto& item : query.select_list) {
+    if (item.expr->kind != ExprKind::kStar) {
+      items.push_back(item);
+      continue;
+    }
+    const auto& qualifier = item.expr->names;
+    if (query.from.empty()) {
+      return sql::SqlError(context_.sql, item.expr->location, "SELECT * with no tables specified is not valid");
+    }
+    if (!qualifier.empty() && !scope.HasTable(qualifier.back())) {
+      return sql::SqlError(context_.sql, item.expr->location, "missing FROM-clause entry for table \"",
+                           qualifier.back(), "\"");
+    }
+    for (const auto& column : scope.columns()) {
+      if (column.hidden || (!qualifier.empty() && column.table != qualifier.back())) continue;
+      auto ref = std::make_shared<ParsedExpr>();
+      ref->kind = ExprKind::kColumnRef;
+      ref->location = item.expr->location;
+      if (!column.table.empty()) ref->names.push_back(column.table);
+      ref->names.push_back(column.name);
+      items.push_back({ref, ""});
+    }
+  }
+
+  bool has_aggregates = !query.group_by.empty() || (query.having != nullptr);
+  for (const auto& item : items) has_aggregates = has_aggregates || ContainsAggregate(*item.expr);
+  for (const auto& order : query.order_by) has_aggregates = has_aggregates || ContainsAggregate(*order.expr);
+
+  std::optional<AggregateBinder> aggregation;
+  if (has_aggregates) {
+    aggregation.emplace(context_, scope);
+    ExpressionBinder key_binder(context_, scope, "GROUP BY");
+    for (const auto& group : query.group_by) {
+      const ParsedExpr* key = group.get();
+      // GROUP BY 2 and GROUP BY alias refer to select-list items.
+      if (IsPositiveIntegerLiteral(*key)) {
+        int64_t ordinal = IntegerLiteralValue(*key);
+        if (ordinal < 1 || ordinal > static_cast<int64_t>(items.size())) {
+          return sql::SqlError(context_.sql, key->location, "GROUP BY position ", ordinal,
+                               " is not in select list");
+        }
+        key = items[ordinal - 1].expr.get();
+      } else if (key->kind == ExprKind::kColumnRef && key->names.size() == 1) {
+        auto in_input = scope.Find(key->names);
+        if (in_input.ok() && *in_input == nullptr) {
+          for (const auto& item : items) {
+            if (item.alias == key->names[0]) key = item.expr.get();
+          }
+        }
+      }
+      if (ContainsAggregate(*key)) {
+        return sql::SqlError(context_.sql, key->location, "aggregate functions are not allowed in GROUP BY");
+      }
+      ARROW_ASSIGN_OR_RAISE(auto bound, key_binder.Bind(*key));
+      if (bound.adapts_to_context) {
+        ARROW_ASSIGN_OR_RAISE(bound, key_binder.CastTo(bound, arrow::utf8(), key->location));
+      }
+      ARROW_RETURN_NOT_OK(aggregation->AddGroupKey(bound, context_.NewColumnName(key->DefaultColumnName())));
+    }
+  }
+  AggregateResolver* resolver = aggregation ? &*aggregation : nullptr;
+
+  // Bind the select list (after grouping, when there is grouping).
+  ExpressionBinder select_binder(context_, scope, "SELECT", resolver);
+  std::vector<BoundExpression> outputs;
+  std::vector<std::string> output_names;
+  for (const auto& item : items) {
+    ARROW_ASSIGN_OR_RAISE(auto value, select_binder.Bind(*item.expr));
+    if (value.adapts_to_context && value.type->id() != arrow::Type::NA) {
+      ARROW_ASSIGN_OR_RAISE(value, select_binder.CastTo(value, arrow::utf8(), item.expr->location));
+    }
+    outputs.push_back(std::move(value));
+    output_names.push_back(item.alias.empty() ? item.expr->DefaultColumnName() : item.alias);
+  }
+
+  std::optional<BoundExpression> having;
+  if (query.having) {
+    ExpressionBinder having_binder(context_, scope, "HAVING", resolver);
+    ARROW_ASSIGN_OR_RAISE(having, having_binder.BindCondition(*query.having));
+  }
+
+  // ORDER BY items that are not select-list items are computed as extra columns.
+  struct SortTarget {
+    size_t column;
+    bool descending;
+    bool nulls_first;
+  };
+  std::vector<SortTarget> sort_targets;
+  std::vector<BoundExpression> extra_sort_columns;
+  for (const auto& order : query.order_by) {
+    // PostgreSQL's default: NULLs sort as if larger than every value.
+    bool nulls_first = order.nulls_first.value_or(order.descending);
+    const ParsedExpr& expr = *order.expr;
+    std::optional<size_t> column;
+    if (IsPositiveIntegerLiteral(expr)) {
+      int64_t ordinal = IntegerLiteralValue(expr);
+      if (ordinal < 1 || ordinal > static_cast<int64_t>(outputs.size())) {
+        return sql::SqlError(context_.sql, expr.location, "ORDER BY position ", ordinal, " is not in select list");
+      }
+      column = static_cast<size_t>(ordinal - 1);
+    } else if (expr.kind == ExprKind::kColumnRef && expr.names.size() == 1) {
+      for (size_t i = 0; i < output_names.size(); ++i) {
+        if (output_names[i] == expr.names[0]) {
+          if (column) {
+            return sql::SqlError(context_.sql, expr.location, "ORDER BY \"", expr.names[0], "\" is ambiguous");
+          }
+          column = i;
+        }
+      }
+    }
+    if (!column) {
+      ExpressionBinder order_binder(context_, scope, "ORDER BY", resolver);
+      ARROW_ASSIGN_OR_RAISE(auto value, order_binder.Bind(expr));
+      for (size_t i = 0; i < outputs.size() && !column; ++i) {
+        if (outputs[i].expr.Equals(value.expr)) column = i;
+      }
+      if (!column) {
+        if (query.distinct) {
+          return sql::SqlError(context_.sql, expr.location,
+                               "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+        }
+        column = outputs.size() + extra_sort_columns.size();
+        extra_sort_columns.push_back(std::move(value));
+      }
+    }
+    sort_targets.push_back({*column, order.descending, nulls_first});
+  }
+
+  if (aggregation) {
+    ARROW_ASSIGN_OR_RAISE(plan, aggregation->BuildPlan(plan));
+  }
+  if (having) {
+    ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, having->expr));
+  }
+
+  std::vector<cp::Expression> projections;
+  std::vector<std::string> fields;
+  BoundQuery out;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    projections.push_back(outputs[i].expr);
+    fields.push_back(context_.NewColumnName(output_names[i]));
+    out.scope.mutable_columns().push_back({"", output_names[i], fields.back(), outputs[i].type, false});
+  }
+  for (auto& extra : extra_sort_columns) {
+    projections.push_back(extra.expr);
+    fields.push_back(context_.NewColumnName("sort"));
+  }
+  ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, std::move(projections), fields));
+
+  if (query.distinct) {
+    auto distinct = std::make_shared<LogicalAggregate>();
+    distinct->keys = fields;
+    distinct->schema = plan->schema;
+    distinct->inputs = {plan};
+    plan = distinct;
+  }
+  if (!sort_targets.empty()) {
+    auto sort = std::make_shared<LogicalSort>();
+    for (const auto& target : sort_targets) {
+      sort->keys.emplace_back(arrow::FieldRef(fields[target.column]),
+                              target.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
+                              target.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+    }
+    sort->schema = plan->schema;
+    sort->inputs = {plan};
+    plan = sort;
+  }
+  out.plan = plan;
+  // Limits apply to the sorted rows, before extra sort columns are dropped.
+  ARROW_ASSIGN_OR_RAISE(out, BindOrderAndLimit(std::move(out), query, {}));
+  if (!extra_sort_columns.empty()) {
+    std::vector<std::string> visible(fields.begin(), fields.begin() + static_cast<long>(outputs.size()));
+    ARROW_ASSIGN_OR_RAISE(out.plan, MakeColumnSelection(out.plan, visible));
+  }
+  return out;
+}
+
+arrow::Result<BoundQuery> Binder::BindOrderAndLimit(BoundQuery input, const QueryNode& query,
+                                                    const std::vector<sql::OrderItem>& order_by) {
+  if (!order_by.empty()) {
+    // ORDER BY of VALUES and set operations: output columns by name or position.
+    auto sort = std::make_shared<LogicalSort>();
+    for (const auto& order : order_by) {
+      const ParsedExpr& expr = *order.expr;
+      const ScopeColumn* column = nullptr;
+      if (IsPositiveIntegerLiteral(expr)) {
+        int64_t ordinal = IntegerLiteralValue(expr);
+        if (ordinal < 1 || ordinal > static_cast<int64_t>(input.scope.columns().size())) {
+          return sql::SqlError(context_.sql, expr.location, "ORDER BY position ", ordinal, " is not in select list");
+        }
+        column = &input.scope.columns()[ordinal - 1];
+      } else if (expr.kind == ExprKind::kColumnRef) {
+        ARROW_ASSIGN_OR_RAISE(column, input.scope.Find({expr.names.back()}));
+      }
+      if (!column) {
+        return sql::SqlError(context_.sql, expr.location,
+                             "ORDER BY on a UNION or VALUES must name an output column or its position");
+      }
+      bool nulls_first = order.nulls_first.value_or(order.descending);
+      sort->keys.emplace_back(arrow::FieldRef(column->field),
+                              order.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
+                              nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+    }
+    sort->schema = input.plan->schema;
+    sort->inputs = {input.plan};
+    input.plan = sort;
+  }
+  std::optional<int64_t> count;
+  int64_t offset = 0;
+  if (query.limit) {
+    ARROW_ASSIGN_OR_RAISE(count, BindConstantInteger(*query.limit, "LIMIT"));
+  }
+  if (query.offset) {
+    ARROW_ASSIGN_OR_RAISE(auto value, BindConstantInteger(*query.offset, "OFFSET"));
+    offset = value.value_or(0);
+  }
+  if (count || offset > 0) {
+    auto limit = std::make_shared<LogicalLimit>();
+    limit->count = count;
+    limit->offset = offset;
+    limit->schema = input.plan->schema;
+    limit->inputs = {input.plan};
+    input.plan = limit;
+  }
+  return input;
+}
+
+arrow::Result<std::optional<int64_t>> Binder::BindConstantInteger(const ParsedExpr& expr, const char* clause) {
+  BindScope empty;
+  ExpressionBinder binder(context_, empty, clause);
+  ARROW_ASSIGN_OR_RAISE(auto value, binder.Bind(expr));
+  ARROW_ASSIGN_OR_RAISE(value, binder.CastTo(value, arrow::int64(), expr.location));
+  auto scalar = EvaluateConstant(value);
+  if (!scalar.ok()) return sql::SqlError(context_.sql, expr.location, "argument of ", clause, " must be a constant");
+  if (!(*scalar)->is_valid) return std::nullopt;
+  int64_t number = static_cast<const arrow::Int64Scalar&>(**scalar).value;
+  if (number < 0) return sql::SqlError(context_.sql, expr.location, clause, " must not be negative");
+  return number;
+}
+
+arrow::Result<BoundQuery> Binder::BindFrom(const std::vector<sql::TableRefPtr>& from) {
+  ARROW_ASSIGN_OR_RAISE(auto result, BindTableRef(*from[0]));
+  for (size_t i = 1; i < from.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto next, BindTableRef(*from[i]));
+    for (const auto& column : next.scope.columns()) {
+      for (const auto& existing : result.scope.columns()) {
+        if (!column.table.empty() && existing.table == column.table) {
+          return sql::SqlError(context_.sql, from[i]->location, "table name \"", column.table,
+                               "\" specified more than once");
+        }
+      }
+    }
+    result.plan = MakeJoin(LogicalJoinType::kCross, result.plan, next.plan, {}, {}, std::nullopt);
+    for (auto& column : next.scope.columns()) result.scope.mutable_columns().push_back(column);
+  }
+  return result;
+}
+
+arrow::Status Binder::ApplyAlias(BoundQuery* query, const std::string& alias, const std::vector<std::string>& columns,
+                                 int location) {
+  auto& scope_columns = query->scope.mutable_columns();
+  if (columns.size() > scope_columns.size()) {
+    return sql::SqlError(context_.sql, location, "table \"", alias, "\" has ", scope_columns.size(),
+                         " columns available but ", columns.size(), " columns specified");
+  }
+  for (size_t i = 0; i < scope_columns.size(); ++i) {
+    scope_columns[i].table = alias;
+    if (i < columns.size()) scope_columns[i].name = columns[i];
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Result<BoundQuery> Binder::BindTableRef(const TableRef& ref) {
+  switch (ref.kind) {
+    case TableRefKind::kNamed:
+      return BindNamedTable(ref);
+    case TableRefKind::kSubquery: {
+      ARROW_ASSIGN_OR_RAISE(auto bound, BindQuery(*ref.subquery));
+      ARROW_RETURN_NOT_OK(ApplyAlias(&bound, ref.alias, ref.column_aliases, ref.location));
+      return bound;
+    }
+    case TableRefKind::kFunction:
+      return BindTableFunction(ref);
+    case TableRefKind::kJoin:
+      return BindJoin(ref);
+  }
+  return arrow::Status::Invalid("unknown FROM item");
+}
+
+arrow::Result<BoundQuery> Binder::BindFileTable(std::shared_ptr<storage::FileTable> table, const std::string& name) {
+  auto scan = std::make_shared<LogicalScan>();
+  scan->table_name = name;
+  arrow::FieldVector fields;
+  BoundQuery out;
+  for (const auto& field : table->schema()->fields()) {
+    std::string unique = context_.NewColumnName(field->name());
+    scan->columns.push_back(field->name());
+    fields.push_back(arrow::field(unique, field->type()));
+    out.scope.mutable_columns().push_back({name, field->name(), unique, field->type(), false});
+  }
+  scan->source = std::move(table);
+  scan->schema = arrow::schema(std::move(fields));
+  out.plan = scan;
+  return out;
+}
+
+arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
+  const std::string& name = ref.names.back();
+  const std::string alias = ref.alias.empty() ? name : ref.alias;
+  if (ref.names.size() == 1) {
+    // WITH names shadow catalog tables; the innermost definition wins.
+    for (auto level = ctes_.rbegin(); level != ctes_.rend(); ++level) {
+      auto it = level->find(name);
+      if (it == level->end()) continue;
+      const sql::CommonTableExpr& cte = *it->second;
+      // A WITH query sees only the definitions before its level (no recursion).
+      auto saved = ctes_;
+      ctes_.erase(ctes_.end() - (level - ctes_.rbegin()) - 1, ctes_.end());
+      auto bound = BindQuery(*cte.query);
+      ctes_ = std::move(saved);
+      ARROW_RETURN_NOT_OK(bound.status());
+      ARROW_RETURN_NOT_OK(ApplyAlias(&*bound, name, cte.column_aliases, ref.location));
+      ARROW_RETURN_NOT_OK(ApplyAlias(&*bound, alias, ref.column_aliases, ref.location));
+      return bound;
+    }
+  }
+  std::string schema_name = ref.names.size() >= 2 ? ref.names[ref.names.size() - 2] : catalog::Catalog::kDefaultSchema;
+  auto entry = catalog_.FindTable(schema_name, name);
+  if (!entry) {
+    return arrow::Status::KeyError("relation \"", name, "\" does not exist", sql::LocationSuffix(context_.sql, ref.location));
+  }
+  BoundQuery bound;
+  if (entry->kind == catalog::TableKind::kView) {
+    if (++view_depth_ > kMaxViewDepth) {
+      return arrow::Status::Invalid("views nested more than ", kMaxViewDepth, " deep (", name, ")");
+    }
+    auto view = sql::ParseSingleStatement(entry->view_sql);
+    if (!view.ok() || !view->query) {
+      return arrow::Status::Invalid("view \"", name, "\" cannot be read: ", view.status().message());
+    }
+    // The view's own text is what positions in its errors refer to.
+    std::string_view outer_sql = context_.sql;
+    context_.sql = entry->view_sql;
+    auto saved_ctes = std::move(ctes_);
+    ctes_.clear();
+    auto view_bound = BindQuery(*view->query);
+    ctes_ = std::move(saved_ctes);
+    context_.sql = outer_sql;
+    --view_depth_;
+    if (!view_bound.ok()) {
+      return view_bound.status().WithMessage("view \"", name, "\" is no longer valid: ", view_bound.status().message());
+    }
+    bound = std::move(*view_bound);
+    std::vector<std::string> column_names;
+    for (const auto& field : entry->schema->fields()) column_names.push_back(field->name());
+    ARROW_RETURN_NOT_OK(ApplyAlias(&bound, name, column_names, ref.location));
+  } else {
+    storage::FileTableSpec spec{entry->format, entry->location, entry->options, nullptr};
+    auto table = storage::FileTable::Open(spec, entry->schema);
+    if (!table.ok()) {
+      return table.status().WithMessage("table \"", name, "\": ", table.status().message());
+    }
+    ARROW_ASSIGN_OR_RAISE(bound, BindFileTable(*table, name));
+  }
+  ARROW_RETURN_NOT_OK(ApplyAlias(&bound, alias, ref.column_aliases, ref.location));
+  return bound;
+}
+
+arrow::Result<BoundQuery> Binder::BindTableFunction(const TableRef& ref) {
+  const ParsedExpr& call = *ref.function;
+  const std::string name = call.names.back();
+  if (name != "read_parquet" && name != "read_csv") {
+    return sql::SqlError(context_.sql, call.location, "table function \"", name,
+                         "\" does not exist (known: read_parquet, read_csv)");
+  }
+  storage::FileTableSpec spec;
+  spec.format = name == "read_parquet" ? "parquet" : "csv";
+  BindScope empty;
+  ExpressionBinder binder(context_, empty, "table function arguments");
+  for (size_t i = 0; i < call.args.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto value, binder.Bind(*call.args[i]));
+    ARROW_ASSIGN_OR_RAISE(auto scalar, EvaluateConstant(value));
+    const std::string& arg_name = call.arg_names[i];
+    std::string text = scalar->is_valid ? scalar->ToString() : "";
+    if (arg_name.empty()) {
+      if (i != 0) return sql::SqlError(context_.sql, call.args[i]->location, name, " takes one path; options are named (header => true)");
+      spec.location = text;
+    } else if (spec.format == "csv" && (arg_name == "header" || arg_name == "delimiter")) {
+      spec.options[arg_name] = text;
+    } else {
+      return sql::SqlError(context_.sql, call.args[i]->location, "unknown option \"", arg_name, "\" for ", name);
+    }
+  }
+  if (spec.location.empty()) return sql::SqlError(context_.sql, call.location, name, " needs a path");
+  auto table = storage::FileTable::Open(spec);
+  if (!table.ok()) return table.status();
+  ARROW_ASSIGN_OR_RAISE(auto bound, BindFileTable(*table, name));
+  ARROW_RETURN_NOT_OK(ApplyAlias(&bound, ref.alias.empty() ? name : ref.alias, ref.column_aliases, ref.location));
+  return bound;
+}
+
+arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
+  ARROW_ASSIGN_OR_RAISE(auto left, BindTableRef(*ref.left));
+  ARROW_ASSIGN_OR_RAISE(auto right, BindTableRef(*ref.right));
+  LogicalJoinType type = ref.join_type == sql::JoinType::kInner   ? LogicalJoinType::kInner
+                         : ref.join_type == sql::JoinType::kLeft  ? LogicalJoinType::kLeft
+                         : ref.join_type == sql::JoinType::kRight ? LogicalJoinType::kRight
+                         : ref.join_type == sql::JoinType::kFull  ? LogicalJoinType::kFull
+                                                                  : LogicalJoinType::kCross;
+  BindScope combined;
+  for (const auto& column : left.scope.columns()) combined.mutable_columns().push_back(column);
+  for (const auto& column : right.scope.columns()) combined.mutable_columns().push_back(column);
+
+  std::set<std::string> left_fields, right_fields;
+  for (const auto& field : left.plan->schema->fields()) left_fields.insert(field->name());
+  for (const auto& field : right.plan->schema->fields()) right_fields.insert(field->name());
+
+  std::vector<cp::Expression> conjuncts;
+  std::vector<std::string> using_columns = ref.using_columns;
+  if (ref.natural) {
+    for (const auto& l : left.scope.columns()) {
+      if (l.hidden) continue;
+      for (const auto& r : right.scope.columns()) {
+        if (!r.hidden && r.name == l.name) using_columns.push_back(l.name);
+      }
+    }
+  }
+  ExpressionBinder binder(context_, combined, "JOIN conditions");
+  std::vector<std::pair<std::string, std::string>> using_pairs;
+  for (const auto& name : using_columns) {
+    ARROW_ASSIGN_OR_RAISE(auto l, left.scope.Find({name}));
+    ARROW_ASSIGN_OR_RAISE(auto r, right.scope.Find({name}));
+    if (!l || !r) {
+      return sql::SqlError(context_.sql, ref.location, "column \"", name, "\" specified in USING clause does not exist in ",
+                           l ? "right" : "left", " table");
+    }
+    using_pairs.emplace_back(l->field, r->field);
+    auto column_ref = [](const ScopeColumn* column) {
+      auto expr = std::make_shared<ParsedExpr>();
+      expr->kind = ExprKind::kColumnRef;
+      expr->names = {column->table, column->name};
+      return expr;
+    };
+    // Bind l = r through the same path as ON conditions (type unification included).
+    ParsedExpr equality;
+    equality.kind = ExprKind::kOperator;
+    equality.op = "=";
+    equality.location = ref.location;
+    auto lref = column_ref(l);
+    auto rref = column_ref(r);
+    if (l->table == r->table) {
+      return sql::SqlError(context_.sql, ref.location, "USING needs distinct table names on both sides");
+    }
+    equality.args = {lref, rref};
+    ARROW_ASSIGN_OR_RAISE(auto bound, binder.BindCondition(equality));
+    conjuncts.push_back(bound.expr);
+  }
+  if (ref.condition) {
+    if (ContainsAggregate(*ref.condition)) {
+      return sql::SqlError(context_.sql, ref.condition->location, "aggregate functions are not allowed in JOIN conditions");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto condition, binder.BindCondition(*ref.condition));
+    for (auto& part : SplitConjunction(condition.expr)) conjuncts.push_back(part);
+  }
+
+  // Equalities between one side and the other become hash keys; keys that are not
+  // plain columns (or need a cast) are computed by a projection below the join.
+  auto side_of = [&](const cp::Expression& expr) -> int {
+    auto columns = ReferencedColumns(expr);
+    if (columns.empty()) return 0;
+    bool all_left = true, all_right = true;
+    for (const auto& c : columns) {
+      all_left = all_left && left_fields.count(c);
+      all_right = all_right && right_fields.count(c);
+    }
+    return all_left ? 1 : all_right ? 2 : 3;
+  };
+  std::vector<cp::Expression> left_keys, right_keys, residual;
+  for (const auto& conjunct : conjuncts) {
+    const auto* call = conjunct.call();
+    if (type != LogicalJoinType::kCross && call && call->function_name == "equal" && call->arguments.size() == 2) {
+      int a = side_of(call->arguments[0]);
+      int b = side_of(call->arguments[1]);
+      if (a == 1 && b == 2) {
+        left_keys.push_back(call->arguments[0]);
+        right_keys.push_back(call->arguments[1]);
+        continue;
+      }
+      if (a == 2 && b == 1) {
+        left_keys.push_back(call->arguments[1]);
+        right_keys.push_back(call->arguments[0]);
+        continue;
+      }
+    }
+    residual.push_back(conjunct);
+  }
+  if (type == LogicalJoinType::kInner && left_keys.empty() && residual.empty()) type = LogicalJoinType::kCross;
+
+  auto key_columns = [&](BoundQuery& side, std::vector<cp::Expression>& keys) -> arrow::Result<std::vector<std::string>> {
+    std::vector<std::string> names;
+    bool all_plain = true;
+    for (const auto& key : keys) {
+      if (!key.field_ref()) all_plain = false;
+    }
+    if (all_plain) {
+      for (const auto& key : keys) names.push_back(*key.field_ref()->name());
+      return names;
+    }
+    std::vector<cp::Expression> projections;
+    std::vector<std::string> fields;
+    for (const auto& field : side.plan->schema->fields()) {
+      projections.push_back(cp::field_ref(field->name()));
+      fields.push_back(field->name());
+    }
+    for (const auto& key : keys) {
+      if (key.field_ref()) {
+        names.push_back(*key.field_ref()->name());
+        continue;
+      }
+      names.push_back(context_.NewColumnName("key"));
+      projections.push_back(key);
+      fields.push_back(names.back());
+    }
+    ARROW_ASSIGN_OR_RAISE(side.plan, MakeProject(side.plan, std::move(projections), std::move(fields)));
+    return names;
+  };
+  ARROW_ASSIGN_OR_RAISE(auto left_key_names, key_columns(left, left_keys));
+  ARROW_ASSIGN_OR_RAISE(auto right_key_names, key_columns(right, right_keys));
+
+  std::optional<cp::Expression> residual_expr;
+  if (!residual.empty()) residual_expr = JoinConjunction(residual);
+  if (type == LogicalJoinType::kCross && residual_expr) {
+    // An inner join without equalities: a cross join filtered afterwards.
+    type = LogicalJoinType::kCross;
+  }
+  LogicalPlanPtr join = MakeJoin(type, left.plan, right.plan, left_key_names, right_key_names,
+                                 type == LogicalJoinType::kCross ? std::nullopt : residual_expr);
+  if (residual_expr && type == LogicalJoinType::kCross) {
+    ARROW_ASSIGN_OR_RAISE(join, MakeFilter(join, *residual_expr));
+  }
+  if (auto* j = dynamic_cast<LogicalJoin*>(join.get()); j && j->residual) {
+    ARROW_ASSIGN_OR_RAISE(j->residual, j->residual->Bind(*j->schema));
+  }
+
+  BoundQuery out;
+  out.plan = join;
+  out.scope = combined;
+  if (!using_pairs.empty()) {
+    // USING columns appear once, first: from the side that keeps all rows, or merged
+    // with COALESCE for FULL joins.
+    std::vector<ScopeColumn> merged;
+    std::vector<cp::Expression> projections;
+    std::vector<std::string> fields;
+    for (const auto& field : join->schema->fields()) {
+      projections.push_back(cp::field_ref(field->name()));
+      fields.push_back(field->name());
+    }
+    for (const auto& [lf, rf] : using_pairs) {
+      for (auto& column : out.scope.mutable_columns()) {
+        if (column.field == lf || column.field == rf) column.hidden = true;
+      }
+      const ScopeColumn* l = nullptr;
+      const ScopeColumn* r = nullptr;
+      for (const auto& column : out.scope.columns()) {
+        if (column.field == lf) l = &column;
+        if (column.field == rf) r = &column;
+      }
+      ScopeColumn visible = type == LogicalJoinType::kRight ? *r : *l;
+      visible.hidden = false;
+      visible.table = "";
+      if (type == LogicalJoinType::kFull) {
+        visible.field = context_.NewColumnName(l->name);
+        cp::Expression lref = cp::field_ref(lf), rref = cp::field_ref(rf);
+        if (!l->type->Equals(*visible.type) || !r->type->Equals(*visible.type)) {
+          ARROW_ASSIGN_OR_RAISE(auto common, CommonType(l->type, r->type));
+          visible.type = common;
+          lref = cp::call("cast", {lref}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(common)));
+          rref = cp::call("cast", {rref}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(common)));
+        }
+        projections.push_back(cp::call("coalesce", {lref, rref}));
+        fields.push_back(visible.field);
+      }
+      merged.push_back(visible);
+    }
+    if (type == LogicalJoinType::kFull) {
+      ARROW_ASSIGN_OR_RAISE(out.plan, MakeProject(out.plan, std::move(projections), std::move(fields)));
+    }
+    for (auto& column : out.scope.columns()) merged.push_back(column);
+    out.scope = BindScope(std::move(merged));
+  }
+  if (!ref.alias.empty()) ARROW_RETURN_NOT_OK(ApplyAlias(&out, ref.alias, ref.column_aliases, ref.location));
+  return out;
+}
+
+}  // namespace quiver::plan

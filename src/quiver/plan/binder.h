@@ -1,0 +1,60 @@
+#pragma once
+
+#include <arrow/result.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "quiver/catalog/catalog.h"
+#include "quiver/plan/bind_context.h"
+#include "quiver/plan/bind_scope.h"
+#include "quiver/plan/logical_plan.h"
+#include "quiver/sql/ast.h"
+
+namespace quiver::plan {
+
+/// A bound query: its plan, and its output columns (SQL names → plan columns).
+struct BoundQuery {
+  LogicalPlanPtr plan;
+  BindScope scope;
+};
+
+/// Resolves a query's names against the catalog and turns it into a logical plan.
+/// One binder binds one statement.
+class Binder {
+ public:
+  Binder(BindContext& context, const catalog::Catalog& catalog) : context_(context), catalog_(catalog) {}
+
+  /// Binds a query; the plan's root renames its columns to the user-visible names.
+  arrow::Result<LogicalPlanPtr> BindStatementQuery(const sql::QueryNode& query);
+
+  arrow::Result<BoundQuery> BindQuery(const sql::QueryNode& query);
+
+ private:
+  arrow::Result<BoundQuery> BindQueryBody(const sql::QueryNode& query);
+  arrow::Result<BoundQuery> BindSelect(const sql::QueryNode& query);
+  arrow::Result<BoundQuery> BindValues(const sql::QueryNode& query);
+  arrow::Result<BoundQuery> BindSetOperation(const sql::QueryNode& query);
+  arrow::Result<BoundQuery> BindFrom(const std::vector<sql::TableRefPtr>& from);
+  arrow::Result<BoundQuery> BindTableRef(const sql::TableRef& ref);
+  arrow::Result<BoundQuery> BindNamedTable(const sql::TableRef& ref);
+  arrow::Result<BoundQuery> BindTableFunction(const sql::TableRef& ref);
+  arrow::Result<BoundQuery> BindJoin(const sql::TableRef& ref);
+  arrow::Result<BoundQuery> BindFileTable(std::shared_ptr<storage::FileTable> table, const std::string& name);
+  arrow::Result<BoundQuery> BindOrderAndLimit(BoundQuery input, const sql::QueryNode& query,
+                                              const std::vector<sql::OrderItem>& order_by);
+  arrow::Result<std::optional<int64_t>> BindConstantInteger(const sql::ParsedExpr& expr, const char* clause);
+
+  /// Gives the scope's columns a table name and optional column aliases.
+  arrow::Status ApplyAlias(BoundQuery* query, const std::string& alias, const std::vector<std::string>& columns,
+                           int location);
+
+  BindContext& context_;
+  const catalog::Catalog& catalog_;
+  /// WITH definitions visible at each nesting level, innermost last.
+  std::vector<std::map<std::string, const sql::CommonTableExpr*>> ctes_;
+  int view_depth_ = 0;
+};
+
+}  // namespace quiver::plan

@@ -1,0 +1,112 @@
+#include "quiver/plan/logical_plan.h"
+
+#include <sstream>
+
+namespace quiver::plan {
+
+namespace {
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+const char* JoinTypeName(LogicalJoinType type) {
+  switch (type) {
+    case LogicalJoinType::kInner: return "Inner";
+    case LogicalJoinType::kLeft: return "Left";
+    case LogicalJoinType::kRight: return "Right";
+    case LogicalJoinType::kFull: return "Full";
+    case LogicalJoinType::kCross: return "Cross";
+  }
+  return "?";
+}
+
+void Format(const LogicalOperator& node, int depth, bool with_columns, std::ostringstream& out) {
+  out << std::string(depth * 2, ' ') << node.Describe();
+  if (with_columns) {
+    std::vector<std::string> names;
+    for (const auto& field : node.schema->fields()) names.push_back(field->name());
+    out << "  -> [" << JoinNames(names) << "]";
+  }
+  out << "\n";
+  for (const auto& input : node.inputs) Format(*input, depth + 1, with_columns, out);
+}
+
+}  // namespace
+
+std::string LogicalScan::Describe() const {
+  std::string out = "Scan " + table_name + ": " + source->Describe() + " columns=[" + JoinNames(columns) + "]";
+  if (filter) out += " filter=" + filter->ToString();
+  return out;
+}
+
+std::string LogicalValues::Describe() const {
+  return "Values: " + std::to_string(table->num_rows()) + " rows";
+}
+
+std::string LogicalFilter::Describe() const { return "Filter: " + predicate.ToString(); }
+
+std::string LogicalProject::Describe() const {
+  std::string out = "Project: ";
+  for (size_t i = 0; i < expressions.size(); ++i) {
+    if (i) out += ", ";
+    std::string expr = expressions[i].ToString();
+    const std::string& name = schema->field(static_cast<int>(i))->name();
+    out += expr == name ? name : expr + " AS " + name;
+  }
+  return out;
+}
+
+std::string LogicalAggregate::Describe() const {
+  std::string out = "Aggregate: keys=[" + JoinNames(keys) + "]";
+  if (!aggregates.empty()) {
+    out += " aggregates=[";
+    for (size_t i = 0; i < aggregates.size(); ++i) {
+      if (i) out += ", ";
+      out += aggregates[i].function + "(" + (aggregates[i].input.empty() ? "*" : aggregates[i].input) +
+             ") AS " + aggregates[i].output;
+    }
+    out += "]";
+  }
+  return out;
+}
+
+std::string LogicalJoin::Describe() const {
+  std::string out = std::string(JoinTypeName(join_type)) + " Join";
+  if (!left_keys.empty()) {
+    out += ": ";
+    for (size_t i = 0; i < left_keys.size(); ++i) out += (i ? " AND " : "") + left_keys[i] + " = " + right_keys[i];
+  }
+  if (residual) out += " filter=" + residual->ToString();
+  return out;
+}
+
+std::string LogicalSort::Describe() const {
+  std::string out = "Sort: ";
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (i) out += ", ";
+    out += *keys[i].target.name();
+    out += keys[i].order == cp::SortOrder::Descending ? " DESC" : " ASC";
+    out += keys[i].null_placement == cp::NullPlacement::AtStart ? " NULLS FIRST" : " NULLS LAST";
+  }
+  return out;
+}
+
+std::string LogicalLimit::Describe() const {
+  std::string out = "Limit:";
+  if (count) out += " count=" + std::to_string(*count);
+  if (offset) out += " offset=" + std::to_string(offset);
+  return out;
+}
+
+std::string LogicalUnion::Describe() const { return "Union All"; }
+
+std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns) {
+  std::ostringstream out;
+  Format(root, 0, with_columns, out);
+  return out.str();
+}
+
+}  // namespace quiver::plan

@@ -1,0 +1,146 @@
+#pragma once
+
+// The logical plan: what a query computes, as a tree of relational operators. Every
+// operator's output columns have names unique within the whole plan ("price#7"), so
+// expressions refer to columns by name without ambiguity and operators can be moved
+// by the optimizer without renaming. The final projection gives user-visible names.
+
+#include <arrow/compute/expression.h>
+#include <arrow/compute/ordering.h>
+#include <arrow/table.h>
+#include <arrow/type.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "quiver/storage/file_table.h"
+
+namespace quiver::plan {
+
+namespace cp = arrow::compute;
+
+enum class LogicalKind { kScan, kValues, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion };
+
+class LogicalOperator;
+using LogicalPlanPtr = std::shared_ptr<LogicalOperator>;
+
+class LogicalOperator {
+ public:
+  explicit LogicalOperator(LogicalKind kind) : kind(kind) {}
+  virtual ~LogicalOperator() = default;
+
+  /// One line describing this operator (without its inputs), for EXPLAIN.
+  virtual std::string Describe() const = 0;
+
+  const LogicalKind kind;
+  std::shared_ptr<arrow::Schema> schema;  // output columns
+  std::vector<LogicalPlanPtr> inputs;
+};
+
+/// Reads a table over files. `columns[i]` is the file column behind output field i;
+/// `filter` (over file column names) is pushed into the scan to skip row groups and
+/// is also applied exactly to the rows read.
+class LogicalScan : public LogicalOperator {
+ public:
+  LogicalScan() : LogicalOperator(LogicalKind::kScan) {}
+  std::string Describe() const override;
+
+  std::string table_name;  // as written in the query, for EXPLAIN
+  std::shared_ptr<storage::FileTable> source;
+  std::vector<std::string> columns;
+  std::optional<cp::Expression> filter;
+};
+
+/// Constant rows computed while binding (VALUES, SELECT without FROM).
+class LogicalValues : public LogicalOperator {
+ public:
+  LogicalValues() : LogicalOperator(LogicalKind::kValues) {}
+  std::string Describe() const override;
+
+  std::shared_ptr<arrow::Table> table;  // columns named as `schema`
+};
+
+/// Keeps rows for which `predicate` is true (not false, not NULL).
+class LogicalFilter : public LogicalOperator {
+ public:
+  LogicalFilter() : LogicalOperator(LogicalKind::kFilter) {}
+  std::string Describe() const override;
+
+  cp::Expression predicate;
+};
+
+/// Computes one output column per expression; schema->field(i) names expressions[i].
+class LogicalProject : public LogicalOperator {
+ public:
+  LogicalProject() : LogicalOperator(LogicalKind::kProject) {}
+  std::string Describe() const override;
+
+  std::vector<cp::Expression> expressions;
+};
+
+struct AggregateCall {
+  std::string function;  // Arrow's grouped kernel name without "hash_", e.g. "sum", "count_distinct"
+  std::string input;     // input column name; empty for count(*)
+  std::shared_ptr<cp::FunctionOptions> options;
+  std::string output;    // output column name
+};
+
+/// Groups by `keys` (input column names) and computes `aggregates`. The output is the
+/// keys followed by the aggregates. With no keys, one row over all input.
+class LogicalAggregate : public LogicalOperator {
+ public:
+  LogicalAggregate() : LogicalOperator(LogicalKind::kAggregate) {}
+  std::string Describe() const override;
+
+  std::vector<std::string> keys;
+  std::vector<AggregateCall> aggregates;
+};
+
+enum class LogicalJoinType { kInner, kLeft, kRight, kFull, kCross };
+
+/// Joins inputs[0] (left) and inputs[1] (right) on left_keys[i] = right_keys[i] (NULLs
+/// never match), then keeps pairs for which `residual` holds. Output: left columns then
+/// right columns.
+class LogicalJoin : public LogicalOperator {
+ public:
+  LogicalJoin() : LogicalOperator(LogicalKind::kJoin) {}
+  std::string Describe() const override;
+
+  LogicalJoinType join_type = LogicalJoinType::kInner;
+  std::vector<std::string> left_keys;
+  std::vector<std::string> right_keys;
+  std::optional<cp::Expression> residual;
+};
+
+class LogicalSort : public LogicalOperator {
+ public:
+  LogicalSort() : LogicalOperator(LogicalKind::kSort) {}
+  std::string Describe() const override;
+
+  std::vector<cp::SortKey> keys;  // targets are column names
+};
+
+class LogicalLimit : public LogicalOperator {
+ public:
+  LogicalLimit() : LogicalOperator(LogicalKind::kLimit) {}
+  std::string Describe() const override;
+
+  int64_t offset = 0;
+  std::optional<int64_t> count;  // unset: no limit, only an offset
+};
+
+/// Concatenates inputs with identical column types (UNION ALL). The output takes the
+/// first input's column names.
+class LogicalUnion : public LogicalOperator {
+ public:
+  LogicalUnion() : LogicalOperator(LogicalKind::kUnion) {}
+  std::string Describe() const override;
+};
+
+/// The indented tree of a plan, one operator per line, with output columns when
+/// `with_columns` is set.
+std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns = false);
+
+}  // namespace quiver::plan

@@ -1,0 +1,310 @@
+#include "quiver/plan/optimizer.h"
+
+#include <arrow/compute/api.h>
+
+#include <algorithm>
+#include <set>
+
+#include "quiver/plan/plan_builders.h"
+
+namespace quiver::plan {
+
+namespace {
+
+using ColumnSet = std::set<std::string>;
+
+ColumnSet FieldNames(const arrow::Schema& schema) {
+  ColumnSet names;
+  for (const auto& field : schema.fields()) names.insert(field->name());
+  return names;
+}
+
+bool ReadsOnly(const cp::Expression& expr, const ColumnSet& columns) {
+  for (const auto& name : ReferencedColumns(expr)) {
+    if (!columns.count(name)) return false;
+  }
+  return true;
+}
+
+// ---- filter pushdown -------------------------------------------------------------------
+
+LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pending);
+
+// Wraps `node` in a filter of the conjuncts that could not go lower.
+LogicalPlanPtr FilterAbove(LogicalPlanPtr node, const std::vector<cp::Expression>& conjuncts) {
+  if (conjuncts.empty()) return node;
+  auto filter = MakeFilter(node, JoinConjunction(conjuncts));
+  return filter.ok() ? *filter : node;
+}
+
+LogicalPlanPtr PushIntoScan(std::shared_ptr<LogicalScan> scan, std::vector<cp::Expression> pending) {
+  if (pending.empty()) return scan;
+  // Rename plan columns to file columns; the scan applies the filter exactly.
+  std::map<std::string, std::string> renames;
+  for (int i = 0; i < scan->schema->num_fields(); ++i) renames[scan->schema->field(i)->name()] = scan->columns[i];
+  std::vector<cp::Expression> conjuncts;
+  if (scan->filter) conjuncts.push_back(*scan->filter);
+  for (const auto& conjunct : pending) conjuncts.push_back(RenameColumns(conjunct, renames));
+  auto bound = JoinConjunction(conjuncts).Bind(*scan->source->schema());
+  if (!bound.ok()) return FilterAbove(scan, pending);
+  scan->filter = *bound;
+  return scan;
+}
+
+LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::Expression> pending) {
+  ColumnSet left_columns = FieldNames(*join->inputs[0]->schema);
+  ColumnSet right_columns = FieldNames(*join->inputs[1]->schema);
+  const bool inner = join->join_type == LogicalJoinType::kInner || join->join_type == LogicalJoinType::kCross;
+  // A WHERE conjunct may move to a side whose rows the join never invents: either side
+  // of an inner join, the preserved side of an outer join.
+  const bool left_ok = inner || join->join_type == LogicalJoinType::kLeft;
+  const bool right_ok = inner || join->join_type == LogicalJoinType::kRight;
+  std::vector<cp::Expression> to_left, to_right, stay;
+  for (auto& conjunct : pending) {
+    if (left_ok && ReadsOnly(conjunct, left_columns)) {
+      to_left.push_back(conjunct);
+    } else if (right_ok && ReadsOnly(conjunct, right_columns)) {
+      to_right.push_back(conjunct);
+    } else if (inner) {
+      // An equality across the sides becomes a hash key; the rest a residual filter.
+      const auto* call = conjunct.call();
+      if (call && call->function_name == "equal") {
+        const auto& a = call->arguments[0];
+        const auto& b = call->arguments[1];
+        if (a.field_ref() && b.field_ref()) {
+          const std::string& an = *a.field_ref()->name();
+          const std::string& bn = *b.field_ref()->name();
+          if (left_columns.count(an) && right_columns.count(bn)) {
+            join->left_keys.push_back(an);
+            join->right_keys.push_back(bn);
+            join->join_type = LogicalJoinType::kInner;
+            continue;
+          }
+          if (left_columns.count(bn) && right_columns.count(an)) {
+            join->left_keys.push_back(bn);
+            join->right_keys.push_back(an);
+            join->join_type = LogicalJoinType::kInner;
+            continue;
+          }
+        }
+      }
+      stay.push_back(conjunct);
+    } else {
+      stay.push_back(conjunct);
+    }
+  }
+  if (inner && !stay.empty() && !join->left_keys.empty()) {
+    // With hash keys in place, the remaining cross-side conditions join the residual.
+    if (join->residual) stay.push_back(*join->residual);
+    auto bound = JoinConjunction(stay).Bind(*join->schema);
+    if (bound.ok()) {
+      join->residual = *bound;
+      stay.clear();
+    }
+  }
+  // Inner-join residuals that read one side only can move down as well.
+  if (inner && join->residual) {
+    std::vector<cp::Expression> keep;
+    for (auto& conjunct : SplitConjunction(*join->residual)) {
+      if (ReadsOnly(conjunct, left_columns)) {
+        to_left.push_back(conjunct);
+      } else if (ReadsOnly(conjunct, right_columns)) {
+        to_right.push_back(conjunct);
+      } else {
+        keep.push_back(conjunct);
+      }
+    }
+    if (keep.empty()) {
+      join->residual.reset();
+    } else {
+      auto bound = JoinConjunction(keep).Bind(*join->schema);
+      if (bound.ok()) join->residual = *bound;
+    }
+  }
+  join->inputs[0] = PushFilters(join->inputs[0], std::move(to_left));
+  join->inputs[1] = PushFilters(join->inputs[1], std::move(to_right));
+  return FilterAbove(join, stay);
+}
+
+LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pending) {
+  switch (node->kind) {
+    case LogicalKind::kFilter: {
+      for (auto& conjunct : SplitConjunction(static_cast<LogicalFilter&>(*node).predicate)) {
+        pending.push_back(conjunct);
+      }
+      return PushFilters(node->inputs[0], std::move(pending));
+    }
+    case LogicalKind::kScan:
+      return PushIntoScan(std::static_pointer_cast<LogicalScan>(node), std::move(pending));
+    case LogicalKind::kJoin:
+      return PushIntoJoin(std::static_pointer_cast<LogicalJoin>(node), std::move(pending));
+    case LogicalKind::kProject: {
+      // Conjuncts over columns the projection passes through unchanged can go below it.
+      auto& project = static_cast<LogicalProject&>(*node);
+      std::map<std::string, std::string> passthrough;
+      for (size_t i = 0; i < project.expressions.size(); ++i) {
+        if (const auto* ref = project.expressions[i].field_ref()) {
+          if (ref->name()) passthrough[project.schema->field(static_cast<int>(i))->name()] = *ref->name();
+        }
+      }
+      std::vector<cp::Expression> below, stay;
+      for (auto& conjunct : pending) {
+        bool movable = true;
+        for (const auto& name : ReferencedColumns(conjunct)) movable = movable && passthrough.count(name);
+        if (movable) {
+          auto renamed = RenameColumns(conjunct, passthrough).Bind(*node->inputs[0]->schema);
+          if (renamed.ok()) {
+            below.push_back(*renamed);
+            continue;
+          }
+        }
+        stay.push_back(conjunct);
+      }
+      node->inputs[0] = PushFilters(node->inputs[0], std::move(below));
+      return FilterAbove(node, stay);
+    }
+    default: {
+      // Other operators change which rows exist (aggregates, limits) or are leaves.
+      for (auto& input : node->inputs) input = PushFilters(input, {});
+      return FilterAbove(node, pending);
+    }
+  }
+}
+
+// ---- projection pruning ----------------------------------------------------------------
+
+void AddColumns(const cp::Expression& expr, ColumnSet* out) {
+  for (auto& name : ReferencedColumns(expr)) out->insert(name);
+}
+
+arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_root);
+
+arrow::Status PruneProject(LogicalPlanPtr& node, const ColumnSet& required, bool is_root) {
+  auto& project = static_cast<LogicalProject&>(*node);
+  std::vector<cp::Expression> expressions;
+  arrow::FieldVector fields;
+  ColumnSet below;
+  for (size_t i = 0; i < project.expressions.size(); ++i) {
+    const auto& field = project.schema->field(static_cast<int>(i));
+    if (!is_root && !required.count(field->name())) continue;
+    expressions.push_back(project.expressions[i]);
+    fields.push_back(field);
+    AddColumns(project.expressions[i], &below);
+  }
+  if (expressions.empty() && !project.expressions.empty()) {
+    // Something above needs the row count only: keep the cheapest column.
+    expressions.push_back(project.expressions[0]);
+    fields.push_back(project.schema->field(0));
+    AddColumns(project.expressions[0], &below);
+  }
+  ARROW_RETURN_NOT_OK(Prune(project.inputs[0], below, false));
+  for (auto& expression : expressions) {
+    ARROW_ASSIGN_OR_RAISE(expression, expression.Bind(*project.inputs[0]->schema));
+  }
+  project.expressions = std::move(expressions);
+  project.schema = arrow::schema(std::move(fields));
+  return arrow::Status::OK();
+}
+
+arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_root) {
+  switch (node->kind) {
+    case LogicalKind::kProject:
+      return PruneProject(node, required, is_root);
+    case LogicalKind::kScan: {
+      auto& scan = static_cast<LogicalScan&>(*node);
+      std::vector<std::string> columns;
+      arrow::FieldVector fields;
+      for (int i = 0; i < scan.schema->num_fields(); ++i) {
+        if (!required.count(scan.schema->field(i)->name())) continue;
+        columns.push_back(scan.columns[i]);
+        fields.push_back(scan.schema->field(i));
+      }
+      if (columns.empty() && !scan.columns.empty()) {
+        // Only the row count is needed: read one column.
+        columns.push_back(scan.columns[0]);
+        fields.push_back(scan.schema->field(0));
+      }
+      scan.columns = std::move(columns);
+      scan.schema = arrow::schema(std::move(fields));
+      return arrow::Status::OK();
+    }
+    case LogicalKind::kFilter: {
+      auto& filter = static_cast<LogicalFilter&>(*node);
+      ColumnSet below = required;
+      AddColumns(filter.predicate, &below);
+      ARROW_RETURN_NOT_OK(Prune(node->inputs[0], below, false));
+      node->schema = node->inputs[0]->schema;
+      ARROW_ASSIGN_OR_RAISE(filter.predicate, filter.predicate.Bind(*node->schema));
+      return arrow::Status::OK();
+    }
+    case LogicalKind::kSort: {
+      auto& sort = static_cast<LogicalSort&>(*node);
+      ColumnSet below = required;
+      for (const auto& key : sort.keys) below.insert(*key.target.name());
+      ARROW_RETURN_NOT_OK(Prune(node->inputs[0], below, false));
+      node->schema = node->inputs[0]->schema;
+      return arrow::Status::OK();
+    }
+    case LogicalKind::kLimit: {
+      ARROW_RETURN_NOT_OK(Prune(node->inputs[0], required, false));
+      node->schema = node->inputs[0]->schema;
+      return arrow::Status::OK();
+    }
+    case LogicalKind::kAggregate: {
+      auto& aggregate = static_cast<LogicalAggregate&>(*node);
+      std::vector<AggregateCall> calls;
+      ColumnSet below(aggregate.keys.begin(), aggregate.keys.end());
+      for (const auto& call : aggregate.aggregates) {
+        if (!required.count(call.output) && !is_root) continue;
+        calls.push_back(call);
+        if (!call.input.empty()) below.insert(call.input);
+      }
+      aggregate.aggregates = std::move(calls);
+      arrow::FieldVector fields;
+      for (const auto& field : aggregate.schema->fields()) {
+        bool is_key = std::find(aggregate.keys.begin(), aggregate.keys.end(), field->name()) != aggregate.keys.end();
+        bool is_kept = std::any_of(aggregate.aggregates.begin(), aggregate.aggregates.end(),
+                                   [&](const AggregateCall& c) { return c.output == field->name(); });
+        if (is_key || is_kept) fields.push_back(field);
+      }
+      aggregate.schema = arrow::schema(std::move(fields));
+      return Prune(node->inputs[0], below, false);
+    }
+    case LogicalKind::kJoin: {
+      auto& join = static_cast<LogicalJoin&>(*node);
+      ColumnSet below = required;
+      for (const auto& key : join.left_keys) below.insert(key);
+      for (const auto& key : join.right_keys) below.insert(key);
+      if (join.residual) AddColumns(*join.residual, &below);
+      ARROW_RETURN_NOT_OK(Prune(join.inputs[0], below, false));
+      ARROW_RETURN_NOT_OK(Prune(join.inputs[1], below, false));
+      auto fields = join.inputs[0]->schema->fields();
+      for (const auto& field : join.inputs[1]->schema->fields()) fields.push_back(field);
+      join.schema = arrow::schema(std::move(fields));
+      if (join.residual) {
+        ARROW_ASSIGN_OR_RAISE(join.residual, join.residual->Bind(*join.schema));
+      }
+      return arrow::Status::OK();
+    }
+    case LogicalKind::kUnion: {
+      // Columns match by position across inputs: keep them all.
+      for (auto& input : node->inputs) {
+        ARROW_RETURN_NOT_OK(Prune(input, FieldNames(*input->schema), true));
+      }
+      return arrow::Status::OK();
+    }
+    case LogicalKind::kValues:
+      return arrow::Status::OK();
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
+  plan = PushFilters(std::move(plan), {});
+  ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
+  return plan;
+}
+
+}  // namespace quiver::plan

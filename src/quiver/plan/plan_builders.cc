@@ -1,0 +1,117 @@
+#include "quiver/plan/plan_builders.h"
+
+#include <arrow/compute/api.h>
+
+#include <algorithm>
+#include <set>
+
+namespace quiver::plan {
+
+arrow::Result<LogicalPlanPtr> MakeProject(LogicalPlanPtr input, std::vector<cp::Expression> expressions,
+                                          std::vector<std::string> names) {
+  auto project = std::make_shared<LogicalProject>();
+  arrow::FieldVector fields;
+  for (size_t i = 0; i < expressions.size(); ++i) {
+    if (!expressions[i].IsBound()) {
+      ARROW_ASSIGN_OR_RAISE(expressions[i], expressions[i].Bind(*input->schema));
+    }
+    fields.push_back(arrow::field(names[i], expressions[i].type()->GetSharedPtr()));
+  }
+  project->expressions = std::move(expressions);
+  project->schema = arrow::schema(std::move(fields));
+  project->inputs = {std::move(input)};
+  return project;
+}
+
+arrow::Result<LogicalPlanPtr> MakeFilter(LogicalPlanPtr input, cp::Expression predicate) {
+  auto filter = std::make_shared<LogicalFilter>();
+  if (!predicate.IsBound()) {
+    ARROW_ASSIGN_OR_RAISE(predicate, predicate.Bind(*input->schema));
+  }
+  filter->predicate = std::move(predicate);
+  filter->schema = input->schema;
+  filter->inputs = {std::move(input)};
+  return filter;
+}
+
+LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPtr right,
+                        std::vector<std::string> left_keys, std::vector<std::string> right_keys,
+                        std::optional<cp::Expression> residual) {
+  auto join = std::make_shared<LogicalJoin>();
+  join->join_type = type;
+  auto fields = left->schema->fields();
+  for (const auto& field : right->schema->fields()) fields.push_back(field);
+  join->schema = arrow::schema(std::move(fields));
+  join->left_keys = std::move(left_keys);
+  join->right_keys = std::move(right_keys);
+  join->residual = std::move(residual);
+  join->inputs = {std::move(left), std::move(right)};
+  return join;
+}
+
+arrow::Result<LogicalPlanPtr> MakeColumnSelection(LogicalPlanPtr input, const std::vector<std::string>& names) {
+  std::vector<cp::Expression> expressions;
+  for (const auto& name : names) expressions.push_back(cp::field_ref(name));
+  return MakeProject(std::move(input), std::move(expressions), names);
+}
+
+namespace {
+
+void CollectColumns(const cp::Expression& expr, std::vector<std::string>* out) {
+  if (const auto* ref = expr.field_ref()) {
+    if (const auto* name = ref->name()) {
+      if (std::find(out->begin(), out->end(), *name) == out->end()) out->push_back(*name);
+    }
+    return;
+  }
+  if (const auto* call = expr.call()) {
+    for (const auto& arg : call->arguments) CollectColumns(arg, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> ReferencedColumns(const cp::Expression& expr) {
+  std::vector<std::string> out;
+  CollectColumns(expr, &out);
+  return out;
+}
+
+std::vector<cp::Expression> SplitConjunction(const cp::Expression& expr) {
+  const auto* call = expr.call();
+  if (call && (call->function_name == "and_kleene" || call->function_name == "and")) {
+    std::vector<cp::Expression> out;
+    for (const auto& arg : call->arguments) {
+      auto parts = SplitConjunction(arg);
+      out.insert(out.end(), parts.begin(), parts.end());
+    }
+    return out;
+  }
+  return {expr};
+}
+
+cp::Expression JoinConjunction(const std::vector<cp::Expression>& conjuncts) {
+  if (conjuncts.empty()) return cp::literal(true);
+  cp::Expression result = conjuncts[0];
+  for (size_t i = 1; i < conjuncts.size(); ++i) result = cp::call("and_kleene", {result, conjuncts[i]});
+  return result;
+}
+
+cp::Expression RenameColumns(const cp::Expression& expr, const std::map<std::string, std::string>& renames) {
+  if (const auto* ref = expr.field_ref()) {
+    if (const auto* name = ref->name()) {
+      auto it = renames.find(*name);
+      if (it != renames.end()) return cp::field_ref(it->second);
+    }
+    return expr;
+  }
+  if (const auto* call = expr.call()) {
+    std::vector<cp::Expression> args;
+    args.reserve(call->arguments.size());
+    for (const auto& arg : call->arguments) args.push_back(RenameColumns(arg, renames));
+    return cp::call(call->function_name, std::move(args), call->options);
+  }
+  return expr;
+}
+
+}  // namespace quiver::plan

@@ -1,0 +1,31 @@
+#pragma once
+
+// Small constructors for logical operators, shared by the binder and the optimizer.
+
+#include <arrow/result.h>
+
+#include "quiver/plan/logical_plan.h"
+
+namespace quiver::plan {
+
+/// Projects `expressions` (bound against input's schema) into columns named `names`.
+arrow::Result<LogicalPlanPtr> MakeProject(LogicalPlanPtr input, std::vector<cp::Expression> expressions,
+                                          std::vector<std::string> names);
+arrow::Result<LogicalPlanPtr> MakeFilter(LogicalPlanPtr input, cp::Expression predicate);
+/// A join's output schema is its inputs' columns, left then right.
+LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPtr right,
+                        std::vector<std::string> left_keys, std::vector<std::string> right_keys,
+                        std::optional<cp::Expression> residual);
+/// Keeps only the named columns of input, in the given order.
+arrow::Result<LogicalPlanPtr> MakeColumnSelection(LogicalPlanPtr input, const std::vector<std::string>& names);
+
+/// The column names an expression reads.
+std::vector<std::string> ReferencedColumns(const cp::Expression& expr);
+/// The conjuncts of an AND chain (and_kleene / and), or the expression itself.
+std::vector<cp::Expression> SplitConjunction(const cp::Expression& expr);
+/// The AND of conjuncts (true when empty).
+cp::Expression JoinConjunction(const std::vector<cp::Expression>& conjuncts);
+/// Rewrites the column names an expression reads; names not in the map stay.
+cp::Expression RenameColumns(const cp::Expression& expr, const std::map<std::string, std::string>& renames);
+
+}  // namespace quiver::plan

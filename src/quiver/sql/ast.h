@@ -1,0 +1,205 @@
+#pragma once
+
+// Quiver's parse tree: what a statement says, before names are resolved. The
+// transformer builds it from libpg_query's PostgreSQL parse tree, and the grammar for
+// Quiver-only statements builds it directly, so the binder reads one shape.
+
+#include <arrow/type_fwd.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace quiver::sql {
+
+struct QueryNode;
+
+/// A type as written in SQL: `numeric(12, 2)` is {"numeric", {12, 2}}. Names are
+/// normalized (`timestamp with time zone` → "timestamptz", `int4` → "int").
+struct TypeName {
+  std::string name;
+  std::vector<int> modifiers;
+  int location = -1;
+};
+
+enum class ExprKind {
+  kColumnRef,     // names: [qualifier..., column]
+  kStar,          // names: [qualifier...] (empty for plain `*`)
+  kLiteral,       // value (null value = SQL NULL); untyped_string for 'text' literals
+  kParameter,     // parameter_index (1-based)
+  kFunction,      // names: function name parts; args; distinct; star (count(*)); named_args
+  kOperator,      // op: "+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=", "||", unary "-"/"+"
+  kAnd,           // args
+  kOr,            // args
+  kNot,           // args[0]
+  kIsNull,        // args[0]; negated for IS NOT NULL
+  kIsTrue,        // args[0], bool_test: IS [NOT] TRUE/FALSE/UNKNOWN
+  kIsDistinct,    // args[0..1]; negated for IS NOT DISTINCT FROM
+  kCast,          // args[0], type
+  kCase,          // case_operand (optional), args = [when, then, when, then…], case_else
+  kInList,        // args[0] IN (args[1..]); negated
+  kBetween,       // args: value, low, high; negated
+  kLike,          // args: value, pattern; negated; case_insensitive (ILIKE)
+  kNullIf,        // args[0..1]
+  kCoalesce,      // args
+  kGreatest,      // args
+  kLeast,         // args
+  kSubquery,      // subquery (scalar)
+  kExists,        // subquery; negated
+  kInSubquery,    // args[0] IN (subquery); negated
+  kSpecialValue,  // names[0]: current_date, current_timestamp, current_user …
+};
+
+struct ParsedExpr;
+using ParsedExprPtr = std::shared_ptr<ParsedExpr>;
+
+struct ParsedExpr {
+  ExprKind kind;
+  int location = -1;  // byte offset in the SQL text, -1 when unknown
+
+  std::vector<std::string> names;
+  std::string op;
+  std::shared_ptr<arrow::Scalar> value;
+  bool untyped_string = false;  // a quoted literal whose type comes from its use
+  int parameter_index = 0;
+  std::vector<ParsedExprPtr> args;
+  std::vector<std::string> arg_names;  // per arg: name in `f(x => 1)`, or empty
+  TypeName type;
+  bool negated = false;
+  bool distinct = false;
+  bool star = false;
+  bool case_insensitive = false;
+  std::string bool_test;  // "true", "false", "unknown" for kIsTrue
+  ParsedExprPtr case_operand;
+  ParsedExprPtr case_else;
+  std::shared_ptr<QueryNode> subquery;
+
+  /// The expression as SQL-like text, for plans and messages.
+  std::string ToString() const;
+  /// The name PostgreSQL gives an unaliased select-list column: the column's name,
+  /// the function's name, the cast type, "case", or "?column?".
+  std::string DefaultColumnName() const;
+};
+
+struct SelectItem {
+  ParsedExprPtr expr;
+  std::string alias;  // empty if none
+};
+
+struct OrderItem {
+  ParsedExprPtr expr;
+  bool descending = false;
+  std::optional<bool> nulls_first;  // unset: PostgreSQL's default (NULLs sort high)
+};
+
+enum class JoinType { kInner, kLeft, kRight, kFull, kCross };
+
+struct TableRef;
+using TableRefPtr = std::shared_ptr<TableRef>;
+
+enum class TableRefKind { kNamed, kSubquery, kJoin, kFunction };
+
+struct TableRef {
+  TableRefKind kind;
+  int location = -1;
+  std::string alias;
+  std::vector<std::string> column_aliases;
+
+  std::vector<std::string> names;        // kNamed: [schema,] table
+  std::shared_ptr<QueryNode> subquery;   // kSubquery
+  ParsedExprPtr function;                // kFunction: a kFunction expression
+
+  // kJoin
+  JoinType join_type = JoinType::kInner;
+  TableRefPtr left, right;
+  ParsedExprPtr condition;                 // ON …
+  std::vector<std::string> using_columns;  // USING (…)
+  bool natural = false;
+};
+
+struct CommonTableExpr {
+  std::string name;
+  std::vector<std::string> column_aliases;
+  std::shared_ptr<QueryNode> query;
+  int location = -1;
+};
+
+enum class QueryKind { kSelect, kSetOperation, kValues };
+enum class SetOperator { kUnion, kIntersect, kExcept };
+
+/// A query expression: SELECT, VALUES, or a set operation of two queries, each with
+/// its own WITH, ORDER BY and LIMIT/OFFSET.
+struct QueryNode {
+  QueryKind kind = QueryKind::kSelect;
+  std::vector<CommonTableExpr> ctes;
+
+  // kSelect
+  bool distinct = false;
+  std::vector<SelectItem> select_list;
+  std::vector<TableRefPtr> from;  // comma-separated items (cross joined)
+  ParsedExprPtr where;
+  std::vector<ParsedExprPtr> group_by;
+  ParsedExprPtr having;
+
+  // kValues
+  std::vector<std::vector<ParsedExprPtr>> values_rows;
+
+  // kSetOperation
+  SetOperator set_operator = SetOperator::kUnion;
+  bool set_all = false;
+  std::shared_ptr<QueryNode> left, right;
+
+  std::vector<OrderItem> order_by;
+  ParsedExprPtr limit;
+  ParsedExprPtr offset;
+};
+
+enum class StatementKind {
+  kQuery,
+  kExplain,
+  kCreateExternalTable,
+  kCreateView,
+  kDrop,
+  kShowTables,
+  kDescribe,
+  kSet,
+  kShowVariable,
+};
+
+struct ColumnDefinition {
+  std::string name;
+  TypeName type;
+};
+
+struct Statement {
+  StatementKind kind;
+  int location = 0;   // where the statement starts in the submitted text
+  std::string text;   // the statement's own text
+
+  std::shared_ptr<QueryNode> query;  // kQuery, kExplain (query explained), kCreateView
+
+  bool explain_analyze = false;  // kExplain
+  bool explain_verbose = false;
+
+  // kCreateExternalTable, kCreateView, kDrop, kDescribe: the object named.
+  std::vector<std::string> names;
+  bool if_not_exists = false;
+  bool or_replace = false;
+  bool if_exists = false;
+  std::string format;  // kCreateExternalTable: "parquet" | "csv"
+  std::string location_path;
+  std::map<std::string, std::string> options;
+  std::vector<ColumnDefinition> columns;     // declared columns (optional)
+  std::vector<std::string> partitioned_by;   // declared partition columns (optional)
+  std::vector<std::string> column_aliases;   // kCreateView
+  std::string view_query_text;               // kCreateView: the SELECT as written
+
+  bool drop_view = false;  // kDrop: DROP VIEW rather than DROP TABLE
+
+  std::string variable;  // kSet, kShowVariable
+  std::string value;     // kSet (empty for RESET)
+};
+
+}  // namespace quiver::sql

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <arrow/result.h>
+
+#include <string_view>
+
+#include "pg_query/pg_query.pb.h"
+#include "quiver/sql/ast.h"
+
+namespace quiver::sql {
+
+/// Turns one statement of libpg_query's PostgreSQL parse tree into Quiver's AST.
+/// Constructs Quiver does not support are refused here with a message naming them and
+/// their position, so later layers only see what they handle.
+class Transformer {
+ public:
+  /// `text` is the statement text the parse tree's locations refer to.
+  explicit Transformer(std::string_view text) : text_(text) {}
+
+  arrow::Result<Statement> TransformStatement(const pg_query::Node& node);
+
+ private:
+  arrow::Result<std::shared_ptr<QueryNode>> TransformQuery(const pg_query::Node& node);
+  arrow::Result<std::shared_ptr<QueryNode>> TransformSelect(const pg_query::SelectStmt& select);
+  arrow::Result<std::vector<CommonTableExpr>> TransformWith(const pg_query::WithClause& with);
+  arrow::Result<TableRefPtr> TransformTableRef(const pg_query::Node& node);
+  arrow::Result<ParsedExprPtr> TransformExpr(const pg_query::Node& node);
+  arrow::Result<std::vector<ParsedExprPtr>> TransformExprList(
+      const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes);
+  arrow::Result<ParsedExprPtr> TransformAExpr(const pg_query::A_Expr& expr);
+  arrow::Result<ParsedExprPtr> TransformFuncCall(const pg_query::FuncCall& call);
+  arrow::Result<ParsedExprPtr> TransformConstant(const pg_query::A_Const& constant);
+  arrow::Result<ParsedExprPtr> TransformSubLink(const pg_query::SubLink& link);
+  arrow::Result<TypeName> TransformTypeName(const pg_query::TypeName& type);
+  arrow::Result<Statement> TransformDrop(const pg_query::DropStmt& drop);
+  arrow::Result<Statement> TransformExplain(const pg_query::ExplainStmt& explain);
+  arrow::Result<Statement> TransformCreateView(const pg_query::ViewStmt& view);
+  arrow::Result<Statement> TransformSet(const pg_query::VariableSetStmt& set);
+
+  arrow::Status Unsupported(int location, const std::string& what) const;
+
+  std::string_view text_;
+};
+
+}  // namespace quiver::sql

@@ -1,0 +1,185 @@
+#include "quiver/storage/file_table.h"
+
+#include <arrow/csv/options.h>
+#include <arrow/dataset/dataset.h>
+#include <arrow/dataset/discovery.h>
+#include <arrow/dataset/file_csv.h>
+#include <arrow/dataset/file_parquet.h>
+#include <arrow/dataset/partition.h>
+#include <arrow/filesystem/localfs.h>
+#include <arrow/type.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace quiver::storage {
+
+namespace fs = std::filesystem;
+namespace ds = arrow::dataset;
+
+namespace {
+
+bool HasGlob(const std::string& path) { return path.find_first_of("*?[") != std::string::npos; }
+
+bool IsHiddenName(const std::string& path) {
+  auto name = fs::path(path).filename().string();
+  return !name.empty() && (name[0] == '.' || name[0] == '_');
+}
+
+arrow::Result<std::shared_ptr<ds::FileFormat>> MakeFormat(const FileTableSpec& spec) {
+  if (spec.format == "parquet") return std::make_shared<ds::ParquetFileFormat>();
+  if (spec.format == "csv") {
+    auto format = std::make_shared<ds::CsvFileFormat>();
+    for (const auto& [key, value] : spec.options) {
+      if (key == "header") {
+        if (value != "true" && value != "false") {
+          return arrow::Status::Invalid("CSV option header must be true or false, not '", value, "'");
+        }
+        auto read_options = arrow::csv::ReadOptions::Defaults();
+        read_options.autogenerate_column_names = value == "false";
+        auto fragment_options = std::make_shared<ds::CsvFragmentScanOptions>();
+        fragment_options->read_options = read_options;
+        format->default_fragment_scan_options = fragment_options;
+      } else if (key == "delimiter") {
+        if (value.size() != 1) {
+          return arrow::Status::Invalid("CSV delimiter must be one character, not '", value, "'");
+        }
+        format->parse_options.delimiter = value[0];
+      } else {
+        return arrow::Status::Invalid("unknown CSV option '", key, "' (known: header, delimiter)");
+      }
+    }
+    if (spec.declared_schema) {
+      auto fragment_options = format->default_fragment_scan_options
+                                  ? std::static_pointer_cast<ds::CsvFragmentScanOptions>(
+                                        format->default_fragment_scan_options)
+                                  : std::make_shared<ds::CsvFragmentScanOptions>();
+      for (const auto& field : spec.declared_schema->fields()) {
+        fragment_options->convert_options.column_types[field->name()] = field->type();
+      }
+      format->default_fragment_scan_options = fragment_options;
+    }
+    return format;
+  }
+  return arrow::Status::Invalid("unknown file format '", spec.format, "' (expected parquet or csv)");
+}
+
+// The directory part of a glob before its first wildcard segment: the files of
+// "/data/20*/x*.parquet" are found below "/data".
+std::string GlobBase(const std::string& pattern) {
+  size_t wildcard = pattern.find_first_of("*?[");
+  size_t slash = pattern.rfind('/', wildcard);
+  return slash == std::string::npos ? "." : pattern.substr(0, slash);
+}
+
+arrow::Result<std::vector<std::string>> ExpandGlob(arrow::fs::FileSystem& filesystem, const std::string& pattern) {
+  std::string base = GlobBase(pattern);
+  arrow::fs::FileSelector selector;
+  selector.base_dir = base;
+  selector.recursive = true;
+  ARROW_ASSIGN_OR_RAISE(auto infos, filesystem.GetFileInfo(selector));
+  // `**` may cross directories; a single `*` stays within one.
+  int flags = pattern.find("**") == std::string::npos ? FNM_PATHNAME : 0;
+  std::vector<std::string> paths;
+  for (const auto& info : infos) {
+    if (!info.IsFile() || IsHiddenName(info.path())) continue;
+    if (fnmatch(pattern.c_str(), info.path().c_str(), flags) == 0) paths.push_back(info.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+}  // namespace
+
+std::string AbsoluteLocation(const std::string& location) {
+  if (location.empty() || location[0] == '/') return location;
+  std::string absolute = (fs::current_path() / location).lexically_normal().string();
+  // lexically_normal drops a trailing slash of "dir/"; keep it for readability.
+  if (location.back() == '/' && absolute.back() != '/') absolute += '/';
+  return absolute;
+}
+
+arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
+                                                          std::shared_ptr<arrow::Schema> known_schema) {
+  std::shared_ptr<FileTable> table(new FileTable());
+  spec.location = AbsoluteLocation(spec.location);
+  ARROW_ASSIGN_OR_RAISE(auto format, MakeFormat(spec));
+  auto filesystem = std::make_shared<arrow::fs::LocalFileSystem>();
+
+  ds::FileSystemFactoryOptions options;
+  options.partitioning = ds::HivePartitioning::MakeFactory();
+  std::shared_ptr<ds::DatasetFactory> factory;
+  std::string location = spec.location;
+  if (HasGlob(location)) {
+    ARROW_ASSIGN_OR_RAISE(auto paths, ExpandGlob(*filesystem, location));
+    if (paths.empty()) return arrow::Status::IOError("no files match '", location, "'");
+    options.partition_base_dir = GlobBase(location);
+    table->file_count_ = paths.size();
+    ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, paths, format, options));
+  } else {
+    while (location.size() > 1 && location.back() == '/') location.pop_back();
+    ARROW_ASSIGN_OR_RAISE(auto info, filesystem->GetFileInfo(location));
+    if (info.type() == arrow::fs::FileType::NotFound) {
+      return arrow::Status::IOError("no such file or directory: '", location, "'");
+    }
+    if (info.IsDirectory()) {
+      arrow::fs::FileSelector selector;
+      selector.base_dir = location;
+      selector.recursive = true;
+      ARROW_ASSIGN_OR_RAISE(auto infos, filesystem->GetFileInfo(selector));
+      table->file_count_ = std::count_if(infos.begin(), infos.end(), [](const arrow::fs::FileInfo& f) {
+        return f.IsFile() && !IsHiddenName(f.path());
+      });
+      if (table->file_count_ == 0) return arrow::Status::IOError("directory '", location, "' has no data files");
+      ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, selector, format, options));
+    } else {
+      table->file_count_ = 1;
+      ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, {location}, format, options));
+    }
+  }
+
+  std::shared_ptr<arrow::Schema> schema = known_schema;
+  if (!schema) {
+    auto inspected = factory->Inspect();
+    if (!inspected.ok()) {
+      return arrow::Status::IOError("cannot read ", spec.format, " files at '", spec.location,
+                                    "': ", inspected.status().message());
+    }
+    schema = *inspected;
+  }
+  auto dataset = factory->Finish(schema);
+  if (!dataset.ok()) {
+    return arrow::Status::IOError("cannot open ", spec.format, " files at '", spec.location,
+                                  "': ", dataset.status().message());
+  }
+  table->dataset_ = *dataset;
+
+  // Partition columns are the fields of the directory-name partitioning.
+  auto* file_dataset = dynamic_cast<ds::FileSystemDataset*>(table->dataset_.get());
+  if (file_dataset && file_dataset->partitioning()) {
+    for (const auto& field : file_dataset->partitioning()->schema()->fields()) {
+      table->partition_columns_.push_back(field->name());
+    }
+  }
+
+  if (spec.declared_schema && !known_schema) {
+    // Declared columns decide names and types; partition columns still come from paths.
+    auto fields = spec.declared_schema->fields();
+    for (const auto& name : table->partition_columns_) {
+      if (spec.declared_schema->GetFieldIndex(name) < 0) fields.push_back(schema->GetFieldByName(name));
+    }
+    schema = arrow::schema(fields);
+    ARROW_ASSIGN_OR_RAISE(table->dataset_, table->dataset_->ReplaceSchema(schema));
+  }
+  table->schema_ = schema;
+  table->spec_ = std::move(spec);
+  return table;
+}
+
+std::string FileTable::Describe() const {
+  return spec_.format + " '" + spec_.location + "' (" + std::to_string(file_count_) +
+         (file_count_ == 1 ? " file)" : " files)");
+}
+
+}  // namespace quiver::storage

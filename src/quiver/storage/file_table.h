@@ -1,0 +1,56 @@
+#pragma once
+
+#include <arrow/dataset/type_fwd.h>
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace quiver::storage {
+
+/// Where a table's files are and how to read them.
+struct FileTableSpec {
+  std::string format;    // "parquet" or "csv"
+  std::string location;  // a file, a directory (read recursively) or a glob (* ? [..] **)
+  /// Format options. CSV: "header" (default "true"), "delimiter" (default ",").
+  std::map<std::string, std::string> options;
+  /// Declared columns; when empty the schema is discovered from the files.
+  std::shared_ptr<arrow::Schema> declared_schema;
+};
+
+/// A table over Parquet or CSV files: the files matched by the location, their schema,
+/// and Hive-style partition directories (`year=2024/`) as extra columns.
+class FileTable {
+ public:
+  /// Lists the files and works out the schema. With `known_schema` (from the catalog)
+  /// the schema is not re-inferred, so a table keeps its columns across restarts.
+  static arrow::Result<std::shared_ptr<FileTable>> Open(FileTableSpec spec,
+                                                        std::shared_ptr<arrow::Schema> known_schema = nullptr);
+
+  const FileTableSpec& spec() const { return spec_; }
+  /// File columns followed by partition columns.
+  const std::shared_ptr<arrow::Schema>& schema() const { return schema_; }
+  const std::vector<std::string>& partition_columns() const { return partition_columns_; }
+  const std::shared_ptr<arrow::dataset::Dataset>& dataset() const { return dataset_; }
+  size_t file_count() const { return file_count_; }
+
+  /// e.g. "parquet '/data/trips/' (12 files)".
+  std::string Describe() const;
+
+ private:
+  FileTable() = default;
+
+  FileTableSpec spec_;
+  std::shared_ptr<arrow::Schema> schema_;
+  std::vector<std::string> partition_columns_;
+  std::shared_ptr<arrow::dataset::Dataset> dataset_;
+  size_t file_count_ = 0;
+};
+
+/// Makes a location absolute against the current directory, keeping glob characters.
+std::string AbsoluteLocation(const std::string& location);
+
+}  // namespace quiver::storage
