@@ -2,7 +2,10 @@
 streaming, logging. These need the engine to execute SQL."""
 
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.flight as flight
@@ -149,22 +152,59 @@ def test_each_statement_logs_one_line(quiver_server, dbapi_connection):
     assert line.search(quiver_server.stderr()), quiver_server.stderr()
 
 
+# A client process that starts reading a large result, says so, then waits to be killed.
+READ_ONE_BATCH_THEN_WAIT = """
+import sys, time
+import pyarrow.flight as flight
+sys.path.insert(0, sys.argv[3])
+import flight_sql_wire as wire
+client = flight.connect(sys.argv[1])
+info = client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(sys.argv[2])))
+reader = client.do_get(info.endpoints[0].ticket)
+assert reader.read_chunk().data.num_rows > 0
+print("reading", flush=True)
+time.sleep(600)
+"""
+
+
 @needs_engine
 def test_client_disconnecting_mid_stream(quiver_server, tmp_path):
     write_parquet(tmp_path / "huge.parquet", rows=2_000_000, row_group_size=20_000)
     sql = f"SELECT * FROM read_parquet('{tmp_path / 'huge.parquet'}')"
-    client = flight.connect(quiver_server.uri)
-    info = client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(sql)))
-    reader = client.do_get(info.endpoints[0].ticket)
-    assert reader.read_chunk().data.num_rows > 0
-    client.close()  # walks away with most of the result unread
+    client = subprocess.Popen(
+        [sys.executable, "-c", READ_ONE_BATCH_THEN_WAIT, quiver_server.uri, sql, str(Path(__file__).parent)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert client.stdout.readline().strip() == "reading"
+    finally:
+        client.kill()  # the connection drops with most of the result unsent
+        client.wait()
 
+    deadline = time.time() + 10
+    while "status=aborted" not in quiver_server.stderr() and time.time() < deadline:
+        time.sleep(0.1)
+    assert re.search(r"stmt=\d+ rows=\d+ .*status=aborted", quiver_server.stderr()), quiver_server.stderr()
     fresh = flight.connect(quiver_server.uri)
     info = fresh.get_flight_info(flight.FlightDescriptor.for_command(wire.get_sql_info(wire.FLIGHT_SQL_SERVER_NAME)))
     assert fresh.do_get(info.endpoints[0].ticket).read_all().num_rows == 1
     fresh.close()
-    deadline = time.time() + 10
-    while "status=aborted" not in quiver_server.stderr() and time.time() < deadline:
-        time.sleep(0.1)
-    assert "status=aborted" in quiver_server.stderr()
     assert quiver_server.process.poll() is None
+
+
+@needs_engine
+def test_server_stops_while_a_client_stalls_mid_stream(quiver_server, tmp_path):
+    """A client that stops reading but keeps its connection must not keep the server
+    from stopping: SIGTERM gives running statements a grace period, then cancels them."""
+    write_parquet(tmp_path / "huge.parquet", rows=2_000_000, row_group_size=20_000)
+    client = flight.connect(quiver_server.uri)
+    sql = f"SELECT * FROM read_parquet('{tmp_path / 'huge.parquet'}')"
+    info = client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(sql)))
+    reader = client.do_get(info.endpoints[0].ticket)
+    assert reader.read_chunk().data.num_rows > 0
+    started = time.time()
+    assert quiver_server.stop(timeout=30) == 0
+    assert time.time() - started < 20
+    client.close()
+

@@ -3,8 +3,13 @@
 #include <arrow/flight/server.h>
 #include <arrow/flight/types.h>
 
+#include <pthread.h>
+
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -45,7 +50,57 @@ std::string DefaultDataDir() {
   return (fs::path("var") / "quiver").string();
 }
 
+// How long statements still running at shutdown may take to finish before they are
+// cancelled. Without a limit, one client that stops reading a result but keeps its
+// connection open would keep the server from ever exiting.
+constexpr std::chrono::seconds kShutdownGrace{5};
+
+// Stops the server on SIGTERM or SIGINT. The signals are blocked in every thread
+// (so this must be created before any other thread) and taken by a dedicated
+// thread with sigwait(), which then shuts the server down with a deadline. (Arrow's
+// own SetShutdownOnSignals waits without a deadline for every call to finish.)
+class SignalShutdown {
+ public:
+  SignalShutdown() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGTERM);
+    sigaddset(&signals_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+  }
+
+  /// Starts waiting for a signal; when one arrives, shuts `server` down.
+  void Watch(arrow::flight::FlightServerBase& server) {
+    waiter_ = std::thread([this, &server] {
+      int signal = 0;
+      sigwait(&signals_, &signal);
+      if (server_stopped_) return;
+      received_ = signal;
+      auto deadline = std::chrono::system_clock::now() + kShutdownGrace;
+      (void)server.Shutdown(&deadline);
+    });
+  }
+
+  /// Called once the server has stopped; returns the signal that stopped it (0 if
+  /// it stopped on its own, in which case the waiting thread is woken to exit).
+  int Join() {
+    if (!waiter_.joinable()) return received_;
+    if (received_ == 0) {
+      server_stopped_ = true;
+      pthread_kill(waiter_.native_handle(), SIGTERM);
+    }
+    waiter_.join();
+    return received_;
+  }
+
+ private:
+  sigset_t signals_;
+  std::thread waiter_;
+  std::atomic<int> received_{0};
+  std::atomic<bool> server_stopped_{false};
+};
+
 int RunServer(const ServerFlags& flags) {
+  SignalShutdown shutdown;
   engine::EngineOptions options;
   options.data_dir = flags.data_dir.empty() ? DefaultDataDir() : flags.data_dir;
   options.threads = flags.threads;
@@ -69,22 +124,23 @@ int RunServer(const ServerFlags& flags) {
               << status.message() << "\n";
     return 1;
   }
-  if (auto status = server.SetShutdownOnSignals({SIGTERM, SIGINT}); !status.ok()) {
-    std::cerr << "quiver server: " << status.message() << "\n";
-    return 1;
-  }
   // Scripts and tests read the port from this line (it matters with --port 0).
   std::cout << "quiver server listening on grpc://" << flags.host << ":" << server.port() << " (data dir "
             << (*engine)->catalog().data_dir() << ")" << std::endl;
 
-  auto status = server.Serve();
+  shutdown.Watch(server);
+  // Returns once the signal thread has shut the server down; the only way to stop.
+  auto status = server.Wait();
+  int signal = shutdown.Join();
   if (!status.ok()) {
     std::cerr << "quiver server: " << status.message() << "\n";
     return 1;
   }
-  if (int signal = server.GotSignal()) {
-    std::cerr << "quiver server: stopped by signal " << signal << "\n";
+  if (signal == 0) {
+    std::cerr << "quiver server: stopped unexpectedly\n";
+    return 1;
   }
+  std::cerr << "quiver server: stopped by signal " << signal << "\n";
   return 0;
 }
 

@@ -36,6 +36,23 @@ arrow::Result<std::string> PackTicket(const StatementTicket& ticket) {
   return PackAny(message);
 }
 
+// The schema a query's result will have. Placeholders are typed from their use
+// when a statement is prepared, and may be left null-typed; once values are bound
+// their types can change the result's columns (the specification asks servers to
+// account for bound parameters). The engine only tells that by starting the query,
+// which does no work until read, so the probe is closed unread.
+arrow::Result<std::shared_ptr<arrow::Schema>> ResultSchema(engine::Session& session,
+                                                           engine::PreparedStatement& statement,
+                                                           const std::shared_ptr<arrow::RecordBatch>& parameters) {
+  if (!parameters) return statement.dataset_schema();
+  ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
+  ARROW_ASSIGN_OR_RAISE(auto probe, session.Execute(statement.sql(), rows.front()));
+  if (!probe.batches) return statement.dataset_schema();
+  auto schema = probe.batches->schema();
+  ARROW_RETURN_NOT_OK(probe.batches->Close());
+  return schema;
+}
+
 }  // namespace
 
 arrow::Result<int64_t> StatementService::LoggedUpdate(const std::string& sql,
@@ -55,14 +72,15 @@ arrow::Result<int64_t> StatementService::LoggedUpdate(const std::string& sql,
   return rows;
 }
 
-arrow::Result<PlannedStatement> StatementService::Plan(engine::PreparedStatement& statement,
+arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
+                                                       engine::PreparedStatement& statement,
                                                        std::shared_ptr<arrow::RecordBatch> parameters) {
   StatementTicket ticket;
   ticket.sql = statement.sql();
   ticket.parameters = parameters;
   PlannedStatement planned;
   if (statement.is_query()) {
-    planned.schema = statement.dataset_schema();
+    ARROW_ASSIGN_OR_RAISE(planned.schema, ResultSchema(session, statement, parameters));
   } else {
     ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
     ARROW_RETURN_NOT_OK(LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); }));
@@ -77,7 +95,7 @@ arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandSta
   ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
   auto session = engine_->NewSession();
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
-  return Plan(*statement, nullptr);
+  return Plan(*session, *statement, nullptr);
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(
@@ -122,13 +140,14 @@ arrow::Status StatementService::Bind(const pb::CommandPreparedStatementQuery& co
 
 arrow::Result<PlannedStatement> StatementService::PlanPrepared(const pb::CommandPreparedStatementQuery& command) {
   ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
-  return Plan(open->statement(), open->parameters());
+  return Plan(open->session(), open->statement(), open->parameters());
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::PreparedSchema(
     const pb::CommandPreparedStatementQuery& command) {
   ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
-  return open->statement().dataset_schema();
+  if (!open->statement().is_query()) return open->statement().dataset_schema();
+  return ResultSchema(open->session(), open->statement(), open->parameters());
 }
 
 arrow::Result<int64_t> StatementService::RunPreparedUpdate(

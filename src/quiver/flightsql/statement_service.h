@@ -62,7 +62,7 @@ class StatementService {
 
  private:
   /// Plans a statement for the ticket; runs it at once if it returns no rows.
-  arrow::Result<PlannedStatement> Plan(engine::PreparedStatement& statement,
+  arrow::Result<PlannedStatement> Plan(engine::Session& session, engine::PreparedStatement& statement,
                                        std::shared_ptr<arrow::RecordBatch> parameters);
   /// Runs a statement that returns no rows and logs it.
   arrow::Result<int64_t> LoggedUpdate(const std::string& sql,
