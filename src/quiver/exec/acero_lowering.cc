@@ -7,6 +7,8 @@
 
 #include <sstream>
 
+#include "quiver/plan/plan_builders.h"
+
 namespace quiver::exec {
 
 namespace ac = arrow::acero;
@@ -15,6 +17,16 @@ namespace ds = arrow::dataset;
 using plan::LogicalKind;
 
 namespace {
+
+// Acero binds expressions against the schemas it computes itself; handing it
+// expressions bound elsewhere would carry field positions that may not match.
+cp::Expression Unbound(const cp::Expression& expr) { return plan::RenameColumns(expr, {}); }
+
+std::vector<cp::Expression> Unbound(const std::vector<cp::Expression>& exprs) {
+  std::vector<cp::Expression> out;
+  for (const auto& expr : exprs) out.push_back(Unbound(expr));
+  return out;
+}
 
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
@@ -123,7 +135,7 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   std::vector<arrow::FieldRef> left_output, right_output;
   for (const auto& field : join.inputs[0]->schema->fields()) left_output.emplace_back(field->name());
   for (const auto& field : join.inputs[1]->schema->fields()) right_output.emplace_back(field->name());
-  cp::Expression residual = join.residual ? *join.residual : cp::literal(true);
+  cp::Expression residual = join.residual ? Unbound(*join.residual) : cp::literal(true);
   auto options = std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output,
                                                            residual);
   return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
@@ -147,7 +159,7 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
     }
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
-      return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(filter.predicate),
+      return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(Unbound(filter.predicate)),
                      filter.Describe());
     }
     case LogicalKind::kProject: {
@@ -155,7 +167,7 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
       std::vector<std::string> names;
       for (const auto& field : project.schema->fields()) names.push_back(field->name());
       return Labeled("project", {std::move(inputs[0])},
-                     std::make_shared<ac::ProjectNodeOptions>(project.expressions, names), project.Describe());
+                     std::make_shared<ac::ProjectNodeOptions>(Unbound(project.expressions), names), project.Describe());
     }
     case LogicalKind::kAggregate:
       return LowerAggregate(static_cast<const plan::LogicalAggregate&>(node), std::move(inputs[0]));
@@ -173,8 +185,18 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
                      limit.Describe());
     }
     case LogicalKind::kUnion: {
+      // Acero unions inputs with identical schemas: name every input's columns as the
+      // first input's (they match by position).
       std::vector<ac::Declaration::Input> union_inputs;
-      for (auto& input : inputs) union_inputs.emplace_back(std::move(input));
+      std::vector<std::string> names;
+      for (const auto& field : node.schema->fields()) names.push_back(field->name());
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        std::vector<cp::Expression> columns;
+        for (const auto& field : node.inputs[i]->schema->fields()) columns.push_back(cp::field_ref(field->name()));
+        union_inputs.emplace_back(Labeled("project", {std::move(inputs[i])},
+                                          std::make_shared<ac::ProjectNodeOptions>(columns, names),
+                                          "Project (align union columns)"));
+      }
       return Labeled("union", std::move(union_inputs), std::make_shared<ac::ExecNodeOptions>(), "Union All");
     }
   }

@@ -1,7 +1,9 @@
 #include "quiver/plan/aggregate_binder.h"
 
+#include <map>
+
 #include <arrow/compute/api.h>
-#include <arrow/compute/registry.h>
+#include <arrow/array/util.h>
 #include <arrow/type.h>
 
 #include "quiver/plan/plan_builders.h"
@@ -13,19 +15,15 @@ namespace quiver::plan {
 namespace {
 
 // The type Arrow's aggregate kernel produces for an input type, so expressions over
-// the aggregate's output are bound against what execution will really deliver.
+// the aggregate's output are bound against what execution will really deliver. The
+// scalar and grouped kernels agree on result types; the scalar one is asked, over an
+// empty input, because resolving a grouped kernel's type needs its running state.
 arrow::Result<std::shared_ptr<arrow::DataType>> AggregateResultType(const std::string& function,
-                                                                    const std::shared_ptr<arrow::DataType>& input,
-                                                                    bool grouped) {
+                                                                    const std::shared_ptr<arrow::DataType>& input) {
   if (function == "count" || function == "count_all" || function == "count_distinct") return arrow::int64();
-  std::string name = grouped ? "hash_" + function : function;
-  ARROW_ASSIGN_OR_RAISE(auto kernel_function, cp::GetFunctionRegistry()->GetFunction(name));
-  std::vector<arrow::TypeHolder> types{input};
-  if (grouped) types.push_back(arrow::uint32());  // group ids
-  ARROW_ASSIGN_OR_RAISE(const cp::Kernel* kernel, kernel_function->DispatchExact(types));
-  cp::KernelContext kernel_context(cp::default_exec_context(), kernel);
-  ARROW_ASSIGN_OR_RAISE(auto resolved, kernel->signature->out_type().Resolve(&kernel_context, types));
-  return resolved.GetSharedPtr();
+  ARROW_ASSIGN_OR_RAISE(auto empty, arrow::MakeEmptyArray(input));
+  ARROW_ASSIGN_OR_RAISE(auto result, cp::CallFunction(function, {empty}));
+  return result.type()->GetSharedPtr();
 }
 
 }  // namespace
@@ -64,7 +62,6 @@ arrow::Result<std::optional<BoundExpression>> AggregateBinder::MatchGroupKey(con
 
 arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedExpr& call) {
   const std::string& name = call.names[0];
-  const bool grouped = !key_exprs_.empty();
   AggregateCall aggregate;
   aggregate.output = context_.NewColumnName(name);
   std::shared_ptr<arrow::DataType> input_type;
@@ -98,7 +95,14 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     if (call.distinct && name != "count") {
       return sql::SqlError(context_.sql, call.location, "DISTINCT is supported only in count() in this version");
     }
-    aggregate.function = call.distinct ? "count_distinct" : (name == "avg" ? "mean" : name);
+    if ((name == "bool_and" || name == "bool_or" || name == "every") && argument.type->id() != arrow::Type::BOOL) {
+      return sql::SqlError(context_.sql, call.location, "function ", name, "(", SqlTypeName(*argument.type),
+                           ") does not exist");
+    }
+    static const std::map<std::string, std::string> kArrowNames = {
+        {"avg", "mean"}, {"bool_and", "all"}, {"every", "all"}, {"bool_or", "any"}};
+    auto arrow_name = kArrowNames.find(name);
+    aggregate.function = call.distinct ? "count_distinct" : arrow_name != kArrowNames.end() ? arrow_name->second : name;
     aggregate.input = context_.NewColumnName("arg");
     input_type = argument.type;
     argument_exprs_.push_back(argument.expr);
@@ -117,7 +121,7 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   if (input_type && input_type->id() == arrow::Type::NA) {
     result_type = aggregate.function.rfind("count", 0) == 0 ? arrow::int64() : arrow::null();
   } else {
-    auto resolved = AggregateResultType(aggregate.function, input_type ? input_type : arrow::null(), grouped);
+    auto resolved = AggregateResultType(aggregate.function, input_type ? input_type : arrow::null());
     if (!resolved.ok()) {
       return sql::SqlError(context_.sql, call.location, "function ", name, "(",
                            input_type ? SqlTypeName(*input_type) : "*", ") does not exist");

@@ -1,11 +1,16 @@
 #include "quiver/plan/bind_scope.h"
 
+#include <unordered_set>
+
 namespace quiver::plan {
 
 std::shared_ptr<arrow::Schema> BindScope::schema() const {
   arrow::FieldVector fields;
   fields.reserve(columns_.size());
-  for (const auto& column : columns_) fields.push_back(arrow::field(column.field, column.type));
+  std::unordered_set<std::string> seen;  // a USING column is listed twice, once hidden
+  for (const auto& column : columns_) {
+    if (seen.insert(column.field).second) fields.push_back(arrow::field(column.field, column.type));
+  }
   return arrow::schema(std::move(fields));
 }
 

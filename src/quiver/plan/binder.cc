@@ -70,12 +70,13 @@ arrow::Result<LogicalPlanPtr> Binder::BindStatementQuery(const QueryNode& query)
 }
 
 arrow::Result<BoundQuery> Binder::BindQuery(const QueryNode& query) {
-  std::map<std::string, const sql::CommonTableExpr*> definitions;
-  for (const auto& cte : query.ctes) {
+  std::map<std::string, std::pair<const sql::CommonTableExpr*, size_t>> definitions;
+  for (size_t i = 0; i < query.ctes.size(); ++i) {
+    const auto& cte = query.ctes[i];
     if (definitions.count(cte.name)) {
       return sql::SqlError(context_.sql, cte.location, "WITH query name \"", cte.name, "\" specified more than once");
     }
-    definitions[cte.name] = &cte;
+    definitions[cte.name] = {&cte, i};
   }
   ctes_.push_back(std::move(definitions));
   auto result = BindQueryBody(query);
@@ -525,10 +526,14 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
     for (auto level = ctes_.rbegin(); level != ctes_.rend(); ++level) {
       auto it = level->find(name);
       if (it == level->end()) continue;
-      const sql::CommonTableExpr& cte = *it->second;
-      // A WITH query sees only the definitions before its level (no recursion).
+      const sql::CommonTableExpr& cte = *it->second.first;
+      const size_t position = it->second.second;
+      // The definition sees the levels outside its WITH and the definitions before it.
       auto saved = ctes_;
-      ctes_.erase(ctes_.end() - (level - ctes_.rbegin()) - 1, ctes_.end());
+      ctes_.erase(ctes_.end() - (level - ctes_.rbegin()), ctes_.end());
+      for (auto entry = ctes_.back().begin(); entry != ctes_.back().end();) {
+        entry = entry->second.second >= position ? ctes_.back().erase(entry) : std::next(entry);
+      }
       auto bound = BindQuery(*cte.query);
       ctes_ = std::move(saved);
       ARROW_RETURN_NOT_OK(bound.status());

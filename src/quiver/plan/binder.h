@@ -52,8 +52,9 @@ class Binder {
 
   BindContext& context_;
   const catalog::Catalog& catalog_;
-  /// WITH definitions visible at each nesting level, innermost last.
-  std::vector<std::map<std::string, const sql::CommonTableExpr*>> ctes_;
+  /// WITH definitions visible at each nesting level, innermost last; each with its
+  /// position in its WITH list (a definition sees only those before it).
+  std::vector<std::map<std::string, std::pair<const sql::CommonTableExpr*, size_t>>> ctes_;
   int view_depth_ = 0;
 };
 

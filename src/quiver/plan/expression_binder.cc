@@ -20,7 +20,7 @@ using sql::ParsedExpr;
 
 namespace {
 
-const char* const kAggregateNames[] = {"count", "sum", "avg", "min", "max", "mean"};
+const char* const kAggregateNames[] = {"count", "sum", "avg", "min", "max", "mean", "bool_and", "bool_or", "every"};
 
 std::string JoinTypeNames(const std::vector<BoundExpression>& args) {
   std::string out;
@@ -202,11 +202,7 @@ arrow::Status ExpressionBinder::Unify(std::vector<BoundExpression>* values, int 
   }
   if (!common) {
     // Only literals of unknown type: PostgreSQL resolves them as text.
-    bool all_null = true;
-    for (const auto& value : *values) {
-      if (value.type->id() != arrow::Type::NA) all_null = false;
-    }
-    common = all_null ? arrow::null() : arrow::utf8();
+    common = arrow::utf8();
   }
   for (auto& value : *values) {
     ARROW_ASSIGN_OR_RAISE(value, CastTo(std::move(value), common, location));
@@ -542,6 +538,33 @@ arrow::Result<BoundExpression> ExpressionBinder::BindArithmetic(const std::strin
   (void)right_interval;
   if (!IsNumeric(*left.type) || !IsNumeric(*right.type)) return no_operator();
 
+  const bool any_float = IsFloatingType(*left.type) || IsFloatingType(*right.type);
+  const bool any_decimal = IsDecimalType(*left.type) || IsDecimalType(*right.type);
+  if (IsInteger(*left.type) && IsInteger(*right.type)) {
+    // Integers of different widths meet at the wider one (int + bigint is bigint).
+    std::vector<BoundExpression> values{left, right};
+    ARROW_RETURN_NOT_OK(Unify(&values, location, "arithmetic"));
+    left = values[0];
+    right = values[1];
+  } else if (any_decimal && !any_float) {
+    ARROW_ASSIGN_OR_RAISE(left, ToDecimal(left, location));
+    ARROW_ASSIGN_OR_RAISE(right, ToDecimal(right, location));
+    const auto& l = static_cast<const arrow::DecimalType&>(*left.type);
+    const auto& r = static_cast<const arrow::DecimalType&>(*right.type);
+    int32_t scale = std::max(l.scale(), r.scale());
+    int32_t precision = op == "*" ? l.precision() + r.precision() + 1
+                                  : std::max(l.precision() - l.scale(), r.precision() - r.scale()) + scale + 1;
+    if (op == "/" || op == "%" || op == "^" || precision > 38) {
+      // Exact decimals that would outgrow 38 digits, and all decimal division,
+      // continue in double precision.
+      ARROW_ASSIGN_OR_RAISE(left, CastTo(left, arrow::float64(), location));
+      ARROW_ASSIGN_OR_RAISE(right, CastTo(right, arrow::float64(), location));
+    }
+  } else if (any_decimal && any_float) {
+    ARROW_ASSIGN_OR_RAISE(left, CastTo(left, arrow::float64(), location));
+    ARROW_ASSIGN_OR_RAISE(right, CastTo(right, arrow::float64(), location));
+  }
+
   if (op == "%") {
     // x % y = x - trunc(x / y) * y, which is PostgreSQL's sign rule (sign of x).
     ARROW_ASSIGN_OR_RAISE(auto quotient, Call("divide_checked", {left, right}, nullptr, "%", location));
@@ -558,15 +581,27 @@ arrow::Result<BoundExpression> ExpressionBinder::BindArithmetic(const std::strin
                          : op == "^" ? "power_checked"
                                      : nullptr;
   if (!function) return no_operator();
-  if (op == "/" && IsDecimalType(*left.type) != IsDecimalType(*right.type) && !IsFloatingType(*left.type) &&
-      !IsFloatingType(*right.type)) {
-    // Arrow divides decimals only by decimals: widen the integer side.
-    std::vector<BoundExpression> values{left, right};
-    ARROW_RETURN_NOT_OK(Unify(&values, location, "division"));
-    left = values[0];
-    right = values[1];
-  }
   return Call(function, {std::move(left), std::move(right)}, nullptr, op, location);
+}
+
+arrow::Result<BoundExpression> ExpressionBinder::ToDecimal(BoundExpression value, int location) {
+  if (IsDecimalType(*value.type)) return value;
+  int32_t digits = 19;
+  if (auto scalar = LiteralValue(value); scalar && scalar->is_valid) {
+    // A literal needs only its own digits, which keeps products within 38 digits.
+    ARROW_ASSIGN_OR_RAISE(auto as_int64, scalar->CastTo(arrow::int64()));
+    int64_t v = static_cast<const arrow::Int64Scalar&>(*as_int64).value;
+    std::string text = std::to_string(v);
+    digits = static_cast<int32_t>(text.size() - (v < 0 ? 1 : 0));
+    return MakeLiteral(std::make_shared<arrow::Decimal128Scalar>(arrow::Decimal128(v), arrow::decimal128(digits, 0)));
+  }
+  switch (value.type->id()) {
+    case arrow::Type::INT8: digits = 3; break;
+    case arrow::Type::INT16: digits = 5; break;
+    case arrow::Type::INT32: digits = 10; break;
+    default: digits = 19; break;
+  }
+  return CastTo(std::move(value), arrow::decimal128(digits, 0), location);
 }
 
 arrow::Result<BoundExpression> ExpressionBinder::BindCase(const ParsedExpr& expr) {

@@ -68,6 +68,9 @@ class ExpressionBinder {
                                                 BoundExpression right, int location);
   arrow::Result<BoundExpression> BindComparison(const std::string& op, BoundExpression left,
                                                 BoundExpression right, int location);
+  /// An integer as an exact decimal with enough digits (decimal arithmetic needs both
+  /// sides decimal).
+  arrow::Result<BoundExpression> ToDecimal(BoundExpression value, int location);
   arrow::Result<BoundExpression> BindBoolean(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindCase(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindInList(const sql::ParsedExpr& expr);

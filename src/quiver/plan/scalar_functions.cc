@@ -232,6 +232,15 @@ arrow::Result<BoundExpression> Extract(CallSite& site) {
   ARROW_ASSIGN_OR_RAISE(auto field_text, site.ConstantText(0));
   if (!field_text) return site.Null(arrow::float64());
   std::string field = Lower(*field_text);
+  if (site.args[1].type->id() == arrow::Type::DURATION && field == "epoch") {
+    // A difference of timestamps, in seconds.
+    const auto& unit = static_cast<const arrow::DurationType&>(*site.args[1].type).unit();
+    double per_second = unit == arrow::TimeUnit::SECOND ? 1 : unit == arrow::TimeUnit::MILLI ? 1e3
+                        : unit == arrow::TimeUnit::MICRO ? 1e6 : 1e9;
+    ARROW_ASSIGN_OR_RAISE(auto count, site.Call("cast", {site.args[1]}, std::make_shared<cp::CastOptions>(cp::CastOptions::Unsafe(arrow::int64()))));
+    ARROW_ASSIGN_OR_RAISE(count, site.binder.CastTo(count, arrow::float64(), site.location()));
+    return site.Call("divide", {count, MakeLiteral(std::make_shared<arrow::DoubleScalar>(per_second))});
+  }
   ARROW_ASSIGN_OR_RAISE(auto value, Temporal(site, 1));
   static const std::map<std::string, const char*> kFields = {
       {"year", "year"},       {"month", "month"},     {"day", "day"},
@@ -300,6 +309,21 @@ arrow::Result<BoundExpression> DateTrunc(CallSite& site) {
   return site.Call("floor_temporal", {value}, options);
 }
 
+// make_date(year, month, day), through the ISO text Arrow parses exactly.
+arrow::Result<BoundExpression> MakeDate(CallSite& site) {
+  ARROW_RETURN_NOT_OK(site.ExpectArgs(3, 3));
+  std::vector<BoundExpression> parts;
+  for (size_t i = 0; i < 3; ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto number, site.binder.CastTo(site.args[i], arrow::int32(), site.location()));
+    ARROW_ASSIGN_OR_RAISE(auto text, site.binder.CastTo(number, arrow::utf8(), site.location()));
+    ARROW_ASSIGN_OR_RAISE(text, site.Call("utf8_lpad", {text}, std::make_shared<cp::PadOptions>(i == 0 ? 4 : 2, "0")));
+    parts.push_back(std::move(text));
+  }
+  parts.push_back(MakeLiteral(std::make_shared<arrow::StringScalar>("-")));
+  ARROW_ASSIGN_OR_RAISE(auto iso, site.Call("binary_join_element_wise", std::move(parts)));
+  return site.Call("cast", {iso}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(arrow::date32())));
+}
+
 arrow::Result<BoundExpression> Now(CallSite& site) {
   ARROW_RETURN_NOT_OK(site.ExpectArgs(0, 0));
   sql::ParsedExpr special;
@@ -344,6 +368,7 @@ const std::map<std::string, FunctionBinder>& Functions() {
       {"date_part", Extract},
       {"date_trunc", DateTrunc},
       {"now", Now},
+      {"make_date", MakeDate},
   };
   return kFunctions;
 }
