@@ -1,5 +1,5 @@
 """Running SQL through Flight SQL: plain and prepared statements, parameters, DDL,
-streaming, logging. These need the engine to execute SQL."""
+streaming, logging."""
 
 import re
 import subprocess
@@ -14,19 +14,12 @@ import pytest
 
 import flight_sql_wire as wire
 
-# Temporary: Session::Execute/Prepare return NotImplemented until the SQL engine lands.
-needs_engine = pytest.mark.xfail(
-    reason="needs SQL execution in the engine (Session::Execute/Prepare are NotImplemented)", strict=False
-)
-
-
 def write_parquet(path, rows: int, row_group_size: int = 10_000):
     table = pa.table({"id": pa.array(range(rows), pa.int64()), "label": pa.array([f"row {i}" for i in range(rows)])})
     pq.write_table(table, path, row_group_size=row_group_size)
     return table
 
 
-@needs_engine
 def test_select_literals(dbapi_connection):
     cursor = dbapi_connection.cursor()
     cursor.execute("SELECT 1 AS x, 'a' AS y")
@@ -34,7 +27,6 @@ def test_select_literals(dbapi_connection):
     cursor.close()
 
 
-@needs_engine
 def test_question_mark_parameters(dbapi_connection):
     cursor = dbapi_connection.cursor()
     cursor.execute("SELECT ? + 1 AS n, ? AS s", parameters=(41, "hi"))
@@ -42,7 +34,6 @@ def test_question_mark_parameters(dbapi_connection):
     cursor.close()
 
 
-@needs_engine
 def test_dollar_parameters_and_reexecution(dbapi_connection):
     cursor = dbapi_connection.cursor()
     for value in (1, 21):
@@ -51,7 +42,6 @@ def test_dollar_parameters_and_reexecution(dbapi_connection):
     cursor.close()
 
 
-@needs_engine
 def test_prepared_query_runs_once_per_parameter_row(flight_client):
     results = list(flight_client.do_action(flight.Action("CreatePreparedStatement", wire.create_prepared_statement("SELECT $1 * 10 AS n"))))
     created = wire.unpack_any(results[0].body.to_pybytes(), "ActionCreatePreparedStatementResult")
@@ -75,7 +65,6 @@ def test_prepared_query_runs_once_per_parameter_row(flight_client):
     list(flight_client.do_action(flight.Action("ClosePreparedStatement", wire.close_prepared_statement(handle))))
 
 
-@needs_engine
 def test_ddl_runs_when_executed_without_fetching(dbapi_connection):
     cursor = dbapi_connection.cursor()
     cursor.execute("CREATE VIEW answer AS SELECT 42 AS value")
@@ -83,7 +72,6 @@ def test_ddl_runs_when_executed_without_fetching(dbapi_connection):
     assert dbapi_connection.adbc_get_table_schema("answer").names == ["value"]
 
 
-@needs_engine
 def test_statement_update_runs_at_do_put(flight_client):
     descriptor = flight.FlightDescriptor.for_command(wire.statement_update("CREATE VIEW two AS SELECT 2 AS y"))
     writer, metadata = flight_client.do_put(descriptor, pa.schema([]))
@@ -98,7 +86,6 @@ def test_statement_update_runs_at_do_put(flight_client):
     assert "two" in tables.column("table_name").to_pylist()
 
 
-@needs_engine
 def test_external_table_is_browsable(dbapi_connection, tmp_path):
     expected = write_parquet(tmp_path / "trips.parquet", rows=10)
     cursor = dbapi_connection.cursor()
@@ -118,7 +105,6 @@ def test_external_table_is_browsable(dbapi_connection, tmp_path):
     assert names == ["trip_labels"]
 
 
-@needs_engine
 def test_fetch_arrow_table_streams_a_file(dbapi_connection, tmp_path):
     expected = write_parquet(tmp_path / "big.parquet", rows=100_000)
     cursor = dbapi_connection.cursor()
@@ -129,7 +115,6 @@ def test_fetch_arrow_table_streams_a_file(dbapi_connection, tmp_path):
     cursor.close()
 
 
-@needs_engine
 def test_unknown_table_error_names_it(dbapi_connection):
     from adbc_driver_manager import ProgrammingError
 
@@ -139,7 +124,6 @@ def test_unknown_table_error_names_it(dbapi_connection):
     cursor.close()
 
 
-@needs_engine
 def test_each_statement_logs_one_line(quiver_server, dbapi_connection):
     cursor = dbapi_connection.cursor()
     cursor.execute("SELECT * FROM (VALUES (1), (2), (3)) AS t(x)")
@@ -167,7 +151,6 @@ time.sleep(600)
 """
 
 
-@needs_engine
 def test_client_disconnecting_mid_stream(quiver_server, tmp_path):
     write_parquet(tmp_path / "huge.parquet", rows=2_000_000, row_group_size=20_000)
     sql = f"SELECT * FROM read_parquet('{tmp_path / 'huge.parquet'}')"
@@ -193,7 +176,6 @@ def test_client_disconnecting_mid_stream(quiver_server, tmp_path):
     assert quiver_server.process.poll() is None
 
 
-@needs_engine
 def test_server_stops_while_a_client_stalls_mid_stream(quiver_server, tmp_path):
     """A client that stops reading but keeps its connection must not keep the server
     from stopping: SIGTERM gives running statements a grace period, then cancels them."""
@@ -208,3 +190,36 @@ def test_server_stops_while_a_client_stalls_mid_stream(quiver_server, tmp_path):
     assert time.time() - started < 20
     client.close()
 
+
+
+def test_prepared_update_runs_at_do_put(flight_client):
+    # JDBC prepares every statement and sends those without a result schema as updates.
+    results = list(
+        flight_client.do_action(
+            flight.Action("CreatePreparedStatement", wire.create_prepared_statement("CREATE VIEW pv AS SELECT 1 AS a"))
+        )
+    )
+    created = wire.unpack_any(results[0].body.to_pybytes(), "ActionCreatePreparedStatementResult")
+    handle = wire.read_bytes_field(created, 1)
+    assert len(pa.ipc.read_schema(pa.py_buffer(wire.read_bytes_field(created, 2)))) == 0
+
+    update = wire.any_message("CommandPreparedStatementUpdate", wire.length_delimited(1, handle))
+    writer, metadata = flight_client.do_put(flight.FlightDescriptor.for_command(update), pa.schema([]))
+    writer.done_writing()
+    reply = metadata.read()
+    writer.close()
+    assert reply is not None, "DoPut on CommandPreparedStatementUpdate must answer with DoPutUpdateResult"
+    tables = flight_client.do_get(
+        flight_client.get_flight_info(flight.FlightDescriptor.for_command(wire.get_tables())).endpoints[0].ticket
+    ).read_all()
+    assert "pv" in tables.column("table_name").to_pylist()
+    list(flight_client.do_action(flight.Action("ClosePreparedStatement", wire.close_prepared_statement(handle))))
+
+
+def test_statement_errors_surface_before_any_data(dbapi_connection):
+    from adbc_driver_manager import ProgrammingError
+
+    cursor = dbapi_connection.cursor()
+    with pytest.raises(ProgrammingError, match="INVALID_ARGUMENT"):
+        cursor.execute("SELECT 1 +")
+    cursor.close()
