@@ -223,3 +223,19 @@ def test_statement_errors_surface_before_any_data(dbapi_connection):
     with pytest.raises(ProgrammingError, match="INVALID_ARGUMENT"):
         cursor.execute("SELECT 1 +")
     cursor.close()
+
+
+def test_get_schema_of_a_query_runs_nothing(flight_client):
+    descriptor = flight.FlightDescriptor.for_command(wire.statement_query("SELECT 1 AS x, 'a' AS y"))
+    assert flight_client.get_schema(descriptor).schema.names == ["x", "y"]
+
+
+def test_errors_while_streaming_reach_the_client_and_the_log(quiver_server, flight_client):
+    info = flight_client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query("SELECT 1/0 AS x")))
+    with pytest.raises(pa.ArrowInvalid, match="divide by zero"):
+        flight_client.do_get(info.endpoints[0].ticket).read_all()
+    deadline = time.time() + 5
+    while "divide by zero" not in quiver_server.stderr() and time.time() < deadline:
+        time.sleep(0.05)
+    assert 'status="error: divide by zero" sql="SELECT 1/0 AS x"' in quiver_server.stderr()
+    assert "Failed to close" not in quiver_server.stderr()

@@ -1,5 +1,6 @@
 """`quiver server` as a process: its startup line, its data directory, its signals."""
 
+import os
 import signal
 
 import pyarrow.flight as flight
@@ -39,3 +40,26 @@ def test_refuses_a_port_in_use(quiver_server, tmp_path):
     )
     assert result.returncode != 0
     assert "cannot listen" in result.stderr
+
+
+def test_data_dir_defaults_to_quiver_home(tmp_path):
+    import subprocess
+
+    from conftest import LISTENING, quiver_binary
+
+    home = tmp_path / "home"
+    process = subprocess.Popen(
+        [str(quiver_binary()), "server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "QUIVER_HOME": str(home)},
+    )
+    try:
+        match = LISTENING.match(process.stdout.readline().rstrip("\n"))
+        assert match, "no startup line"
+        assert match["dir"] == str(home)
+        assert home.is_dir()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0

@@ -39,7 +39,10 @@ arrow::Status LoggedResultReader::ReadNext(std::shared_ptr<arrow::RecordBatch>* 
 
 arrow::Status LoggedResultReader::Close() {
   auto status = source_->Close();
-  if (!finished_) Finish("aborted");
+  // Once the stream has ended its outcome has been reported (an error included, by
+  // ReadNext); reporting the same error again on close would only add noise.
+  if (finished_) return arrow::Status::OK();
+  Finish("aborted");
   return ToFlightStatus(status);
 }
 
