@@ -18,6 +18,7 @@
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/cli/commands.h"
+#include "quiver/engine/demo_dataset.h"
 #include "quiver/engine/engine.h"
 #include "quiver/flightsql/flight_sql_server.h"
 
@@ -32,6 +33,9 @@ struct ServerFlags {
   int port = 32010;
   std::string data_dir;
   int threads = 0;
+  // Demo tables: installed into the default data directory unless told otherwise.
+  bool demo = false;
+  bool no_demo = false;
 };
 
 // The default data directory: $QUIVER_HOME, else var/quiver in the checkout the
@@ -111,6 +115,14 @@ int RunServer(const ServerFlags& flags) {
     return 1;
   }
 
+  const bool install_demo = flags.demo || (flags.data_dir.empty() && !flags.no_demo);
+  if (install_demo) {
+    if (auto status = engine::InstallDemoDataset(**engine); !status.ok()) {
+      std::cerr << "quiver server: cannot install the demo tables: " << status.message() << "\n";
+      return 1;
+    }
+  }
+
   auto location = arrow::flight::Location::ForGrpcTcp(flags.host, flags.port);
   if (!location.ok()) {
     std::cerr << "quiver server: bad address " << flags.host << ":" << flags.port << ": "
@@ -155,6 +167,8 @@ CommandRunner AddServerCommand(CLI::App& app) {
       ->check(CLI::Range(0, 65535));
   command->add_option("--data-dir", flags->data_dir,
                       "Catalog and managed data (default: $QUIVER_HOME, else var/quiver in the checkout)");
+  command->add_flag("--demo", flags->demo, "Install the demo tables (cities, trips) if absent")
+      ->excludes(command->add_flag("--no-demo", flags->no_demo, "Do not install the demo tables"));
   command->add_option("--threads", flags->threads, "Query worker threads; 0 means one per core")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

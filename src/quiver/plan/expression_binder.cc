@@ -299,7 +299,9 @@ arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
           return MakeLiteral(std::make_shared<arrow::MonthDayNanoIntervalScalar>(*interval));
         }
       }
-      return CastTo(std::move(value), type, expr.location);
+      ARROW_ASSIGN_OR_RAISE(auto cast, CastTo(std::move(value), type, expr.location));
+      cast.adapts_to_context = false;  // an explicit type is final
+      return cast;
     }
     case ExprKind::kCase:
       return BindCase(expr);
