@@ -202,8 +202,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   LogicalPlanPtr plan = input.plan;
 
   if (query.where) {
-    if (ContainsAggregate(*query.where)) {
-      return sql::SqlError(context_.sql, query.where->location, "aggregate functions are not allowed in WHERE");
+    if (const auto* aggregate = FindAggregate(*query.where)) {
+      return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in WHERE");
     }
     ExpressionBinder where_binder(context_, scope, "WHERE");
     ARROW_ASSIGN_OR_RAISE(auto predicate, where_binder.BindCondition(*query.where));
@@ -262,8 +262,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
           }
         }
       }
-      if (ContainsAggregate(*key)) {
-        return sql::SqlError(context_.sql, key->location, "aggregate functions are not allowed in GROUP BY");
+      if (const auto* aggregate = FindAggregate(*key)) {
+        return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in GROUP BY");
       }
       ARROW_ASSIGN_OR_RAISE(auto bound, key_binder.Bind(*key));
       if (bound.adapts_to_context) {
@@ -625,6 +625,12 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
                          : ref.join_type == sql::JoinType::kRight ? LogicalJoinType::kRight
                          : ref.join_type == sql::JoinType::kFull  ? LogicalJoinType::kFull
                                                                   : LogicalJoinType::kCross;
+  for (const auto& column : right.scope.columns()) {
+    if (!column.table.empty() && left.scope.HasTable(column.table)) {
+      return sql::SqlError(context_.sql, ref.right->location, "table name \"", column.table,
+                           "\" specified more than once");
+    }
+  }
   BindScope combined;
   for (const auto& column : left.scope.columns()) combined.mutable_columns().push_back(column);
   for (const auto& column : right.scope.columns()) combined.mutable_columns().push_back(column);
@@ -674,8 +680,8 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
     conjuncts.push_back(bound.expr);
   }
   if (ref.condition) {
-    if (ContainsAggregate(*ref.condition)) {
-      return sql::SqlError(context_.sql, ref.condition->location, "aggregate functions are not allowed in JOIN conditions");
+    if (const auto* aggregate = FindAggregate(*ref.condition)) {
+      return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in JOIN conditions");
     }
     ARROW_ASSIGN_OR_RAISE(auto condition, binder.BindCondition(*ref.condition));
     for (auto& part : SplitConjunction(condition.expr)) conjuncts.push_back(part);

@@ -60,14 +60,17 @@ bool IsAggregateFunction(const std::vector<std::string>& names) {
   return false;
 }
 
-bool ContainsAggregate(const ParsedExpr& expr) {
-  if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names)) return true;
+const ParsedExpr* FindAggregate(const ParsedExpr& expr) {
+  if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names)) return &expr;
   for (const auto& arg : expr.args) {
-    if (arg && ContainsAggregate(*arg)) return true;
+    if (!arg) continue;
+    if (const auto* found = FindAggregate(*arg)) return found;
   }
-  if (expr.case_operand && ContainsAggregate(*expr.case_operand)) return true;
-  if (expr.case_else && ContainsAggregate(*expr.case_else)) return true;
-  return false;
+  for (const auto* child : {expr.case_operand.get(), expr.case_else.get()}) {
+    if (!child) continue;
+    if (const auto* found = FindAggregate(*child)) return found;
+  }
+  return nullptr;
 }
 
 std::shared_ptr<arrow::Scalar> LiteralValue(const BoundExpression& expr) {
@@ -462,11 +465,16 @@ arrow::Result<BoundExpression> ExpressionBinder::BindOperator(const ParsedExpr& 
 
 arrow::Result<BoundExpression> ExpressionBinder::BindComparison(const std::string& op, BoundExpression left,
                                                                 BoundExpression right, int location) {
+  const auto left_type = left.type;
+  const auto right_type = right.type;
   std::vector<BoundExpression> values{std::move(left), std::move(right)};
   auto unified = Unify(&values, location, "comparison");
   if (!unified.ok()) {
-    return sql::SqlError(context_.sql, location, "operator does not exist: ", SqlTypeName(*values[0].type), " ", op,
-                         " ", SqlTypeName(*values[1].type));
+    // Types without a common one have no comparison; other errors (a literal that
+    // does not convert) speak for themselves.
+    if (unified.message().find("cannot be matched") == std::string::npos) return unified;
+    return sql::SqlError(context_.sql, location, "operator does not exist: ", SqlTypeName(*left_type), " ", op, " ",
+                         SqlTypeName(*right_type));
   }
   return Call(ComparisonFunction(op), std::move(values), nullptr, op, location);
 }

@@ -26,8 +26,9 @@ class AggregateResolver {
 
 /// True if `name` is an aggregate function Quiver knows (count, sum, avg, min, max …).
 bool IsAggregateFunction(const std::vector<std::string>& names);
-/// True if the expression contains an aggregate call outside any subquery.
-bool ContainsAggregate(const sql::ParsedExpr& expr);
+/// The first aggregate call in the expression (outside subqueries), or null.
+const sql::ParsedExpr* FindAggregate(const sql::ParsedExpr& expr);
+inline bool ContainsAggregate(const sql::ParsedExpr& expr) { return FindAggregate(expr) != nullptr; }
 
 /// Binds parsed expressions: resolves column names in a scope, checks and converts
 /// types with PostgreSQL's rules, and builds Arrow compute expressions.

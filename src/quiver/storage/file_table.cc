@@ -82,9 +82,15 @@ arrow::Result<std::vector<std::string>> ExpandGlob(arrow::fs::FileSystem& filesy
   // `**` may cross directories; a single `*` stays within one.
   int flags = pattern.find("**") == std::string::npos ? FNM_PATHNAME : 0;
   std::vector<std::string> paths;
+  // `dir/**/x` also matches `dir/x`: ** stands for zero or more directories.
+  std::string without_globstar = pattern;
+  for (size_t at; (at = without_globstar.find("**/")) != std::string::npos;) without_globstar.erase(at, 3);
   for (const auto& info : infos) {
     if (!info.IsFile() || IsHiddenName(info.path())) continue;
-    if (fnmatch(pattern.c_str(), info.path().c_str(), flags) == 0) paths.push_back(info.path());
+    if (fnmatch(pattern.c_str(), info.path().c_str(), flags) == 0 ||
+        fnmatch(without_globstar.c_str(), info.path().c_str(), FNM_PATHNAME) == 0) {
+      paths.push_back(info.path());
+    }
   }
   std::sort(paths.begin(), paths.end());
   return paths;

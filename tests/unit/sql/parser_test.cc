@@ -1,0 +1,147 @@
+#include "quiver/sql/parser.h"
+
+#include <arrow/scalar.h>
+#include <gtest/gtest.h>
+
+#include "quiver/sql/source_text.h"
+
+namespace quiver::sql {
+namespace {
+
+TEST(SourceText, SplitsOnlyAtTopLevelSemicolons) {
+  auto parts = SplitStatements("SELECT 'a;b'; SELECT \"x;y\" -- c;d\n; /* e;f */ SELECT $$g;h$$;  ;");
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].text, "SELECT 'a;b'");
+  EXPECT_EQ(parts[1].offset, 13);
+  EXPECT_EQ(parts[2].text, " /* e;f */ SELECT $$g;h$$");
+}
+
+TEST(SourceText, RewritesQuestionMarksOutsideQuotesAndComments) {
+  EXPECT_EQ(RewriteQuestionMarkPlaceholders("SELECT ?, '?', \"?\" -- ?\n FROM t WHERE a = ? /* ? */"),
+            "SELECT $1, '?', \"?\" -- ?\n FROM t WHERE a = $2 /* ? */");
+  EXPECT_EQ(RewriteQuestionMarkPlaceholders("SELECT 1"), "SELECT 1");
+}
+
+TEST(SourceText, LocationsCountCharactersNotBytes) {
+  EXPECT_EQ(LocationSuffix("SELECT 'é', x", 13), " at line 1, column 13");
+  EXPECT_EQ(LocationSuffix("SELECT\n  x", 9), " at line 2, column 3");
+  EXPECT_EQ(LocationSuffix("SELECT", -1), "");
+}
+
+TEST(Parser, SelectBecomesAQueryTree) {
+  auto statement = ParseSingleStatement(
+      "WITH w AS (SELECT 1 AS x) SELECT DISTINCT a.x AS y, count(*) FROM w AS a JOIN t ON a.x = t.x "
+      "WHERE a.x > 0 GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 DESC NULLS LAST LIMIT 10 OFFSET 5");
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  ASSERT_EQ(statement->kind, StatementKind::kQuery);
+  const QueryNode& query = *statement->query;
+  EXPECT_EQ(query.ctes.size(), 1u);
+  EXPECT_TRUE(query.distinct);
+  ASSERT_EQ(query.select_list.size(), 2u);
+  EXPECT_EQ(query.select_list[0].alias, "y");
+  EXPECT_TRUE(query.select_list[1].expr->star);
+  ASSERT_EQ(query.from.size(), 1u);
+  EXPECT_EQ(query.from[0]->kind, TableRefKind::kJoin);
+  EXPECT_EQ(query.from[0]->left->alias, "a");
+  ASSERT_TRUE(query.where);
+  EXPECT_EQ(query.group_by.size(), 1u);
+  ASSERT_TRUE(query.having);
+  ASSERT_EQ(query.order_by.size(), 1u);
+  EXPECT_TRUE(query.order_by[0].descending);
+  EXPECT_EQ(query.order_by[0].nulls_first, std::optional<bool>(false));
+  ASSERT_TRUE(query.limit && query.offset);
+}
+
+TEST(Parser, LiteralsKeepTheirExactType) {
+  auto statement = ParseSingleStatement("SELECT 1, 10000000000, 1.25, 'text', true, NULL, 1e3");
+  ASSERT_TRUE(statement.ok());
+  const auto& items = statement->query->select_list;
+  EXPECT_EQ(items[0].expr->value->type->id(), arrow::Type::INT32);
+  EXPECT_EQ(items[1].expr->value->type->id(), arrow::Type::INT64);
+  EXPECT_EQ(items[2].expr->value->type->ToString(), "decimal128(3, 2)");
+  EXPECT_TRUE(items[3].expr->untyped_string);
+  EXPECT_EQ(items[4].expr->value->type->id(), arrow::Type::BOOL);
+  EXPECT_FALSE(items[5].expr->value->is_valid);
+  EXPECT_EQ(items[6].expr->value->type->id(), arrow::Type::DOUBLE);
+}
+
+TEST(Parser, DefaultColumnNamesFollowPostgres) {
+  auto statement = ParseSingleStatement("SELECT t.a, count(*), x::int, 1 + 2, CASE WHEN true THEN 1 END FROM t");
+  ASSERT_TRUE(statement.ok());
+  std::vector<std::string> names;
+  for (const auto& item : statement->query->select_list) names.push_back(item.expr->DefaultColumnName());
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "count", "x", "?column?", "case"}));
+}
+
+TEST(Parser, CreateExternalTableClausesInAnyOrder) {
+  auto statement = ParseSingleStatement(
+      "create or replace external table if not exists Sales.\"Orders\" (id bigint, price numeric(12, 2), "
+      "at timestamp with time zone) LOCATION '/data/o''s/' PARTITIONED BY (year) STORED AS csv "
+      "WITH HEADER ROW DELIMITER '|' OPTIONS (quote '\"')");
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  EXPECT_EQ(statement->kind, StatementKind::kCreateExternalTable);
+  EXPECT_EQ(statement->names, (std::vector<std::string>{"sales", "Orders"}));
+  EXPECT_TRUE(statement->or_replace);
+  EXPECT_TRUE(statement->if_not_exists);
+  EXPECT_EQ(statement->format, "csv");
+  EXPECT_EQ(statement->location_path, "/data/o's/");
+  ASSERT_EQ(statement->columns.size(), 3u);
+  EXPECT_EQ(statement->columns[1].type.name, "numeric");
+  EXPECT_EQ(statement->columns[1].type.modifiers, (std::vector<int>{12, 2}));
+  EXPECT_EQ(statement->columns[2].type.name, "timestamp with time zone");
+  EXPECT_EQ(statement->partitioned_by, std::vector<std::string>{"year"});
+  EXPECT_EQ(statement->options.at("header"), "true");
+  EXPECT_EQ(statement->options.at("delimiter"), "|");
+  EXPECT_EQ(statement->options.at("quote"), "\"");
+}
+
+TEST(Parser, CreateExternalTableErrorsSayWhatIsMissingAndWhere) {
+  auto no_location = ParseSingleStatement("CREATE EXTERNAL TABLE t STORED AS PARQUET");
+  EXPECT_TRUE(no_location.status().IsInvalid());
+  EXPECT_NE(no_location.status().message().find("LOCATION"), std::string::npos);
+
+  auto bad_path = ParseSingleStatement("CREATE EXTERNAL TABLE t STORED AS PARQUET\nLOCATION /no/quotes");
+  EXPECT_NE(bad_path.status().message().find("expected a quoted path after LOCATION at line 2, column 10"),
+            std::string::npos)
+      << bad_path.status().ToString();
+
+  auto bad_format = ParseSingleStatement("CREATE EXTERNAL TABLE t STORED AS ORC LOCATION 'x'");
+  EXPECT_NE(bad_format.status().message().find("unknown file format \"orc\""), std::string::npos);
+}
+
+TEST(Parser, DescribeAndShowTables) {
+  auto describe = ParseSingleStatement("DESC public.trips");
+  ASSERT_TRUE(describe.ok());
+  EXPECT_EQ(describe->kind, StatementKind::kDescribe);
+  EXPECT_EQ(describe->names, (std::vector<std::string>{"public", "trips"}));
+  auto show = ParseSingleStatement("SHOW TABLES");
+  ASSERT_TRUE(show.ok());
+  EXPECT_EQ(show->kind, StatementKind::kShowTables);
+}
+
+TEST(Parser, SyntaxErrorsPointIntoTheSubmittedText) {
+  auto error = ParseSql("SELECT 1;\nSELECT * FORM t");
+  ASSERT_FALSE(error.ok());
+  EXPECT_NE(error.status().message().find("syntax error at or near \"FORM\" at line 2, column 10"), std::string::npos)
+      << error.status().ToString();
+}
+
+TEST(Parser, UnsupportedConstructsAreNamed) {
+  auto window = ParseSingleStatement("SELECT row_number() OVER () FROM t");
+  EXPECT_NE(window.status().message().find("window functions is not supported at line 1, column 8"),
+            std::string::npos)
+      << window.status().ToString();
+  auto insert = ParseSingleStatement("INSERT INTO t VALUES (1)");
+  EXPECT_NE(insert.status().message().find("INSERT"), std::string::npos);
+}
+
+TEST(Parser, ViewsKeepACanonicalQueryText) {
+  auto view = ParseSingleStatement("create view v (a) as select   x+1 from   t where y = 'q'");
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->kind, StatementKind::kCreateView);
+  EXPECT_EQ(view->column_aliases, std::vector<std::string>{"a"});
+  EXPECT_EQ(view->view_query_text, "SELECT x + 1 FROM t WHERE y = 'q'");
+}
+
+}  // namespace
+}  // namespace quiver::sql
