@@ -98,6 +98,43 @@ arrow::Status RegisterIntervalArithmetic(cp::FunctionRegistry* registry, const s
   return registry->AddFunction(std::move(function), /*allow_overwrite=*/true);
 }
 
+// The code point of a string's first character (0 for the empty string).
+arrow::Status AsciiExec(cp::KernelContext*, const cp::ExecSpan& batch, cp::ExecResult* out) {
+  int32_t* result = out->array_span_mutable()->GetValues<int32_t>(1);
+  auto first_code_point = [](std::string_view text) -> int32_t {
+    if (text.empty()) return 0;
+    auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+    unsigned char lead = byte(0);
+    if (lead < 0x80) return lead;
+    int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+    int32_t code = lead & (0x3F >> extra);
+    for (int i = 1; i <= extra && static_cast<size_t>(i) < text.size(); ++i) code = (code << 6) | (byte(i) & 0x3F);
+    return code;
+  };
+  const auto& input = batch[0];
+  if (input.is_scalar()) {
+    const auto& scalar = static_cast<const arrow::StringScalar&>(*input.scalar);
+    result[0] = scalar.is_valid ? first_code_point(scalar.view()) : 0;
+    return arrow::Status::OK();
+  }
+  const int32_t* offsets = input.array.GetValues<int32_t>(1);
+  const char* data = reinterpret_cast<const char*>(input.array.buffers[2].data);
+  for (int64_t i = 0; i < batch.length; ++i) {
+    result[i] = first_code_point(std::string_view(data + offsets[i], offsets[i + 1] - offsets[i]));
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Status RegisterAscii(cp::FunctionRegistry* registry) {
+  static const cp::FunctionDoc doc{"Code point of the first character", "0 for the empty string.", {"text"}};
+  auto function = std::make_shared<cp::ScalarFunction>("quiver_ascii", cp::Arity::Unary(), doc);
+  cp::ScalarKernel kernel({cp::InputType(arrow::utf8())}, arrow::int32(), AsciiExec);
+  kernel.null_handling = cp::NullHandling::INTERSECTION;
+  kernel.mem_allocation = cp::MemAllocation::PREALLOCATE;
+  ARROW_RETURN_NOT_OK(function->AddKernel(std::move(kernel)));
+  return registry->AddFunction(std::move(function), /*allow_overwrite=*/true);
+}
+
 }  // namespace
 
 arrow::Status RegisterSqlKernels() {
@@ -107,6 +144,7 @@ arrow::Status RegisterSqlKernels() {
     auto* registry = cp::GetFunctionRegistry();
     status = RegisterIntervalArithmetic<1>(registry, "quiver_add_interval");
     if (status.ok()) status = RegisterIntervalArithmetic<-1>(registry, "quiver_subtract_interval");
+    if (status.ok()) status = RegisterAscii(registry);
   });
   return status;
 }

@@ -9,6 +9,7 @@ namespace quiver {
 /// it when it opens. Functions:
 ///   quiver_add_interval(timestamp[us], month_day_nano) → timestamp[us]
 ///   quiver_subtract_interval(timestamp[us], month_day_nano) → timestamp[us]
+///   quiver_ascii(utf8) → int32, the code point of the first character
 /// Months move the calendar date and clamp the day to the month's length, as
 /// PostgreSQL does ('2024-01-31' + 1 month = '2024-02-29').
 arrow::Status RegisterSqlKernels();

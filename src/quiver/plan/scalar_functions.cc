@@ -324,6 +324,78 @@ arrow::Result<BoundExpression> MakeDate(CallSite& site) {
   return site.Call("cast", {iso}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(arrow::date32())));
 }
 
+// left(s, n) / right(s, n): the first / last n characters; a negative n means all
+// but the last / first |n|.
+arrow::Result<BoundExpression> LeftOrRight(CallSite& site, bool left) {
+  ARROW_RETURN_NOT_OK(site.ExpectArgs(2, 2));
+  ARROW_ASSIGN_OR_RAISE(auto text, site.Text(0));
+  ARROW_ASSIGN_OR_RAISE(auto count, site.ConstantInteger(1));
+  if (!count) return site.Null(arrow::utf8());
+  const int64_t n = *count;
+  constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
+  int64_t start = 0, stop = 0;
+  if (left) {
+    stop = n;  // a negative stop counts from the end
+  } else if (n > 0) {
+    start = -n;
+    stop = kEnd;
+  } else {
+    start = -n;
+    stop = n == 0 ? 0 : kEnd;
+  }
+  return site.Call("utf8_slice_codeunits", {text}, std::make_shared<cp::SliceOptions>(start, stop));
+}
+
+// lpad / rpad: pad to n characters with a one-character fill, or cut to n.
+arrow::Result<BoundExpression> Pad(CallSite& site, const char* kernel) {
+  ARROW_RETURN_NOT_OK(site.ExpectArgs(2, 3));
+  ARROW_ASSIGN_OR_RAISE(auto text, site.Text(0));
+  ARROW_ASSIGN_OR_RAISE(auto width, site.ConstantInteger(1));
+  std::optional<std::string> fill = std::string(" ");
+  if (site.args.size() == 3) {
+    ARROW_ASSIGN_OR_RAISE(fill, site.ConstantText(2));
+  }
+  if (!width || !fill) return site.Null(arrow::utf8());
+  if (fill->size() != 1) return site.Error(site.name(), " fill must be one character in this version");
+  int64_t n = std::max<int64_t>(*width, 0);
+  ARROW_ASSIGN_OR_RAISE(auto padded, site.Call(kernel, {text}, std::make_shared<cp::PadOptions>(n, *fill)));
+  return site.Call("utf8_slice_codeunits", {padded}, std::make_shared<cp::SliceOptions>(0, n));
+}
+
+arrow::Result<BoundExpression> Repeat(CallSite& site) {
+  ARROW_RETURN_NOT_OK(site.ExpectArgs(2, 2));
+  ARROW_ASSIGN_OR_RAISE(auto text, site.Text(0));
+  ARROW_ASSIGN_OR_RAISE(auto count, site.binder.CastTo(site.args[1], arrow::int64(), site.location()));
+  // PostgreSQL gives '' for counts below one.
+  ARROW_ASSIGN_OR_RAISE(count, site.Call("max_element_wise", {count, MakeLiteral(std::make_shared<arrow::Int64Scalar>(0))}));
+  return site.Call("binary_repeat", {text, count});
+}
+
+arrow::Result<BoundExpression> StartsWith(CallSite& site) {
+  ARROW_RETURN_NOT_OK(site.ExpectArgs(2, 2));
+  ARROW_ASSIGN_OR_RAISE(auto text, site.Text(0));
+  ARROW_ASSIGN_OR_RAISE(auto prefix, site.ConstantText(1));
+  if (!prefix) return site.Null(arrow::boolean());
+  return site.Call("starts_with", {text}, std::make_shared<cp::MatchSubstringOptions>(*prefix));
+}
+
+// split_part(s, delimiter, n): the n-th field (1-based), '' when there is none.
+arrow::Result<BoundExpression> SplitPart(CallSite& site) {
+  ARROW_RETURN_NOT_OK(site.ExpectArgs(3, 3));
+  ARROW_ASSIGN_OR_RAISE(auto text, site.Text(0));
+  ARROW_ASSIGN_OR_RAISE(auto delimiter, site.ConstantText(1));
+  ARROW_ASSIGN_OR_RAISE(auto field, site.ConstantInteger(2));
+  if (!delimiter || !field) return site.Null(arrow::utf8());
+  if (*field == 0) return site.Error("field position must not be zero");
+  if (delimiter->empty()) return *field == 1 || *field == -1 ? text : MakeLiteral(std::make_shared<arrow::StringScalar>(""));
+  ARROW_ASSIGN_OR_RAISE(auto parts, site.Call("split_pattern", {text}, std::make_shared<cp::SplitPatternOptions>(*delimiter)));
+  if (*field < 0) return site.Error("negative field positions are not supported in this version");
+  ARROW_ASSIGN_OR_RAISE(auto one, site.Call("list_slice", {parts},
+                                            std::make_shared<cp::ListSliceOptions>(*field - 1, *field)));
+  // Joining a zero- or one-element list gives '' or the element.
+  return site.Call("binary_join", {one, MakeLiteral(std::make_shared<arrow::StringScalar>(""))});
+}
+
 arrow::Result<BoundExpression> Now(CallSite& site) {
   ARROW_RETURN_NOT_OK(site.ExpectArgs(0, 0));
   sql::ParsedExpr special;
@@ -369,6 +441,15 @@ const std::map<std::string, FunctionBinder>& Functions() {
       {"date_trunc", DateTrunc},
       {"now", Now},
       {"make_date", MakeDate},
+      {"left", [](CallSite& s) { return LeftOrRight(s, true); }},
+      {"right", [](CallSite& s) { return LeftOrRight(s, false); }},
+      {"lpad", [](CallSite& s) { return Pad(s, "utf8_lpad"); }},
+      {"rpad", [](CallSite& s) { return Pad(s, "utf8_rpad"); }},
+      {"repeat", Repeat},
+      {"starts_with", StartsWith},
+      {"split_part", SplitPart},
+      {"initcap", [](CallSite& s) { return UnaryText(s, "utf8_title"); }},
+      {"ascii", [](CallSite& s) { return UnaryText(s, "quiver_ascii"); }},
   };
   return kFunctions;
 }

@@ -123,6 +123,16 @@ std::vector<StatementText> SplitStatements(std::string_view text) {
   return statements;
 }
 
+bool EndsWithCompleteStatement(std::string_view text) {
+  size_t last_semicolon = std::string_view::npos;
+  ScanCode(text, [&](size_t i) {
+    if (text[i] == ';') last_semicolon = i;
+  });
+  // An unterminated quote or comment after the last `;` is not blank, so it counts as
+  // an unfinished statement.
+  return last_semicolon != std::string_view::npos && IsBlankOrComment(text.substr(last_semicolon + 1));
+}
+
 std::string RewriteQuestionMarkPlaceholders(std::string_view text) {
   std::vector<size_t> marks;
   ScanCode(text, [&](size_t i) {

@@ -29,6 +29,10 @@ struct StatementText {
 /// Statements that are only whitespace and comments are dropped.
 std::vector<StatementText> SplitStatements(std::string_view text);
 
+/// True when `text` ends, outside quotes and comments, with a `;` followed only by
+/// whitespace and comments: an interactive prompt has a whole statement to run.
+bool EndsWithCompleteStatement(std::string_view text);
+
 /// Rewrites JDBC/ODBC-style `?` placeholders to PostgreSQL's `$1`, `$2` … (libpg_query
 /// reads `?` as an operator). Quoted text and comments are left alone. The rewrite
 /// keeps every other byte where it was only if no `?` appears; callers use it before
