@@ -131,6 +131,18 @@ SqlInfoTable SqlInfoTable::ForQuiver() {
   v[pb::SQL_BATCH_UPDATES_SUPPORTED] = true;
   v[pb::SQL_NAMED_PARAMETERS_SUPPORTED] = false;
   v[pb::SQL_LOCATORS_UPDATE_COPY] = false;
+
+  // What the query language does, as the engine implements it.
+  v[pb::SQL_NULL_ORDERING] = int32_t{pb::SQL_NULLS_SORTED_HIGH};  // PostgreSQL's default
+  v[pb::SQL_SUPPORTS_TABLE_CORRELATION_NAMES] = true;
+  v[pb::SQL_SUPPORTS_EXPRESSIONS_IN_ORDER_BY] = true;
+  v[pb::SQL_SUPPORTS_ORDER_BY_UNRELATED] = true;
+  v[pb::SQL_SUPPORTED_GROUP_BY] = Bit(pb::SQL_GROUP_BY_UNRELATED);
+  v[pb::SQL_SUPPORTS_LIKE_ESCAPE_CLAUSE] = false;  // LIKE escapes with \ only
+  v[pb::SQL_OUTER_JOINS_SUPPORT_LEVEL] = int32_t{pb::SQL_FULL_OUTER_JOINS};
+  v[pb::SQL_SUPPORTED_SUBQUERIES] = int32_t{0};  // subqueries in FROM only, none in expressions
+  v[pb::SQL_CORRELATED_SUBQUERIES_SUPPORTED] = false;
+  v[pb::SQL_SUPPORTED_UNIONS] = Bit(pb::SQL_UNION) | Bit(pb::SQL_UNION_ALL);
   return table;
 }
 

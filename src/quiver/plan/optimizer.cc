@@ -299,11 +299,36 @@ arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_roo
   return arrow::Status::OK();
 }
 
+// ---- projection merging -----------------------------------------------------------------
+
+// A projection that only picks and renames columns of the projection below it is
+// folded into that one (the root's renaming to user names, a subquery's SELECT *).
+arrow::Status MergeProjections(LogicalPlanPtr& node) {
+  for (auto& input : node->inputs) ARROW_RETURN_NOT_OK(MergeProjections(input));
+  if (node->kind != LogicalKind::kProject || node->inputs[0]->kind != LogicalKind::kProject) {
+    return arrow::Status::OK();
+  }
+  auto& upper = static_cast<LogicalProject&>(*node);
+  auto& lower = static_cast<LogicalProject&>(*node->inputs[0]);
+  std::vector<cp::Expression> merged;
+  for (const auto& expr : upper.expressions) {
+    const auto* ref = expr.field_ref();
+    if (!ref || !ref->name()) return arrow::Status::OK();
+    int index = lower.schema->GetFieldIndex(*ref->name());
+    if (index < 0) return arrow::Status::OK();
+    merged.push_back(lower.expressions[index]);
+  }
+  upper.expressions = std::move(merged);
+  upper.inputs = lower.inputs;
+  return arrow::Status::OK();
+}
+
 }  // namespace
 
 arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   plan = PushFilters(std::move(plan), {});
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
+  ARROW_RETURN_NOT_OK(MergeProjections(plan));
   return plan;
 }
 

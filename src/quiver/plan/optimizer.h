@@ -11,7 +11,9 @@ namespace quiver::plan {
 ///    cross joins with equalities into hash joins, and end up inside scans, where
 ///    Parquet statistics skip row groups;
 ///  - projection pruning: every operator keeps only the columns something above it
-///    reads, so scans decode only referenced columns.
+///    reads, so scans decode only referenced columns;
+///  - projection merging: a projection that only renames columns of the one below
+///    it is folded into it.
 arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan);
 
 }  // namespace quiver::plan
