@@ -7,6 +7,7 @@
 
 #include <sstream>
 
+#include "quiver/exec/unordered_limit_node.h"
 #include "quiver/plan/plan_builders.h"
 
 namespace quiver::exec {
@@ -53,7 +54,12 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
     // Used to skip files, partitions and row groups whose statistics rule it out.
     ARROW_ASSIGN_OR_RAISE(options->filter, scan.filter->Bind(*dataset->schema()));
   }
-  ac::Declaration source = Labeled("scan", {}, std::make_shared<ds::ScanNodeOptions>(dataset, options),
+  // Implicit ordering (file and row-group order) lets a LIMIT above use Acero's fetch,
+  // which stops the scan once it has its rows.
+  ac::Declaration source = Labeled("scan", {},
+                                   std::make_shared<ds::ScanNodeOptions>(dataset, options,
+                                                                         /*require_sequenced_output=*/false,
+                                                                         /*implicit_ordering=*/true),
                                    "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) +
                                        "]" + (scan.filter ? " pushed_filter=" + scan.filter->ToString() : ""));
   if (scan.filter) {
@@ -141,6 +147,23 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
 }
 
+// Whether the operator's output batches come in a defined order Acero knows about
+// (sorted, or the order of the files read), which its fetch node requires.
+bool HasOrder(const plan::LogicalOperator& node) {
+  switch (node.kind) {
+    case LogicalKind::kSort:
+    case LogicalKind::kScan:
+    case LogicalKind::kValues:
+      return true;
+    case LogicalKind::kFilter:
+    case LogicalKind::kProject:
+    case LogicalKind::kLimit:
+      return HasOrder(*node.inputs[0]);
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
@@ -181,8 +204,14 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
     case LogicalKind::kLimit: {
       const auto& limit = static_cast<const plan::LogicalLimit&>(node);
       int64_t count = limit.count.value_or(std::numeric_limits<int64_t>::max());
-      return Labeled("fetch", {std::move(inputs[0])}, std::make_shared<ac::FetchNodeOptions>(limit.offset, count),
-                     limit.Describe());
+      if (HasOrder(*node.inputs[0])) {
+        return Labeled("fetch", {std::move(inputs[0])}, std::make_shared<ac::FetchNodeOptions>(limit.offset, count),
+                       limit.Describe());
+      }
+      ARROW_RETURN_NOT_OK(RegisterUnorderedLimitNode());
+      return Labeled(UnorderedLimitNodeOptions::kFactoryName, {std::move(inputs[0])},
+                     std::make_shared<UnorderedLimitNodeOptions>(limit.offset, count),
+                     limit.Describe() + " (unordered)");
     }
     case LogicalKind::kUnion: {
       // Acero unions inputs with identical schemas: name every input's columns as the
