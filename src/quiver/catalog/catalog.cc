@@ -153,8 +153,7 @@ arrow::Status Catalog::SaveLocked() const {
   return WriteFileDurably(fs::path(data_dir_) / kCatalogFile, doc.dump(2) + "\n");
 }
 
-std::shared_ptr<const TableEntry> Catalog::FindTable(const std::string& schema_name,
-                                                     const std::string& name) const {
+std::shared_ptr<const TableEntry> Catalog::FindTable(const std::string& schema_name, const std::string& name) const {
   std::lock_guard lock(mutex_);
   for (const auto& entry : tables_) {
     if (SameName(*entry, schema_name, name)) return entry;
@@ -190,8 +189,8 @@ arrow::Status Catalog::CreateTable(TableEntry entry, bool replace) {
       return arrow::Status::AlreadyExists("relation \"", entry.name, "\" already exists");
     }
     if ((*it)->kind != entry.kind) {
-      return arrow::Status::Invalid("\"", entry.name, "\" is a ", TableKindName((*it)->kind) ,
-                                    ", not a ", TableKindName(entry.kind));
+      return arrow::Status::Invalid("\"", entry.name, "\" is a ", TableKindName((*it)->kind), ", not a ",
+                                    TableKindName(entry.kind));
     }
     *it = std::make_shared<const TableEntry>(std::move(entry));
   } else {
@@ -204,8 +203,8 @@ arrow::Status Catalog::CreateTable(TableEntry entry, bool replace) {
 
 arrow::Status Catalog::DropTable(const std::string& schema_name, const std::string& name, TableKind kind) {
   std::lock_guard lock(mutex_);
-  auto it = std::find_if(tables_.begin(), tables_.end(),
-                         [&](const auto& e) { return SameName(*e, schema_name, name); });
+  auto it =
+      std::find_if(tables_.begin(), tables_.end(), [&](const auto& e) { return SameName(*e, schema_name, name); });
   const char* what = kind == TableKind::kView ? "view" : "table";
   if (it == tables_.end()) return arrow::Status::KeyError(what, " \"", name, "\" does not exist");
   if ((*it)->kind != kind) {

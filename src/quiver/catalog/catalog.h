@@ -29,8 +29,7 @@ class Catalog {
   /// KeyError naming the table if it does not exist.
   arrow::Result<std::shared_ptr<const TableEntry>> GetTable(const std::string& schema_name,
                                                             const std::string& name) const;
-  std::shared_ptr<const TableEntry> FindTable(const std::string& schema_name,
-                                              const std::string& name) const;
+  std::shared_ptr<const TableEntry> FindTable(const std::string& schema_name, const std::string& name) const;
   /// All entries, ordered by schema then name.
   std::vector<std::shared_ptr<const TableEntry>> ListTables() const;
   std::vector<std::string> ListSchemas() const;

@@ -1,6 +1,5 @@
 // The `quiver` binary: a thin wrapper over libquiver with one subcommand per file.
 #include <CLI/CLI.hpp>
-
 #include <map>
 
 #include "quiver/cli/commands.h"

@@ -3,8 +3,8 @@
 #include <arrow/scalar.h>
 #include <arrow/table.h>
 #include <arrow/type.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <vector>
 
@@ -128,18 +128,30 @@ arrow::Status PrintCsv(const arrow::Table& table, std::ostream& out) {
 nlohmann::ordered_json JsonValue(const arrow::Scalar& value) {
   if (!value.is_valid) return nullptr;
   switch (value.type->id()) {
-    case arrow::Type::BOOL: return static_cast<const arrow::BooleanScalar&>(value).value;
-    case arrow::Type::INT8: return static_cast<const arrow::Int8Scalar&>(value).value;
-    case arrow::Type::INT16: return static_cast<const arrow::Int16Scalar&>(value).value;
-    case arrow::Type::INT32: return static_cast<const arrow::Int32Scalar&>(value).value;
-    case arrow::Type::INT64: return static_cast<const arrow::Int64Scalar&>(value).value;
-    case arrow::Type::UINT8: return static_cast<const arrow::UInt8Scalar&>(value).value;
-    case arrow::Type::UINT16: return static_cast<const arrow::UInt16Scalar&>(value).value;
-    case arrow::Type::UINT32: return static_cast<const arrow::UInt32Scalar&>(value).value;
-    case arrow::Type::UINT64: return static_cast<const arrow::UInt64Scalar&>(value).value;
-    case arrow::Type::FLOAT: return static_cast<const arrow::FloatScalar&>(value).value;  // NaN becomes null
-    case arrow::Type::DOUBLE: return static_cast<const arrow::DoubleScalar&>(value).value;
-    default: return ValueText(value);
+    case arrow::Type::BOOL:
+      return static_cast<const arrow::BooleanScalar&>(value).value;
+    case arrow::Type::INT8:
+      return static_cast<const arrow::Int8Scalar&>(value).value;
+    case arrow::Type::INT16:
+      return static_cast<const arrow::Int16Scalar&>(value).value;
+    case arrow::Type::INT32:
+      return static_cast<const arrow::Int32Scalar&>(value).value;
+    case arrow::Type::INT64:
+      return static_cast<const arrow::Int64Scalar&>(value).value;
+    case arrow::Type::UINT8:
+      return static_cast<const arrow::UInt8Scalar&>(value).value;
+    case arrow::Type::UINT16:
+      return static_cast<const arrow::UInt16Scalar&>(value).value;
+    case arrow::Type::UINT32:
+      return static_cast<const arrow::UInt32Scalar&>(value).value;
+    case arrow::Type::UINT64:
+      return static_cast<const arrow::UInt64Scalar&>(value).value;
+    case arrow::Type::FLOAT:
+      return static_cast<const arrow::FloatScalar&>(value).value;  // NaN becomes null
+    case arrow::Type::DOUBLE:
+      return static_cast<const arrow::DoubleScalar&>(value).value;
+    default:
+      return ValueText(value);
   }
 }
 
@@ -192,9 +204,12 @@ std::string ValueText(const arrow::Scalar& value) {
 
 arrow::Status PrintResult(const arrow::Table& table, OutputFormat format, std::ostream& out) {
   switch (format) {
-    case OutputFormat::kTable: return PrintBox(table, out);
-    case OutputFormat::kCsv: return PrintCsv(table, out);
-    case OutputFormat::kJson: return PrintJsonLines(table, out);
+    case OutputFormat::kTable:
+      return PrintBox(table, out);
+    case OutputFormat::kCsv:
+      return PrintCsv(table, out);
+    case OutputFormat::kJson:
+      return PrintJsonLines(table, out);
   }
   return arrow::Status::Invalid("unknown output format");
 }

@@ -2,19 +2,18 @@
 // SIGTERM or SIGINT.
 #include <arrow/flight/server.h>
 #include <arrow/flight/types.h>
-
 #include <pthread.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <thread>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
 #include <system_error>
+#include <thread>
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/cli/commands.h"
@@ -110,8 +109,8 @@ int RunServer(const ServerFlags& flags) {
   options.threads = flags.threads;
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
-    std::cerr << "quiver server: cannot open data directory " << options.data_dir << ": "
-              << engine.status().message() << "\n";
+    std::cerr << "quiver server: cannot open data directory " << options.data_dir << ": " << engine.status().message()
+              << "\n";
     return 1;
   }
 
@@ -125,15 +124,15 @@ int RunServer(const ServerFlags& flags) {
 
   auto location = arrow::flight::Location::ForGrpcTcp(flags.host, flags.port);
   if (!location.ok()) {
-    std::cerr << "quiver server: bad address " << flags.host << ":" << flags.port << ": "
-              << location.status().message() << "\n";
+    std::cerr << "quiver server: bad address " << flags.host << ":" << flags.port << ": " << location.status().message()
+              << "\n";
     return 2;
   }
   flightsql::FlightSqlServer server(*engine);
   arrow::flight::FlightServerOptions server_options(*location);
   if (auto status = server.Init(server_options); !status.ok()) {
-    std::cerr << "quiver server: cannot listen on " << flags.host << ":" << flags.port << ": "
-              << status.message() << "\n";
+    std::cerr << "quiver server: cannot listen on " << flags.host << ":" << flags.port << ": " << status.message()
+              << "\n";
     return 1;
   }
   // Scripts and tests read the port from this line (it matters with --port 0).

@@ -74,9 +74,9 @@ arrow::Status AddIntervalExec(cp::KernelContext*, const cp::ExecSpan& batch, cp:
   for (int64_t i = 0; i < length; ++i) {
     int64_t micros = left.is_array() ? left.array.GetValues<int64_t>(1)[i]
                                      : static_cast<const arrow::TimestampScalar*>(left.scalar)->value;
-    MonthDayNanos interval =
-        right.is_array() ? right.array.GetValues<MonthDayNanos>(1)[i]
-                         : static_cast<const arrow::MonthDayNanoIntervalScalar*>(right.scalar)->value;
+    MonthDayNanos interval = right.is_array()
+                                 ? right.array.GetValues<MonthDayNanos>(1)[i]
+                                 : static_cast<const arrow::MonthDayNanoIntervalScalar*>(right.scalar)->value;
     result[i] = AddInterval(micros, interval, Sign);
   }
   return arrow::Status::OK();
@@ -88,8 +88,10 @@ arrow::Status RegisterIntervalArithmetic(cp::FunctionRegistry* registry, const s
                                    "Months move the calendar date (clamping the day), then days and time are added.",
                                    {"timestamp", "interval"}};
   auto function = std::make_shared<cp::ScalarFunction>(name, cp::Arity::Binary(), doc);
-  cp::OutputType same_as_first([](cp::KernelContext*, const std::vector<arrow::TypeHolder>& types)
-                                   -> arrow::Result<arrow::TypeHolder> { return types[0]; });
+  cp::OutputType same_as_first(
+      [](cp::KernelContext*, const std::vector<arrow::TypeHolder>& types) -> arrow::Result<arrow::TypeHolder> {
+        return types[0];
+      });
   cp::ScalarKernel kernel({cp::InputType(arrow::Type::TIMESTAMP), cp::InputType(arrow::month_day_nano_interval())},
                           same_as_first, AddIntervalExec<Sign>);
   kernel.null_handling = cp::NullHandling::INTERSECTION;

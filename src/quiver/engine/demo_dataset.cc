@@ -27,7 +27,7 @@ struct City {
 };
 
 constexpr City kCities[] = {
-    {"Amsterdam", "Netherlands", 921402, 52.3676, 4.9041},  {"Berlin", "Germany", 3755251, 52.5200, 13.4050},
+    {"Amsterdam", "Netherlands", 921402, 52.3676, 4.9041}, {"Berlin", "Germany", 3755251, 52.5200, 13.4050},
     {"Lisbon", "Portugal", 545796, 38.7223, -9.1393},      {"Madrid", "Spain", 3332035, 40.4168, -3.7038},
     {"Paris", "France", 2102650, 48.8566, 2.3522},         {"Rome", "Italy", 2748109, 41.9028, 12.4964},
     {"Vienna", "Austria", 2005760, 48.2082, 16.3738},      {"Warsaw", "Poland", 1863056, 52.2297, 21.0122},
@@ -42,8 +42,8 @@ arrow::Status WriteCitiesCsv(const fs::path& path) {
   std::ofstream out(path);
   out << "name,country,population,latitude,longitude\n";
   for (const auto& city : kCities) {
-    out << city.name << ',' << city.country << ',' << city.population << ',' << city.latitude << ','
-        << city.longitude << '\n';
+    out << city.name << ',' << city.country << ',' << city.population << ',' << city.latitude << ',' << city.longitude
+        << '\n';
   }
   out.close();
   if (!out) return arrow::Status::IOError("cannot write ", path.string());
@@ -83,11 +83,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> MakeTrips(int year, int64_t first_i
       ARROW_RETURN_NOT_OK(passengers.Append(people(random)));
     }
   }
-  auto schema = arrow::schema({arrow::field("trip_id", arrow::int64()), arrow::field("city", arrow::utf8()),
-                               arrow::field("started_at", arrow::timestamp(arrow::TimeUnit::MICRO)),
-                               arrow::field("distance_km", arrow::float64()),
-                               arrow::field("fare", arrow::decimal128(10, 2)),
-                               arrow::field("passengers", arrow::int32())});
+  auto schema =
+      arrow::schema({arrow::field("trip_id", arrow::int64()), arrow::field("city", arrow::utf8()),
+                     arrow::field("started_at", arrow::timestamp(arrow::TimeUnit::MICRO)),
+                     arrow::field("distance_km", arrow::float64()), arrow::field("fare", arrow::decimal128(10, 2)),
+                     arrow::field("passengers", arrow::int32())});
   arrow::ArrayVector columns(6);
   ARROW_RETURN_NOT_OK(ids.Finish(&columns[0]));
   ARROW_RETURN_NOT_OK(cities.Finish(&columns[1]));
@@ -146,8 +146,7 @@ arrow::Status InstallDemoDataset(Engine& engine) {
                                     Quoted(demo / "cities.csv"))
                           .status());
   ARROW_RETURN_NOT_OK(
-      session->Execute("CREATE EXTERNAL TABLE trips STORED AS PARQUET LOCATION " + Quoted(demo / "trips"))
-          .status());
+      session->Execute("CREATE EXTERNAL TABLE trips STORED AS PARQUET LOCATION " + Quoted(demo / "trips")).status());
   return arrow::Status::OK();
 }
 

@@ -10,8 +10,8 @@ namespace {
 
 class SqlPreparedStatement : public PreparedStatement {
  public:
-  SqlPreparedStatement(std::shared_ptr<Session> session, std::string sql, bool is_query, std::shared_ptr<arrow::Schema> dataset_schema,
-                       std::shared_ptr<arrow::Schema> parameter_schema)
+  SqlPreparedStatement(std::shared_ptr<Session> session, std::string sql, bool is_query,
+                       std::shared_ptr<arrow::Schema> dataset_schema, std::shared_ptr<arrow::Schema> parameter_schema)
       : session_(std::move(session)),
         sql_(std::move(sql)),
         is_query_(is_query),
@@ -65,8 +65,8 @@ arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_v
     parameters.push_back(arrow::field("$" + std::to_string(i + 1), type));
   }
   auto dataset_schema = described.schema ? described.schema : arrow::schema({});
-  return std::make_shared<SqlPreparedStatement>(shared_from_this(), std::string(sql), described.is_query, dataset_schema,
-                                                arrow::schema(parameters));
+  return std::make_shared<SqlPreparedStatement>(shared_from_this(), std::string(sql), described.is_query,
+                                                dataset_schema, arrow::schema(parameters));
 }
 
 }  // namespace quiver::engine

@@ -13,8 +13,8 @@ namespace quiver::engine {
 /// only reports how many rows it affected (-1 when the notion does not apply).
 struct StatementResult {
   bool is_query = false;
-  std::shared_ptr<arrow::Schema> schema;                 // queries only
-  std::shared_ptr<arrow::RecordBatchReader> batches;     // queries only
+  std::shared_ptr<arrow::Schema> schema;              // queries only
+  std::shared_ptr<arrow::RecordBatchReader> batches;  // queries only
   int64_t rows_affected = -1;
 };
 

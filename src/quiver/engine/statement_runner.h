@@ -21,8 +21,7 @@ class StatementRunner {
 
   /// `parameters` is null when only the result's schema is wanted (preparing): then
   /// nothing is run or changed, and parameter types are inferred into `context`.
-  arrow::Result<StatementResult> Run(const sql::Statement& statement, plan::BindContext& context,
-                                     bool describe_only);
+  arrow::Result<StatementResult> Run(const sql::Statement& statement, plan::BindContext& context, bool describe_only);
 
  private:
   arrow::Result<StatementResult> RunQuery(const sql::Statement& statement, plan::BindContext& context,

@@ -60,8 +60,8 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
                                    std::make_shared<ds::ScanNodeOptions>(dataset, options,
                                                                          /*require_sequenced_output=*/false,
                                                                          /*implicit_ordering=*/true),
-                                   "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) +
-                                       "]" + (scan.filter ? " pushed_filter=" + scan.filter->ToString() : ""));
+                                   "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) + "]" +
+                                       (scan.filter ? " pushed_filter=" + scan.filter->ToString() : ""));
   if (scan.filter) {
     // Pruning is coarse; the filter is applied exactly to the rows read.
     source = Labeled("filter", {std::move(source)}, std::make_shared<ac::FilterNodeOptions>(options->filter),
@@ -90,10 +90,10 @@ arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggr
   }
   std::vector<arrow::FieldRef> keys;
   for (const auto& key : aggregate.keys) keys.emplace_back(key);
-  ac::Declaration node = Labeled("aggregate", {std::move(input)},
-                                 std::make_shared<ac::AggregateNodeOptions>(std::move(aggregates), std::move(keys)),
-                                 "HashAggregate keys=[" + JoinNames(aggregate.keys) + "] aggregates=[" +
-                                     JoinNames(described) + "]");
+  ac::Declaration node =
+      Labeled("aggregate", {std::move(input)},
+              std::make_shared<ac::AggregateNodeOptions>(std::move(aggregates), std::move(keys)),
+              "HashAggregate keys=[" + JoinNames(aggregate.keys) + "] aggregates=[" + JoinNames(described) + "]");
   // Put columns in the logical order (keys, then aggregates) whatever Acero emits.
   std::vector<cp::Expression> columns;
   std::vector<std::string> names;
@@ -112,10 +112,18 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   ac::JoinType type = ac::JoinType::INNER;
   switch (join.join_type) {
     case plan::LogicalJoinType::kInner:
-    case plan::LogicalJoinType::kCross: type = ac::JoinType::INNER; break;
-    case plan::LogicalJoinType::kLeft: type = ac::JoinType::LEFT_OUTER; break;
-    case plan::LogicalJoinType::kRight: type = ac::JoinType::RIGHT_OUTER; break;
-    case plan::LogicalJoinType::kFull: type = ac::JoinType::FULL_OUTER; break;
+    case plan::LogicalJoinType::kCross:
+      type = ac::JoinType::INNER;
+      break;
+    case plan::LogicalJoinType::kLeft:
+      type = ac::JoinType::LEFT_OUTER;
+      break;
+    case plan::LogicalJoinType::kRight:
+      type = ac::JoinType::RIGHT_OUTER;
+      break;
+    case plan::LogicalJoinType::kFull:
+      type = ac::JoinType::FULL_OUTER;
+      break;
   }
   if (left_keys.empty()) {
     // Acero joins need a key: join on a constant, which pairs every row with every row
@@ -142,8 +150,8 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   for (const auto& field : join.inputs[0]->schema->fields()) left_output.emplace_back(field->name());
   for (const auto& field : join.inputs[1]->schema->fields()) right_output.emplace_back(field->name());
   cp::Expression residual = join.residual ? Unbound(*join.residual) : cp::literal(true);
-  auto options = std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output,
-                                                           residual);
+  auto options =
+      std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output, residual);
   return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
 }
 
@@ -177,13 +185,12 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
       return LowerScan(static_cast<const plan::LogicalScan&>(node));
     case LogicalKind::kValues: {
       const auto& values = static_cast<const plan::LogicalValues&>(node);
-      return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table),
-                     values.Describe());
+      return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table), values.Describe());
     }
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
-      return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(Unbound(filter.predicate)),
-                     filter.Describe());
+      return Labeled("filter", {std::move(inputs[0])},
+                     std::make_shared<ac::FilterNodeOptions>(Unbound(filter.predicate)), filter.Describe());
     }
     case LogicalKind::kProject: {
       const auto& project = static_cast<const plan::LogicalProject&>(node);

@@ -64,12 +64,10 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::DbSchemas(
   }
   ARROW_ASSIGN_OR_RAISE(auto catalog_array, catalogs.Finish());
   ARROW_ASSIGN_OR_RAISE(auto name_array, names.Finish());
-  return arrow::RecordBatch::Make(MetadataSchemas::DbSchemas(), name_array->length(),
-                                  {catalog_array, name_array});
+  return arrow::RecordBatch::Make(MetadataSchemas::DbSchemas(), name_array->length(), {catalog_array, name_array});
 }
 
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::Tables(
-    const pb::CommandGetTables& command) const {
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::Tables(const pb::CommandGetTables& command) const {
   const auto& schema = command.include_schema() ? MetadataSchemas::TablesWithSchema() : MetadataSchemas::Tables();
   if (!CatalogMatches(command.has_catalog(), command.catalog())) return Empty(schema);
   // Table types compare case-insensitively: "table" and "TABLE" mean the same.
@@ -83,8 +81,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::Tables(
     if (!types.empty() && !types.count(kind)) continue;
     if (!PatternMatches(command.has_db_schema_filter_pattern(), command.db_schema_filter_pattern(),
                         table->schema_name) ||
-        !PatternMatches(command.has_table_name_filter_pattern(), command.table_name_filter_pattern(),
-                        table->name)) {
+        !PatternMatches(command.has_table_name_filter_pattern(), command.table_name_filter_pattern(), table->name)) {
       continue;
     }
     ARROW_RETURN_NOT_OK(catalogs.Append(catalog::Catalog::kCatalogName));

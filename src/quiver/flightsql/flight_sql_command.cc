@@ -18,8 +18,7 @@ arrow::Result<google::protobuf::Any> ParseAny(std::string_view bytes, std::strin
   }
   if (any.type_url().empty()) {
     // Random bytes can parse as an Any made only of unknown fields.
-    return arrow::Status::Invalid(what, " is not a Flight SQL message: no type URL in ",
-                                  bytes.size(), " bytes");
+    return arrow::Status::Invalid(what, " is not a Flight SQL message: no type URL in ", bytes.size(), " bytes");
   }
   return any;
 }
@@ -32,12 +31,11 @@ using Decoder = std::function<arrow::Result<FlightSqlCommand>(const google::prot
 
 template <typename Message>
 std::pair<std::string, Decoder> Entry() {
-  return {Message::descriptor()->full_name(),
-          [](const google::protobuf::Any& any) -> arrow::Result<FlightSqlCommand> {
+  return {Message::descriptor()->full_name(), [](const google::protobuf::Any& any) -> arrow::Result<FlightSqlCommand> {
             Message message;
             if (!any.UnpackTo(&message)) {
-              return arrow::Status::Invalid("malformed ", Message::descriptor()->full_name(),
-                                            " (", any.value().size(), " bytes)");
+              return arrow::Status::Invalid("malformed ", Message::descriptor()->full_name(), " (", any.value().size(),
+                                            " bytes)");
             }
             return FlightSqlCommand(std::move(message));
           }};
@@ -45,14 +43,22 @@ std::pair<std::string, Decoder> Entry() {
 
 const std::unordered_map<std::string, Decoder>& Decoders() {
   static const std::unordered_map<std::string, Decoder> decoders = {
-      Entry<pb::CommandStatementQuery>(),       Entry<pb::CommandStatementSubstraitPlan>(),
-      Entry<pb::CommandPreparedStatementQuery>(), Entry<pb::CommandStatementUpdate>(),
-      Entry<pb::CommandPreparedStatementUpdate>(), Entry<pb::CommandStatementIngest>(),
-      Entry<pb::TicketStatementQuery>(),        Entry<pb::CommandGetSqlInfo>(),
-      Entry<pb::CommandGetXdbcTypeInfo>(),      Entry<pb::CommandGetCatalogs>(),
-      Entry<pb::CommandGetDbSchemas>(),         Entry<pb::CommandGetTables>(),
-      Entry<pb::CommandGetTableTypes>(),        Entry<pb::CommandGetPrimaryKeys>(),
-      Entry<pb::CommandGetExportedKeys>(),      Entry<pb::CommandGetImportedKeys>(),
+      Entry<pb::CommandStatementQuery>(),
+      Entry<pb::CommandStatementSubstraitPlan>(),
+      Entry<pb::CommandPreparedStatementQuery>(),
+      Entry<pb::CommandStatementUpdate>(),
+      Entry<pb::CommandPreparedStatementUpdate>(),
+      Entry<pb::CommandStatementIngest>(),
+      Entry<pb::TicketStatementQuery>(),
+      Entry<pb::CommandGetSqlInfo>(),
+      Entry<pb::CommandGetXdbcTypeInfo>(),
+      Entry<pb::CommandGetCatalogs>(),
+      Entry<pb::CommandGetDbSchemas>(),
+      Entry<pb::CommandGetTables>(),
+      Entry<pb::CommandGetTableTypes>(),
+      Entry<pb::CommandGetPrimaryKeys>(),
+      Entry<pb::CommandGetExportedKeys>(),
+      Entry<pb::CommandGetImportedKeys>(),
       Entry<pb::CommandGetCrossReference>(),
   };
   return decoders;

@@ -16,13 +16,11 @@ namespace pb = arrow::flight::protocol::sql;
 /// Every Flight SQL message that can arrive as a FlightDescriptor command or a
 /// ticket. Which RPC accepts which alternative is the server's business.
 using FlightSqlCommand =
-    std::variant<pb::CommandStatementQuery, pb::CommandStatementSubstraitPlan,
-                 pb::CommandPreparedStatementQuery, pb::CommandStatementUpdate,
-                 pb::CommandPreparedStatementUpdate, pb::CommandStatementIngest,
-                 pb::TicketStatementQuery, pb::CommandGetSqlInfo, pb::CommandGetXdbcTypeInfo,
-                 pb::CommandGetCatalogs, pb::CommandGetDbSchemas, pb::CommandGetTables,
-                 pb::CommandGetTableTypes, pb::CommandGetPrimaryKeys, pb::CommandGetExportedKeys,
-                 pb::CommandGetImportedKeys, pb::CommandGetCrossReference>;
+    std::variant<pb::CommandStatementQuery, pb::CommandStatementSubstraitPlan, pb::CommandPreparedStatementQuery,
+                 pb::CommandStatementUpdate, pb::CommandPreparedStatementUpdate, pb::CommandStatementIngest,
+                 pb::TicketStatementQuery, pb::CommandGetSqlInfo, pb::CommandGetXdbcTypeInfo, pb::CommandGetCatalogs,
+                 pb::CommandGetDbSchemas, pb::CommandGetTables, pb::CommandGetTableTypes, pb::CommandGetPrimaryKeys,
+                 pb::CommandGetExportedKeys, pb::CommandGetImportedKeys, pb::CommandGetCrossReference>;
 
 /// Decodes the bytes of a descriptor command or ticket: a google.protobuf.Any whose
 /// type URL names one of the messages above. Anything else (bytes that are not an

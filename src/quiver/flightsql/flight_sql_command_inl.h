@@ -16,8 +16,8 @@ arrow::Result<Message> UnpackAny(std::string_view bytes, std::string_view what) 
   ARROW_ASSIGN_OR_RAISE(auto any, detail::ParseAny(bytes, what));
   Message message;
   if (!any.template Is<Message>()) {
-    return arrow::Status::Invalid(what, " must be a ", Message::descriptor()->full_name(),
-                                  ", got type URL '", any.type_url(), "'");
+    return arrow::Status::Invalid(what, " must be a ", Message::descriptor()->full_name(), ", got type URL '",
+                                  any.type_url(), "'");
   }
   if (!any.UnpackTo(&message)) {
     return arrow::Status::Invalid(what, ": malformed ", Message::descriptor()->full_name());

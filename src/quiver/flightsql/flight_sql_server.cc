@@ -27,9 +27,8 @@ constexpr const char* kCancelQuery = "CancelQuery";
 
 arrow::Result<FlightSqlCommand> CommandOf(const flight::FlightDescriptor& descriptor) {
   if (descriptor.type != flight::FlightDescriptor::CMD) {
-    return arrow::Status::Invalid(
-        "Quiver serves Flight SQL commands; path descriptors are not supported (got ",
-        descriptor.ToString(), ")");
+    return arrow::Status::Invalid("Quiver serves Flight SQL commands; path descriptors are not supported (got ",
+                                  descriptor.ToString(), ")");
   }
   return DecodeFlightSqlCommand(descriptor.cmd);
 }
@@ -70,8 +69,7 @@ flight::Result AnyResult(const google::protobuf::Message& message) {
 
 std::string_view BodyOf(const flight::Action& action) {
   if (!action.body) return {};
-  return std::string_view(reinterpret_cast<const char*>(action.body->data()),
-                          static_cast<size_t>(action.body->size()));
+  return std::string_view(reinterpret_cast<const char*>(action.body->data()), static_cast<size_t>(action.body->size()));
 }
 
 }  // namespace
@@ -107,8 +105,7 @@ arrow::Result<std::unique_ptr<flight::FlightInfo>> FlightSqlServer::FlightInfoFo
   return std::make_unique<flight::FlightInfo>(std::move(info));
 }
 
-arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext&,
-                                             const flight::FlightDescriptor& request,
+arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext&, const flight::FlightDescriptor& request,
                                              std::unique_ptr<flight::FlightInfo>* info) {
   auto result = FlightInfoFor(request);
   if (!result.ok()) return ToFlightStatus(result.status());
@@ -118,8 +115,7 @@ arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext&,
 
 // --- GetSchema -----------------------------------------------------------------------
 
-arrow::Result<std::shared_ptr<arrow::Schema>> FlightSqlServer::SchemaFor(
-    const flight::FlightDescriptor& descriptor) {
+arrow::Result<std::shared_ptr<arrow::Schema>> FlightSqlServer::SchemaFor(const flight::FlightDescriptor& descriptor) {
   ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(descriptor));
   if (auto* query = std::get_if<pb::CommandStatementQuery>(&command)) return statements_.QuerySchema(*query);
   if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
@@ -213,8 +209,8 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
     ARROW_ASSIGN_OR_RAISE(auto request,
                           UnpackAny<pb::ActionClosePreparedStatementRequest>(body, "ClosePreparedStatement body"));
     statements_.Close(request);
-  } else if (action.type == kBeginTransaction || action.type == kEndTransaction ||
-             action.type == kBeginSavepoint || action.type == kEndSavepoint) {
+  } else if (action.type == kBeginTransaction || action.type == kEndTransaction || action.type == kBeginSavepoint ||
+             action.type == kEndSavepoint) {
     return TransactionsUnsupported();
   } else if (action.type == kCreatePreparedSubstraitPlan) {
     return SubstraitUnsupported();
@@ -240,8 +236,7 @@ arrow::Status FlightSqlServer::DoAction(const flight::ServerCallContext&, const 
   return arrow::Status::OK();
 }
 
-arrow::Status FlightSqlServer::ListActions(const flight::ServerCallContext&,
-                                           std::vector<flight::ActionType>* actions) {
+arrow::Status FlightSqlServer::ListActions(const flight::ServerCallContext&, std::vector<flight::ActionType>* actions) {
   *actions = {
       {kCreatePreparedStatement, "Prepare a SQL statement; returns its handle and schemas"},
       {kClosePreparedStatement, "Release a prepared statement"},

@@ -6,9 +6,8 @@
 
 namespace quiver::flightsql {
 
-LoggedResultReader::LoggedResultReader(std::shared_ptr<arrow::RecordBatchReader> source,
-                                       int64_t statement_id, std::string sql,
-                                       std::chrono::steady_clock::time_point start)
+LoggedResultReader::LoggedResultReader(std::shared_ptr<arrow::RecordBatchReader> source, int64_t statement_id,
+                                       std::string sql, std::chrono::steady_clock::time_point start)
     : source_(std::move(source)), statement_id_(statement_id), sql_(std::move(sql)), start_(start) {}
 
 LoggedResultReader::~LoggedResultReader() {

@@ -20,23 +20,22 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::optional<std::shared_ptr<arrow::Schema>> MetadataCommands::Schema(const FlightSqlCommand& command) const {
   using Result = std::optional<std::shared_ptr<arrow::Schema>>;
-  return std::visit(
-      Overloaded{
-          [](const pb::CommandGetSqlInfo&) -> Result { return MetadataSchemas::SqlInfo(); },
-          [](const pb::CommandGetXdbcTypeInfo&) -> Result { return MetadataSchemas::XdbcTypeInfo(); },
-          [](const pb::CommandGetCatalogs&) -> Result { return MetadataSchemas::Catalogs(); },
-          [](const pb::CommandGetDbSchemas&) -> Result { return MetadataSchemas::DbSchemas(); },
-          [](const pb::CommandGetTables& c) -> Result {
-            return c.include_schema() ? MetadataSchemas::TablesWithSchema() : MetadataSchemas::Tables();
-          },
-          [](const pb::CommandGetTableTypes&) -> Result { return MetadataSchemas::TableTypes(); },
-          [](const pb::CommandGetPrimaryKeys&) -> Result { return MetadataSchemas::PrimaryKeys(); },
-          [](const pb::CommandGetExportedKeys&) -> Result { return MetadataSchemas::ForeignKeys(); },
-          [](const pb::CommandGetImportedKeys&) -> Result { return MetadataSchemas::ForeignKeys(); },
-          [](const pb::CommandGetCrossReference&) -> Result { return MetadataSchemas::ForeignKeys(); },
-          [](const auto&) -> Result { return std::nullopt; },
-      },
-      command);
+  return std::visit(Overloaded{
+                        [](const pb::CommandGetSqlInfo&) -> Result { return MetadataSchemas::SqlInfo(); },
+                        [](const pb::CommandGetXdbcTypeInfo&) -> Result { return MetadataSchemas::XdbcTypeInfo(); },
+                        [](const pb::CommandGetCatalogs&) -> Result { return MetadataSchemas::Catalogs(); },
+                        [](const pb::CommandGetDbSchemas&) -> Result { return MetadataSchemas::DbSchemas(); },
+                        [](const pb::CommandGetTables& c) -> Result {
+                          return c.include_schema() ? MetadataSchemas::TablesWithSchema() : MetadataSchemas::Tables();
+                        },
+                        [](const pb::CommandGetTableTypes&) -> Result { return MetadataSchemas::TableTypes(); },
+                        [](const pb::CommandGetPrimaryKeys&) -> Result { return MetadataSchemas::PrimaryKeys(); },
+                        [](const pb::CommandGetExportedKeys&) -> Result { return MetadataSchemas::ForeignKeys(); },
+                        [](const pb::CommandGetImportedKeys&) -> Result { return MetadataSchemas::ForeignKeys(); },
+                        [](const pb::CommandGetCrossReference&) -> Result { return MetadataSchemas::ForeignKeys(); },
+                        [](const auto&) -> Result { return std::nullopt; },
+                    },
+                    command);
 }
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> MetadataCommands::Run(const FlightSqlCommand& command) const {

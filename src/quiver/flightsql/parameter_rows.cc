@@ -27,14 +27,13 @@ arrow::Result<std::vector<engine::ParameterValues>> ParameterRows(
 }
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> CombineParameterBatches(
-    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
-    const std::shared_ptr<arrow::Schema>& expected) {
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches, const std::shared_ptr<arrow::Schema>& expected) {
   if (batches.empty()) return nullptr;
   const auto& schema = batches.front()->schema();
   if (expected && schema->num_fields() != expected->num_fields()) {
     return arrow::Status::Invalid("the statement has ", expected->num_fields(), " parameter",
-                                  expected->num_fields() == 1 ? "" : "s", " but ", schema->num_fields(),
-                                  " value", schema->num_fields() == 1 ? " was" : "s were", " bound");
+                                  expected->num_fields() == 1 ? "" : "s", " but ", schema->num_fields(), " value",
+                                  schema->num_fields() == 1 ? " was" : "s were", " bound");
   }
   ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(schema, batches));
   ARROW_ASSIGN_OR_RAISE(auto combined, table->CombineChunksToBatch());

@@ -19,7 +19,6 @@ arrow::Result<std::vector<engine::ParameterValues>> ParameterRows(
 /// Collects the batches a client sent with DoPut into one batch (null when the
 /// client sent no rows). Invalid if its column count differs from `expected`.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> CombineParameterBatches(
-    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches,
-    const std::shared_ptr<arrow::Schema>& expected);
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& batches, const std::shared_ptr<arrow::Schema>& expected);
 
 }  // namespace quiver::flightsql

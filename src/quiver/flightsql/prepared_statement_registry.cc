@@ -41,8 +41,7 @@ std::string PreparedStatementRegistry::Add(std::shared_ptr<OpenPreparedStatement
   return handle;
 }
 
-arrow::Result<std::shared_ptr<OpenPreparedStatement>> PreparedStatementRegistry::Get(
-    const std::string& handle) const {
+arrow::Result<std::shared_ptr<OpenPreparedStatement>> PreparedStatementRegistry::Get(const std::string& handle) const {
   std::lock_guard lock(mutex_);
   auto it = statements_.find(handle);
   if (it == statements_.end()) {

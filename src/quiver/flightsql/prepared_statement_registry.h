@@ -16,8 +16,7 @@ namespace quiver::flightsql {
 /// bound last (DoPut on CommandPreparedStatementQuery).
 class OpenPreparedStatement {
  public:
-  OpenPreparedStatement(std::shared_ptr<engine::Session> session,
-                        std::shared_ptr<engine::PreparedStatement> statement)
+  OpenPreparedStatement(std::shared_ptr<engine::Session> session, std::shared_ptr<engine::PreparedStatement> statement)
       : session_(std::move(session)), statement_(std::move(statement)) {}
 
   engine::Session& session() { return *session_; }

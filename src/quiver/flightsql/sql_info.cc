@@ -125,8 +125,7 @@ SqlInfoTable SqlInfoTable::ForQuiver() {
 
   // Results stream forward once and cannot be updated through the cursor.
   v[pb::SQL_SUPPORTED_RESULT_SET_TYPES] = Bit(pb::SQL_RESULT_SET_TYPE_FORWARD_ONLY);
-  v[pb::SQL_SUPPORTED_CONCURRENCIES_FOR_RESULT_SET_FORWARD_ONLY] =
-      Bit(pb::SQL_RESULT_SET_CONCURRENCY_READ_ONLY);
+  v[pb::SQL_SUPPORTED_CONCURRENCIES_FOR_RESULT_SET_FORWARD_ONLY] = Bit(pb::SQL_RESULT_SET_CONCURRENCY_READ_ONLY);
   // A prepared update bound to many parameter rows runs once per row.
   v[pb::SQL_BATCH_UPDATES_SUPPORTED] = true;
   v[pb::SQL_NAMED_PARAMETERS_SUPPORTED] = false;
@@ -146,16 +145,15 @@ SqlInfoTable SqlInfoTable::ForQuiver() {
   return table;
 }
 
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> SqlInfoTable::Select(
-    const std::vector<uint32_t>& ids) const {
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> SqlInfoTable::Select(const std::vector<uint32_t>& ids) const {
   std::vector<uint32_t> wanted = ids;
   if (wanted.empty()) {
     for (const auto& [id, value] : values_) wanted.push_back(id);
   }
   arrow::UInt32Builder names;
   std::unique_ptr<arrow::ArrayBuilder> values_builder;
-  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), MetadataSchemas::SqlInfoValue(),
-                                         &values_builder));
+  ARROW_RETURN_NOT_OK(
+      arrow::MakeBuilder(arrow::default_memory_pool(), MetadataSchemas::SqlInfoValue(), &values_builder));
   auto* union_builder = static_cast<arrow::DenseUnionBuilder*>(values_builder.get());
   UnionAppender append(union_builder);
   for (uint32_t id : wanted) {
@@ -166,8 +164,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> SqlInfoTable::Select(
   }
   ARROW_ASSIGN_OR_RAISE(auto name_array, names.Finish());
   ARROW_ASSIGN_OR_RAISE(auto value_array, union_builder->Finish());
-  return arrow::RecordBatch::Make(MetadataSchemas::SqlInfo(), name_array->length(),
-                                  {name_array, value_array});
+  return arrow::RecordBatch::Make(MetadataSchemas::SqlInfo(), name_array->length(), {name_array, value_array});
 }
 
 }  // namespace quiver::flightsql

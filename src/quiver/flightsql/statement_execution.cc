@@ -9,8 +9,7 @@ namespace {
 class ConcatenatedQueryReader : public arrow::RecordBatchReader {
  public:
   ConcatenatedQueryReader(std::shared_ptr<engine::Session> session, std::string sql,
-                          std::vector<engine::ParameterValues> rows,
-                          std::shared_ptr<arrow::RecordBatchReader> first)
+                          std::vector<engine::ParameterValues> rows, std::shared_ptr<arrow::RecordBatchReader> first)
       : session_(std::move(session)),
         sql_(std::move(sql)),
         rows_(std::move(rows)),
@@ -44,7 +43,8 @@ class ConcatenatedQueryReader : public arrow::RecordBatchReader {
   arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Start(const engine::ParameterValues& row) {
     ARROW_ASSIGN_OR_RAISE(auto result, session_->Execute(sql_, row));
     if (!result.is_query || !result.batches) {
-      return arrow::Status::Invalid("parameter row ", next_row_ + 1, " turned the query into a statement that returns no rows");
+      return arrow::Status::Invalid("parameter row ", next_row_ + 1,
+                                    " turned the query into a statement that returns no rows");
     }
     if (!result.batches->schema()->Equals(*schema_, /*check_metadata=*/false)) {
       return arrow::Status::Invalid("parameter row ", next_row_ + 1, " produced columns ",
@@ -76,9 +76,9 @@ arrow::Status RefuseQuery(engine::StatementResult& result) {
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(
-    std::shared_ptr<engine::Session> session, std::string sql,
-    std::vector<engine::ParameterValues> parameter_rows) {
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(std::shared_ptr<engine::Session> session,
+                                                                  std::string sql,
+                                                                  std::vector<engine::ParameterValues> parameter_rows) {
   if (parameter_rows.empty()) parameter_rows.emplace_back();
   ARROW_ASSIGN_OR_RAISE(auto first, session->Execute(sql, parameter_rows.front()));
   if (!first.is_query || !first.batches) {
@@ -87,8 +87,8 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(
     return arrow::RecordBatchReader::Make({}, arrow::schema({}));
   }
   if (parameter_rows.size() == 1) return first.batches;
-  return std::make_shared<ConcatenatedQueryReader>(std::move(session), std::move(sql),
-                                                   std::move(parameter_rows), first.batches);
+  return std::make_shared<ConcatenatedQueryReader>(std::move(session), std::move(sql), std::move(parameter_rows),
+                                                   first.batches);
 }
 
 arrow::Result<int64_t> RunUpdate(engine::PreparedStatement& statement,

@@ -16,9 +16,9 @@ namespace quiver::flightsql {
 /// reach the client before any data; the others start only when the previous
 /// result has been read to the end. Invalid if a later execution's schema differs
 /// from the first one's.
-arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(
-    std::shared_ptr<engine::Session> session, std::string sql,
-    std::vector<engine::ParameterValues> parameter_rows);
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(std::shared_ptr<engine::Session> session,
+                                                                  std::string sql,
+                                                                  std::vector<engine::ParameterValues> parameter_rows);
 
 /// Runs a statement that returns no rows once per parameter row and adds up the
 /// rows each affected; -1 when none of them reports a count. A query given here

@@ -14,12 +14,23 @@ std::string Escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out.push_back(c);
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -33,8 +44,8 @@ std::string StatementLog::Format(int64_t id, std::string_view sql, const Stateme
   char duration[32];
   std::snprintf(duration, sizeof(duration), "%.1f", outcome.duration_ms);
   std::ostringstream line;
-  line << "stmt=" << id << " rows=" << outcome.rows << " bytes=" << outcome.bytes
-       << " duration_ms=" << duration << " status=";
+  line << "stmt=" << id << " rows=" << outcome.rows << " bytes=" << outcome.bytes << " duration_ms=" << duration
+       << " status=";
   if (outcome.status.find_first_of(" \"") == std::string::npos) {
     line << outcome.status;
   } else {

@@ -72,8 +72,7 @@ arrow::Result<int64_t> StatementService::LoggedUpdate(const std::string& sql,
   return rows;
 }
 
-arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
-                                                       engine::PreparedStatement& statement,
+arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session, engine::PreparedStatement& statement,
                                                        std::shared_ptr<arrow::RecordBatch> parameters) {
   StatementTicket ticket;
   ticket.sql = statement.sql();
@@ -98,8 +97,7 @@ arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandSta
   return Plan(*session, *statement, nullptr);
 }
 
-arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(
-    const pb::CommandStatementQuery& command) {
+arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(const pb::CommandStatementQuery& command) {
   ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
   auto session = engine_->NewSession();
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
@@ -132,8 +130,7 @@ void StatementService::Close(const pb::ActionClosePreparedStatementRequest& requ
 arrow::Status StatementService::Bind(const pb::CommandPreparedStatementQuery& command,
                                      const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters) {
   ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
-  ARROW_ASSIGN_OR_RAISE(auto combined,
-                        CombineParameterBatches(parameters, open->statement().parameter_schema()));
+  ARROW_ASSIGN_OR_RAISE(auto combined, CombineParameterBatches(parameters, open->statement().parameter_schema()));
   open->set_parameters(std::move(combined));
   return arrow::Status::OK();
 }

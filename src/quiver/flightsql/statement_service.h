@@ -65,8 +65,7 @@ class StatementService {
   arrow::Result<PlannedStatement> Plan(engine::Session& session, engine::PreparedStatement& statement,
                                        std::shared_ptr<arrow::RecordBatch> parameters);
   /// Runs a statement that returns no rows and logs it.
-  arrow::Result<int64_t> LoggedUpdate(const std::string& sql,
-                                      const std::function<arrow::Result<int64_t>()>& run);
+  arrow::Result<int64_t> LoggedUpdate(const std::string& sql, const std::function<arrow::Result<int64_t>()>& run);
 
   std::shared_ptr<engine::Engine> engine_;
   PreparedStatementRegistry registry_;

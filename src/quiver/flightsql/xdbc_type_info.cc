@@ -100,8 +100,8 @@ const std::vector<XdbcType>& QuiverXdbcTypes() {
 }
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> XdbcTypeInfoBatch(std::optional<int32_t> data_type) {
-  ARROW_ASSIGN_OR_RAISE(auto builder, arrow::RecordBatchBuilder::Make(MetadataSchemas::XdbcTypeInfo(),
-                                                                      arrow::default_memory_pool()));
+  ARROW_ASSIGN_OR_RAISE(auto builder,
+                        arrow::RecordBatchBuilder::Make(MetadataSchemas::XdbcTypeInfo(), arrow::default_memory_pool()));
   auto* type_name = builder->GetFieldAs<arrow::StringBuilder>(0);
   auto* code = builder->GetFieldAs<arrow::Int32Builder>(1);
   auto* column_size = builder->GetFieldAs<arrow::Int32Builder>(2);

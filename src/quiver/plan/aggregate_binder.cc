@@ -1,10 +1,10 @@
 #include "quiver/plan/aggregate_binder.h"
 
-#include <map>
-
-#include <arrow/compute/api.h>
 #include <arrow/array/util.h>
+#include <arrow/compute/api.h>
 #include <arrow/type.h>
+
+#include <map>
 
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
@@ -79,8 +79,8 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     ExpressionBinder argument_binder(context_, input_scope_, "aggregate function arguments");
     ARROW_ASSIGN_OR_RAISE(auto argument, argument_binder.Bind(*call.args[0]));
     if (argument.adapts_to_context) {
-      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, name == "count" ? arrow::utf8() : arrow::float64(),
-                                                             call.location));
+      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(
+                                          argument, name == "count" ? arrow::utf8() : arrow::float64(), call.location));
     }
     if (name == "sum" || name == "avg" || name == "mean") {
       if (!IsNumeric(*argument.type) && argument.type->id() != arrow::Type::NA) {

@@ -15,8 +15,7 @@ namespace quiver::plan {
 /// whose output (keys then aggregates) the bound expressions refer to.
 class AggregateBinder : public AggregateResolver {
  public:
-  AggregateBinder(BindContext& context, const BindScope& input_scope)
-      : context_(context), input_scope_(input_scope) {}
+  AggregateBinder(BindContext& context, const BindScope& input_scope) : context_(context), input_scope_(input_scope) {}
 
   /// Adds a GROUP BY expression (bound against the input scope).
   arrow::Status AddGroupKey(BoundExpression key, const std::string& name);

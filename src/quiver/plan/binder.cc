@@ -250,8 +250,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
       if (IsPositiveIntegerLiteral(*key)) {
         int64_t ordinal = IntegerLiteralValue(*key);
         if (ordinal < 1 || ordinal > static_cast<int64_t>(items.size())) {
-          return sql::SqlError(context_.sql, key->location, "GROUP BY position ", ordinal,
-                               " is not in select list");
+          return sql::SqlError(context_.sql, key->location, "GROUP BY position ", ordinal, " is not in select list");
         }
         key = items[ordinal - 1].expr.get();
       } else if (key->kind == ExprKind::kColumnRef && key->names.size() == 1) {
@@ -545,7 +544,8 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
   std::string schema_name = ref.names.size() >= 2 ? ref.names[ref.names.size() - 2] : catalog::Catalog::kDefaultSchema;
   auto entry = catalog_.FindTable(schema_name, name);
   if (!entry) {
-    return arrow::Status::KeyError("relation \"", name, "\" does not exist", sql::LocationSuffix(context_.sql, ref.location));
+    return arrow::Status::KeyError("relation \"", name, "\" does not exist",
+                                   sql::LocationSuffix(context_.sql, ref.location));
   }
   BoundQuery bound;
   if (entry->kind == catalog::TableKind::kView) {
@@ -601,7 +601,9 @@ arrow::Result<BoundQuery> Binder::BindTableFunction(const TableRef& ref) {
     const std::string& arg_name = call.arg_names[i];
     std::string text = scalar->is_valid ? scalar->ToString() : "";
     if (arg_name.empty()) {
-      if (i != 0) return sql::SqlError(context_.sql, call.args[i]->location, name, " takes one path; options are named (header => true)");
+      if (i != 0)
+        return sql::SqlError(context_.sql, call.args[i]->location, name,
+                             " takes one path; options are named (header => true)");
       spec.location = text;
     } else if (spec.format == "csv" && (arg_name == "header" || arg_name == "delimiter")) {
       spec.options[arg_name] = text;
@@ -655,8 +657,8 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
     ARROW_ASSIGN_OR_RAISE(auto l, left.scope.Find({name}));
     ARROW_ASSIGN_OR_RAISE(auto r, right.scope.Find({name}));
     if (!l || !r) {
-      return sql::SqlError(context_.sql, ref.location, "column \"", name, "\" specified in USING clause does not exist in ",
-                           l ? "right" : "left", " table");
+      return sql::SqlError(context_.sql, ref.location, "column \"", name,
+                           "\" specified in USING clause does not exist in ", l ? "right" : "left", " table");
     }
     using_pairs.emplace_back(l->field, r->field);
     auto column_ref = [](const ScopeColumn* column) {
@@ -720,7 +722,8 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
   }
   if (type == LogicalJoinType::kInner && left_keys.empty() && residual.empty()) type = LogicalJoinType::kCross;
 
-  auto key_columns = [&](BoundQuery& side, std::vector<cp::Expression>& keys) -> arrow::Result<std::vector<std::string>> {
+  auto key_columns = [&](BoundQuery& side,
+                         std::vector<cp::Expression>& keys) -> arrow::Result<std::vector<std::string>> {
     std::vector<std::string> names;
     bool all_plain = true;
     for (const auto& key : keys) {

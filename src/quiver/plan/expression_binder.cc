@@ -89,8 +89,7 @@ std::shared_ptr<arrow::Schema> ExpressionBinder::CurrentSchema() const {
   return aggregates_ ? aggregates_->GroupedSchema() : scope_.schema();
 }
 
-arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& function,
-                                                      std::vector<BoundExpression> args,
+arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& function, std::vector<BoundExpression> args,
                                                       std::shared_ptr<cp::FunctionOptions> options,
                                                       const std::string& display_name, int location) {
   std::vector<cp::Expression> arguments;
@@ -112,8 +111,7 @@ arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& functio
 }
 
 arrow::Result<BoundExpression> ExpressionBinder::CastTo(BoundExpression value,
-                                                        const std::shared_ptr<arrow::DataType>& type,
-                                                        int location) {
+                                                        const std::shared_ptr<arrow::DataType>& type, int location) {
   if (value.type->Equals(*type)) return value;
   if (value.parameter_index > 0) {
     // An open parameter takes the type its use asks for.
@@ -179,8 +177,8 @@ arrow::Result<BoundExpression> ExpressionBinder::CastTo(BoundExpression value,
     auto folded = cp::ExecuteScalarExpression(out.expr, arrow::compute::ExecBatch({}, 1));
     if (!folded.ok()) {
       std::string text = LiteralValue(value)->ToString();
-      return sql::SqlError(context_.sql, location, "invalid input syntax for type ", SqlTypeName(*type), ": \"",
-                           text, "\"");
+      return sql::SqlError(context_.sql, location, "invalid input syntax for type ", SqlTypeName(*type), ": \"", text,
+                           "\"");
     }
     return MakeLiteral(folded->scalar());
   }
@@ -273,8 +271,9 @@ arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
         if (expr.bool_test == "false") {
           ARROW_ASSIGN_OR_RAISE(probe, Call("invert", {value}, nullptr, "NOT", expr.location));
         }
-        ARROW_ASSIGN_OR_RAISE(result, Call("coalesce", {probe, MakeLiteral(std::make_shared<arrow::BooleanScalar>(false))},
-                                           nullptr, "IS TRUE", expr.location));
+        ARROW_ASSIGN_OR_RAISE(
+            result, Call("coalesce", {probe, MakeLiteral(std::make_shared<arrow::BooleanScalar>(false))}, nullptr,
+                         "IS TRUE", expr.location));
       }
       if (expr.negated) return Call("invert", {result}, nullptr, "NOT", expr.location);
       return result;
@@ -430,8 +429,8 @@ arrow::Result<BoundExpression> ExpressionBinder::BindOperator(const ParsedExpr& 
   if (expr.args.size() == 1) {
     ARROW_ASSIGN_OR_RAISE(auto value, Bind(*expr.args[0]));
     if (value.adapts_to_context) {
-    ARROW_ASSIGN_OR_RAISE(value, CastTo(value, arrow::float64(), expr.location));
-  }
+      ARROW_ASSIGN_OR_RAISE(value, CastTo(value, arrow::float64(), expr.location));
+    }
     if (op == "+") return value;
     if (op == "-") {
       if (value.type->id() == arrow::Type::INTERVAL_MONTH_DAY_NANO) {
@@ -443,8 +442,7 @@ arrow::Result<BoundExpression> ExpressionBinder::BindOperator(const ParsedExpr& 
       }
       return Call("negate_checked", {value}, nullptr, "-", expr.location);
     }
-    return sql::SqlError(context_.sql, expr.location, "operator does not exist: ", op, " ",
-                         SqlTypeName(*value.type));
+    return sql::SqlError(context_.sql, expr.location, "operator does not exist: ", op, " ", SqlTypeName(*value.type));
   }
   ARROW_ASSIGN_OR_RAISE(auto left, Bind(*expr.args[0]));
   ARROW_ASSIGN_OR_RAISE(auto right, Bind(*expr.args[1]));
@@ -452,11 +450,11 @@ arrow::Result<BoundExpression> ExpressionBinder::BindOperator(const ParsedExpr& 
   if (op == "||") {
     // Concatenation turns non-text operands into text, as PostgreSQL does.
     if (!IsString(*left.type)) {
-    ARROW_ASSIGN_OR_RAISE(left, CastTo(left, arrow::utf8(), expr.location));
-  }
+      ARROW_ASSIGN_OR_RAISE(left, CastTo(left, arrow::utf8(), expr.location));
+    }
     if (!IsString(*right.type)) {
-    ARROW_ASSIGN_OR_RAISE(right, CastTo(right, arrow::utf8(), expr.location));
-  }
+      ARROW_ASSIGN_OR_RAISE(right, CastTo(right, arrow::utf8(), expr.location));
+    }
     return Call("binary_join_element_wise", {left, right, MakeLiteral(std::make_shared<arrow::StringScalar>(""))},
                 nullptr, "||", expr.location);
   }
@@ -515,22 +513,22 @@ arrow::Result<BoundExpression> ExpressionBinder::BindArithmetic(const std::strin
   if (left_temporal || IsTemporal(*right.type)) {
     // interval + date → date + interval.
     if (op == "+" && left.type->id() == arrow::Type::INTERVAL_MONTH_DAY_NANO) std::swap(left, right);
-    if (IsTemporal(*left.type) && right.type->id() == arrow::Type::INTERVAL_MONTH_DAY_NANO && (op == "+" || op == "-")) {
+    if (IsTemporal(*left.type) && right.type->id() == arrow::Type::INTERVAL_MONTH_DAY_NANO &&
+        (op == "+" || op == "-")) {
       // date ± interval is a timestamp, as in PostgreSQL.
       auto target = left.type->id() == arrow::Type::TIMESTAMP
                         ? arrow::timestamp(arrow::TimeUnit::MICRO,
                                            static_cast<const arrow::TimestampType&>(*left.type).timezone())
                         : arrow::timestamp(arrow::TimeUnit::MICRO);
       ARROW_ASSIGN_OR_RAISE(left, CastTo(left, target, location));
-      return Call(op == "+" ? "quiver_add_interval" : "quiver_subtract_interval", {left, right}, nullptr, op,
-                  location);
+      return Call(op == "+" ? "quiver_add_interval" : "quiver_subtract_interval", {left, right}, nullptr, op, location);
     }
     if (left.type->id() == arrow::Type::DATE32 && IsInteger(*right.type) && (op == "+" || op == "-")) {
       // date ± integer moves by days.
       ARROW_ASSIGN_OR_RAISE(auto days, CastTo(left, arrow::int32(), location));
       ARROW_ASSIGN_OR_RAISE(auto offset, CastTo(right, arrow::int32(), location));
-      ARROW_ASSIGN_OR_RAISE(auto moved, Call(op == "+" ? "add_checked" : "subtract_checked", {days, offset}, nullptr,
-                                             op, location));
+      ARROW_ASSIGN_OR_RAISE(
+          auto moved, Call(op == "+" ? "add_checked" : "subtract_checked", {days, offset}, nullptr, op, location));
       return Call("cast", {moved}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(arrow::date32())), op,
                   location);
     }
@@ -606,10 +604,18 @@ arrow::Result<BoundExpression> ExpressionBinder::ToDecimal(BoundExpression value
     return MakeLiteral(std::make_shared<arrow::Decimal128Scalar>(arrow::Decimal128(v), arrow::decimal128(digits, 0)));
   }
   switch (value.type->id()) {
-    case arrow::Type::INT8: digits = 3; break;
-    case arrow::Type::INT16: digits = 5; break;
-    case arrow::Type::INT32: digits = 10; break;
-    default: digits = 19; break;
+    case arrow::Type::INT8:
+      digits = 3;
+      break;
+    case arrow::Type::INT16:
+      digits = 5;
+      break;
+    case arrow::Type::INT32:
+      digits = 10;
+      break;
+    default:
+      digits = 19;
+      break;
   }
   return CastTo(std::move(value), arrow::decimal128(digits, 0), location);
 }

@@ -65,10 +65,10 @@ class ExpressionBinder {
   arrow::Result<BoundExpression> BindLiteral(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindParameter(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindOperator(const sql::ParsedExpr& expr);
-  arrow::Result<BoundExpression> BindArithmetic(const std::string& op, BoundExpression left,
-                                                BoundExpression right, int location);
-  arrow::Result<BoundExpression> BindComparison(const std::string& op, BoundExpression left,
-                                                BoundExpression right, int location);
+  arrow::Result<BoundExpression> BindArithmetic(const std::string& op, BoundExpression left, BoundExpression right,
+                                                int location);
+  arrow::Result<BoundExpression> BindComparison(const std::string& op, BoundExpression left, BoundExpression right,
+                                                int location);
   /// An integer as an exact decimal with enough digits (decimal arithmetic needs both
   /// sides decimal).
   arrow::Result<BoundExpression> ToDecimal(BoundExpression value, int location);

@@ -98,8 +98,7 @@ arrow::Result<MonthDayNanos> ParseIntervalText(std::string_view text, int unit_m
   if (tokens.empty()) return arrow::Status::Invalid("invalid input syntax for type interval: \"\"");
   if (!tokens.empty() && tokens.back() == "ago") {
     tokens.pop_back();
-    ARROW_ASSIGN_OR_RAISE(auto positive, ParseIntervalText(
-                                             std::string(text.substr(0, text.rfind("ago"))), unit_mask));
+    ARROW_ASSIGN_OR_RAISE(auto positive, ParseIntervalText(std::string(text.substr(0, text.rfind("ago"))), unit_mask));
     return MonthDayNanos{-positive.months, -positive.days, -positive.nanoseconds};
   }
 

@@ -14,11 +14,16 @@ std::string JoinNames(const std::vector<std::string>& names) {
 
 const char* JoinTypeName(LogicalJoinType type) {
   switch (type) {
-    case LogicalJoinType::kInner: return "Inner";
-    case LogicalJoinType::kLeft: return "Left";
-    case LogicalJoinType::kRight: return "Right";
-    case LogicalJoinType::kFull: return "Full";
-    case LogicalJoinType::kCross: return "Cross";
+    case LogicalJoinType::kInner:
+      return "Inner";
+    case LogicalJoinType::kLeft:
+      return "Left";
+    case LogicalJoinType::kRight:
+      return "Right";
+    case LogicalJoinType::kFull:
+      return "Full";
+    case LogicalJoinType::kCross:
+      return "Cross";
   }
   return "?";
 }
@@ -42,9 +47,7 @@ std::string LogicalScan::Describe() const {
   return out;
 }
 
-std::string LogicalValues::Describe() const {
-  return "Values: " + std::to_string(table->num_rows()) + " rows";
-}
+std::string LogicalValues::Describe() const { return "Values: " + std::to_string(table->num_rows()) + " rows"; }
 
 std::string LogicalFilter::Describe() const { return "Filter: " + predicate.ToString(); }
 
@@ -65,8 +68,8 @@ std::string LogicalAggregate::Describe() const {
     out += " aggregates=[";
     for (size_t i = 0; i < aggregates.size(); ++i) {
       if (i) out += ", ";
-      out += aggregates[i].function + "(" + (aggregates[i].input.empty() ? "*" : aggregates[i].input) +
-             ") AS " + aggregates[i].output;
+      out += aggregates[i].function + "(" + (aggregates[i].input.empty() ? "*" : aggregates[i].input) + ") AS " +
+             aggregates[i].output;
     }
     out += "]";
   }

@@ -84,7 +84,7 @@ struct AggregateCall {
   std::string function;  // Arrow's grouped kernel name without "hash_", e.g. "sum", "count_distinct"
   std::string input;     // input column name; empty for count(*)
   std::shared_ptr<cp::FunctionOptions> options;
-  std::string output;    // output column name
+  std::string output;  // output column name
 };
 
 /// Groups by `keys` (input column names) and computes `aggregates`. The output is the

@@ -146,7 +146,8 @@ arrow::Result<BoundExpression> Position(CallSite& site) {
   ARROW_ASSIGN_OR_RAISE(auto text, site.Text(0));
   ARROW_ASSIGN_OR_RAISE(auto needle, site.ConstantText(1));
   if (!needle) return site.Null(arrow::int32());
-  ARROW_ASSIGN_OR_RAISE(auto found, site.Call("find_substring", {text}, std::make_shared<cp::MatchSubstringOptions>(*needle)));
+  ARROW_ASSIGN_OR_RAISE(auto found,
+                        site.Call("find_substring", {text}, std::make_shared<cp::MatchSubstringOptions>(*needle)));
   ARROW_ASSIGN_OR_RAISE(found, site.binder.CastTo(found, arrow::int32(), site.location()));
   return site.Call("add", {found, MakeLiteral(std::make_shared<arrow::Int32Scalar>(1))});
 }
@@ -156,8 +157,8 @@ arrow::Result<BoundExpression> Concat(CallSite& site) {
   for (size_t i = 0; i < site.args.size(); ++i) {
     BoundExpression part = site.args[i];
     if (!IsString(*part.type)) {
-    ARROW_ASSIGN_OR_RAISE(part, site.binder.CastTo(part, arrow::utf8(), site.location()));
-  }
+      ARROW_ASSIGN_OR_RAISE(part, site.binder.CastTo(part, arrow::utf8(), site.location()));
+    }
     parts.push_back(std::move(part));
   }
   if (parts.empty()) return site.Error("function concat() does not exist");
@@ -235,18 +236,21 @@ arrow::Result<BoundExpression> Extract(CallSite& site) {
   if (site.args[1].type->id() == arrow::Type::DURATION && field == "epoch") {
     // A difference of timestamps, in seconds.
     const auto& unit = static_cast<const arrow::DurationType&>(*site.args[1].type).unit();
-    double per_second = unit == arrow::TimeUnit::SECOND ? 1 : unit == arrow::TimeUnit::MILLI ? 1e3
-                        : unit == arrow::TimeUnit::MICRO ? 1e6 : 1e9;
-    ARROW_ASSIGN_OR_RAISE(auto count, site.Call("cast", {site.args[1]}, std::make_shared<cp::CastOptions>(cp::CastOptions::Unsafe(arrow::int64()))));
+    double per_second = unit == arrow::TimeUnit::SECOND  ? 1
+                        : unit == arrow::TimeUnit::MILLI ? 1e3
+                        : unit == arrow::TimeUnit::MICRO ? 1e6
+                                                         : 1e9;
+    ARROW_ASSIGN_OR_RAISE(
+        auto count,
+        site.Call("cast", {site.args[1]}, std::make_shared<cp::CastOptions>(cp::CastOptions::Unsafe(arrow::int64()))));
     ARROW_ASSIGN_OR_RAISE(count, site.binder.CastTo(count, arrow::float64(), site.location()));
     return site.Call("divide", {count, MakeLiteral(std::make_shared<arrow::DoubleScalar>(per_second))});
   }
   ARROW_ASSIGN_OR_RAISE(auto value, Temporal(site, 1));
   static const std::map<std::string, const char*> kFields = {
-      {"year", "year"},       {"month", "month"},     {"day", "day"},
-      {"hour", "hour"},       {"minute", "minute"},   {"quarter", "quarter"},
-      {"doy", "day_of_year"}, {"week", "iso_week"},   {"isoyear", "iso_year"},
-      {"millennium", nullptr}, {"century", nullptr},  {"decade", nullptr},
+      {"year", "year"},        {"month", "month"},      {"day", "day"},         {"hour", "hour"},
+      {"minute", "minute"},    {"quarter", "quarter"},  {"doy", "day_of_year"}, {"week", "iso_week"},
+      {"isoyear", "iso_year"}, {"millennium", nullptr}, {"century", nullptr},   {"decade", nullptr},
   };
   if (field == "second") {
     // Seconds with their fraction, as PostgreSQL gives them.
@@ -263,10 +267,14 @@ arrow::Result<BoundExpression> Extract(CallSite& site) {
   }
   if (field == "epoch") {
     if (value.type->id() == arrow::Type::DATE32) {
-      ARROW_ASSIGN_OR_RAISE(value, site.binder.CastTo(value, arrow::timestamp(arrow::TimeUnit::MICRO), site.location()));
+      ARROW_ASSIGN_OR_RAISE(value,
+                            site.binder.CastTo(value, arrow::timestamp(arrow::TimeUnit::MICRO), site.location()));
     }
-    ARROW_ASSIGN_OR_RAISE(auto micros, site.binder.CastTo(value, arrow::timestamp(arrow::TimeUnit::MICRO), site.location()));
-    ARROW_ASSIGN_OR_RAISE(auto count, site.Call("cast", {micros}, std::make_shared<cp::CastOptions>(cp::CastOptions::Unsafe(arrow::int64()))));
+    ARROW_ASSIGN_OR_RAISE(auto micros,
+                          site.binder.CastTo(value, arrow::timestamp(arrow::TimeUnit::MICRO), site.location()));
+    ARROW_ASSIGN_OR_RAISE(
+        auto count,
+        site.Call("cast", {micros}, std::make_shared<cp::CastOptions>(cp::CastOptions::Unsafe(arrow::int64()))));
     ARROW_ASSIGN_OR_RAISE(count, site.binder.CastTo(count, arrow::float64(), site.location()));
     return site.Call("divide", {count, MakeLiteral(std::make_shared<arrow::DoubleScalar>(1e6))});
   }
@@ -291,11 +299,16 @@ arrow::Result<BoundExpression> DateTrunc(CallSite& site) {
   ARROW_ASSIGN_OR_RAISE(auto value, Temporal(site, 1));
   if (!unit_text) return site.Null(value.type);
   static const std::map<std::string, cp::CalendarUnit> kUnits = {
-      {"microseconds", cp::CalendarUnit::MICROSECOND}, {"milliseconds", cp::CalendarUnit::MILLISECOND},
-      {"second", cp::CalendarUnit::SECOND},           {"minute", cp::CalendarUnit::MINUTE},
-      {"hour", cp::CalendarUnit::HOUR},               {"day", cp::CalendarUnit::DAY},
-      {"week", cp::CalendarUnit::WEEK},               {"month", cp::CalendarUnit::MONTH},
-      {"quarter", cp::CalendarUnit::QUARTER},         {"year", cp::CalendarUnit::YEAR},
+      {"microseconds", cp::CalendarUnit::MICROSECOND},
+      {"milliseconds", cp::CalendarUnit::MILLISECOND},
+      {"second", cp::CalendarUnit::SECOND},
+      {"minute", cp::CalendarUnit::MINUTE},
+      {"hour", cp::CalendarUnit::HOUR},
+      {"day", cp::CalendarUnit::DAY},
+      {"week", cp::CalendarUnit::WEEK},
+      {"month", cp::CalendarUnit::MONTH},
+      {"quarter", cp::CalendarUnit::QUARTER},
+      {"year", cp::CalendarUnit::YEAR},
   };
   std::string unit = Lower(*unit_text);
   auto it = kUnits.find(unit);
@@ -367,7 +380,8 @@ arrow::Result<BoundExpression> Repeat(CallSite& site) {
   ARROW_ASSIGN_OR_RAISE(auto text, site.Text(0));
   ARROW_ASSIGN_OR_RAISE(auto count, site.binder.CastTo(site.args[1], arrow::int64(), site.location()));
   // PostgreSQL gives '' for counts below one.
-  ARROW_ASSIGN_OR_RAISE(count, site.Call("max_element_wise", {count, MakeLiteral(std::make_shared<arrow::Int64Scalar>(0))}));
+  ARROW_ASSIGN_OR_RAISE(count,
+                        site.Call("max_element_wise", {count, MakeLiteral(std::make_shared<arrow::Int64Scalar>(0))}));
   return site.Call("binary_repeat", {text, count});
 }
 
@@ -387,11 +401,13 @@ arrow::Result<BoundExpression> SplitPart(CallSite& site) {
   ARROW_ASSIGN_OR_RAISE(auto field, site.ConstantInteger(2));
   if (!delimiter || !field) return site.Null(arrow::utf8());
   if (*field == 0) return site.Error("field position must not be zero");
-  if (delimiter->empty()) return *field == 1 || *field == -1 ? text : MakeLiteral(std::make_shared<arrow::StringScalar>(""));
-  ARROW_ASSIGN_OR_RAISE(auto parts, site.Call("split_pattern", {text}, std::make_shared<cp::SplitPatternOptions>(*delimiter)));
+  if (delimiter->empty())
+    return *field == 1 || *field == -1 ? text : MakeLiteral(std::make_shared<arrow::StringScalar>(""));
+  ARROW_ASSIGN_OR_RAISE(auto parts,
+                        site.Call("split_pattern", {text}, std::make_shared<cp::SplitPatternOptions>(*delimiter)));
   if (*field < 0) return site.Error("negative field positions are not supported in this version");
-  ARROW_ASSIGN_OR_RAISE(auto one, site.Call("list_slice", {parts},
-                                            std::make_shared<cp::ListSliceOptions>(*field - 1, *field)));
+  ARROW_ASSIGN_OR_RAISE(auto one,
+                        site.Call("list_slice", {parts}, std::make_shared<cp::ListSliceOptions>(*field - 1, *field)));
   // Joining a zero- or one-element list gives '' or the element.
   return site.Call("binary_join", {one, MakeLiteral(std::make_shared<arrow::StringScalar>(""))});
 }
@@ -465,8 +481,7 @@ arrow::Result<BoundExpression> BindScalarFunction(ExpressionBinder& binder, cons
   }
   std::string types;
   for (size_t i = 0; i < site.args.size(); ++i) types += (i ? ", " : "") + SqlTypeName(*site.args[i].type);
-  return site.Error("function ", call.ToString().substr(0, call.ToString().find('(')), "(", types,
-                    ") does not exist");
+  return site.Error("function ", call.ToString().substr(0, call.ToString().find('(')), "(", types, ") does not exist");
 }
 
 }  // namespace quiver::plan

@@ -13,34 +13,51 @@ constexpr int32_t kDefaultNumericScale = 10;
 
 int IntegerWidth(const arrow::DataType& type) {
   switch (type.id()) {
-    case arrow::Type::INT8: return 8;
-    case arrow::Type::INT16: return 16;
-    case arrow::Type::INT32: return 32;
-    case arrow::Type::INT64: return 64;
-    case arrow::Type::UINT8: return 16;
-    case arrow::Type::UINT16: return 32;
-    case arrow::Type::UINT32: return 64;
-    case arrow::Type::UINT64: return 64;
-    default: return 0;
+    case arrow::Type::INT8:
+      return 8;
+    case arrow::Type::INT16:
+      return 16;
+    case arrow::Type::INT32:
+      return 32;
+    case arrow::Type::INT64:
+      return 64;
+    case arrow::Type::UINT8:
+      return 16;
+    case arrow::Type::UINT16:
+      return 32;
+    case arrow::Type::UINT32:
+      return 64;
+    case arrow::Type::UINT64:
+      return 64;
+    default:
+      return 0;
   }
 }
 
 TypePtr IntegerOfWidth(int bits) {
   switch (bits) {
-    case 8: return arrow::int8();
-    case 16: return arrow::int16();
-    case 32: return arrow::int32();
-    default: return arrow::int64();
+    case 8:
+      return arrow::int8();
+    case 16:
+      return arrow::int16();
+    case 32:
+      return arrow::int32();
+    default:
+      return arrow::int64();
   }
 }
 
 // Decimal precision needed to hold every value of an integer type.
 int32_t IntegerDigits(const arrow::DataType& type) {
   switch (IntegerWidth(type)) {
-    case 8: return 3;
-    case 16: return 5;
-    case 32: return 10;
-    default: return 19;
+    case 8:
+      return 3;
+    case 16:
+      return 5;
+    case 32:
+      return 10;
+    default:
+      return 19;
   }
 }
 
@@ -61,8 +78,7 @@ bool IsString(const arrow::DataType& type) {
          type.id() == arrow::Type::STRING_VIEW;
 }
 bool IsTemporal(const arrow::DataType& type) {
-  return type.id() == arrow::Type::DATE32 || type.id() == arrow::Type::DATE64 ||
-         type.id() == arrow::Type::TIMESTAMP;
+  return type.id() == arrow::Type::DATE32 || type.id() == arrow::Type::DATE64 || type.id() == arrow::Type::TIMESTAMP;
 }
 
 arrow::Result<TypePtr> ResolveTypeName(const sql::TypeName& type) {
@@ -96,19 +112,26 @@ arrow::Result<TypePtr> ResolveTypeName(const sql::TypeName& type) {
 
 std::string SqlTypeName(const arrow::DataType& type) {
   switch (type.id()) {
-    case arrow::Type::NA: return "unknown";
-    case arrow::Type::BOOL: return "boolean";
+    case arrow::Type::NA:
+      return "unknown";
+    case arrow::Type::BOOL:
+      return "boolean";
     case arrow::Type::INT8:
     case arrow::Type::INT16:
-    case arrow::Type::UINT8: return "smallint";
+    case arrow::Type::UINT8:
+      return "smallint";
     case arrow::Type::INT32:
-    case arrow::Type::UINT16: return "integer";
+    case arrow::Type::UINT16:
+      return "integer";
     case arrow::Type::INT64:
     case arrow::Type::UINT32:
-    case arrow::Type::UINT64: return "bigint";
+    case arrow::Type::UINT64:
+      return "bigint";
     case arrow::Type::HALF_FLOAT:
-    case arrow::Type::FLOAT: return "real";
-    case arrow::Type::DOUBLE: return "double precision";
+    case arrow::Type::FLOAT:
+      return "real";
+    case arrow::Type::DOUBLE:
+      return "double precision";
     case arrow::Type::DECIMAL128:
     case arrow::Type::DECIMAL256: {
       const auto& decimal = static_cast<const arrow::DecimalType&>(type);
@@ -116,20 +139,26 @@ std::string SqlTypeName(const arrow::DataType& type) {
     }
     case arrow::Type::STRING:
     case arrow::Type::LARGE_STRING:
-    case arrow::Type::STRING_VIEW: return "text";
+    case arrow::Type::STRING_VIEW:
+      return "text";
     case arrow::Type::BINARY:
-    case arrow::Type::LARGE_BINARY: return "bytea";
+    case arrow::Type::LARGE_BINARY:
+      return "bytea";
     case arrow::Type::DATE32:
-    case arrow::Type::DATE64: return "date";
+    case arrow::Type::DATE64:
+      return "date";
     case arrow::Type::TIMESTAMP:
       return static_cast<const arrow::TimestampType&>(type).timezone().empty() ? "timestamp" : "timestamptz";
     case arrow::Type::TIME32:
-    case arrow::Type::TIME64: return "time";
+    case arrow::Type::TIME64:
+      return "time";
     case arrow::Type::INTERVAL_MONTH_DAY_NANO:
-    case arrow::Type::DURATION: return "interval";
+    case arrow::Type::DURATION:
+      return "interval";
     case arrow::Type::DICTIONARY:
       return SqlTypeName(*static_cast<const arrow::DictionaryType&>(type).value_type());
-    default: return type.ToString();
+    default:
+      return type.ToString();
   }
 }
 

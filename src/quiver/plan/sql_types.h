@@ -20,7 +20,7 @@ arrow::Result<TypePtr> ResolveTypeName(const sql::TypeName& type);
 std::string SqlTypeName(const arrow::DataType& type);
 
 bool IsInteger(const arrow::DataType& type);
-bool IsNumeric(const arrow::DataType& type);   // integer, floating point or decimal
+bool IsNumeric(const arrow::DataType& type);  // integer, floating point or decimal
 bool IsString(const arrow::DataType& type);
 bool IsTemporal(const arrow::DataType& type);  // date or timestamp
 

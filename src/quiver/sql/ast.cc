@@ -61,8 +61,7 @@ std::string ParsedExpr::ToString() const {
     case ExprKind::kIsTrue:
       return args[0]->ToString() + (negated ? " IS NOT " : " IS ") + bool_test;
     case ExprKind::kIsDistinct:
-      return args[0]->ToString() + (negated ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") +
-             args[1]->ToString();
+      return args[0]->ToString() + (negated ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ") + args[1]->ToString();
     case ExprKind::kCast:
       return "CAST(" + args[0]->ToString() + " AS " + type.name + ")";
     case ExprKind::kCase:
@@ -70,8 +69,8 @@ std::string ParsedExpr::ToString() const {
     case ExprKind::kInList:
       return args[0]->ToString() + (negated ? " NOT IN (" : " IN (") + JoinArgs(args, 1) + ")";
     case ExprKind::kBetween:
-      return args[0]->ToString() + (negated ? " NOT BETWEEN " : " BETWEEN ") + args[1]->ToString() +
-             " AND " + args[2]->ToString();
+      return args[0]->ToString() + (negated ? " NOT BETWEEN " : " BETWEEN ") + args[1]->ToString() + " AND " +
+             args[2]->ToString();
     case ExprKind::kLike:
       return args[0]->ToString() + (negated ? " NOT" : "") + (case_insensitive ? " ILIKE " : " LIKE ") +
              args[1]->ToString();

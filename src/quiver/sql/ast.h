@@ -107,9 +107,9 @@ struct TableRef {
   std::string alias;
   std::vector<std::string> column_aliases;
 
-  std::vector<std::string> names;        // kNamed: [schema,] table
-  std::shared_ptr<QueryNode> subquery;   // kSubquery
-  ParsedExprPtr function;                // kFunction: a kFunction expression
+  std::vector<std::string> names;       // kNamed: [schema,] table
+  std::shared_ptr<QueryNode> subquery;  // kSubquery
+  ParsedExprPtr function;               // kFunction: a kFunction expression
 
   // kJoin
   JoinType join_type = JoinType::kInner;
@@ -175,8 +175,8 @@ struct ColumnDefinition {
 
 struct Statement {
   StatementKind kind;
-  int location = 0;   // where the statement starts in the submitted text
-  std::string text;   // the statement's own text
+  int location = 0;  // where the statement starts in the submitted text
+  std::string text;  // the statement's own text
 
   std::shared_ptr<QueryNode> query;  // kQuery, kExplain (query explained), kCreateView
 
@@ -191,10 +191,10 @@ struct Statement {
   std::string format;  // kCreateExternalTable: "parquet" | "csv"
   std::string location_path;
   std::map<std::string, std::string> options;
-  std::vector<ColumnDefinition> columns;     // declared columns (optional)
-  std::vector<std::string> partitioned_by;   // declared partition columns (optional)
-  std::vector<std::string> column_aliases;   // kCreateView
-  std::string view_query_text;               // kCreateView: the SELECT as written
+  std::vector<ColumnDefinition> columns;    // declared columns (optional)
+  std::vector<std::string> partitioned_by;  // declared partition columns (optional)
+  std::vector<std::string> column_aliases;  // kCreateView
+  std::string view_query_text;              // kCreateView: the SELECT as written
 
   bool drop_view = false;  // kDrop: DROP VIEW rather than DROP TABLE
 

@@ -1,9 +1,8 @@
 #include "quiver/sql/quiver_statement_grammar.h"
 
-#include <tao/pegtl.hpp>
-
 #include <algorithm>
 #include <cctype>
+#include <tao/pegtl.hpp>
 
 #include "quiver/sql/source_text.h"
 
@@ -47,9 +46,8 @@ template <char C>
 struct sym : pegtl::seq<pegtl::one<C>, sp> {};
 
 struct unquoted_ident : pegtl::seq<pegtl::sor<pegtl::alpha, pegtl::one<'_'>>, pegtl::star<ident_char>> {};
-struct quoted_ident
-    : pegtl::seq<pegtl::one<'"'>, pegtl::star<pegtl::sor<pegtl::string<'"', '"'>, pegtl::not_one<'"'>>>,
-                 pegtl::one<'"'>> {};
+struct quoted_ident : pegtl::seq<pegtl::one<'"'>, pegtl::star<pegtl::sor<pegtl::string<'"', '"'>, pegtl::not_one<'"'>>>,
+                                 pegtl::one<'"'>> {};
 struct ident : pegtl::seq<pegtl::sor<quoted_ident, unquoted_ident>, sp> {};
 struct string_literal
     : pegtl::seq<pegtl::one<'\''>, pegtl::star<pegtl::sor<pegtl::string<'\'', '\''>, pegtl::not_one<'\''>>>,
@@ -62,8 +60,7 @@ struct table_name : pegtl::seq<ident, pegtl::opt<sym<'.'>, ident>> {};
 struct type_modifier : integer {};
 struct type_words : pegtl::plus<pegtl::seq<unquoted_ident, sp>> {};
 struct type_spec
-    : pegtl::seq<type_words,
-                 pegtl::opt<sym<'('>, pegtl::list<type_modifier, sym<','>>, pegtl::must<sym<')'>>>> {};
+    : pegtl::seq<type_words, pegtl::opt<sym<'('>, pegtl::list<type_modifier, sym<','>>, pegtl::must<sym<')'>>>> {};
 struct column_name : ident {};
 struct column_def : pegtl::seq<column_name, pegtl::must<type_spec>> {};
 struct column_list : pegtl::seq<sym<'('>, pegtl::list<column_def, sym<','>>, pegtl::must<sym<')'>>> {};
@@ -81,8 +78,7 @@ struct partitioned_by
 struct option_key : pegtl::sor<string_literal, ident> {};
 struct option_value : pegtl::sor<string_literal, integer, ident> {};
 struct option_pair : pegtl::seq<option_key, pegtl::opt<sym<'='>>, pegtl::must<option_value>> {};
-struct options_clause
-    : pegtl::seq<k_options, pegtl::must<sym<'('>, pegtl::list<option_pair, sym<','>>, sym<')'>>> {};
+struct options_clause : pegtl::seq<k_options, pegtl::must<sym<'('>, pegtl::list<option_pair, sym<','>>, sym<')'>>> {};
 struct table_clause
     : pegtl::sor<stored_as, location_clause, with_header, delimiter_clause, partitioned_by, options_clause> {};
 
@@ -107,10 +103,10 @@ template <typename Rule>
 struct error_message {
   static constexpr const char* value = nullptr;
 };
-#define QUIVER_ERROR(rule, text)                   \
-  template <>                                      \
-  struct error_message<rule> {                     \
-    static constexpr const char* value = text;     \
+#define QUIVER_ERROR(rule, text)               \
+  template <>                                  \
+  struct error_message<rule> {                 \
+    static constexpr const char* value = text; \
   };
 QUIVER_ERROR(k_table, "expected TABLE after EXTERNAL")
 QUIVER_ERROR(table_name, "expected a table name")
@@ -175,12 +171,16 @@ struct action : pegtl::nothing<Rule> {};
 template <>
 struct action<or_replace> {
   template <typename Input>
-  static void apply(const Input&, ParseState& s) { s.statement.or_replace = true; }
+  static void apply(const Input&, ParseState& s) {
+    s.statement.or_replace = true;
+  }
 };
 template <>
 struct action<if_not_exists> {
   template <typename Input>
-  static void apply(const Input&, ParseState& s) { s.statement.if_not_exists = true; }
+  static void apply(const Input&, ParseState& s) {
+    s.statement.if_not_exists = true;
+  }
 };
 template <>
 struct action<table_name> {
@@ -243,17 +243,23 @@ struct action<type_modifier> {
 template <>
 struct action<format_name> {
   template <typename Input>
-  static void apply(const Input& in, ParseState& s) { s.statement.format = IdentifierText(in.string_view()); }
+  static void apply(const Input& in, ParseState& s) {
+    s.statement.format = IdentifierText(in.string_view());
+  }
 };
 template <>
 struct action<location_path> {
   template <typename Input>
-  static void apply(const Input& in, ParseState& s) { s.statement.location_path = StringLiteralText(in.string_view()); }
+  static void apply(const Input& in, ParseState& s) {
+    s.statement.location_path = StringLiteralText(in.string_view());
+  }
 };
 template <>
 struct action<with_header> {
   template <typename Input>
-  static void apply(const Input&, ParseState& s) { s.statement.options["header"] = "true"; }
+  static void apply(const Input&, ParseState& s) {
+    s.statement.options["header"] = "true";
+  }
 };
 template <>
 struct action<delimiter_value> {
@@ -295,12 +301,16 @@ struct action<option_value> {
 template <>
 struct action<create_external_head> {
   template <typename Input>
-  static void apply(const Input&, ParseState& s) { s.statement.kind = StatementKind::kCreateExternalTable; }
+  static void apply(const Input&, ParseState& s) {
+    s.statement.kind = StatementKind::kCreateExternalTable;
+  }
 };
 template <>
 struct action<describe_head> {
   template <typename Input>
-  static void apply(const Input&, ParseState& s) { s.statement.kind = StatementKind::kDescribe; }
+  static void apply(const Input&, ParseState& s) {
+    s.statement.kind = StatementKind::kDescribe;
+  }
 };
 
 }  // namespace

@@ -13,9 +13,7 @@ namespace {
 
 using pg_query::Node;
 
-std::string StringValue(const Node& node) {
-  return node.has_string() ? node.string().sval() : std::string();
-}
+std::string StringValue(const Node& node) { return node.has_string() ? node.string().sval() : std::string(); }
 
 // Function and type names may be qualified with pg_catalog; Quiver has one namespace.
 std::vector<std::string> NameParts(const google::protobuf::RepeatedPtrField<Node>& nodes) {
@@ -34,11 +32,21 @@ ParsedExprPtr MakeExpr(ExprKind kind, int location) {
 
 std::string NormalizeTypeName(const std::string& name) {
   static const std::pair<const char*, const char*> kAliases[] = {
-      {"int2", "smallint"},     {"int4", "int"},          {"integer", "int"},
-      {"int8", "bigint"},       {"float4", "real"},       {"float8", "double"},
-      {"float", "double"},      {"decimal", "numeric"},   {"varchar", "text"},
-      {"bpchar", "text"},       {"char", "text"},         {"string", "text"},
-      {"bool", "boolean"},      {"timestamp", "timestamp"}, {"timestamptz", "timestamptz"},
+      {"int2", "smallint"},
+      {"int4", "int"},
+      {"integer", "int"},
+      {"int8", "bigint"},
+      {"float4", "real"},
+      {"float8", "double"},
+      {"float", "double"},
+      {"decimal", "numeric"},
+      {"varchar", "text"},
+      {"bpchar", "text"},
+      {"char", "text"},
+      {"string", "text"},
+      {"bool", "boolean"},
+      {"timestamp", "timestamp"},
+      {"timestamptz", "timestamptz"},
   };
   for (const auto& [alias, canonical] : kAliases) {
     if (name == alias) return canonical;
@@ -99,9 +107,10 @@ arrow::Result<Statement> Transformer::TransformStatement(const Node& node) {
     case Node::kTransactionStmt:
       return Unsupported(0, "transaction control");
     default:
-      return arrow::Status::Invalid("statement type ", Node::descriptor()->FindFieldByNumber(node.node_case())
-                                                           ? Node::descriptor()->FindFieldByNumber(node.node_case())->name()
-                                                           : "unknown",
+      return arrow::Status::Invalid("statement type ",
+                                    Node::descriptor()->FindFieldByNumber(node.node_case())
+                                        ? Node::descriptor()->FindFieldByNumber(node.node_case())->name()
+                                        : "unknown",
                                     " is not supported");
   }
 }
@@ -259,7 +268,8 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformSelect(const pg_
     }
     if (select.group_distinct()) return Unsupported(-1, "GROUP BY DISTINCT");
     for (const auto& group : select.group_clause()) {
-      if (group.has_grouping_set()) return Unsupported(group.grouping_set().location(), "GROUPING SETS, ROLLUP and CUBE");
+      if (group.has_grouping_set())
+        return Unsupported(group.grouping_set().location(), "GROUPING SETS, ROLLUP and CUBE");
       ARROW_ASSIGN_OR_RAISE(auto expr, TransformExpr(group));
       query->group_by.push_back(std::move(expr));
     }
@@ -339,9 +349,8 @@ arrow::Result<TableRefPtr> Transformer::TransformTableRef(const Node& node) {
       ref->kind = TableRefKind::kJoin;
       switch (join.jointype()) {
         case pg_query::JOIN_INNER:
-          ref->join_type = join.has_quals() || join.using_clause_size() > 0 || join.is_natural()
-                               ? JoinType::kInner
-                               : JoinType::kCross;
+          ref->join_type = join.has_quals() || join.using_clause_size() > 0 || join.is_natural() ? JoinType::kInner
+                                                                                                 : JoinType::kCross;
           break;
         case pg_query::JOIN_LEFT:
           ref->join_type = JoinType::kLeft;
@@ -401,8 +410,8 @@ arrow::Result<ParsedExprPtr> Transformer::TransformConstant(const pg_query::A_Co
       arrow::Decimal128 value;
       int32_t precision = 0, scale = 0;
       bool has_exponent = text.find_first_of("eE") != std::string::npos;
-      if (!has_exponent && arrow::Decimal128::FromString(text, &value, &precision, &scale).ok() &&
-          precision <= 38 && scale >= 0) {
+      if (!has_exponent && arrow::Decimal128::FromString(text, &value, &precision, &scale).ok() && precision <= 38 &&
+          scale >= 0) {
         precision = std::max(precision, scale);
         if (precision == 0) precision = 1;
         expr->value = std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale));
@@ -607,12 +616,27 @@ arrow::Result<ParsedExprPtr> Transformer::TransformExpr(const Node& node) {
       const auto& test = node.boolean_test();
       auto expr = MakeExpr(ExprKind::kIsTrue, test.location());
       switch (test.booltesttype()) {
-        case pg_query::IS_TRUE: expr->bool_test = "true"; break;
-        case pg_query::IS_NOT_TRUE: expr->bool_test = "true"; expr->negated = true; break;
-        case pg_query::IS_FALSE: expr->bool_test = "false"; break;
-        case pg_query::IS_NOT_FALSE: expr->bool_test = "false"; expr->negated = true; break;
-        case pg_query::IS_UNKNOWN: expr->bool_test = "unknown"; break;
-        default: expr->bool_test = "unknown"; expr->negated = true; break;
+        case pg_query::IS_TRUE:
+          expr->bool_test = "true";
+          break;
+        case pg_query::IS_NOT_TRUE:
+          expr->bool_test = "true";
+          expr->negated = true;
+          break;
+        case pg_query::IS_FALSE:
+          expr->bool_test = "false";
+          break;
+        case pg_query::IS_NOT_FALSE:
+          expr->bool_test = "false";
+          expr->negated = true;
+          break;
+        case pg_query::IS_UNKNOWN:
+          expr->bool_test = "unknown";
+          break;
+        default:
+          expr->bool_test = "unknown";
+          expr->negated = true;
+          break;
       }
       ARROW_ASSIGN_OR_RAISE(auto arg, TransformExpr(test.arg()));
       expr->args.push_back(std::move(arg));
@@ -651,8 +675,8 @@ arrow::Result<ParsedExprPtr> Transformer::TransformExpr(const Node& node) {
     }
     case Node::kMinMaxExpr: {
       const auto& minmax = node.min_max_expr();
-      auto expr = MakeExpr(minmax.op() == pg_query::IS_GREATEST ? ExprKind::kGreatest : ExprKind::kLeast,
-                           minmax.location());
+      auto expr =
+          MakeExpr(minmax.op() == pg_query::IS_GREATEST ? ExprKind::kGreatest : ExprKind::kLeast, minmax.location());
       ARROW_ASSIGN_OR_RAISE(expr->args, TransformExprList(minmax.args()));
       return expr;
     }
@@ -662,18 +686,31 @@ arrow::Result<ParsedExprPtr> Transformer::TransformExpr(const Node& node) {
       const auto& value = node.sqlvalue_function();
       auto expr = MakeExpr(ExprKind::kSpecialValue, value.location());
       switch (value.op()) {
-        case pg_query::SVFOP_CURRENT_DATE: expr->names = {"current_date"}; break;
+        case pg_query::SVFOP_CURRENT_DATE:
+          expr->names = {"current_date"};
+          break;
         case pg_query::SVFOP_CURRENT_TIMESTAMP:
-        case pg_query::SVFOP_CURRENT_TIMESTAMP_N: expr->names = {"current_timestamp"}; break;
+        case pg_query::SVFOP_CURRENT_TIMESTAMP_N:
+          expr->names = {"current_timestamp"};
+          break;
         case pg_query::SVFOP_LOCALTIMESTAMP:
-        case pg_query::SVFOP_LOCALTIMESTAMP_N: expr->names = {"localtimestamp"}; break;
+        case pg_query::SVFOP_LOCALTIMESTAMP_N:
+          expr->names = {"localtimestamp"};
+          break;
         case pg_query::SVFOP_CURRENT_USER:
         case pg_query::SVFOP_USER:
         case pg_query::SVFOP_SESSION_USER:
-        case pg_query::SVFOP_CURRENT_ROLE: expr->names = {"current_user"}; break;
-        case pg_query::SVFOP_CURRENT_CATALOG: expr->names = {"current_catalog"}; break;
-        case pg_query::SVFOP_CURRENT_SCHEMA: expr->names = {"current_schema"}; break;
-        default: return Unsupported(value.location(), "this special value");
+        case pg_query::SVFOP_CURRENT_ROLE:
+          expr->names = {"current_user"};
+          break;
+        case pg_query::SVFOP_CURRENT_CATALOG:
+          expr->names = {"current_catalog"};
+          break;
+        case pg_query::SVFOP_CURRENT_SCHEMA:
+          expr->names = {"current_schema"};
+          break;
+        default:
+          return Unsupported(value.location(), "this special value");
       }
       return expr;
     }

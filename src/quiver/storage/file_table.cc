@@ -51,10 +51,10 @@ arrow::Result<std::shared_ptr<ds::FileFormat>> MakeFormat(const FileTableSpec& s
       }
     }
     if (spec.declared_schema) {
-      auto fragment_options = format->default_fragment_scan_options
-                                  ? std::static_pointer_cast<ds::CsvFragmentScanOptions>(
-                                        format->default_fragment_scan_options)
-                                  : std::make_shared<ds::CsvFragmentScanOptions>();
+      auto fragment_options =
+          format->default_fragment_scan_options
+              ? std::static_pointer_cast<ds::CsvFragmentScanOptions>(format->default_fragment_scan_options)
+              : std::make_shared<ds::CsvFragmentScanOptions>();
       for (const auto& field : spec.declared_schema->fields()) {
         fragment_options->convert_options.column_types[field->name()] = field->type();
       }

@@ -47,9 +47,7 @@ TEST(SltParser, RejectsUnknownHeaderWithItsLine) {
   EXPECT_NE(records.status().message().find("line 4"), std::string::npos) << records.status().message();
 }
 
-TEST(SltParser, RejectsQueryWithoutSeparator) {
-  EXPECT_FALSE(ParseTestFile("query I\nSELECT 1\n\n").ok());
-}
+TEST(SltParser, RejectsQueryWithoutSeparator) { EXPECT_FALSE(ParseTestFile("query I\nSELECT 1\n\n").ok()); }
 
 TEST(ValueFormat, FollowsTheDocumentedRules) {
   EXPECT_EQ(FormatValue(*arrow::MakeNullScalar(arrow::int64()), 'I'), "NULL");

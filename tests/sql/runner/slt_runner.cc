@@ -110,8 +110,8 @@ std::vector<std::vector<std::string>> ApplySortMode(std::vector<std::vector<std:
   return rows;
 }
 
-FileSummary RunRecords(const std::string& file_name, const std::vector<Record>& records,
-                       const Executor& execute, std::ostream& report) {
+FileSummary RunRecords(const std::string& file_name, const std::vector<Record>& records, const Executor& execute,
+                       std::ostream& report) {
   FileSummary summary;
   for (const Record& record : records) {
     if (record.kind == Record::Kind::kHalt) break;

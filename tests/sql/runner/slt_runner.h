@@ -14,9 +14,9 @@ namespace quiver::sqllogictest {
 /// What running one statement gave back, already rendered as text.
 struct Outcome {
   bool ok = true;
-  std::string error;                              // when !ok
-  bool returned_rows = false;                     // a query (as opposed to DDL)
-  std::vector<std::vector<std::string>> rows;     // rendered with the record's column types
+  std::string error;                           // when !ok
+  bool returned_rows = false;                  // a query (as opposed to DDL)
+  std::vector<std::vector<std::string>> rows;  // rendered with the record's column types
   int num_columns = 0;
 };
 
@@ -31,8 +31,8 @@ struct FileSummary {
 /// Runs every record of one test file through `execute`, reporting each mismatch to
 /// `report` as "file:line" with the SQL, the expected and the actual outcome. Keeps going
 /// after a failure so one run shows everything that is wrong in a file.
-FileSummary RunRecords(const std::string& file_name, const std::vector<Record>& records,
-                       const Executor& execute, std::ostream& report);
+FileSummary RunRecords(const std::string& file_name, const std::vector<Record>& records, const Executor& execute,
+                       std::ostream& report);
 
 /// Sorts rows as the record's sort mode asks (rows as wholes, or every value singly).
 std::vector<std::vector<std::string>> ApplySortMode(std::vector<std::vector<std::string>> rows, SortMode mode);

@@ -76,10 +76,14 @@ std::string FormatEpoch(int64_t seconds, int64_t nanos, bool with_date, bool wit
 
 int64_t UnitsPerSecond(arrow::TimeUnit::type unit) {
   switch (unit) {
-    case arrow::TimeUnit::SECOND: return 1;
-    case arrow::TimeUnit::MILLI: return 1000;
-    case arrow::TimeUnit::MICRO: return 1000000;
-    case arrow::TimeUnit::NANO: return 1000000000;
+    case arrow::TimeUnit::SECOND:
+      return 1;
+    case arrow::TimeUnit::MILLI:
+      return 1000;
+    case arrow::TimeUnit::MICRO:
+      return 1000000;
+    case arrow::TimeUnit::NANO:
+      return 1000000000;
   }
   return 1;
 }
@@ -94,17 +98,38 @@ std::string FormatTimeValue(int64_t value, arrow::TimeUnit::type unit, bool with
 // Numeric value of a scalar, when it has one.
 bool AsDouble(const arrow::Scalar& value, double* out) {
   switch (value.type->id()) {
-    case arrow::Type::INT8: *out = static_cast<const arrow::Int8Scalar&>(value).value; return true;
-    case arrow::Type::INT16: *out = static_cast<const arrow::Int16Scalar&>(value).value; return true;
-    case arrow::Type::INT32: *out = static_cast<const arrow::Int32Scalar&>(value).value; return true;
-    case arrow::Type::INT64: *out = static_cast<double>(static_cast<const arrow::Int64Scalar&>(value).value); return true;
-    case arrow::Type::UINT8: *out = static_cast<const arrow::UInt8Scalar&>(value).value; return true;
-    case arrow::Type::UINT16: *out = static_cast<const arrow::UInt16Scalar&>(value).value; return true;
-    case arrow::Type::UINT32: *out = static_cast<const arrow::UInt32Scalar&>(value).value; return true;
-    case arrow::Type::UINT64: *out = static_cast<double>(static_cast<const arrow::UInt64Scalar&>(value).value); return true;
-    case arrow::Type::HALF_FLOAT: return false;
-    case arrow::Type::FLOAT: *out = static_cast<const arrow::FloatScalar&>(value).value; return true;
-    case arrow::Type::DOUBLE: *out = static_cast<const arrow::DoubleScalar&>(value).value; return true;
+    case arrow::Type::INT8:
+      *out = static_cast<const arrow::Int8Scalar&>(value).value;
+      return true;
+    case arrow::Type::INT16:
+      *out = static_cast<const arrow::Int16Scalar&>(value).value;
+      return true;
+    case arrow::Type::INT32:
+      *out = static_cast<const arrow::Int32Scalar&>(value).value;
+      return true;
+    case arrow::Type::INT64:
+      *out = static_cast<double>(static_cast<const arrow::Int64Scalar&>(value).value);
+      return true;
+    case arrow::Type::UINT8:
+      *out = static_cast<const arrow::UInt8Scalar&>(value).value;
+      return true;
+    case arrow::Type::UINT16:
+      *out = static_cast<const arrow::UInt16Scalar&>(value).value;
+      return true;
+    case arrow::Type::UINT32:
+      *out = static_cast<const arrow::UInt32Scalar&>(value).value;
+      return true;
+    case arrow::Type::UINT64:
+      *out = static_cast<double>(static_cast<const arrow::UInt64Scalar&>(value).value);
+      return true;
+    case arrow::Type::HALF_FLOAT:
+      return false;
+    case arrow::Type::FLOAT:
+      *out = static_cast<const arrow::FloatScalar&>(value).value;
+      return true;
+    case arrow::Type::DOUBLE:
+      *out = static_cast<const arrow::DoubleScalar&>(value).value;
+      return true;
     case arrow::Type::DECIMAL128: {
       const auto& d = static_cast<const arrow::Decimal128Scalar&>(value);
       *out = d.value.ToDouble(static_cast<const arrow::Decimal128Type&>(*value.type).scale());
@@ -115,7 +140,8 @@ bool AsDouble(const arrow::Scalar& value, double* out) {
       *out = d.value.ToDouble(static_cast<const arrow::Decimal256Type&>(*value.type).scale());
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

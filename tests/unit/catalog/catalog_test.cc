@@ -11,8 +11,7 @@ namespace {
 class CatalogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("quiver_catalog_test_" + std::to_string(::getpid()));
+    dir_ = std::filesystem::temp_directory_path() / ("quiver_catalog_test_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

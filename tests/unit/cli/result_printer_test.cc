@@ -100,7 +100,7 @@ TEST(FlightSqlClient, ServerMessageDropsTransportDecoration) {
   EXPECT_EQ(ServerMessage(status), "column nope not found at line 1, column 8");
   EXPECT_EQ(ServerMessage(arrow::Status::Invalid("plain")), "plain");
   EXPECT_EQ(ServerMessage(arrow::Status::IOError("Flight returned internal error, with message: boom at line 1, "
-                                                  "column 2. Detail: Failed")),
+                                                 "column 2. Detail: Failed")),
             "boom at line 1, column 2");
 }
 

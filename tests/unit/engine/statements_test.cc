@@ -15,8 +15,7 @@ TEST_F(Statements, ThreeValuedLogicAndNullsInAggregates) {
             std::vector<std::string>{"false|true|false"});
   EXPECT_EQ(Rows("SELECT count(*), count(x), sum(x), avg(x) FROM (VALUES (1), (NULL), (3)) AS t(x)"),
             std::vector<std::string>{"3|2|4|2"});
-  EXPECT_EQ(Rows("SELECT 2 IN (1, NULL), 1 IN (1, NULL), 3 NOT IN (1, 2)"),
-            std::vector<std::string>{"NULL|true|true"});
+  EXPECT_EQ(Rows("SELECT 2 IN (1, NULL), 1 IN (1, NULL), 3 NOT IN (1, 2)"), std::vector<std::string>{"NULL|true|true"});
 }
 
 TEST_F(Statements, ExplainShowsWhatWasPushedIntoTheScan) {
@@ -28,8 +27,8 @@ TEST_F(Statements, ExplainShowsWhatWasPushedIntoTheScan) {
   for (const auto& line : plan) text += line + "\n";
   EXPECT_NE(text.find("Logical plan:"), std::string::npos) << text;
   EXPECT_NE(text.find("Physical plan:"), std::string::npos) << text;
-  EXPECT_NE(text.find("columns=[a]"), std::string::npos) << text;  // c is never read, b only for the filter
-  EXPECT_NE(text.find("filter=(b > 2)"), std::string::npos) << text;   // the WHERE is in the scan
+  EXPECT_NE(text.find("columns=[a]"), std::string::npos) << text;     // c is never read, b only for the filter
+  EXPECT_NE(text.find("filter=(b > 2)"), std::string::npos) << text;  // the WHERE is in the scan
   EXPECT_EQ(Rows("SELECT a FROM t WHERE b > 2"), std::vector<std::string>{"4"});
 }
 
@@ -43,7 +42,8 @@ TEST_F(Statements, PreparedStatementsKnowTheirSchemasAndParameterTypes) {
   ASSERT_EQ(statement->parameter_schema()->num_fields(), 2);
   EXPECT_EQ(statement->parameter_schema()->field(1)->type()->id(), arrow::Type::INT32);
 
-  auto result = statement->Execute({std::make_shared<arrow::StringScalar>("big"), std::make_shared<arrow::Int64Scalar>(1)});
+  auto result =
+      statement->Execute({std::make_shared<arrow::StringScalar>("big"), std::make_shared<arrow::Int64Scalar>(1)});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   auto rows = (*result).batches->ToTable().ValueOrDie();
   EXPECT_EQ(rows->num_rows(), 1);

@@ -62,9 +62,9 @@ TEST_F(TablesOverFiles, GlobsAndTableFunctions) {
   EXPECT_EQ(Rows("SELECT count(*) FROM read_parquet('" + (dir_ / "g").string() + "/part*.parquet')"),
             std::vector<std::string>{"10"});
   std::ofstream(dir_ / "c.csv") << "city,people\nOslo,700\nRome,2700\n";
-  EXPECT_EQ(Rows("SELECT city, people + 1 FROM read_csv('" + (dir_ / "c.csv").string() +
-                 "', header => true) ORDER BY city"),
-            (std::vector<std::string>{"Oslo|701", "Rome|2701"}));
+  EXPECT_EQ(
+      Rows("SELECT city, people + 1 FROM read_csv('" + (dir_ / "c.csv").string() + "', header => true) ORDER BY city"),
+      (std::vector<std::string>{"Oslo|701", "Rome|2701"}));
   Run("CREATE EXTERNAL TABLE c (city text, people bigint) STORED AS CSV WITH HEADER ROW LOCATION '" +
       (dir_ / "c.csv").string() + "'");
   EXPECT_EQ(Rows("DESCRIBE c"), (std::vector<std::string>{"city|text|YES", "people|bigint|YES"}));

@@ -41,8 +41,8 @@ TEST(FlightSqlCommandTest, DecodesEveryCommandKind) {
   EXPECT_TRUE(std::holds_alternative<pb::CommandGetSqlInfo>(*DecodeFlightSqlCommand(PackAny(pb::CommandGetSqlInfo()))));
   EXPECT_TRUE(std::holds_alternative<pb::CommandGetCrossReference>(
       *DecodeFlightSqlCommand(PackAny(pb::CommandGetCrossReference()))));
-  EXPECT_TRUE(std::holds_alternative<pb::TicketStatementQuery>(
-      *DecodeFlightSqlCommand(PackAny(pb::TicketStatementQuery()))));
+  EXPECT_TRUE(
+      std::holds_alternative<pb::TicketStatementQuery>(*DecodeFlightSqlCommand(PackAny(pb::TicketStatementQuery()))));
   EXPECT_TRUE(std::holds_alternative<pb::CommandPreparedStatementUpdate>(
       *DecodeFlightSqlCommand(PackAny(pb::CommandPreparedStatementUpdate()))));
   EXPECT_TRUE(std::holds_alternative<pb::CommandStatementIngest>(
@@ -56,9 +56,7 @@ TEST(FlightSqlCommandTest, GarbageBytesAreInvalid) {
       << decoded.status().message();
 }
 
-TEST(FlightSqlCommandTest, EmptyBytesAreInvalid) {
-  EXPECT_TRUE(DecodeFlightSqlCommand("").status().IsInvalid());
-}
+TEST(FlightSqlCommandTest, EmptyBytesAreInvalid) { EXPECT_TRUE(DecodeFlightSqlCommand("").status().IsInvalid()); }
 
 TEST(FlightSqlCommandTest, UnknownTypeUrlIsInvalidAndNamed) {
   google::protobuf::Any any;

@@ -275,8 +275,7 @@ TEST_F(FlightSqlServerTest, GetSchemaDescribesMetadataCommands) {
   auto schema = client_->GetSchema(Command(with_schema)).ValueOrDie()->GetSchema(&memo).ValueOrDie();
   EXPECT_TRUE(schema->Equals(*MetadataSchemas::TablesWithSchema()));
   arrow::ipc::DictionaryMemo memo2;
-  auto info_schema =
-      client_->GetSchema(Command(pb::CommandGetSqlInfo())).ValueOrDie()->GetSchema(&memo2).ValueOrDie();
+  auto info_schema = client_->GetSchema(Command(pb::CommandGetSqlInfo())).ValueOrDie()->GetSchema(&memo2).ValueOrDie();
   EXPECT_TRUE(info_schema->Equals(*MetadataSchemas::SqlInfo()));
 }
 
@@ -340,8 +339,8 @@ TEST_F(FlightSqlServerTest, GarbageActionBodyIsInvalidArgument) {
 }
 
 TEST_F(FlightSqlServerTest, UnsupportedFeaturesSayNotImplemented) {
-  auto begin = client_->DoAction(flight::Action{"BeginTransaction", arrow::Buffer::FromString(
-                                                                        PackAny(pb::ActionBeginTransactionRequest()))});
+  auto begin = client_->DoAction(
+      flight::Action{"BeginTransaction", arrow::Buffer::FromString(PackAny(pb::ActionBeginTransactionRequest()))});
   arrow::Status status = begin.status();
   if (status.ok()) status = (*begin)->Drain();
   EXPECT_TRUE(status.IsNotImplemented()) << status;

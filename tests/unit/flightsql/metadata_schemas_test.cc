@@ -44,20 +44,15 @@ TEST(MetadataSchemasTest, PrimaryKeys) {
 }
 
 TEST(MetadataSchemasTest, ForeignKeys) {
-  ExpectSchema(MetadataSchemas::ForeignKeys(),
-               arrow::schema({field("pk_catalog_name", arrow::utf8(), true),
-                              field("pk_db_schema_name", arrow::utf8(), true),
-                              field("pk_table_name", arrow::utf8(), false),
-                              field("pk_column_name", arrow::utf8(), false),
-                              field("fk_catalog_name", arrow::utf8(), true),
-                              field("fk_db_schema_name", arrow::utf8(), true),
-                              field("fk_table_name", arrow::utf8(), false),
-                              field("fk_column_name", arrow::utf8(), false),
-                              field("key_sequence", arrow::int32(), false),
-                              field("fk_key_name", arrow::utf8(), true),
-                              field("pk_key_name", arrow::utf8(), true),
-                              field("update_rule", arrow::uint8(), false),
-                              field("delete_rule", arrow::uint8(), false)}));
+  ExpectSchema(
+      MetadataSchemas::ForeignKeys(),
+      arrow::schema({field("pk_catalog_name", arrow::utf8(), true), field("pk_db_schema_name", arrow::utf8(), true),
+                     field("pk_table_name", arrow::utf8(), false), field("pk_column_name", arrow::utf8(), false),
+                     field("fk_catalog_name", arrow::utf8(), true), field("fk_db_schema_name", arrow::utf8(), true),
+                     field("fk_table_name", arrow::utf8(), false), field("fk_column_name", arrow::utf8(), false),
+                     field("key_sequence", arrow::int32(), false), field("fk_key_name", arrow::utf8(), true),
+                     field("pk_key_name", arrow::utf8(), true), field("update_rule", arrow::uint8(), false),
+                     field("delete_rule", arrow::uint8(), false)}));
 }
 
 TEST(MetadataSchemasTest, XdbcTypeInfo) {

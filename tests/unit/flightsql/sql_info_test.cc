@@ -38,17 +38,17 @@ Row RowAt(const arrow::RecordBatch& batch, int64_t row) {
 TEST(SqlInfoTest, SchemaIsTheSpecifications) {
   auto expected = arrow::schema({
       arrow::field("info_name", arrow::uint32(), false),
-      arrow::field("value",
-                   arrow::dense_union({
-                       arrow::field("string_value", arrow::utf8(), false),
-                       arrow::field("bool_value", arrow::boolean(), false),
-                       arrow::field("bigint_value", arrow::int64(), false),
-                       arrow::field("int32_bitmask", arrow::int32(), false),
-                       arrow::field("string_list", arrow::list(arrow::utf8()), false),
-                       arrow::field("int32_to_int32_list_map",
-                                    arrow::map(arrow::int32(), arrow::list(arrow::int32())), false),
-                   }),
-                   false),
+      arrow::field(
+          "value",
+          arrow::dense_union({
+              arrow::field("string_value", arrow::utf8(), false),
+              arrow::field("bool_value", arrow::boolean(), false),
+              arrow::field("bigint_value", arrow::int64(), false),
+              arrow::field("int32_bitmask", arrow::int32(), false),
+              arrow::field("string_list", arrow::list(arrow::utf8()), false),
+              arrow::field("int32_to_int32_list_map", arrow::map(arrow::int32(), arrow::list(arrow::int32())), false),
+          }),
+          false),
   });
   EXPECT_TRUE(MetadataSchemas::SqlInfo()->Equals(*expected)) << MetadataSchemas::SqlInfo()->ToString();
   auto batch = SqlInfoTable::ForQuiver().Select({}).ValueOrDie();
@@ -57,11 +57,11 @@ TEST(SqlInfoTest, SchemaIsTheSpecifications) {
 }
 
 TEST(SqlInfoTest, ServerIdentityIsTruthful) {
-  auto batch = SqlInfoTable::ForQuiver()
-                   .Select({pb::FLIGHT_SQL_SERVER_NAME, pb::FLIGHT_SQL_SERVER_VERSION,
-                            pb::FLIGHT_SQL_SERVER_ARROW_VERSION, pb::FLIGHT_SQL_SERVER_READ_ONLY,
-                            pb::FLIGHT_SQL_SERVER_TRANSACTION})
-                   .ValueOrDie();
+  auto batch =
+      SqlInfoTable::ForQuiver()
+          .Select({pb::FLIGHT_SQL_SERVER_NAME, pb::FLIGHT_SQL_SERVER_VERSION, pb::FLIGHT_SQL_SERVER_ARROW_VERSION,
+                   pb::FLIGHT_SQL_SERVER_READ_ONLY, pb::FLIGHT_SQL_SERVER_TRANSACTION})
+          .ValueOrDie();
   ASSERT_EQ(batch->num_rows(), 5);
   auto string_at = [&](int64_t row) {
     auto r = RowAt(*batch, row);

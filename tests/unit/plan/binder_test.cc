@@ -22,7 +22,8 @@ TEST_F(BinderTest, NameResolutionErrors) {
   EXPECT_EQ(ErrorOf("SELECT a FROM t, u"), "column reference \"a\" is ambiguous at line 1, column 8");
   EXPECT_EQ(ErrorOf("SELECT x.a FROM t"), "missing FROM-clause entry for table \"x\" at line 1, column 8");
   EXPECT_EQ(ErrorOf("SELECT t.zz FROM t"), "column \"t.zz\" does not exist at line 1, column 8");
-  EXPECT_EQ(ErrorOf("SELECT * FROM t JOIN t ON true"), "table name \"t\" specified more than once at line 1, column 22");
+  EXPECT_EQ(ErrorOf("SELECT * FROM t JOIN t ON true"),
+            "table name \"t\" specified more than once at line 1, column 22");
   EXPECT_EQ(ErrorOf("SELECT * FROM t JOIN t AS t2 ON t.a = t2.a"), "no error");
 }
 
@@ -32,15 +33,18 @@ TEST_F(BinderTest, GroupingRules) {
   EXPECT_EQ(ErrorOf("SELECT b + 1, count(*) FROM t GROUP BY b + 1"), "no error");
   EXPECT_EQ(ErrorOf("SELECT b AS k, count(*) FROM t GROUP BY k"), "no error");
   EXPECT_EQ(ErrorOf("SELECT sum(count(*)) FROM t"), "aggregate function calls cannot be nested at line 1, column 8");
-  EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE count(*) > 1"), "aggregate functions are not allowed in WHERE at line 1, column 23");
+  EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE count(*) > 1"),
+            "aggregate functions are not allowed in WHERE at line 1, column 23");
   EXPECT_EQ(ErrorOf("SELECT a FROM t GROUP BY 5"), "GROUP BY position 5 is not in select list at line 1, column 26");
 }
 
 TEST_F(BinderTest, TypeRules) {
-  EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE c"), "argument of WHERE must be type boolean, not type text at line 1, column 23");
+  EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE c"),
+            "argument of WHERE must be type boolean, not type text at line 1, column 23");
   EXPECT_EQ(ErrorOf("SELECT a = c FROM t"), "operator does not exist: bigint = text at line 1, column 10");
   EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE a > '5'"), "no error");  // a quoted literal takes the column's type
-  EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE a > 'five'"), "invalid input syntax for type bigint: \"five\" at line 1, column 25");
+  EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE a > 'five'"),
+            "invalid input syntax for type bigint: \"five\" at line 1, column 25");
   EXPECT_EQ(ErrorOf("SELECT a FROM t UNION SELECT c FROM t"), "UNION types bigint and text cannot be matched");
 }
 

@@ -26,9 +26,8 @@ class PlanTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_TRUE(RegisterSqlKernels().ok());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("quiver_plan_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("quiver_plan_test_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     catalog_ = catalog::Catalog::Open((dir_ / "data").string()).ValueOrDie();
     Register("t", 1000, 100, true);
