@@ -53,6 +53,17 @@ arrow::Result<StatementResult> Session::Execute(std::string_view sql, const Para
   return result;
 }
 
+arrow::Result<std::shared_ptr<arrow::Schema>> Session::ResultSchema(std::string_view sql,
+                                                                   const ParameterValues& parameters) {
+  ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
+  plan::BindContext context;
+  context.sql = statement.text;
+  context.parameters = &parameters;
+  StatementRunner runner(engine_->catalog(), settings_);
+  ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
+  return described.schema ? described.schema : arrow::schema({});
+}
+
 arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_view sql) {
   ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;

@@ -52,6 +52,10 @@ class Session : public std::enable_shared_from_this<Session> {
   /// written `$1` or `?`.
   arrow::Result<std::shared_ptr<PreparedStatement>> Prepare(std::string_view sql);
 
+  /// The schema `sql`'s result would have with these parameter values (their types can
+  /// change the result's column types), worked out without running anything.
+  arrow::Result<std::shared_ptr<arrow::Schema>> ResultSchema(std::string_view sql, const ParameterValues& parameters);
+
   /// Session settings changed with SET.
   const std::map<std::string, std::string>& settings() const { return settings_; }
 

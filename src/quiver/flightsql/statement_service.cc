@@ -39,18 +39,14 @@ arrow::Result<std::string> PackTicket(const StatementTicket& ticket) {
 // The schema a query's result will have. Placeholders are typed from their use
 // when a statement is prepared, and may be left null-typed; once values are bound
 // their types can change the result's columns (the specification asks servers to
-// account for bound parameters). The engine only tells that by starting the query,
-// which does no work until read, so the probe is closed unread.
+// account for bound parameters), so the statement is described again with them.
 arrow::Result<std::shared_ptr<arrow::Schema>> ResultSchema(engine::Session& session,
                                                            engine::PreparedStatement& statement,
                                                            const std::shared_ptr<arrow::RecordBatch>& parameters) {
   if (!parameters) return statement.dataset_schema();
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
-  ARROW_ASSIGN_OR_RAISE(auto probe, session.Execute(statement.sql(), rows.front()));
-  if (!probe.batches) return statement.dataset_schema();
-  auto schema = probe.batches->schema();
-  ARROW_RETURN_NOT_OK(probe.batches->Close());
-  return schema;
+  if (rows.empty()) return statement.dataset_schema();
+  return session.ResultSchema(statement.sql(), rows.front());
 }
 
 }  // namespace
