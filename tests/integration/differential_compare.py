@@ -52,9 +52,10 @@ def rows_equal(a: tuple, b: tuple, rel_tol=REL_TOL) -> bool:
     return len(a) == len(b) and all(values_equal(x, y, rel_tol) for x, y in zip(a, b))
 
 
-def _order_comparator(order):
-    """A row comparator for ORDER BY `order` [(column, descending, nulls first)] where floats
-    equal within the tolerance tie: rounding noise in a sum must not decide the order."""
+def _order_comparator(order, tolerant=True):
+    """A row comparator for ORDER BY `order` [(column, descending, nulls first)]. When
+    `tolerant`, floats equal within the tolerance tie: rounding noise in a sum must not decide
+    the order of two engines' rows."""
     def compare(left, right):
         for column, descending, nulls_first in order:
             a, b = left[column], right[column]
@@ -62,7 +63,7 @@ def _order_comparator(order):
                 if a is None and b is None:
                     continue
                 return -1 if (a is None) == nulls_first else 1
-            if values_equal(a, b):
+            if (values_equal(a, b) if tolerant else a == b):
                 continue
             result = -1 if a < b else 1
             return -result if descending else result
@@ -122,11 +123,13 @@ def describe_difference(expected_table, actual_table, order=None, rel_tol=REL_TO
         return f"column count: duckdb {expected_table.num_columns}, quiver {actual_table.num_columns}"
     counts = f"rows: duckdb {len(expected)}, quiver {len(actual)}"
     if order:
-        compare = _order_comparator(order)
+        # Quiver orders its own values exactly, noise included.
+        exact = _order_comparator(order, tolerant=False)
         for index in range(len(actual) - 1):
-            if compare(actual[index], actual[index + 1]) > 0:
+            if exact(actual[index], actual[index + 1]) > 0:
                 return f"{counts}; quiver rows {index} and {index + 1} are out of order:\n  {actual[index]}\n  {actual[index + 1]}"
         # Both sides are sorted; re-sorting with float ties makes near-equal keys line up.
+        compare = _order_comparator(order)
         expected = sorted(expected, key=functools.cmp_to_key(compare))
         actual = sorted(actual, key=functools.cmp_to_key(compare))
         for index, (a, b) in enumerate(zip(expected, actual)):
