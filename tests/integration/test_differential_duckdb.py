@@ -11,7 +11,6 @@ and the queries from QueryGenerator(tables, QUERY_SEED).generate(QUERY_COUNT).
 """
 
 import os
-import re
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -30,7 +29,6 @@ QUERY_SEED = int(os.environ.get("QUIVER_DIFFERENTIAL_SEED", "7"))
 QUERY_COUNT = int(os.environ.get("QUIVER_DIFFERENTIAL_QUERIES", "300"))
 QUERY_TIMEOUT_S = 20
 # Marks a difference that vanishes at float32 precision (rel. tol 1e-6).
-FLOAT32_SYMPTOM = "results agree only at float32 precision"
 KINDS = ["select", "group", "join", "union", "subquery", "with", "values"]
 
 
@@ -55,35 +53,6 @@ def duckdb_connection(tables):
         )
     yield connection
     connection.close()
-
-
-@dataclass(frozen=True)
-class KnownBug:
-    """An engine bug already reported; failures it explains don't fail the test, they xfail it."""
-    summary: str
-    sql_pattern: str  # the query shape that triggers it
-    symptom: str  # text in the failure that shows it
-
-    def explains(self, failure) -> bool:
-        return bool(re.search(self.sql_pattern, failure.sql)) and self.symptom in failure.problem
-
-
-KNOWN_BUGS = [
-    KnownBug("outer join whose ON clause ANDs a bare boolean column crashes the server (SIGSEGV), e.g. "
-             "SELECT c.c_id FROM customers c LEFT JOIN orders o ON o.o_cust = c.c_id AND c.c_vip",
-             r"(LEFT|RIGHT|FULL)( OUTER)? JOIN \w+ AS \w+ ON \S+ = \S+ AND (NOT )?\w+\.(o_rush|c_vip)( (AND|OR|NOT|JOIN|WHERE|GROUP|CROSS|ORDER|RIGHT|LEFT|FULL|INNER)\b|\)|$)",
-             "quiver server crashed"),
-    KnownBug("min/max of a string literal is bound as double precision, e.g. SELECT min('x') FROM products "
-             "fails with: invalid input syntax for type double precision",
-             r"\b(min|max)\('", "invalid input syntax for type double precision"),
-    KnownBug("decimal arithmetic on a derived table's decimal sum fails at execution, e.g. "
-             "SELECT s.x + s.x FROM (SELECT (c_balance + c_balance) + (c_balance + c_balance) AS x FROM customers) s: "
-             "Referenced field ... was decimal128(15, 2) but should have been decimal128(14, 2)",
-             r"", "should have been decimal128"),
-    KnownBug("arithmetic between CAST(<literal> AS DOUBLE PRECISION) and an integer yields float32, e.g. "
-             "SELECT CAST(1 AS DOUBLE PRECISION) / 3 gives 0.3333333432674408",
-             r"CAST\(-?[0-9.]+ AS DOUBLE PRECISION\)", FLOAT32_SYMPTOM),
-]
 
 
 @pytest.fixture
@@ -190,8 +159,6 @@ def compare(number, query, duckdb_connection, quiver):
             quiver.restart()
         return Failure(number, query.sql, problem)
     problem = describe_difference(expected, actual, query.ordered)
-    if problem and describe_difference(expected, actual, query.ordered, rel_tol=1e-6) is None:
-        problem = f"{FLOAT32_SYMPTOM}\n{problem}"
     return Failure(number, query.sql, problem) if problem else None
 
 
@@ -200,13 +167,7 @@ def test_quiver_matches_duckdb(kind, queries, duckdb_connection, quiver):
     selected = [(number, q) for number, q in enumerate(queries) if q.kind == kind]
     assert selected, f"the generator made no {kind} queries"
     failures = [f for f in (compare(number, q, duckdb_connection, quiver) for number, q in selected) if f]
-    unexplained = [f for f in failures if not any(bug.explains(f) for bug in KNOWN_BUGS)]
-    print(f"\ndifferential [{kind}]: {len(selected)} queries, {len(failures)} differences "
-          f"({len(failures) - len(unexplained)} from known bugs)")
-    if unexplained:
-        pytest.fail(f"{len(unexplained)} of {len(selected)} {kind} queries differ between Quiver and DuckDB:\n\n"
-                    + "\n\n".join(str(f) for f in unexplained), pytrace=False)
+    print(f"\ndifferential [{kind}]: {len(selected)} queries, {len(failures)} differences")
     if failures:
-        bugs = sorted({bug.summary for f in failures for bug in KNOWN_BUGS if bug.explains(f)})
-        pytest.xfail(f"{len(failures)} {kind} queries hit known engine bugs: " + "; ".join(bugs)
-                     + "\n\n" + "\n\n".join(str(f) for f in failures))
+        pytest.fail(f"{len(failures)} of {len(selected)} {kind} queries differ between Quiver and DuckDB:\n\n"
+                    + "\n\n".join(str(f) for f in failures), pytrace=False)

@@ -19,15 +19,11 @@ using plan::LogicalKind;
 
 namespace {
 
-// Acero binds expressions against the schemas it computes itself; handing it
-// expressions bound elsewhere would carry field positions that may not match.
+// The hash join binds its residual filter against a schema of its own making, so the
+// residual goes in unbound (by column name). Filters and projections keep the binding
+// the planner made: their input schemas are the logical ones, column for column, and
+// re-binding would add Arrow's implicit decimal casts a second time.
 cp::Expression Unbound(const cp::Expression& expr) { return plan::RenameColumns(expr, {}); }
-
-std::vector<cp::Expression> Unbound(const std::vector<cp::Expression>& exprs) {
-  std::vector<cp::Expression> out;
-  for (const auto& expr : exprs) out.push_back(Unbound(expr));
-  return out;
-}
 
 std::string JoinNames(const std::vector<std::string>& names) {
   std::string out;
@@ -150,6 +146,11 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   for (const auto& field : join.inputs[0]->schema->fields()) left_output.emplace_back(field->name());
   for (const auto& field : join.inputs[1]->schema->fields()) right_output.emplace_back(field->name());
   cp::Expression residual = join.residual ? Unbound(*join.residual) : cp::literal(true);
+  if (residual.field_ref()) {
+    // Acero's residual filter crashes on a bare boolean column; compare it to true,
+    // which keeps NULL as "no match".
+    residual = cp::call("equal", {residual, cp::literal(true)});
+  }
   auto options =
       std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output, residual);
   return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
@@ -190,14 +191,14 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
       return Labeled("filter", {std::move(inputs[0])},
-                     std::make_shared<ac::FilterNodeOptions>(Unbound(filter.predicate)), filter.Describe());
+                     std::make_shared<ac::FilterNodeOptions>(filter.predicate), filter.Describe());
     }
     case LogicalKind::kProject: {
       const auto& project = static_cast<const plan::LogicalProject&>(node);
       std::vector<std::string> names;
       for (const auto& field : project.schema->fields()) names.push_back(field->name());
       return Labeled("project", {std::move(inputs[0])},
-                     std::make_shared<ac::ProjectNodeOptions>(Unbound(project.expressions), names), project.Describe());
+                     std::make_shared<ac::ProjectNodeOptions>(project.expressions, names), project.Describe());
     }
     case LogicalKind::kAggregate:
       return LowerAggregate(static_cast<const plan::LogicalAggregate&>(node), std::move(inputs[0]));

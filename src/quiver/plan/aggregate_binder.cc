@@ -79,8 +79,10 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     ExpressionBinder argument_binder(context_, input_scope_, "aggregate function arguments");
     ARROW_ASSIGN_OR_RAISE(auto argument, argument_binder.Bind(*call.args[0]));
     if (argument.adapts_to_context) {
-      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(
-                                          argument, name == "count" ? arrow::utf8() : arrow::float64(), call.location));
+      // A quoted literal is a number to sums and averages, and text otherwise.
+      const bool numeric = name == "sum" || name == "avg" || name == "mean";
+      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, numeric ? arrow::float64() : arrow::utf8(),
+                                                             call.location));
     }
     if (name == "sum" || name == "avg" || name == "mean") {
       if (!IsNumeric(*argument.type) && argument.type->id() != arrow::Type::NA) {

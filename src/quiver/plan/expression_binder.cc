@@ -107,6 +107,13 @@ arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& functio
   BoundExpression out;
   out.type = bound->type()->GetSharedPtr();
   out.expr = std::move(*bound);
+  if (IsDecimalType(*out.type) && function != "cast") {
+    // Pin decimal results to the type bound here: Arrow's per-batch simplification
+    // can re-derive a nested decimal call one digit wider than declared.
+    auto pinned = cp::call("cast", {out.expr}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(out.type)))
+                      .Bind(*CurrentSchema());
+    if (pinned.ok()) out.expr = std::move(*pinned);
+  }
   return out;
 }
 
@@ -548,8 +555,9 @@ arrow::Result<BoundExpression> ExpressionBinder::BindArithmetic(const std::strin
 
   const bool any_float = IsFloatingType(*left.type) || IsFloatingType(*right.type);
   const bool any_decimal = IsDecimalType(*left.type) || IsDecimalType(*right.type);
-  if (IsInteger(*left.type) && IsInteger(*right.type)) {
-    // Integers of different widths meet at the wider one (int + bigint is bigint).
+  if (!any_decimal) {
+    // Integers of different widths meet at the wider one (int + bigint is bigint);
+    // anything with floating point is double precision. Arrow is given equal types.
     std::vector<BoundExpression> values{left, right};
     ARROW_RETURN_NOT_OK(Unify(&values, location, "arithmetic"));
     left = values[0];
