@@ -5,6 +5,7 @@
 #include <arrow/dataset/dataset.h>
 #include <arrow/dataset/scanner.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "quiver/exec/unordered_limit_node.h"
@@ -40,36 +41,67 @@ ac::Declaration Labeled(std::string factory, std::vector<ac::Declaration::Input>
 
 arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
   const auto& dataset = scan.source->dataset();
+  const auto file_schema = scan.source->file_schema();
+  const auto& table_schema = *scan.source->schema();
   auto options = std::make_shared<ds::ScanOptions>();
-  options->dataset_schema = dataset->schema();
-  // Only the listed columns are decoded: the projection names what to materialize.
-  std::vector<cp::Expression> columns;
-  for (const auto& column : scan.columns) columns.push_back(cp::field_ref(column));
-  ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, scan.columns).Bind(*dataset->schema()));
+  options->dataset_schema = file_schema;
+  // Only the listed columns, and those the filter reads, are decoded.
+  std::vector<std::string> read = scan.columns;
   if (scan.filter) {
-    // Used to skip files, partitions and row groups whose statistics rule it out.
-    ARROW_ASSIGN_OR_RAISE(options->filter, scan.filter->Bind(*dataset->schema()));
+    for (const auto& column : plan::ReferencedColumns(*scan.filter)) {
+      if (std::find(read.begin(), read.end(), column) == read.end()) read.push_back(column);
+    }
+  }
+  std::vector<cp::Expression> columns;
+  for (const auto& column : read) columns.push_back(cp::field_ref(column));
+  ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, read).Bind(*file_schema));
+  std::string pushed = "";
+  if (scan.filter) {
+    // The filter lets files, partitions and row groups be skipped by their statistics.
+    // It reads the table's types; where a column is converted (string_view to utf8)
+    // it cannot be checked against the files' types, and nothing is skipped.
+    if (auto on_files = scan.filter->Bind(*file_schema); on_files.ok()) {
+      options->filter = *on_files;
+      pushed = " pushed_filter=" + scan.filter->ToString();
+    }
   }
   // Implicit ordering (file and row-group order) lets a LIMIT above use Acero's fetch,
   // which stops the scan once it has its rows.
-  ac::Declaration source = Labeled("scan", {},
-                                   std::make_shared<ds::ScanNodeOptions>(dataset, options,
-                                                                         /*require_sequenced_output=*/false,
-                                                                         /*implicit_ordering=*/true),
-                                   "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) + "]" +
-                                       (scan.filter ? " pushed_filter=" + scan.filter->ToString() : ""));
-  if (scan.filter) {
-    // Pruning is coarse; the filter is applied exactly to the rows read.
-    source = Labeled("filter", {std::move(source)}, std::make_shared<ac::FilterNodeOptions>(options->filter),
-                     "Filter " + scan.filter->ToString());
+  ac::Declaration node = Labeled("scan", {},
+                                 std::make_shared<ds::ScanNodeOptions>(dataset, options,
+                                                                       /*require_sequenced_output=*/false,
+                                                                       /*implicit_ordering=*/true),
+                                 "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) + "]" +
+                                     pushed);
+
+  // Convert columns whose file type differs from the table's, keeping file names.
+  std::vector<cp::Expression> converted;
+  arrow::FieldVector converted_fields;
+  for (const auto& column : read) {
+    auto file_type = file_schema->GetFieldByName(column)->type();
+    auto table_type = table_schema.GetFieldByName(column)->type();
+    cp::Expression ref = cp::field_ref(column);
+    if (!file_type->Equals(*table_type)) {
+      ref = cp::call("cast", {ref}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(table_type)));
+    }
+    converted.push_back(std::move(ref));
+    converted_fields.push_back(arrow::field(column, table_type));
   }
   std::vector<cp::Expression> renames;
   std::vector<std::string> names;
-  for (int i = 0; i < scan.schema->num_fields(); ++i) {
-    renames.push_back(cp::field_ref(scan.columns[i]));
-    names.push_back(scan.schema->field(i)->name());
+  for (int i = 0; i < scan.schema->num_fields(); ++i) names.push_back(scan.schema->field(i)->name());
+  if (!scan.filter) {
+    return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(converted, names),
+                   "Project (name columns)");
   }
-  return Labeled("project", {std::move(source)}, std::make_shared<ac::ProjectNodeOptions>(renames, names),
+  node = Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(converted, read),
+                 "Project (table types)");
+  // Statistics only rule row groups out; the filter is applied exactly to the rows read.
+  ARROW_ASSIGN_OR_RAISE(auto exact, scan.filter->Bind(*arrow::schema(converted_fields)));
+  node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(exact),
+                 "Filter " + scan.filter->ToString());
+  for (const auto& column : scan.columns) renames.push_back(cp::field_ref(column));
+  return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(renames, names),
                  "Project (name columns)");
 }
 

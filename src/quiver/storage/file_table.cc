@@ -96,7 +96,32 @@ arrow::Result<std::vector<std::string>> ExpandGlob(arrow::fs::FileSystem& filesy
   return paths;
 }
 
+// Files may store strings as string_view, large_string or dictionaries (the Arrow
+// schema saved in Parquet says so, e.g. tpchgen-cli writes string_view). Many compute
+// kernels and Acero's joins handle only plain strings, so the table reads every string
+// column as utf8 (and binary likewise); the scan converts while decoding.
+std::shared_ptr<arrow::DataType> NormalizedType(const std::shared_ptr<arrow::DataType>& type) {
+  switch (type->id()) {
+    case arrow::Type::STRING_VIEW:
+    case arrow::Type::LARGE_STRING:
+      return arrow::utf8();
+    case arrow::Type::BINARY_VIEW:
+    case arrow::Type::LARGE_BINARY:
+      return arrow::binary();
+    case arrow::Type::DICTIONARY:
+      return NormalizedType(static_cast<const arrow::DictionaryType&>(*type).value_type());
+    default:
+      return type;
+  }
+}
+
 }  // namespace
+
+std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema) {
+  arrow::FieldVector fields;
+  for (const auto& field : schema.fields()) fields.push_back(field->WithType(NormalizedType(field->type())));
+  return arrow::schema(std::move(fields), schema.metadata());
+}
 
 std::string AbsoluteLocation(const std::string& location) {
   if (location.empty() || location[0] == '/') return location;
@@ -145,16 +170,14 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
     }
   }
 
-  std::shared_ptr<arrow::Schema> schema = known_schema;
-  if (!schema) {
-    auto inspected = factory->Inspect();
-    if (!inspected.ok()) {
-      return arrow::Status::IOError("cannot read ", spec.format, " files at '", spec.location,
-                                    "': ", inspected.status().message());
-    }
-    schema = *inspected;
+  // The dataset reads the files' own types; the table presents normalized (or
+  // declared) types, and the scan converts between the two.
+  auto inspected = factory->Inspect();
+  if (!inspected.ok()) {
+    return arrow::Status::IOError("cannot read ", spec.format, " files at '", spec.location,
+                                  "': ", inspected.status().message());
   }
-  auto dataset = factory->Finish(schema);
+  auto dataset = factory->Finish(*inspected);
   if (!dataset.ok()) {
     return arrow::Status::IOError("cannot open ", spec.format, " files at '", spec.location,
                                   "': ", dataset.status().message());
@@ -169,19 +192,28 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
     }
   }
 
-  if (spec.declared_schema && !known_schema) {
+  std::shared_ptr<arrow::Schema> schema = known_schema;
+  if (!schema && spec.declared_schema) {
     // Declared columns decide names and types; partition columns still come from paths.
     auto fields = spec.declared_schema->fields();
     for (const auto& name : table->partition_columns_) {
-      if (spec.declared_schema->GetFieldIndex(name) < 0) fields.push_back(schema->GetFieldByName(name));
+      if (spec.declared_schema->GetFieldIndex(name) < 0) fields.push_back((*inspected)->GetFieldByName(name));
     }
     schema = arrow::schema(fields);
-    ARROW_ASSIGN_OR_RAISE(table->dataset_, table->dataset_->ReplaceSchema(schema));
+  }
+  if (!schema) schema = NormalizedSchema(**inspected);
+  for (const auto& field : schema->fields()) {
+    if ((*inspected)->GetFieldIndex(field->name()) < 0) {
+      return arrow::Status::IOError("column \"", field->name(), "\" is not in the ", spec.format, " files at '",
+                                    spec.location, "'");
+    }
   }
   table->schema_ = schema;
   table->spec_ = std::move(spec);
   return table;
 }
+
+std::shared_ptr<arrow::Schema> FileTable::file_schema() const { return dataset_->schema(); }
 
 std::string FileTable::Describe() const {
   return spec_.format + " '" + spec_.location + "' (" + std::to_string(file_count_) +

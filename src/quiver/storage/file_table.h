@@ -31,8 +31,12 @@ class FileTable {
                                                         std::shared_ptr<arrow::Schema> known_schema = nullptr);
 
   const FileTableSpec& spec() const { return spec_; }
-  /// File columns followed by partition columns.
+  /// The columns the table presents: file columns followed by partition columns, with
+  /// string-like types normalized to utf8 or as declared.
   const std::shared_ptr<arrow::Schema>& schema() const { return schema_; }
+  /// The columns as the files store them (the dataset's schema); a scan converts a
+  /// column whose type differs from schema()'s.
+  std::shared_ptr<arrow::Schema> file_schema() const;
   const std::vector<std::string>& partition_columns() const { return partition_columns_; }
   const std::shared_ptr<arrow::dataset::Dataset>& dataset() const { return dataset_; }
   size_t file_count() const { return file_count_; }
@@ -49,6 +53,11 @@ class FileTable {
   std::shared_ptr<arrow::dataset::Dataset> dataset_;
   size_t file_count_ = 0;
 };
+
+/// The schema a table presents for files with this schema: string-like columns
+/// (string_view, large_string, dictionary-encoded) become utf8, binary-like become
+/// binary, so every operator sees one string type.
+std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema);
 
 /// Makes a location absolute against the current directory, keeping glob characters.
 std::string AbsoluteLocation(const std::string& location);
