@@ -137,20 +137,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateExternalTable(const sql
   if (!statement.columns.empty()) {
     arrow::FieldVector fields;
     for (const auto& column : statement.columns) {
-      sql::TypeName type = column.type;
-      // Multi-word spellings from the Quiver grammar.
-      if (type.name == "double precision") type.name = "double";
-      if (type.name == "timestamp with time zone") type.name = "timestamptz";
-      if (type.name == "timestamp without time zone") type.name = "timestamp";
-      if (type.name == "character varying" || type.name == "varchar" || type.name == "char") type.name = "text";
-      if (type.name == "integer" || type.name == "int4") type.name = "int";
-      if (type.name == "int8") type.name = "bigint";
-      if (type.name == "int2") type.name = "smallint";
-      if (type.name == "float8" || type.name == "float") type.name = "double";
-      if (type.name == "float4") type.name = "real";
-      if (type.name == "decimal") type.name = "numeric";
-      if (type.name == "bool") type.name = "boolean";
-      ARROW_ASSIGN_OR_RAISE(auto arrow_type, plan::ResolveTypeName(type));
+      ARROW_ASSIGN_OR_RAISE(auto arrow_type, plan::ResolveTypeName(column.type));
       fields.push_back(arrow::field(column.name, arrow_type));
     }
     spec.declared_schema = arrow::schema(fields);

@@ -754,19 +754,12 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
   ARROW_ASSIGN_OR_RAISE(auto left_key_names, key_columns(left, left_keys));
   ARROW_ASSIGN_OR_RAISE(auto right_key_names, key_columns(right, right_keys));
 
-  std::optional<cp::Expression> residual_expr;
-  if (!residual.empty()) residual_expr = JoinConjunction(residual);
-  if (type == LogicalJoinType::kCross && residual_expr) {
-    // An inner join without equalities: a cross join filtered afterwards.
-    type = LogicalJoinType::kCross;
-  }
-  LogicalPlanPtr join = MakeJoin(type, left.plan, right.plan, left_key_names, right_key_names,
-                                 type == LogicalJoinType::kCross ? std::nullopt : residual_expr);
-  if (residual_expr && type == LogicalJoinType::kCross) {
-    ARROW_ASSIGN_OR_RAISE(join, MakeFilter(join, *residual_expr));
-  }
-  if (auto* j = dynamic_cast<LogicalJoin*>(join.get()); j && j->residual) {
-    ARROW_ASSIGN_OR_RAISE(j->residual, j->residual->Bind(*j->schema));
+  auto join = std::static_pointer_cast<LogicalJoin>(
+      MakeJoin(type, left.plan, right.plan, left_key_names, right_key_names, std::nullopt));
+  if (!residual.empty()) {
+    // Conditions other than key equalities are checked on each matching pair (an inner
+    // join without any equality pairs every row with every row first).
+    ARROW_ASSIGN_OR_RAISE(join->residual, JoinConjunction(residual).Bind(*join->schema));
   }
 
   BoundQuery out;

@@ -5,6 +5,7 @@
 #include <tao/pegtl.hpp>
 
 #include "quiver/sql/source_text.h"
+#include "quiver/sql/type_names.h"
 
 namespace quiver::sql {
 
@@ -230,7 +231,7 @@ struct action<type_words> {
         words += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       }
     }
-    type.name = words;
+    type.name = CanonicalTypeName(words);
   }
 };
 template <>

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "quiver/sql/source_text.h"
+#include "quiver/sql/type_names.h"
 
 namespace quiver::sql {
 
@@ -30,29 +31,6 @@ ParsedExprPtr MakeExpr(ExprKind kind, int location) {
   return expr;
 }
 
-std::string NormalizeTypeName(const std::string& name) {
-  static const std::pair<const char*, const char*> kAliases[] = {
-      {"int2", "smallint"},
-      {"int4", "int"},
-      {"integer", "int"},
-      {"int8", "bigint"},
-      {"float4", "real"},
-      {"float8", "double"},
-      {"float", "double"},
-      {"decimal", "numeric"},
-      {"varchar", "text"},
-      {"bpchar", "text"},
-      {"char", "text"},
-      {"string", "text"},
-      {"bool", "boolean"},
-      {"timestamp", "timestamp"},
-      {"timestamptz", "timestamptz"},
-  };
-  for (const auto& [alias, canonical] : kAliases) {
-    if (name == alias) return canonical;
-  }
-  return name;
-}
 
 std::string AliasName(const pg_query::Alias& alias) { return alias.aliasname(); }
 
@@ -436,7 +414,7 @@ arrow::Result<TypeName> Transformer::TransformTypeName(const pg_query::TypeName&
   auto parts = NameParts(type.names());
   if (parts.empty()) return arrow::Status::Invalid("empty type name");
   if (type.array_bounds_size() > 0) return Unsupported(type.location(), "array types");
-  out.name = NormalizeTypeName(parts.back());
+  out.name = CanonicalTypeName(parts.back());
   for (const auto& mod : type.typmods()) {
     if (mod.has_a_const() && mod.a_const().has_ival()) {
       out.modifiers.push_back(mod.a_const().ival().ival());

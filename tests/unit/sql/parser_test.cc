@@ -88,7 +88,7 @@ TEST(Parser, CreateExternalTableClausesInAnyOrder) {
   ASSERT_EQ(statement->columns.size(), 3u);
   EXPECT_EQ(statement->columns[1].type.name, "numeric");
   EXPECT_EQ(statement->columns[1].type.modifiers, (std::vector<int>{12, 2}));
-  EXPECT_EQ(statement->columns[2].type.name, "timestamp with time zone");
+  EXPECT_EQ(statement->columns[2].type.name, "timestamptz");
   EXPECT_EQ(statement->partitioned_by, std::vector<std::string>{"year"});
   EXPECT_EQ(statement->options.at("header"), "true");
   EXPECT_EQ(statement->options.at("delimiter"), "|");
