@@ -2,9 +2,9 @@
 
 namespace quiver::flightsql {
 
-/// Quiver's version as GetSqlInfo reports it. Must equal the VERSION in the top-level
-/// CMakeLists.txt project() call; a unit test compares the two.
-inline constexpr const char* kQuiverVersion = "0.1.0";
+/// Quiver's version as GetSqlInfo reports it: the VERSION of the top-level
+/// CMakeLists.txt project() call, passed in by the build.
+inline constexpr const char* kQuiverVersion = QUIVER_VERSION;
 
 /// The server name GetSqlInfo reports.
 inline constexpr const char* kServerName = "Quiver";
