@@ -454,6 +454,18 @@ arrow::Result<BoundExpression> ExpressionBinder::BindOperator(const ParsedExpr& 
   ARROW_ASSIGN_OR_RAISE(auto left, Bind(*expr.args[0]));
   ARROW_ASSIGN_OR_RAISE(auto right, Bind(*expr.args[1]));
   if (IsComparison(op)) return BindComparison(op, std::move(left), std::move(right), expr.location);
+  if (op == "~" || op == "~*" || op == "!~" || op == "!~*") {
+    // POSIX regular-expression matches are the regexp_like function, negated for !~.
+    sql::ParsedExpr call;
+    call.kind = ExprKind::kFunction;
+    call.names = {"regexp_like"};
+    call.location = expr.location;
+    std::vector<BoundExpression> args{std::move(left), std::move(right)};
+    if (op.back() == '*') args.push_back(MakeLiteral(std::make_shared<arrow::StringScalar>("i")));
+    ARROW_ASSIGN_OR_RAISE(auto matched, BindScalarFunction(*this, call, std::move(args)));
+    if (op[0] == '!') return Call("invert", {matched}, nullptr, "NOT", expr.location);
+    return matched;
+  }
   if (op == "||") {
     // Concatenation turns non-text operands into text, as PostgreSQL does.
     if (!IsString(*left.type)) {
