@@ -152,6 +152,12 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
     case plan::LogicalJoinType::kFull:
       type = ac::JoinType::FULL_OUTER;
       break;
+    case plan::LogicalJoinType::kSemi:
+      type = ac::JoinType::LEFT_SEMI;
+      break;
+    case plan::LogicalJoinType::kAnti:
+      type = ac::JoinType::LEFT_ANTI;
+      break;
   }
   if (left_keys.empty()) {
     // Acero joins need a key: join on a constant, which pairs every row with every row
@@ -176,7 +182,9 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   }
   std::vector<arrow::FieldRef> left_output, right_output;
   for (const auto& field : join.inputs[0]->schema->fields()) left_output.emplace_back(field->name());
-  for (const auto& field : join.inputs[1]->schema->fields()) right_output.emplace_back(field->name());
+  if (plan::OutputsRightColumns(join.join_type)) {
+    for (const auto& field : join.inputs[1]->schema->fields()) right_output.emplace_back(field->name());
+  }
   cp::Expression residual = join.residual ? Unbound(*join.residual) : cp::literal(true);
   if (residual.field_ref()) {
     // Acero's residual filter crashes on a bare boolean column; compare it to true,

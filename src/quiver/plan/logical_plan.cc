@@ -24,6 +24,10 @@ const char* JoinTypeName(LogicalJoinType type) {
       return "Full";
     case LogicalJoinType::kCross:
       return "Cross";
+    case LogicalJoinType::kSemi:
+      return "Semi";
+    case LogicalJoinType::kAnti:
+      return "Anti";
   }
   return "?";
 }

@@ -98,11 +98,19 @@ class LogicalAggregate : public LogicalOperator {
   std::vector<AggregateCall> aggregates;
 };
 
-enum class LogicalJoinType { kInner, kLeft, kRight, kFull, kCross };
+/// kSemi keeps the left rows that have a match, kAnti those that have none (EXISTS,
+/// IN and their negations); both output the left columns only.
+enum class LogicalJoinType { kInner, kLeft, kRight, kFull, kCross, kSemi, kAnti };
+
+/// True for the join types whose output holds the right side's columns too.
+inline bool OutputsRightColumns(LogicalJoinType type) {
+  return type != LogicalJoinType::kSemi && type != LogicalJoinType::kAnti;
+}
 
 /// Joins inputs[0] (left) and inputs[1] (right) on left_keys[i] = right_keys[i] (NULLs
 /// never match), then keeps pairs for which `residual` holds. Output: left columns then
-/// right columns.
+/// right columns (left columns only for semi and anti joins). The residual is bound
+/// against the left and right columns together.
 class LogicalJoin : public LogicalOperator {
  public:
   LogicalJoin() : LogicalOperator(LogicalKind::kJoin) {}

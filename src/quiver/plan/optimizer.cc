@@ -54,11 +54,14 @@ LogicalPlanPtr PushIntoScan(std::shared_ptr<LogicalScan> scan, std::vector<cp::E
 LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::Expression> pending) {
   ColumnSet left_columns = FieldNames(*join->inputs[0]->schema);
   ColumnSet right_columns = FieldNames(*join->inputs[1]->schema);
-  const bool inner = join->join_type == LogicalJoinType::kInner || join->join_type == LogicalJoinType::kCross;
+  const LogicalJoinType type = join->join_type;
+  const bool inner = type == LogicalJoinType::kInner || type == LogicalJoinType::kCross;
   // A WHERE conjunct may move to a side whose rows the join never invents: either side
-  // of an inner join, the preserved side of an outer join.
-  const bool left_ok = inner || join->join_type == LogicalJoinType::kLeft;
-  const bool right_ok = inner || join->join_type == LogicalJoinType::kRight;
+  // of an inner join, the preserved side of an outer join, the left of a semi or anti
+  // join (whose output is left rows).
+  const bool left_ok = inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi ||
+                       type == LogicalJoinType::kAnti;
+  const bool right_ok = inner || type == LogicalJoinType::kRight;
   std::vector<cp::Expression> to_left, to_right, stay;
   for (auto& conjunct : pending) {
     if (left_ok && ReadsOnly(conjunct, left_columns)) {
@@ -96,19 +99,25 @@ LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::E
   if (inner && !stay.empty() && !join->left_keys.empty()) {
     // With hash keys in place, the remaining cross-side conditions join the residual.
     if (join->residual) stay.push_back(*join->residual);
-    auto bound = JoinConjunction(stay).Bind(*join->schema);
+    auto bound = JoinConjunction(stay).Bind(*JoinedSchema(*join));
     if (bound.ok()) {
       join->residual = *bound;
       stay.clear();
     }
   }
-  // Inner-join residuals that read one side only can move down as well.
-  if (inner && join->residual) {
+  // Residual conditions that read one side only can filter that side first where that
+  // keeps the join's answer: a condition on the side whose unmatched rows are dropped
+  // anyway (either side of inner joins, the right of left/semi/anti joins, the left of
+  // right joins, and the left of semi joins, whose left rows without a match go).
+  const bool residual_left_ok = inner || type == LogicalJoinType::kRight || type == LogicalJoinType::kSemi;
+  const bool residual_right_ok = inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi ||
+                                 type == LogicalJoinType::kAnti;
+  if (join->residual) {
     std::vector<cp::Expression> keep;
     for (auto& conjunct : SplitConjunction(*join->residual)) {
-      if (ReadsOnly(conjunct, left_columns)) {
+      if (residual_left_ok && ReadsOnly(conjunct, left_columns)) {
         to_left.push_back(conjunct);
-      } else if (ReadsOnly(conjunct, right_columns)) {
+      } else if (residual_right_ok && ReadsOnly(conjunct, right_columns)) {
         to_right.push_back(conjunct);
       } else {
         keep.push_back(conjunct);
@@ -117,7 +126,7 @@ LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::E
     if (keep.empty()) {
       join->residual.reset();
     } else {
-      auto bound = JoinConjunction(keep).Bind(*join->schema);
+      auto bound = JoinConjunction(keep).Bind(*JoinedSchema(*join));
       if (bound.ok()) join->residual = *bound;
     }
   }
@@ -279,10 +288,12 @@ arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_roo
       ARROW_RETURN_NOT_OK(Prune(join.inputs[0], below, false));
       ARROW_RETURN_NOT_OK(Prune(join.inputs[1], below, false));
       auto fields = join.inputs[0]->schema->fields();
-      for (const auto& field : join.inputs[1]->schema->fields()) fields.push_back(field);
+      if (OutputsRightColumns(join.join_type)) {
+        for (const auto& field : join.inputs[1]->schema->fields()) fields.push_back(field);
+      }
       join.schema = arrow::schema(std::move(fields));
       if (join.residual) {
-        ARROW_ASSIGN_OR_RAISE(join.residual, join.residual->Bind(*join.schema));
+        ARROW_ASSIGN_OR_RAISE(join.residual, join.residual->Bind(*JoinedSchema(join)));
       }
       return arrow::Status::OK();
     }

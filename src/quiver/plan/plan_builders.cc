@@ -12,9 +12,9 @@ arrow::Result<LogicalPlanPtr> MakeProject(LogicalPlanPtr input, std::vector<cp::
   auto project = std::make_shared<LogicalProject>();
   arrow::FieldVector fields;
   for (size_t i = 0; i < expressions.size(); ++i) {
-    if (!expressions[i].IsBound()) {
-      ARROW_ASSIGN_OR_RAISE(expressions[i], expressions[i].Bind(*input->schema));
-    }
+    // Always (re)bind: an expression bound against another schema (a join's, before
+    // its conjuncts moved to one side) would carry that schema's column positions.
+    ARROW_ASSIGN_OR_RAISE(expressions[i], expressions[i].Bind(*input->schema));
     fields.push_back(arrow::field(names[i], expressions[i].type()->GetSharedPtr()));
   }
   project->expressions = std::move(expressions);
@@ -25,9 +25,7 @@ arrow::Result<LogicalPlanPtr> MakeProject(LogicalPlanPtr input, std::vector<cp::
 
 arrow::Result<LogicalPlanPtr> MakeFilter(LogicalPlanPtr input, cp::Expression predicate) {
   auto filter = std::make_shared<LogicalFilter>();
-  if (!predicate.IsBound()) {
-    ARROW_ASSIGN_OR_RAISE(predicate, predicate.Bind(*input->schema));
-  }
+  ARROW_ASSIGN_OR_RAISE(predicate, predicate.Bind(*input->schema));
   filter->predicate = std::move(predicate);
   filter->schema = input->schema;
   filter->inputs = {std::move(input)};
@@ -40,13 +38,21 @@ LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPt
   auto join = std::make_shared<LogicalJoin>();
   join->join_type = type;
   auto fields = left->schema->fields();
-  for (const auto& field : right->schema->fields()) fields.push_back(field);
+  if (OutputsRightColumns(type)) {
+    for (const auto& field : right->schema->fields()) fields.push_back(field);
+  }
   join->schema = arrow::schema(std::move(fields));
   join->left_keys = std::move(left_keys);
   join->right_keys = std::move(right_keys);
   join->residual = std::move(residual);
   join->inputs = {std::move(left), std::move(right)};
   return join;
+}
+
+std::shared_ptr<arrow::Schema> JoinedSchema(const LogicalJoin& join) {
+  auto fields = join.inputs[0]->schema->fields();
+  for (const auto& field : join.inputs[1]->schema->fields()) fields.push_back(field);
+  return arrow::schema(std::move(fields));
 }
 
 arrow::Result<LogicalPlanPtr> MakeColumnSelection(LogicalPlanPtr input, const std::vector<std::string>& names) {

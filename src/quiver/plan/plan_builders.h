@@ -12,7 +12,8 @@ namespace quiver::plan {
 arrow::Result<LogicalPlanPtr> MakeProject(LogicalPlanPtr input, std::vector<cp::Expression> expressions,
                                           std::vector<std::string> names);
 arrow::Result<LogicalPlanPtr> MakeFilter(LogicalPlanPtr input, cp::Expression predicate);
-/// A join's output schema is its inputs' columns, left then right.
+/// A join's output schema is its inputs' columns, left then right (left only for semi
+/// and anti joins).
 LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPtr right,
                         std::vector<std::string> left_keys, std::vector<std::string> right_keys,
                         std::optional<cp::Expression> residual);
@@ -25,6 +26,8 @@ std::vector<std::string> ReferencedColumns(const cp::Expression& expr);
 std::vector<cp::Expression> SplitConjunction(const cp::Expression& expr);
 /// The AND of conjuncts (true when empty).
 cp::Expression JoinConjunction(const std::vector<cp::Expression>& conjuncts);
+/// The schema a join's residual is bound against: left columns then right columns.
+std::shared_ptr<arrow::Schema> JoinedSchema(const LogicalJoin& join);
 /// Rewrites the column names an expression reads; names not in the map stay.
 cp::Expression RenameColumns(const cp::Expression& expr, const std::map<std::string, std::string>& renames);
 
