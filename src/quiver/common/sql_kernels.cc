@@ -7,54 +7,25 @@
 
 #include <mutex>
 
+#include "quiver/common/datetime_kernels.h"
+#include "quiver/common/kernel_calendar.h"
+#include "quiver/common/text_kernels.h"
+
 namespace quiver {
 
 namespace {
 
 namespace cp = arrow::compute;
-using MonthDayNanos = arrow::MonthDayNanoIntervalType::MonthDayNanos;
 
-constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
-
-// Days since 1970-01-01 ↔ civil date (proleptic Gregorian), after H. Hinnant's
-// well-known public-domain algorithms.
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t year = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = year + (*m <= 2);
-}
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-unsigned DaysInMonth(int64_t y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+using namespace calendar;  // NOLINT: the helpers are named for this use
 
 int64_t AddInterval(int64_t micros, MonthDayNanos interval, int sign) {
   int64_t days = FloorDiv(micros, kMicrosPerDay);
   int64_t time_of_day = micros - days * kMicrosPerDay;
   if (interval.months != 0) {
-    int64_t y;
-    unsigned m, d;
-    CivilFromDays(days, &y, &m, &d);
+    CivilDate date = CivilFromDays(days);
+    int64_t y = date.year;
+    unsigned m = date.month, d = date.day;
     int64_t month_index = y * 12 + (m - 1) + sign * static_cast<int64_t>(interval.months);
     y = FloorDiv(month_index, 12);
     m = static_cast<unsigned>(month_index - y * 12) + 1;
@@ -147,6 +118,8 @@ arrow::Status RegisterSqlKernels() {
     status = RegisterIntervalArithmetic<1>(registry, "quiver_add_interval");
     if (status.ok()) status = RegisterIntervalArithmetic<-1>(registry, "quiver_subtract_interval");
     if (status.ok()) status = RegisterAscii(registry);
+    if (status.ok()) status = RegisterDateTimeKernels(registry);
+    if (status.ok()) status = RegisterTextKernels(registry);
   });
   return status;
 }

@@ -10,6 +10,7 @@ namespace quiver {
 ///   quiver_add_interval(timestamp[us], month_day_nano) → timestamp[us]
 ///   quiver_subtract_interval(timestamp[us], month_day_nano) → timestamp[us]
 ///   quiver_ascii(utf8) → int32, the code point of the first character
+///   and the date/time and text functions of datetime_kernels.h and text_kernels.h
 /// Months move the calendar date and clamp the day to the month's length, as
 /// PostgreSQL does ('2024-01-31' + 1 month = '2024-02-29').
 arrow::Status RegisterSqlKernels();
