@@ -732,7 +732,13 @@ arrow::Status ToCharExec(cp::KernelContext* ctx, const cp::ExecSpan& batch, cp::
       ARROW_RETURN_NOT_OK(builder.AppendNull());
       continue;
     }
-    ARROW_ASSIGN_OR_RAISE(auto text, FormatTimestamp(MicrosAt(batch[0], i), kernel_rows::Text(batch[1], i), zone));
+    std::string_view format = kernel_rows::Text(batch[1], i);
+    if (format.empty()) {
+      // PostgreSQL returns NULL for an empty format.
+      ARROW_RETURN_NOT_OK(builder.AppendNull());
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto text, FormatTimestamp(MicrosAt(batch[0], i), format, zone));
     ARROW_RETURN_NOT_OK(builder.Append(text));
   }
   return kernel_rows::Finish(&builder, arrow::utf8(), out);

@@ -319,15 +319,15 @@ arrow::Result<BoundExpression> Extract(CallSite& site) {
   return site.Call(it->second, {value});
 }
 
-// date_trunc to decades, centuries or millennia. Arrow floors multiples of years from
-// 1970; centuries and millennia begin in years ending in 01, 31 years after 1970, so
-// the value is shifted by 31 years, floored, and shifted back.
+// date_trunc to decades, centuries or millennia. Arrow floors to multiples of years
+// counted from year 0; centuries and millennia begin in years ending in 01, so the
+// value is moved back a year, floored, and moved forward again.
 arrow::Result<BoundExpression> TruncateToYears(CallSite& site, BoundExpression value, const std::string& unit) {
   if (value.type->id() == arrow::Type::DATE32) {
     ARROW_ASSIGN_OR_RAISE(value, site.binder.CastTo(value, arrow::timestamp(arrow::TimeUnit::MICRO), site.location()));
   }
   const int years = unit == "decade" ? 10 : unit == "century" ? 100 : 1000;
-  const int32_t shift_months = unit == "decade" ? 0 : 31 * 12;
+  const int32_t shift_months = unit == "decade" ? 0 : 12;
   auto shift = MakeLiteral(std::make_shared<arrow::MonthDayNanoIntervalScalar>(
       arrow::MonthDayNanoIntervalType::MonthDayNanos{shift_months, 0, 0}));
   if (shift_months) {
