@@ -4,6 +4,7 @@
 #include <arrow/acero/query_context.h>
 #include <arrow/acero/util.h>
 #include <arrow/compute/exec.h>
+#include <arrow/compute/initialize.h>
 #include <arrow/table.h>
 
 #include <algorithm>
@@ -121,6 +122,9 @@ arrow::Status RegisterWindowNode() {
   static std::once_flag once;
   static arrow::Status status;
   std::call_once(once, [] {
+    // The node calls Arrow's sort and take kernels, which live in the compute module.
+    status = cp::Initialize();
+    if (!status.ok()) return;
     status = ac::default_exec_factory_registry()->AddFactory(WindowNodeOptions::kFactoryName, WindowNode::Make);
   });
   return status;
