@@ -5,6 +5,7 @@
 #include <arrow/util/thread_pool.h>
 
 #include "quiver/catalog/catalog.h"
+#include "quiver/common/list_kernels.h"
 #include "quiver/common/single_row_check.h"
 #include "quiver/common/sql_kernels.h"
 
@@ -20,6 +21,7 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   arrow::dataset::internal::Initialize();
   ARROW_RETURN_NOT_OK(RegisterSqlKernels());
   ARROW_RETURN_NOT_OK(RegisterSingleRowCheck());
+  ARROW_RETURN_NOT_OK(RegisterListKernels());
   if (options.threads > 0) ARROW_RETURN_NOT_OK(arrow::SetCpuThreadPoolCapacity(options.threads));
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
   return std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));

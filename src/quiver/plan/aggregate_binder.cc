@@ -1,9 +1,12 @@
 #include "quiver/plan/aggregate_binder.h"
 
+#include "quiver/common/list_kernels.h"
+
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
 #include <arrow/type.h>
 
+#include <algorithm>
 #include <map>
 
 #include "quiver/plan/plan_builders.h"
@@ -21,9 +24,15 @@ namespace {
 arrow::Result<std::shared_ptr<arrow::DataType>> AggregateResultType(const std::string& function,
                                                                     const std::shared_ptr<arrow::DataType>& input) {
   if (function == "count" || function == "count_all" || function == "count_distinct") return arrow::int64();
+  if (function == "list") return arrow::list(input);
   ARROW_ASSIGN_OR_RAISE(auto empty, arrow::MakeEmptyArray(input));
   ARROW_ASSIGN_OR_RAISE(auto result, cp::CallFunction(function, {empty}));
   return result.type()->GetSharedPtr();
+}
+
+bool IsStatisticalAggregate(const std::string& name) {
+  return name == "stddev" || name == "stddev_samp" || name == "stddev_pop" || name == "variance" ||
+         name == "var_samp" || name == "var_pop";
 }
 
 }  // namespace
@@ -66,12 +75,54 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   aggregate.output = context_.NewColumnName(name);
   std::shared_ptr<arrow::DataType> input_type;
 
-  if (call.star) {
+  // FILTER (WHERE c): the aggregate sees NULL for rows where c is not true, which every
+  // aggregate skips.
+  std::optional<BoundExpression> filter;
+  if (call.filter) {
+    if (ContainsAggregate(*call.filter)) {
+      return sql::SqlError(context_.sql, call.filter->location, "aggregate functions are not allowed in FILTER");
+    }
+    ExpressionBinder filter_binder(context_, input_scope_, "FILTER");
+    ARROW_ASSIGN_OR_RAISE(filter, filter_binder.BindCondition(*call.filter));
+  }
+  auto filtered = [&](BoundExpression value) -> arrow::Result<BoundExpression> {
+    if (!filter) return value;
+    ExpressionBinder binder(context_, input_scope_, "FILTER");
+    return binder.Call("if_else", {*filter, value, MakeLiteral(arrow::MakeNullScalar(value.type))}, nullptr, "FILTER",
+                       call.location);
+  };
+  // Extra arguments after the first (string_agg's separator) must be constants.
+  std::vector<std::shared_ptr<arrow::Scalar>> constants;
+
+  if (call.star && filter) {
+    // count(*) FILTER (…) counts the rows where the condition holds.
+    if (name != "count") return sql::SqlError(context_.sql, call.location, name, "(*) is not a function");
+    ARROW_ASSIGN_OR_RAISE(auto marker, filtered(MakeLiteral(std::make_shared<arrow::BooleanScalar>(true))));
+    aggregate.function = "count";
+    aggregate.input = context_.NewColumnName("arg");
+    input_type = marker.type;
+    argument_exprs_.push_back(marker.expr);
+    argument_names_.push_back(aggregate.input);
+  } else if (call.star) {
     if (name != "count") return sql::SqlError(context_.sql, call.location, name, "(*) is not a function");
     aggregate.function = "count_all";
   } else {
-    if (call.args.size() != 1) {
-      return sql::SqlError(context_.sql, call.location, "function ", name, " takes exactly one argument");
+    const size_t arity = name == "string_agg" ? 2 : 1;
+    if (call.args.size() != arity) {
+      return sql::SqlError(context_.sql, call.location, "function ", name, " takes exactly ", arity,
+                           arity == 1 ? " argument" : " arguments");
+    }
+    for (size_t i = 1; i < call.args.size(); ++i) {
+      BindScope empty;
+      ExpressionBinder constant_binder(context_, empty, "aggregate function arguments");
+      ARROW_ASSIGN_OR_RAISE(auto constant, constant_binder.Bind(*call.args[i]));
+      ARROW_ASSIGN_OR_RAISE(constant, constant_binder.CastTo(constant, arrow::utf8(), call.args[i]->location));
+      auto scalar = LiteralValue(constant);
+      if (!scalar) {
+        return sql::SqlError(context_.sql, call.args[i]->location, "argument ", i + 1, " of ", name,
+                             " must be a constant");
+      }
+      constants.push_back(scalar);
     }
     if (ContainsAggregate(*call.args[0])) {
       return sql::SqlError(context_.sql, call.location, "aggregate function calls cannot be nested");
@@ -101,8 +152,24 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
       return sql::SqlError(context_.sql, call.location, "function ", name, "(", SqlTypeName(*argument.type),
                            ") does not exist");
     }
+    if (IsStatisticalAggregate(name)) {
+      if (!IsNumeric(*argument.type)) {
+        return sql::SqlError(context_.sql, call.location, "function ", name, "(", SqlTypeName(*argument.type),
+                             ") does not exist");
+      }
+      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, arrow::float64(), call.location));
+    }
+    if (name == "string_agg" && !IsString(*argument.type)) {
+      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, arrow::utf8(), call.location));
+    }
+    if (name == "array_agg" && filter) {
+      return sql::SqlError(context_.sql, call.location, "FILTER on array_agg is not supported");
+    }
+    ARROW_ASSIGN_OR_RAISE(argument, filtered(std::move(argument)));
     static const std::map<std::string, std::string> kArrowNames = {
-        {"avg", "mean"}, {"bool_and", "all"}, {"every", "all"}, {"bool_or", "any"}};
+        {"avg", "mean"},        {"bool_and", "all"},       {"every", "all"},         {"bool_or", "any"},
+        {"stddev", "stddev"},   {"stddev_samp", "stddev"}, {"stddev_pop", "stddev"}, {"variance", "variance"},
+        {"var_samp", "variance"}, {"var_pop", "variance"}, {"string_agg", "list"},   {"array_agg", "list"}};
     auto arrow_name = kArrowNames.find(name);
     aggregate.function = call.distinct ? "count_distinct" : arrow_name != kArrowNames.end() ? arrow_name->second : name;
     aggregate.input = context_.NewColumnName("arg");
@@ -114,6 +181,12 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   if (aggregate.function == "count" || aggregate.function == "count_distinct") {
     aggregate.options = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
   } else if (aggregate.function == "count_all") {
+    aggregate.options = nullptr;
+  } else if (aggregate.function == "stddev" || aggregate.function == "variance") {
+    // The _pop forms divide by n, the others (the sample forms) by n - 1.
+    const bool population = name == "stddev_pop" || name == "var_pop";
+    aggregate.options = std::make_shared<cp::VarianceOptions>(population ? 0 : 1, /*skip_nulls=*/true, /*min_count=*/0);
+  } else if (aggregate.function == "list") {
     aggregate.options = nullptr;
   } else {
     // SQL: aggregates skip NULLs, and are NULL over no values (min_count = 1).
@@ -136,6 +209,12 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   BoundExpression ref;
   ref.type = result_type;
   ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(aggregate.output).Bind(*GroupedSchema()));
+  if (name == "string_agg") {
+    // The group's values were collected as a list; join those that are not NULL.
+    ExpressionBinder after(context_, input_scope_, name, this);
+    ARROW_ASSIGN_OR_RAISE(ref, after.Call(kJoinNonNullFunction, {ref, MakeLiteral(constants[0])}, nullptr, name,
+                                          call.location));
+  }
   return ref;
 }
 
@@ -158,6 +237,24 @@ arrow::Result<LogicalPlanPtr> AggregateBinder::BuildPlan(LogicalPlanPtr input) c
   aggregate->keys = key_names_;
   aggregate->aggregates = calls_;
   aggregate->schema = GroupedSchema();
+  const bool needs_groups = std::any_of(calls_.begin(), calls_.end(), [](const AggregateCall& call) {
+    return call.function == "list";  // Arrow has only a grouped kernel for it
+  });
+  if (key_names_.empty() && needs_groups) {
+    // One constant group instead (so no input rows gives no row rather than one).
+    std::string one = context_.NewColumnName("group");
+    std::vector<cp::Expression> columns{cp::literal(int32_t{1})};
+    std::vector<std::string> names{one};
+    for (const auto& field : pre->schema->fields()) {
+      columns.push_back(cp::field_ref(field->name()));
+      names.push_back(field->name());
+    }
+    ARROW_ASSIGN_OR_RAISE(pre, MakeProject(pre, std::move(columns), std::move(names)));
+    aggregate->keys = {one};
+    auto fields = aggregate->schema->fields();
+    fields.insert(fields.begin(), arrow::field(one, arrow::int32()));
+    aggregate->schema = arrow::schema(fields);
+  }
   aggregate->inputs = {std::move(pre)};
   return aggregate;
 }

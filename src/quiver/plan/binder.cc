@@ -11,6 +11,7 @@
 #include "quiver/plan/aggregate_binder.h"
 #include "quiver/plan/expression_binder.h"
 #include "quiver/plan/plan_builders.h"
+#include "quiver/plan/subquery_binder.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/sql/parser.h"
 #include "quiver/sql/source_text.h"
@@ -56,7 +57,71 @@ int64_t IntegerLiteralValue(const ParsedExpr& expr) {
   return static_cast<const arrow::Int64Scalar&>(*expr.value).value;
 }
 
+// The conjuncts of an AND chain, or the expression itself.
+std::vector<sql::ParsedExprPtr> SplitParsedConjunction(const sql::ParsedExprPtr& expr) {
+  if (expr->kind != ExprKind::kAnd) return {expr};
+  std::vector<sql::ParsedExprPtr> out;
+  for (const auto& arg : expr->args) {
+    auto parts = SplitParsedConjunction(arg);
+    out.insert(out.end(), parts.begin(), parts.end());
+  }
+  return out;
+}
+
+sql::ParsedExprPtr AndOf(const std::vector<sql::ParsedExprPtr>& conjuncts) {
+  if (conjuncts.size() == 1) return conjuncts[0];
+  auto expr = std::make_shared<ParsedExpr>();
+  expr->kind = ExprKind::kAnd;
+  expr->location = conjuncts[0]->location;
+  expr->args = conjuncts;
+  return expr;
+}
+
+// True if the expression (outside nested subqueries) names a column that is not in
+// `inner` but is in `outer`.
+bool ReadsOuterColumns(const ParsedExpr& expr, const BindScope& inner, const BindScope& outer) {
+  if (expr.kind == ExprKind::kColumnRef) {
+    auto in_inner = inner.Find(expr.names);
+    if (in_inner.ok() && *in_inner) return false;
+    auto in_outer = outer.Find(expr.names);
+    return in_outer.ok() && *in_outer;
+  }
+  for (const auto& arg : expr.args) {
+    if (arg && ReadsOuterColumns(*arg, inner, outer)) return true;
+  }
+  for (const auto* child : {expr.case_operand.get(), expr.case_else.get()}) {
+    if (child && ReadsOuterColumns(*child, inner, outer)) return true;
+  }
+  return false;
+}
+
+// The inner scope followed by the outer one; an outer column whose name an inner
+// column also has is reachable only qualified (the inner one wins, as in SQL).
+BindScope CorrelationScope(const BindScope& inner, const BindScope& outer) {
+  std::vector<ScopeColumn> columns = inner.columns();
+  for (auto column : outer.columns()) {
+    for (const auto& own : inner.columns()) {
+      if (own.name == column.name && !own.hidden) column.hidden = true;
+    }
+    columns.push_back(std::move(column));
+  }
+  return BindScope(std::move(columns));
+}
+
 }  // namespace
+
+arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, const BindScope& outer) {
+  CorrelatedSubquery out;
+  if (query.kind == QueryKind::kSelect) {
+    correlation_scope_ = &outer;
+    correlation_out_ = &out.correlation;
+  }
+  auto bound = BindQuery(query);
+  correlation_scope_ = nullptr;
+  correlation_out_ = nullptr;
+  ARROW_ASSIGN_OR_RAISE(out.query, std::move(bound));
+  return out;
+}
 
 arrow::Result<LogicalPlanPtr> Binder::BindStatementQuery(const QueryNode& query) {
   ARROW_ASSIGN_OR_RAISE(auto bound, BindQuery(query));
@@ -192,6 +257,12 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
 }
 
 arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
+  // The correlation context is for this SELECT only, not for queries nested in it.
+  const BindScope* outer = correlation_scope_;
+  std::vector<cp::Expression>* correlation_out = correlation_out_;
+  correlation_scope_ = nullptr;
+  correlation_out_ = nullptr;
+
   BoundQuery input;
   if (query.from.empty()) {
     ARROW_ASSIGN_OR_RAISE(input.plan, SingleRow(context_));
@@ -201,13 +272,57 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   const BindScope& scope = input.scope;
   LogicalPlanPtr plan = input.plan;
 
+  // WHERE conjuncts that read the outer query's columns tie a subquery to it; they
+  // become join conditions, over columns the subquery keeps in its output.
+  std::vector<cp::Expression> correlated;
+  std::vector<std::string> correlated_columns;
+  std::vector<sql::ParsedExprPtr> conditions;
   if (query.where) {
     if (const auto* aggregate = FindAggregate(*query.where)) {
       return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in WHERE");
     }
-    ExpressionBinder where_binder(context_, scope, "WHERE");
-    ARROW_ASSIGN_OR_RAISE(auto predicate, where_binder.BindCondition(*query.where));
-    ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, predicate.expr));
+    for (auto& conjunct : SplitParsedConjunction(query.where)) {
+      if (!outer || !ReadsOuterColumns(*conjunct, scope, *outer)) {
+        conditions.push_back(conjunct);
+        continue;
+      }
+      BindScope both = CorrelationScope(scope, *outer);
+      ExpressionBinder correlation_binder(context_, both, "correlated WHERE conditions");
+      ARROW_ASSIGN_OR_RAISE(auto condition, correlation_binder.BindCondition(*conjunct));
+      for (const auto& name : ReferencedColumns(condition.expr)) {
+        bool is_inner = false;
+        for (const auto& column : scope.columns()) is_inner = is_inner || column.field == name;
+        if (is_inner && std::find(correlated_columns.begin(), correlated_columns.end(), name) ==
+                            correlated_columns.end()) {
+          correlated_columns.push_back(name);
+        }
+      }
+      correlated.push_back(condition.expr);
+    }
+  }
+  if (!correlated.empty() && (query.limit || query.offset)) {
+    return arrow::Status::NotImplemented("LIMIT and OFFSET in a correlated subquery are not supported");
+  }
+  if (!conditions.empty()) {
+    // [NOT] EXISTS and [NOT] IN conjuncts filter by semi and anti joins; the rest is one
+    // filter, whose subqueries (scalar, or EXISTS/IN inside OR) join their columns in.
+    SubqueryBinder where_subqueries(*this, context_, scope);
+    std::vector<sql::ParsedExprPtr> remaining;
+    for (auto& conjunct : conditions) {
+      ARROW_ASSIGN_OR_RAISE(auto joined, where_subqueries.TryFilterJoin(plan, *conjunct));
+      if (joined) {
+        plan = *joined;
+      } else {
+        remaining.push_back(conjunct);
+      }
+    }
+    if (!remaining.empty()) {
+      ExpressionBinder where_binder(context_, scope, "WHERE");
+      where_binder.set_subquery_resolver(&where_subqueries);
+      ARROW_ASSIGN_OR_RAISE(auto predicate, where_binder.BindCondition(*AndOf(remaining)));
+      ARROW_ASSIGN_OR_RAISE(plan, where_subqueries.Apply(plan));
+      ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, predicate.expr));
+    }
   }
 
   // Expand * into the select list's items.
@@ -241,6 +356,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   for (const auto& order : query.order_by) has_aggregates = has_aggregates || ContainsAggregate(*order.expr);
 
   std::optional<AggregateBinder> aggregation;
+  // Columns the correlation conditions read, as the subquery's output computes them.
+  std::map<std::string, std::string> correlation_outputs;
   if (has_aggregates) {
     aggregation.emplace(context_, scope);
     ExpressionBinder key_binder(context_, scope, "GROUP BY");
@@ -270,11 +387,27 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
       }
       ARROW_RETURN_NOT_OK(aggregation->AddGroupKey(bound, context_.NewColumnName(key->DefaultColumnName())));
     }
+    // A correlated aggregate is computed per value of the columns it is correlated on.
+    for (const auto& column : correlated_columns) {
+      BoundExpression key;
+      key.type = scope.schema()->GetFieldByName(column)->type();
+      ARROW_ASSIGN_OR_RAISE(key.expr, cp::field_ref(column).Bind(*scope.schema()));
+      std::string name = context_.NewColumnName("corr");
+      ARROW_RETURN_NOT_OK(aggregation->AddGroupKey(key, name));
+      correlation_outputs[column] = name;
+    }
+  } else {
+    for (const auto& column : correlated_columns) correlation_outputs[column] = column;
   }
   AggregateResolver* resolver = aggregation ? &*aggregation : nullptr;
+  // Subqueries in the select list, HAVING and ORDER BY join onto the rows those are
+  // computed from (after grouping, if any; then they may not be correlated).
+  BindScope no_columns;
+  SubqueryBinder select_subqueries(*this, context_, aggregation ? no_columns : scope);
 
   // Bind the select list (after grouping, when there is grouping).
   ExpressionBinder select_binder(context_, scope, "SELECT", resolver);
+  select_binder.set_subquery_resolver(&select_subqueries);
   std::vector<BoundExpression> outputs;
   std::vector<std::string> output_names;
   for (const auto& item : items) {
@@ -289,6 +422,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   std::optional<BoundExpression> having;
   if (query.having) {
     ExpressionBinder having_binder(context_, scope, "HAVING", resolver);
+    having_binder.set_subquery_resolver(&select_subqueries);
     ARROW_ASSIGN_OR_RAISE(having, having_binder.BindCondition(*query.having));
   }
 
@@ -323,6 +457,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
     }
     if (!column) {
       ExpressionBinder order_binder(context_, scope, "ORDER BY", resolver);
+      order_binder.set_subquery_resolver(&select_subqueries);
       ARROW_ASSIGN_OR_RAISE(auto value, order_binder.Bind(expr));
       for (size_t i = 0; i < outputs.size() && !column; ++i) {
         if (outputs[i].expr.Equals(value.expr)) column = i;
@@ -342,6 +477,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   if (aggregation) {
     ARROW_ASSIGN_OR_RAISE(plan, aggregation->BuildPlan(plan));
   }
+  ARROW_ASSIGN_OR_RAISE(plan, select_subqueries.Apply(plan));
   if (having) {
     ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, having->expr));
   }
@@ -357,6 +493,13 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   for (auto& extra : extra_sort_columns) {
     projections.push_back(extra.expr);
     fields.push_back(context_.NewColumnName("sort"));
+  }
+  // The correlation columns ride along, unseen, for the caller to join on.
+  std::map<std::string, std::string> correlation_renames;
+  for (const auto& [column, computed] : correlation_outputs) {
+    projections.push_back(cp::field_ref(computed));
+    fields.push_back(context_.NewColumnName("corr"));
+    correlation_renames[column] = fields.back();
   }
   ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, std::move(projections), fields));
 
@@ -382,9 +525,11 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // Limits apply to the sorted rows, before extra sort columns are dropped.
   ARROW_ASSIGN_OR_RAISE(out, BindOrderAndLimit(std::move(out), query, {}));
   if (!extra_sort_columns.empty()) {
-    std::vector<std::string> visible(fields.begin(), fields.begin() + static_cast<long>(outputs.size()));
-    ARROW_ASSIGN_OR_RAISE(out.plan, MakeColumnSelection(out.plan, visible));
+    std::vector<std::string> kept(fields.begin(), fields.begin() + static_cast<long>(outputs.size()));
+    for (const auto& [column, output] : correlation_renames) kept.push_back(output);
+    ARROW_ASSIGN_OR_RAISE(out.plan, MakeColumnSelection(out.plan, kept));
   }
+  for (const auto& condition : correlated) correlation_out->push_back(RenameColumns(condition, correlation_renames));
   return out;
 }
 
@@ -637,9 +782,6 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
   for (const auto& column : left.scope.columns()) combined.mutable_columns().push_back(column);
   for (const auto& column : right.scope.columns()) combined.mutable_columns().push_back(column);
 
-  std::set<std::string> left_fields, right_fields;
-  for (const auto& field : left.plan->schema->fields()) left_fields.insert(field->name());
-  for (const auto& field : right.plan->schema->fields()) right_fields.insert(field->name());
 
   std::vector<cp::Expression> conjuncts;
   std::vector<std::string> using_columns = ref.using_columns;
@@ -689,78 +831,7 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
     for (auto& part : SplitConjunction(condition.expr)) conjuncts.push_back(part);
   }
 
-  // Equalities between one side and the other become hash keys; keys that are not
-  // plain columns (or need a cast) are computed by a projection below the join.
-  auto side_of = [&](const cp::Expression& expr) -> int {
-    auto columns = ReferencedColumns(expr);
-    if (columns.empty()) return 0;
-    bool all_left = true, all_right = true;
-    for (const auto& c : columns) {
-      all_left = all_left && left_fields.count(c);
-      all_right = all_right && right_fields.count(c);
-    }
-    return all_left ? 1 : all_right ? 2 : 3;
-  };
-  std::vector<cp::Expression> left_keys, right_keys, residual;
-  for (const auto& conjunct : conjuncts) {
-    const auto* call = conjunct.call();
-    if (type != LogicalJoinType::kCross && call && call->function_name == "equal" && call->arguments.size() == 2) {
-      int a = side_of(call->arguments[0]);
-      int b = side_of(call->arguments[1]);
-      if (a == 1 && b == 2) {
-        left_keys.push_back(call->arguments[0]);
-        right_keys.push_back(call->arguments[1]);
-        continue;
-      }
-      if (a == 2 && b == 1) {
-        left_keys.push_back(call->arguments[1]);
-        right_keys.push_back(call->arguments[0]);
-        continue;
-      }
-    }
-    residual.push_back(conjunct);
-  }
-  if (type == LogicalJoinType::kInner && left_keys.empty() && residual.empty()) type = LogicalJoinType::kCross;
-
-  auto key_columns = [&](BoundQuery& side,
-                         std::vector<cp::Expression>& keys) -> arrow::Result<std::vector<std::string>> {
-    std::vector<std::string> names;
-    bool all_plain = true;
-    for (const auto& key : keys) {
-      if (!key.field_ref()) all_plain = false;
-    }
-    if (all_plain) {
-      for (const auto& key : keys) names.push_back(*key.field_ref()->name());
-      return names;
-    }
-    std::vector<cp::Expression> projections;
-    std::vector<std::string> fields;
-    for (const auto& field : side.plan->schema->fields()) {
-      projections.push_back(cp::field_ref(field->name()));
-      fields.push_back(field->name());
-    }
-    for (const auto& key : keys) {
-      if (key.field_ref()) {
-        names.push_back(*key.field_ref()->name());
-        continue;
-      }
-      names.push_back(context_.NewColumnName("key"));
-      projections.push_back(key);
-      fields.push_back(names.back());
-    }
-    ARROW_ASSIGN_OR_RAISE(side.plan, MakeProject(side.plan, std::move(projections), std::move(fields)));
-    return names;
-  };
-  ARROW_ASSIGN_OR_RAISE(auto left_key_names, key_columns(left, left_keys));
-  ARROW_ASSIGN_OR_RAISE(auto right_key_names, key_columns(right, right_keys));
-
-  auto join = std::static_pointer_cast<LogicalJoin>(
-      MakeJoin(type, left.plan, right.plan, left_key_names, right_key_names, std::nullopt));
-  if (!residual.empty()) {
-    // Conditions other than key equalities are checked on each matching pair (an inner
-    // join without any equality pairs every row with every row first).
-    ARROW_ASSIGN_OR_RAISE(join->residual, JoinConjunction(residual).Bind(*join->schema));
-  }
+  ARROW_ASSIGN_OR_RAISE(auto join, MakeJoinOn(type, left.plan, right.plan, conjuncts, context_));
 
   BoundQuery out;
   out.plan = join;

@@ -20,6 +20,14 @@ struct BoundQuery {
   BindScope scope;
 };
 
+/// A subquery bound for decorrelation: its plan, and the conditions that tie it to the
+/// outer query (conjuncts of its WHERE clause that read outer columns), rewritten over
+/// the outer columns and the plan's output columns (by name).
+struct CorrelatedSubquery {
+  BoundQuery query;
+  std::vector<cp::Expression> correlation;
+};
+
 /// Resolves a query's names against the catalog and turns it into a logical plan.
 /// One binder binds one statement.
 class Binder {
@@ -30,6 +38,11 @@ class Binder {
   arrow::Result<LogicalPlanPtr> BindStatementQuery(const sql::QueryNode& query);
 
   arrow::Result<BoundQuery> BindQuery(const sql::QueryNode& query);
+
+  /// Binds a subquery whose WHERE clause may read the columns of `outer`. Columns the
+  /// correlation conditions read are kept in the plan's output (as GROUP BY keys when
+  /// the subquery aggregates), so the caller can join on them.
+  arrow::Result<CorrelatedSubquery> BindSubquery(const sql::QueryNode& query, const BindScope& outer);
 
  private:
   arrow::Result<BoundQuery> BindQueryBody(const sql::QueryNode& query);
@@ -56,6 +69,9 @@ class Binder {
   /// position in its WITH list (a definition sees only those before it).
   std::vector<std::map<std::string, std::pair<const sql::CommonTableExpr*, size_t>>> ctes_;
   int view_depth_ = 0;
+  /// Set by BindSubquery for the subquery's own SELECT (not for queries nested in it).
+  const BindScope* correlation_scope_ = nullptr;
+  std::vector<cp::Expression>* correlation_out_ = nullptr;
 };
 
 }  // namespace quiver::plan

@@ -20,7 +20,10 @@ using sql::ParsedExpr;
 
 namespace {
 
-const char* const kAggregateNames[] = {"count", "sum", "avg", "min", "max", "mean", "bool_and", "bool_or", "every"};
+const char* const kAggregateNames[] = {"count",  "sum",        "avg",        "min",        "max",
+                                       "mean",   "bool_and",   "bool_or",    "every",      "stddev",
+                                       "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop",
+                                       "string_agg",  "array_agg"};
 
 std::string JoinTypeNames(const std::vector<BoundExpression>& args) {
   std::string out;
@@ -86,7 +89,13 @@ BoundExpression MakeLiteral(std::shared_ptr<arrow::Scalar> value) {
 }
 
 std::shared_ptr<arrow::Schema> ExpressionBinder::CurrentSchema() const {
-  return aggregates_ ? aggregates_->GroupedSchema() : scope_.schema();
+  auto schema = aggregates_ ? aggregates_->GroupedSchema() : scope_.schema();
+  if (!subqueries_) return schema;
+  auto extra = subqueries_->ExtraFields();
+  if (extra.empty()) return schema;
+  auto fields = schema->fields();
+  fields.insert(fields.end(), extra.begin(), extra.end());
+  return arrow::schema(std::move(fields));
 }
 
 arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& function, std::vector<BoundExpression> args,
@@ -239,7 +248,9 @@ arrow::Result<BoundExpression> ExpressionBinder::BindCondition(const ParsedExpr&
 }
 
 arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
-  if (aggregates_ && expr.kind != ExprKind::kLiteral && expr.kind != ExprKind::kParameter) {
+  const bool is_subquery =
+      expr.kind == ExprKind::kSubquery || expr.kind == ExprKind::kExists || expr.kind == ExprKind::kInSubquery;
+  if (aggregates_ && expr.kind != ExprKind::kLiteral && expr.kind != ExprKind::kParameter && !is_subquery) {
     if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names)) {
       return aggregates_->BindAggregate(expr);
     }
@@ -358,7 +369,8 @@ arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
     case ExprKind::kSubquery:
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
-      return sql::SqlError(context_.sql, expr.location, "subqueries in expressions are not supported yet");
+      if (!subqueries_) return sql::SqlError(context_.sql, expr.location, "subqueries are not allowed in ", clause_);
+      return subqueries_->BindSubquery(expr, *this);
   }
   return arrow::Status::Invalid("unknown expression kind");
 }

@@ -26,6 +26,19 @@ class AggregateResolver {
 
 /// True if `name` is an aggregate function Quiver knows (count, sum, avg, min, max …).
 bool IsAggregateFunction(const std::vector<std::string>& names);
+class ExpressionBinder;
+
+/// What the expression binder asks of the query it binds for when an expression holds
+/// a subquery: (SELECT …), EXISTS (…), x IN (SELECT …). The resolver plans the subquery
+/// as a join onto the query's input and returns an expression over the columns that
+/// join adds (ExtraFields).
+class SubqueryResolver {
+ public:
+  virtual ~SubqueryResolver() = default;
+  virtual arrow::Result<BoundExpression> BindSubquery(const sql::ParsedExpr& expr, ExpressionBinder& binder) = 0;
+  virtual arrow::FieldVector ExtraFields() const = 0;
+};
+
 /// The first aggregate call in the expression (outside subqueries), or null.
 const sql::ParsedExpr* FindAggregate(const sql::ParsedExpr& expr);
 inline bool ContainsAggregate(const sql::ParsedExpr& expr) { return FindAggregate(expr) != nullptr; }
@@ -58,6 +71,7 @@ class ExpressionBinder {
                                       const std::string& display_name, int location);
 
   BindContext& context() { return context_; }
+  void set_subquery_resolver(SubqueryResolver* resolver) { subqueries_ = resolver; }
 
  private:
   std::shared_ptr<arrow::Schema> CurrentSchema() const;
@@ -84,6 +98,7 @@ class ExpressionBinder {
   const BindScope& scope_;
   std::string clause_;
   AggregateResolver* aggregates_;
+  SubqueryResolver* subqueries_ = nullptr;
 };
 
 /// A literal's value, if `expr` is a literal.

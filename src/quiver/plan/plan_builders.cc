@@ -49,6 +49,88 @@ LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPt
   return join;
 }
 
+namespace {
+
+// Which side an expression reads: 0 none, 1 left only, 2 right only, 3 both.
+int SideOf(const cp::Expression& expr, const std::set<std::string>& left, const std::set<std::string>& right) {
+  auto columns = ReferencedColumns(expr);
+  if (columns.empty()) return 0;
+  bool all_left = true, all_right = true;
+  for (const auto& column : columns) {
+    all_left = all_left && left.count(column);
+    all_right = all_right && right.count(column);
+  }
+  return all_left ? 1 : all_right ? 2 : 3;
+}
+
+// Names the key columns of one side, adding a projection for keys that are computed.
+arrow::Result<std::vector<std::string>> KeyColumns(LogicalPlanPtr* side, const std::vector<cp::Expression>& keys,
+                                                   BindContext& context) {
+  std::vector<std::string> names;
+  std::vector<cp::Expression> projections;
+  std::vector<std::string> fields;
+  for (const auto& field : (*side)->schema->fields()) {
+    projections.push_back(cp::field_ref(field->name()));
+    fields.push_back(field->name());
+  }
+  bool computed = false;
+  for (const auto& key : keys) {
+    if (key.field_ref() && key.field_ref()->name()) {
+      names.push_back(*key.field_ref()->name());
+      continue;
+    }
+    computed = true;
+    names.push_back(context.NewColumnName("key"));
+    projections.push_back(key);
+    fields.push_back(names.back());
+  }
+  if (computed) {
+    ARROW_ASSIGN_OR_RAISE(*side, MakeProject(*side, std::move(projections), std::move(fields)));
+  }
+  return names;
+}
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, LogicalPlanPtr left,
+                                                       LogicalPlanPtr right,
+                                                       const std::vector<cp::Expression>& conditions,
+                                                       BindContext& context) {
+  std::set<std::string> left_fields, right_fields;
+  for (const auto& field : left->schema->fields()) left_fields.insert(field->name());
+  for (const auto& field : right->schema->fields()) right_fields.insert(field->name());
+  std::vector<cp::Expression> left_keys, right_keys, residual;
+  for (const auto& conjunct : conditions) {
+    const auto* call = conjunct.call();
+    if (type != LogicalJoinType::kCross && call && call->function_name == "equal" && call->arguments.size() == 2) {
+      int a = SideOf(call->arguments[0], left_fields, right_fields);
+      int b = SideOf(call->arguments[1], left_fields, right_fields);
+      if (a == 1 && b == 2) {
+        left_keys.push_back(call->arguments[0]);
+        right_keys.push_back(call->arguments[1]);
+        continue;
+      }
+      if (a == 2 && b == 1) {
+        left_keys.push_back(call->arguments[1]);
+        right_keys.push_back(call->arguments[0]);
+        continue;
+      }
+    }
+    residual.push_back(conjunct);
+  }
+  if (type == LogicalJoinType::kInner && left_keys.empty() && residual.empty()) type = LogicalJoinType::kCross;
+  ARROW_ASSIGN_OR_RAISE(auto left_names, KeyColumns(&left, left_keys, context));
+  ARROW_ASSIGN_OR_RAISE(auto right_names, KeyColumns(&right, right_keys, context));
+  auto join = std::static_pointer_cast<LogicalJoin>(
+      MakeJoin(type, std::move(left), std::move(right), left_names, right_names, std::nullopt));
+  if (!residual.empty()) {
+    // Conditions other than key equalities are checked on each matching pair (a join
+    // without any equality pairs every row with every row first).
+    ARROW_ASSIGN_OR_RAISE(join->residual, JoinConjunction(residual).Bind(*JoinedSchema(*join)));
+  }
+  return join;
+}
+
 std::shared_ptr<arrow::Schema> JoinedSchema(const LogicalJoin& join) {
   auto fields = join.inputs[0]->schema->fields();
   for (const auto& field : join.inputs[1]->schema->fields()) fields.push_back(field);

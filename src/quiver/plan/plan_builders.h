@@ -4,6 +4,7 @@
 
 #include <arrow/result.h>
 
+#include "quiver/plan/bind_context.h"
 #include "quiver/plan/logical_plan.h"
 
 namespace quiver::plan {
@@ -17,6 +18,14 @@ arrow::Result<LogicalPlanPtr> MakeFilter(LogicalPlanPtr input, cp::Expression pr
 LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPtr right,
                         std::vector<std::string> left_keys, std::vector<std::string> right_keys,
                         std::optional<cp::Expression> residual);
+/// Joins left and right on `conditions`, expressions over both sides' columns.
+/// Equalities between a left-side and a right-side expression become hash keys (keys
+/// that are not plain columns are computed by a projection below the join); the rest
+/// form the residual. An inner join without conditions is a cross join.
+arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, LogicalPlanPtr left,
+                                                       LogicalPlanPtr right,
+                                                       const std::vector<cp::Expression>& conditions,
+                                                       BindContext& context);
 /// Keeps only the named columns of input, in the given order.
 arrow::Result<LogicalPlanPtr> MakeColumnSelection(LogicalPlanPtr input, const std::vector<std::string>& names);
 

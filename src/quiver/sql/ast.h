@@ -72,6 +72,7 @@ struct ParsedExpr {
   bool star = false;
   bool case_insensitive = false;
   std::string bool_test;  // "true", "false", "unknown" for kIsTrue
+  ParsedExprPtr filter;  // kFunction: the aggregate's FILTER (WHERE …) condition
   ParsedExprPtr case_operand;
   ParsedExprPtr case_else;
   std::shared_ptr<QueryNode> subquery;

@@ -505,10 +505,12 @@ arrow::Result<ParsedExprPtr> Transformer::TransformFuncCall(const pg_query::Func
   auto expr = MakeExpr(ExprKind::kFunction, call.location());
   expr->names = NameParts(call.funcname());
   if (call.has_over()) return Unsupported(call.location(), "window functions");
-  if (call.has_agg_filter()) return Unsupported(call.location(), "FILTER (WHERE …) on aggregates");
   if (call.agg_order_size() > 0) return Unsupported(call.location(), "ORDER BY inside an aggregate");
   if (call.agg_within_group()) return Unsupported(call.location(), "WITHIN GROUP");
   if (call.func_variadic()) return Unsupported(call.location(), "VARIADIC");
+  if (call.has_agg_filter()) {
+    ARROW_ASSIGN_OR_RAISE(expr->filter, TransformExpr(call.agg_filter()));
+  }
   expr->star = call.agg_star();
   expr->distinct = call.agg_distinct();
   for (const auto& arg : call.args()) {
