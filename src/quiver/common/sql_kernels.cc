@@ -9,6 +9,7 @@
 
 #include "quiver/common/datetime_kernels.h"
 #include "quiver/common/kernel_calendar.h"
+#include "quiver/common/number_format_kernels.h"
 #include "quiver/common/text_kernels.h"
 
 namespace quiver {
@@ -120,6 +121,7 @@ arrow::Status RegisterSqlKernels() {
     if (status.ok()) status = RegisterAscii(registry);
     if (status.ok()) status = RegisterDateTimeKernels(registry);
     if (status.ok()) status = RegisterTextKernels(registry);
+    if (status.ok()) status = RegisterNumberFormatKernels(registry);
   });
   return status;
 }

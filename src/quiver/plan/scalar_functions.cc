@@ -802,10 +802,10 @@ arrow::Result<BoundExpression> ToMicros(CallSite& site, BoundExpression value) {
   return value;
 }
 
+// to_char(number, format): the number goes to the kernel as exact decimal text.
 arrow::Result<BoundExpression> ToCharNumber(CallSite& site, BoundExpression value, BoundExpression format) {
-  (void)value;
-  (void)format;
-  return site.Error("to_char of numbers is not supported in this version");
+  ARROW_ASSIGN_OR_RAISE(auto text, site.binder.CastTo(value, arrow::utf8(), site.location()));
+  return site.Call("quiver_to_char_number", {text, format});
 }
 
 // to_char(timestamp | date, format).
