@@ -36,15 +36,15 @@ def _sort_key(row):
     return tuple((value is None, type(value).__name__, value if value is not None else 0) for value in row)
 
 
-def _equal(a, b, rel_tol) -> bool:
+def _equal(a, b, rel_tol, abs_tol) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         if math.isnan(a) or math.isnan(b):
             return math.isnan(a) and math.isnan(b)
-        return math.isclose(a, b, rel_tol=rel_tol, abs_tol=0.0)
+        return math.isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
     return a == b
 
 
-def difference(actual, expected, ordered: bool, rel_tol: float = REL_TOL) -> str | None:
+def difference(actual, expected, ordered: bool, rel_tol: float = REL_TOL, abs_tol: float = 0.0) -> str | None:
     """None when the results agree, otherwise the first difference in a few words.
 
     Unordered results are compared as multisets, both sides sorted first. (Every TPC-H
@@ -60,7 +60,7 @@ def difference(actual, expected, ordered: bool, rel_tol: float = REL_TOL) -> str
         expected_rows.sort(key=_sort_key)
     for index, (got, want) in enumerate(zip(actual_rows, expected_rows)):
         for column, (g, w) in enumerate(zip(got, want)):
-            if not _equal(g, w, rel_tol):
+            if not _equal(g, w, rel_tol, abs_tol):
                 name = expected.column_names[column]
                 return f"row {index} column {name}: {g!r}, expected {w!r}"
     return None

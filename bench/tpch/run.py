@@ -167,7 +167,7 @@ def compare_with_duckdb(runs, queries, results_dir: Path):
                 continue
             run.differences[query.name] = difference(
                 pyarrow.feather.read_table(actual), pyarrow.feather.read_table(expected), query.ordered,
-                rel_tol=QUIVER_TOL if run.name == "quiver" else PEER_TOL)
+                **({"rel_tol": QUIVER_TOL} if run.name == "quiver" else {"rel_tol": PEER_TOL, "abs_tol": PEER_TOL}))
 
 
 def checkout_revision() -> str:
