@@ -207,5 +207,3 @@ QUERIES = [
         ordered=True,
     ),
 ]
-
-TABLES = ["region", "nation", "supplier", "customer", "part", "partsupp", "orders", "lineitem"]
