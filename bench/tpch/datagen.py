@@ -1,6 +1,7 @@
 """TPC-H data as Parquet, written by tpchgen-cli at the version pinned in the project's
 requirements.txt (installed into the running virtualenv when missing)."""
 
+import os
 import re
 import shutil
 import subprocess
@@ -49,7 +50,9 @@ def generate(scale: str, data_dir: Path, log=print) -> Path:
     if data_dir.exists():
         raise RuntimeError(f"{data_dir} exists but is incomplete; remove it and run again")
     tpchgen = ensure_tpchgen()
-    staging = data_dir.with_name(data_dir.name + ".partial")
+    # Named per process, so that two runs generating at once (two test sessions) do not
+    # write into each other's files; the first rename wins.
+    staging = data_dir.with_name(f"{data_dir.name}.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.parent.mkdir(parents=True, exist_ok=True)
     log(f"generating TPC-H SF{scale} Parquet into {data_dir} ...")
@@ -63,6 +66,12 @@ def generate(scale: str, data_dir: Path, log=print) -> Path:
         if not any((staging / table).glob("*.parquet")):
             raise RuntimeError(f"tpchgen-cli wrote no Parquet for {table} under {staging}")
     (staging / "COMPLETE").write_text(f"scale {scale}\n")
-    staging.rename(data_dir)
+    try:
+        staging.rename(data_dir)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not marker.exists():
+            raise
+        return data_dir
     log(f"generated in {time.monotonic() - started:.1f}s")
     return data_dir

@@ -40,7 +40,8 @@ def query_params():
         number = int(query.name[1:])
         marks = []
         if number in QUERIES_NOT_YET_SUPPORTED:
-            marks.append(pytest.mark.xfail(strict=True, reason=QUERIES_NOT_YET_SUPPORTED[number]))
+            reason = f"in QUERIES_NOT_YET_SUPPORTED (remove it once the query passes): {QUERIES_NOT_YET_SUPPORTED[number]}"
+            marks.append(pytest.mark.xfail(strict=True, reason=reason))
         yield pytest.param(query, id=query.name, marks=marks)
 
 
