@@ -28,6 +28,56 @@ bool ReadsOnly(const cp::Expression& expr, const ColumnSet& columns) {
 
 // ---- filter pushdown -------------------------------------------------------------------
 
+std::vector<cp::Expression> SplitDisjunction(const cp::Expression& expr) {
+  const auto* call = expr.call();
+  if (call && (call->function_name == "or_kleene" || call->function_name == "or")) {
+    std::vector<cp::Expression> out;
+    for (const auto& arg : call->arguments) {
+      auto parts = SplitDisjunction(arg);
+      out.insert(out.end(), parts.begin(), parts.end());
+    }
+    return out;
+  }
+  return {expr};
+}
+
+// (A AND B) OR (A AND C) → A AND (B OR C), which holds in SQL's three-valued logic too.
+// The common conjunct A can then move down on its own: a join condition repeated in
+// every branch of an OR (TPC-H Q19) becomes a hash key instead of a filter over a cross
+// join.
+cp::Expression FactorCommonConjuncts(const cp::Expression& expr) {
+  auto disjuncts = SplitDisjunction(expr);
+  if (disjuncts.size() < 2) return expr;
+  std::vector<std::vector<cp::Expression>> branches;
+  for (const auto& disjunct : disjuncts) branches.push_back(SplitConjunction(disjunct));
+  std::vector<cp::Expression> common;
+  for (const auto& candidate : branches[0]) {
+    bool everywhere = std::all_of(branches.begin() + 1, branches.end(), [&](const auto& branch) {
+      return std::any_of(branch.begin(), branch.end(), [&](const auto& c) { return c.Equals(candidate); });
+    });
+    if (everywhere && std::none_of(common.begin(), common.end(), [&](const auto& c) { return c.Equals(candidate); })) {
+      common.push_back(candidate);
+    }
+  }
+  if (common.empty()) return expr;
+  std::vector<cp::Expression> rests;
+  for (const auto& branch : branches) {
+    std::vector<cp::Expression> rest;
+    for (const auto& conjunct : branch) {
+      if (std::none_of(common.begin(), common.end(), [&](const auto& c) { return c.Equals(conjunct); })) {
+        rest.push_back(conjunct);
+      }
+    }
+    // A branch that is only the common part makes the whole OR true.
+    if (rest.empty()) return JoinConjunction(common);
+    rests.push_back(JoinConjunction(rest));
+  }
+  cp::Expression remainder = rests[0];
+  for (size_t i = 1; i < rests.size(); ++i) remainder = cp::call("or_kleene", {remainder, rests[i]});
+  common.push_back(remainder);
+  return JoinConjunction(common);
+}
+
 LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pending);
 
 // Wraps `node` in a filter of the conjuncts that could not go lower.
@@ -139,7 +189,7 @@ LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pend
   switch (node->kind) {
     case LogicalKind::kFilter: {
       for (auto& conjunct : SplitConjunction(static_cast<LogicalFilter&>(*node).predicate)) {
-        pending.push_back(conjunct);
+        for (auto& part : SplitConjunction(FactorCommonConjuncts(conjunct))) pending.push_back(part);
       }
       return PushFilters(node->inputs[0], std::move(pending));
     }
