@@ -59,8 +59,8 @@ arrow::Status RegisterListKernels() {
   static std::once_flag once;
   static arrow::Status status;
   std::call_once(once, [] {
-    static const cp::FunctionDoc doc{"Joins a list's non-null strings", "NULL when there are none.",
-                                     {"strings", "separator"}};
+    static const cp::FunctionDoc doc{
+        "Joins a list's non-null strings", "NULL when there are none.", {"strings", "separator"}};
     auto function = std::make_shared<cp::ScalarFunction>(kJoinNonNullFunction, cp::Arity::Binary(), doc);
     cp::ScalarKernel kernel({cp::InputType(arrow::list(arrow::utf8())), cp::InputType(arrow::utf8())}, arrow::utf8(),
                             JoinNonNullExec);

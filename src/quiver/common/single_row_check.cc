@@ -36,8 +36,8 @@ arrow::Status RegisterSingleRowCheck() {
   static std::once_flag once;
   static arrow::Status status;
   std::call_once(once, [] {
-    static const cp::FunctionDoc doc{"Checks that a scalar subquery returned at most one row",
-                                     "Errors when the count is above one.", {"count"}};
+    static const cp::FunctionDoc doc{
+        "Checks that a scalar subquery returned at most one row", "Errors when the count is above one.", {"count"}};
     auto function = std::make_shared<cp::ScalarFunction>(kSingleRowCheckFunction, cp::Arity::Unary(), doc);
     cp::ScalarKernel kernel({cp::InputType(arrow::int64())}, arrow::boolean(), CheckExec);
     kernel.null_handling = cp::NullHandling::INTERSECTION;

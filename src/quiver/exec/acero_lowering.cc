@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "quiver/exec/unordered_limit_node.h"
+#include "quiver/exec/window_node.h"
 #include "quiver/plan/plan_builders.h"
 
 namespace quiver::exec {
@@ -67,12 +68,12 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
   }
   // Implicit ordering (file and row-group order) lets a LIMIT above use Acero's fetch,
   // which stops the scan once it has its rows.
-  ac::Declaration node = Labeled("scan", {},
-                                 std::make_shared<ds::ScanNodeOptions>(dataset, options,
-                                                                       /*require_sequenced_output=*/false,
-                                                                       /*implicit_ordering=*/true),
-                                 "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) + "]" +
-                                     pushed);
+  ac::Declaration node =
+      Labeled("scan", {},
+              std::make_shared<ds::ScanNodeOptions>(dataset, options,
+                                                    /*require_sequenced_output=*/false,
+                                                    /*implicit_ordering=*/true),
+              "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) + "]" + pushed);
 
   // Convert columns whose file type differs from the table's, keeping file names.
   std::vector<cp::Expression> converted;
@@ -196,6 +197,42 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
 }
 
+WindowFrameBound ToExecBound(const plan::WindowBound& bound) {
+  switch (bound.kind) {
+    case plan::WindowBound::kUnboundedPreceding:
+      return WindowFrameBound::UnboundedPreceding();
+    case plan::WindowBound::kPreceding:
+      return WindowFrameBound::Preceding(bound.offset);
+    case plan::WindowBound::kCurrentRow:
+      return WindowFrameBound::CurrentRow();
+    case plan::WindowBound::kFollowing:
+      return WindowFrameBound::Following(bound.offset);
+    default:
+      return WindowFrameBound::UnboundedFollowing();
+  }
+}
+
+arrow::Result<ac::Declaration> LowerWindow(const plan::LogicalWindow& window, ac::Declaration input) {
+  ARROW_RETURN_NOT_OK(RegisterWindowNode());
+  std::vector<WindowCall> calls;
+  for (const auto& call : window.calls) {
+    WindowCall out;
+    out.function = call.function;
+    out.arguments = call.arguments;
+    out.constants = call.constants;
+    out.frame.units = call.frame.units == plan::WindowFrameSpec::kRows     ? WindowFrame::kRows
+                      : call.frame.units == plan::WindowFrameSpec::kGroups ? WindowFrame::kGroups
+                                                                           : WindowFrame::kRange;
+    out.frame.start = ToExecBound(call.frame.start);
+    out.frame.end = ToExecBound(call.frame.end);
+    out.output = call.output;
+    calls.push_back(std::move(out));
+  }
+  return Labeled(WindowNodeOptions::kFactoryName, {std::move(input)},
+                 std::make_shared<WindowNodeOptions>(window.partition_by, window.order_by, std::move(calls)),
+                 window.Describe());
+}
+
 // Whether the operator's output batches come in a defined order Acero knows about
 // (sorted, or the order of the files read), which its fetch node requires.
 bool HasOrder(const plan::LogicalOperator& node) {
@@ -203,6 +240,7 @@ bool HasOrder(const plan::LogicalOperator& node) {
     case LogicalKind::kSort:
     case LogicalKind::kScan:
     case LogicalKind::kValues:
+    case LogicalKind::kWindow:
       return true;
     case LogicalKind::kFilter:
     case LogicalKind::kProject:
@@ -230,8 +268,8 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
     }
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
-      return Labeled("filter", {std::move(inputs[0])},
-                     std::make_shared<ac::FilterNodeOptions>(filter.predicate), filter.Describe());
+      return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(filter.predicate),
+                     filter.Describe());
     }
     case LogicalKind::kProject: {
       const auto& project = static_cast<const plan::LogicalProject&>(node);
@@ -261,6 +299,8 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
                      std::make_shared<UnorderedLimitNodeOptions>(limit.offset, count),
                      limit.Describe() + " (unordered)");
     }
+    case LogicalKind::kWindow:
+      return LowerWindow(static_cast<const plan::LogicalWindow&>(node), std::move(inputs[0]));
     case LogicalKind::kUnion: {
       // Acero unions inputs with identical schemas: name every input's columns as the
       // first input's (they match by position).

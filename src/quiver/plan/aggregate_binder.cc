@@ -1,7 +1,5 @@
 #include "quiver/plan/aggregate_binder.h"
 
-#include "quiver/common/list_kernels.h"
-
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
 #include <arrow/type.h>
@@ -9,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "quiver/common/list_kernels.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/sql/source_text.h"
@@ -132,8 +131,8 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     if (argument.adapts_to_context) {
       // A quoted literal is a number to sums and averages, and text otherwise.
       const bool numeric = name == "sum" || name == "avg" || name == "mean";
-      ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, numeric ? arrow::float64() : arrow::utf8(),
-                                                             call.location));
+      ARROW_ASSIGN_OR_RAISE(
+          argument, argument_binder.CastTo(argument, numeric ? arrow::float64() : arrow::utf8(), call.location));
     }
     if (name == "sum" || name == "avg" || name == "mean") {
       if (!IsNumeric(*argument.type) && argument.type->id() != arrow::Type::NA) {
@@ -167,9 +166,9 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     }
     ARROW_ASSIGN_OR_RAISE(argument, filtered(std::move(argument)));
     static const std::map<std::string, std::string> kArrowNames = {
-        {"avg", "mean"},        {"bool_and", "all"},       {"every", "all"},         {"bool_or", "any"},
-        {"stddev", "stddev"},   {"stddev_samp", "stddev"}, {"stddev_pop", "stddev"}, {"variance", "variance"},
-        {"var_samp", "variance"}, {"var_pop", "variance"}, {"string_agg", "list"},   {"array_agg", "list"}};
+        {"avg", "mean"},          {"bool_and", "all"},       {"every", "all"},         {"bool_or", "any"},
+        {"stddev", "stddev"},     {"stddev_samp", "stddev"}, {"stddev_pop", "stddev"}, {"variance", "variance"},
+        {"var_samp", "variance"}, {"var_pop", "variance"},   {"string_agg", "list"},   {"array_agg", "list"}};
     auto arrow_name = kArrowNames.find(name);
     aggregate.function = call.distinct ? "count_distinct" : arrow_name != kArrowNames.end() ? arrow_name->second : name;
     aggregate.input = context_.NewColumnName("arg");
@@ -212,8 +211,8 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   if (name == "string_agg") {
     // The group's values were collected as a list; join those that are not NULL.
     ExpressionBinder after(context_, input_scope_, name, this);
-    ARROW_ASSIGN_OR_RAISE(ref, after.Call(kJoinNonNullFunction, {ref, MakeLiteral(constants[0])}, nullptr, name,
-                                          call.location));
+    ARROW_ASSIGN_OR_RAISE(
+        ref, after.Call(kJoinNonNullFunction, {ref, MakeLiteral(constants[0])}, nullptr, name, call.location));
   }
   return ref;
 }

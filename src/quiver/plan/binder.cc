@@ -11,8 +11,9 @@
 #include "quiver/plan/aggregate_binder.h"
 #include "quiver/plan/expression_binder.h"
 #include "quiver/plan/plan_builders.h"
-#include "quiver/plan/subquery_binder.h"
 #include "quiver/plan/sql_types.h"
+#include "quiver/plan/subquery_binder.h"
+#include "quiver/plan/window_binder.h"
 #include "quiver/sql/parser.h"
 #include "quiver/sql/source_text.h"
 
@@ -292,8 +293,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
       for (const auto& name : ReferencedColumns(condition.expr)) {
         bool is_inner = false;
         for (const auto& column : scope.columns()) is_inner = is_inner || column.field == name;
-        if (is_inner && std::find(correlated_columns.begin(), correlated_columns.end(), name) ==
-                            correlated_columns.end()) {
+        if (is_inner &&
+            std::find(correlated_columns.begin(), correlated_columns.end(), name) == correlated_columns.end()) {
           correlated_columns.push_back(name);
         }
       }
@@ -404,10 +405,12 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // computed from (after grouping, if any; then they may not be correlated).
   BindScope no_columns;
   SubqueryBinder select_subqueries(*this, context_, aggregation ? no_columns : scope);
+  WindowBinder windows(context_, query.windows);
 
   // Bind the select list (after grouping, when there is grouping).
   ExpressionBinder select_binder(context_, scope, "SELECT", resolver);
   select_binder.set_subquery_resolver(&select_subqueries);
+  select_binder.set_window_resolver(&windows);
   std::vector<BoundExpression> outputs;
   std::vector<std::string> output_names;
   for (const auto& item : items) {
@@ -458,6 +461,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
     if (!column) {
       ExpressionBinder order_binder(context_, scope, "ORDER BY", resolver);
       order_binder.set_subquery_resolver(&select_subqueries);
+      order_binder.set_window_resolver(&windows);
       ARROW_ASSIGN_OR_RAISE(auto value, order_binder.Bind(expr));
       for (size_t i = 0; i < outputs.size() && !column; ++i) {
         if (outputs[i].expr.Equals(value.expr)) column = i;
@@ -481,6 +485,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   if (having) {
     ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, having->expr));
   }
+  // Window functions see the rows that remain after WHERE, GROUP BY and HAVING.
+  ARROW_ASSIGN_OR_RAISE(plan, windows.BuildPlan(plan));
 
   std::vector<cp::Expression> projections;
   std::vector<std::string> fields;
@@ -781,7 +787,6 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
   BindScope combined;
   for (const auto& column : left.scope.columns()) combined.mutable_columns().push_back(column);
   for (const auto& column : right.scope.columns()) combined.mutable_columns().push_back(column);
-
 
   std::vector<cp::Expression> conjuncts;
   std::vector<std::string> using_columns = ref.using_columns;

@@ -20,10 +20,9 @@ using sql::ParsedExpr;
 
 namespace {
 
-const char* const kAggregateNames[] = {"count",  "sum",        "avg",        "min",        "max",
-                                       "mean",   "bool_and",   "bool_or",    "every",      "stddev",
-                                       "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop",
-                                       "string_agg",  "array_agg"};
+const char* const kAggregateNames[] = {"count",    "sum",      "avg",     "min",        "max",         "mean",
+                                       "bool_and", "bool_or",  "every",   "stddev",     "stddev_samp", "stddev_pop",
+                                       "variance", "var_samp", "var_pop", "string_agg", "array_agg"};
 
 std::string JoinTypeNames(const std::vector<BoundExpression>& args) {
   std::string out;
@@ -64,7 +63,8 @@ bool IsAggregateFunction(const std::vector<std::string>& names) {
 }
 
 const ParsedExpr* FindAggregate(const ParsedExpr& expr) {
-  if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names)) return &expr;
+  // A window call is not an aggregate, though its arguments may hold one.
+  if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names) && !expr.window) return &expr;
   for (const auto& arg : expr.args) {
     if (!arg) continue;
     if (const auto* found = FindAggregate(*arg)) return found;
@@ -74,6 +74,17 @@ const ParsedExpr* FindAggregate(const ParsedExpr& expr) {
     if (const auto* found = FindAggregate(*child)) return found;
   }
   return nullptr;
+}
+
+bool ContainsWindow(const ParsedExpr& expr) {
+  if (expr.kind == ExprKind::kFunction && expr.window) return true;
+  for (const auto& arg : expr.args) {
+    if (arg && ContainsWindow(*arg)) return true;
+  }
+  for (const auto* child : {expr.case_operand.get(), expr.case_else.get()}) {
+    if (child && ContainsWindow(*child)) return true;
+  }
+  return false;
 }
 
 std::shared_ptr<arrow::Scalar> LiteralValue(const BoundExpression& expr) {
@@ -90,11 +101,16 @@ BoundExpression MakeLiteral(std::shared_ptr<arrow::Scalar> value) {
 
 std::shared_ptr<arrow::Schema> ExpressionBinder::CurrentSchema() const {
   auto schema = aggregates_ ? aggregates_->GroupedSchema() : scope_.schema();
-  if (!subqueries_) return schema;
-  auto extra = subqueries_->ExtraFields();
-  if (extra.empty()) return schema;
+  if (!subqueries_ && !windows_) return schema;
   auto fields = schema->fields();
-  fields.insert(fields.end(), extra.begin(), extra.end());
+  if (subqueries_) {
+    auto extra = subqueries_->ExtraFields();
+    fields.insert(fields.end(), extra.begin(), extra.end());
+  }
+  if (windows_) {
+    auto extra = windows_->ExtraFields();
+    fields.insert(fields.end(), extra.begin(), extra.end());
+  }
   return arrow::schema(std::move(fields));
 }
 
@@ -251,10 +267,10 @@ arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
   const bool is_subquery =
       expr.kind == ExprKind::kSubquery || expr.kind == ExprKind::kExists || expr.kind == ExprKind::kInSubquery;
   if (aggregates_ && expr.kind != ExprKind::kLiteral && expr.kind != ExprKind::kParameter && !is_subquery) {
-    if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names)) {
+    if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names) && !expr.window) {
       return aggregates_->BindAggregate(expr);
     }
-    if (!ContainsAggregate(expr)) {
+    if (!ContainsAggregate(expr) && !ContainsWindow(expr)) {
       ARROW_ASSIGN_OR_RAISE(auto key, aggregates_->MatchGroupKey(expr));
       if (key) return *key;
     }
@@ -749,6 +765,10 @@ arrow::Result<BoundExpression> ExpressionBinder::BindLike(const ParsedExpr& expr
 }
 
 arrow::Result<BoundExpression> ExpressionBinder::BindFunction(const ParsedExpr& expr) {
+  if (expr.window) {
+    if (!windows_) return sql::SqlError(context_.sql, expr.location, "window functions are not allowed in ", clause_);
+    return windows_->BindWindow(expr, *this);
+  }
   if (IsAggregateFunction(expr.names)) {
     return sql::SqlError(context_.sql, expr.location, "aggregate functions are not allowed in ", clause_);
   }

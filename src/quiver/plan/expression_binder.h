@@ -39,6 +39,18 @@ class SubqueryResolver {
   virtual arrow::FieldVector ExtraFields() const = 0;
 };
 
+/// What the expression binder asks of the query it binds for when it meets a window
+/// function call (f(…) OVER (…)), which is computed after grouping.
+class WindowResolver {
+ public:
+  virtual ~WindowResolver() = default;
+  virtual arrow::Result<BoundExpression> BindWindow(const sql::ParsedExpr& call, ExpressionBinder& binder) = 0;
+  virtual arrow::FieldVector ExtraFields() const = 0;
+};
+
+/// True if the expression contains a window function call (outside subqueries).
+bool ContainsWindow(const sql::ParsedExpr& expr);
+
 /// The first aggregate call in the expression (outside subqueries), or null.
 const sql::ParsedExpr* FindAggregate(const sql::ParsedExpr& expr);
 inline bool ContainsAggregate(const sql::ParsedExpr& expr) { return FindAggregate(expr) != nullptr; }
@@ -72,6 +84,7 @@ class ExpressionBinder {
 
   BindContext& context() { return context_; }
   void set_subquery_resolver(SubqueryResolver* resolver) { subqueries_ = resolver; }
+  void set_window_resolver(WindowResolver* resolver) { windows_ = resolver; }
 
  private:
   std::shared_ptr<arrow::Schema> CurrentSchema() const;
@@ -99,6 +112,7 @@ class ExpressionBinder {
   std::string clause_;
   AggregateResolver* aggregates_;
   SubqueryResolver* subqueries_ = nullptr;
+  WindowResolver* windows_ = nullptr;
 };
 
 /// A literal's value, if `expr` is a literal.

@@ -110,6 +110,19 @@ std::string LogicalLimit::Describe() const {
 
 std::string LogicalUnion::Describe() const { return "Union All"; }
 
+std::string LogicalWindow::Describe() const {
+  std::string out = "Window: partition=[" + JoinNames(partition_by) + "] order=[";
+  for (size_t i = 0; i < order_by.size(); ++i) {
+    out += (i ? ", " : "") + *order_by[i].target.name() +
+           (order_by[i].order == cp::SortOrder::Descending ? " DESC" : " ASC");
+  }
+  out += "] calls=[";
+  for (size_t i = 0; i < calls.size(); ++i) {
+    out += (i ? ", " : "") + calls[i].function + "(" + JoinNames(calls[i].arguments) + ") AS " + calls[i].output;
+  }
+  return out + "]";
+}
+
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns) {
   std::ostringstream out;
   Format(root, 0, with_columns, out);

@@ -21,7 +21,7 @@ namespace quiver::plan {
 
 namespace cp = arrow::compute;
 
-enum class LogicalKind { kScan, kValues, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion };
+enum class LogicalKind { kScan, kValues, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kWindow };
 
 class LogicalOperator;
 using LogicalPlanPtr = std::shared_ptr<LogicalOperator>;
@@ -145,6 +145,43 @@ class LogicalUnion : public LogicalOperator {
  public:
   LogicalUnion() : LogicalOperator(LogicalKind::kUnion) {}
   std::string Describe() const override;
+};
+
+/// One end of a window frame; `offset` (a constant) for kPreceding / kFollowing.
+struct WindowBound {
+  enum Kind { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+  Kind kind = kCurrentRow;
+  std::shared_ptr<arrow::Scalar> offset;
+};
+
+struct WindowFrameSpec {
+  enum Units { kRows, kRange, kGroups };
+  Units units = kRange;
+  WindowBound start{WindowBound::kUnboundedPreceding, nullptr};
+  WindowBound end{WindowBound::kCurrentRow, nullptr};
+};
+
+/// A window function call: row_number, rank, dense_rank, percent_rank, cume_dist,
+/// ntile, lag, lead, first_value, last_value, nth_value, sum, avg, min, max, count,
+/// count_all.
+struct WindowFunctionCall {
+  std::string function;
+  std::vector<std::string> arguments;                     // input column names
+  std::vector<std::shared_ptr<arrow::Scalar>> constants;  // lag/lead offset and default, ntile, nth_value n
+  WindowFrameSpec frame;
+  std::string output;
+};
+
+/// Computes window functions that share one PARTITION BY / ORDER BY. Output: the input
+/// columns followed by one column per call.
+class LogicalWindow : public LogicalOperator {
+ public:
+  LogicalWindow() : LogicalOperator(LogicalKind::kWindow) {}
+  std::string Describe() const override;
+
+  std::vector<std::string> partition_by;
+  std::vector<cp::SortKey> order_by;
+  std::vector<WindowFunctionCall> calls;
 };
 
 /// The indented tree of a plan, one operator per line, with output columns when

@@ -109,8 +109,8 @@ LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::E
   // A WHERE conjunct may move to a side whose rows the join never invents: either side
   // of an inner join, the preserved side of an outer join, the left of a semi or anti
   // join (whose output is left rows).
-  const bool left_ok = inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi ||
-                       type == LogicalJoinType::kAnti;
+  const bool left_ok =
+      inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi || type == LogicalJoinType::kAnti;
   const bool right_ok = inner || type == LogicalJoinType::kRight;
   std::vector<cp::Expression> to_left, to_right, stay;
   for (auto& conjunct : pending) {
@@ -160,8 +160,8 @@ LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::E
   // anyway (either side of inner joins, the right of left/semi/anti joins, the left of
   // right joins, and the left of semi joins, whose left rows without a match go).
   const bool residual_left_ok = inner || type == LogicalJoinType::kRight || type == LogicalJoinType::kSemi;
-  const bool residual_right_ok = inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi ||
-                                 type == LogicalJoinType::kAnti;
+  const bool residual_right_ok =
+      inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi || type == LogicalJoinType::kAnti;
   if (join->residual) {
     std::vector<cp::Expression> keep;
     for (auto& conjunct : SplitConjunction(*join->residual)) {
@@ -356,6 +356,30 @@ arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_roo
     }
     case LogicalKind::kValues:
       return arrow::Status::OK();
+    case LogicalKind::kWindow: {
+      auto& window = static_cast<LogicalWindow&>(*node);
+      std::vector<WindowFunctionCall> calls;
+      ColumnSet below = required;
+      for (const auto& call : window.calls) {
+        if (!is_root && !required.count(call.output)) continue;
+        calls.push_back(call);
+        below.insert(call.arguments.begin(), call.arguments.end());
+      }
+      if (calls.empty()) {
+        // Nothing above reads the window's results: drop the operator.
+        node = node->inputs[0];
+        return Prune(node, required, is_root);
+      }
+      below.insert(window.partition_by.begin(), window.partition_by.end());
+      for (const auto& key : window.order_by) below.insert(*key.target.name());
+      for (const auto& call : window.calls) below.erase(call.output);
+      window.calls = std::move(calls);
+      ARROW_RETURN_NOT_OK(Prune(node->inputs[0], below, false));
+      auto fields = node->inputs[0]->schema->fields();
+      for (const auto& call : window.calls) fields.push_back(window.schema->GetFieldByName(call.output));
+      window.schema = arrow::schema(std::move(fields));
+      return arrow::Status::OK();
+    }
   }
   return arrow::Status::OK();
 }

@@ -92,8 +92,7 @@ arrow::Result<std::vector<std::string>> KeyColumns(LogicalPlanPtr* side, const s
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, LogicalPlanPtr left,
-                                                       LogicalPlanPtr right,
+arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPtr right,
                                                        const std::vector<cp::Expression>& conditions,
                                                        BindContext& context) {
   std::set<std::string> left_fields, right_fields;

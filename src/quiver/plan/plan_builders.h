@@ -22,8 +22,7 @@ LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPt
 /// Equalities between a left-side and a right-side expression become hash keys (keys
 /// that are not plain columns are computed by a projection below the join); the rest
 /// form the residual. An inner join without conditions is a cross join.
-arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, LogicalPlanPtr left,
-                                                       LogicalPlanPtr right,
+arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPtr right,
                                                        const std::vector<cp::Expression>& conditions,
                                                        BindContext& context);
 /// Keeps only the named columns of input, in the given order.

@@ -124,8 +124,9 @@ arrow::Result<BoundExpression> SubqueryBinder::BindScalar(const ParsedExpr& expr
     // The value is read only where there is at most one row, so any aggregate that
     // returns the one value will do; min is not order-dependent (first is, and Acero
     // refuses order-dependent aggregates on several threads).
-    aggregate->aggregates.push_back(
-        {"min", value_field, std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1), first});
+    aggregate->aggregates.push_back({"min", value_field,
+                                     std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1),
+                                     first});
     arrow::FieldVector fields;
     for (const auto& key : keys) fields.push_back(right->schema->GetFieldByName(key));
     fields.push_back(arrow::field(count, arrow::int64()));
@@ -140,8 +141,7 @@ arrow::Result<BoundExpression> SubqueryBinder::BindScalar(const ParsedExpr& expr
     }
     value_field = context_.NewColumnName(value->name);
     projections.push_back(cp::call("if_else", {cp::call(kSingleRowCheckFunction, {cp::field_ref(count)}),
-                                               cp::field_ref(first),
-                                               cp::literal(arrow::MakeNullScalar(value->type))}));
+                                               cp::field_ref(first), cp::literal(arrow::MakeNullScalar(value->type))}));
     names.push_back(value_field);
     ARROW_ASSIGN_OR_RAISE(right, MakeProject(aggregate, std::move(projections), std::move(names)));
   }
@@ -164,8 +164,8 @@ arrow::Result<BoundExpression> SubqueryBinder::BindExists(const ParsedExpr& expr
     std::string count = context_.NewColumnName("rows");
     aggregate->aggregates.push_back({"count_all", "", nullptr, count});
     aggregate->schema = arrow::schema({arrow::field(count, arrow::int64())});
-    ARROW_ASSIGN_OR_RAISE(right, MakeProject(aggregate, {cp::call("greater", {cp::field_ref(count), cp::literal(int64_t{0})})},
-                                             {mark}));
+    ARROW_ASSIGN_OR_RAISE(
+        right, MakeProject(aggregate, {cp::call("greater", {cp::field_ref(count), cp::literal(int64_t{0})})}, {mark}));
     pending_.push_back({LogicalJoinType::kCross, right, {}});
     return Build(AddedColumn(arrow::field(mark, arrow::boolean())).expr);
   }
@@ -229,9 +229,10 @@ arrow::Result<BoundExpression> SubqueryBinder::BindIn(const ParsedExpr& expr, Ex
   auto value_count = AddedColumn(arrow::field(values, arrow::int64())).expr;
   // Found: true. Nothing to compare with: false. A NULL on either side: unknown.
   auto unknown = cp::call("or_kleene", {cp::call("is_null", {value.expr}), cp::call("less", {value_count, row_count})});
-  auto not_found = cp::call("if_else", {cp::call("equal", {row_count, cp::literal(int64_t{0})}), cp::literal(false),
-                                        cp::call("if_else", {unknown, cp::literal(arrow::MakeNullScalar(arrow::boolean())),
-                                                             cp::literal(false)})});
+  auto not_found = cp::call(
+      "if_else",
+      {cp::call("equal", {row_count, cp::literal(int64_t{0})}), cp::literal(false),
+       cp::call("if_else", {unknown, cp::literal(arrow::MakeNullScalar(arrow::boolean())), cp::literal(false)})});
   return Build(cp::call("if_else", {cp::call("is_valid", {found}), cp::literal(true), not_found}));
 }
 
@@ -267,8 +268,8 @@ arrow::Result<std::optional<LogicalPlanPtr>> SubqueryBinder::TryFilterJoin(Logic
   ARROW_ASSIGN_OR_RAISE(const ScopeColumn* column, SingleColumn(sub.query, context_, inner->location));
   auto type_or = CommonType(value.type, column->type);
   if (!type_or.ok()) {
-    return sql::SqlError(context_.sql, inner->location, "operator does not exist: ", SqlTypeName(*value.type),
-                         " = ", SqlTypeName(*column->type));
+    return sql::SqlError(context_.sql, inner->location, "operator does not exist: ", SqlTypeName(*value.type), " = ",
+                         SqlTypeName(*column->type));
   }
   ARROW_ASSIGN_OR_RAISE(value, value_binder.CastTo(value, *type_or, inner->location));
   cp::Expression member = cp::field_ref(column->field);
@@ -295,11 +296,10 @@ arrow::Result<std::optional<LogicalPlanPtr>> SubqueryBinder::TryFilterJoin(Logic
   counts->schema = arrow::schema({arrow::field(rows, arrow::int64()), arrow::field(values, arrow::int64())});
   counts->inputs = {sub.query.plan};
   ARROW_ASSIGN_OR_RAISE(auto with_counts, MakeJoinOn(LogicalJoinType::kCross, unmatched, counts, {}, context_));
-  auto keep = cp::call(
-      "and_kleene",
-      {cp::call("equal", {cp::field_ref(values), cp::field_ref(rows)}),
-       cp::call("or_kleene", {cp::call("is_valid", {value.expr}),
-                              cp::call("equal", {cp::field_ref(rows), cp::literal(int64_t{0})})})});
+  auto keep = cp::call("and_kleene",
+                       {cp::call("equal", {cp::field_ref(values), cp::field_ref(rows)}),
+                        cp::call("or_kleene", {cp::call("is_valid", {value.expr}),
+                                               cp::call("equal", {cp::field_ref(rows), cp::literal(int64_t{0})})})});
   ARROW_ASSIGN_OR_RAISE(auto filtered, MakeFilter(with_counts, keep));
   return filtered;
 }

@@ -54,6 +54,27 @@ enum class ExprKind {
 
 struct ParsedExpr;
 using ParsedExprPtr = std::shared_ptr<ParsedExpr>;
+struct OrderItem;
+
+/// One end of a window frame: UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW,
+/// n FOLLOWING, UNBOUNDED FOLLOWING.
+struct FrameBound {
+  enum Kind { kUnboundedPreceding, kPreceding, kCurrentRow, kFollowing, kUnboundedFollowing };
+  Kind kind = kCurrentRow;
+  ParsedExprPtr offset;
+};
+
+/// OVER (…) or a WINDOW clause entry.
+struct WindowSpec {
+  std::string base;  // OVER w / OVER (w …): the named window this one builds on
+  std::vector<ParsedExprPtr> partition_by;
+  std::vector<std::shared_ptr<OrderItem>> order_by;
+  bool has_frame = false;  // a frame clause was written; otherwise SQL's default
+  enum Units { kRows, kRange, kGroups } units = kRange;
+  FrameBound start{FrameBound::kUnboundedPreceding, nullptr};
+  FrameBound end{FrameBound::kCurrentRow, nullptr};
+  int location = -1;
+};
 
 struct ParsedExpr {
   ExprKind kind;
@@ -71,8 +92,9 @@ struct ParsedExpr {
   bool distinct = false;
   bool star = false;
   bool case_insensitive = false;
-  std::string bool_test;  // "true", "false", "unknown" for kIsTrue
-  ParsedExprPtr filter;  // kFunction: the aggregate's FILTER (WHERE …) condition
+  std::string bool_test;               // "true", "false", "unknown" for kIsTrue
+  ParsedExprPtr filter;                // kFunction: the aggregate's FILTER (WHERE …) condition
+  std::shared_ptr<WindowSpec> window;  // kFunction: OVER (…), for window function calls
   ParsedExprPtr case_operand;
   ParsedExprPtr case_else;
   std::shared_ptr<QueryNode> subquery;
@@ -143,6 +165,7 @@ struct QueryNode {
   ParsedExprPtr where;
   std::vector<ParsedExprPtr> group_by;
   ParsedExprPtr having;
+  std::vector<std::pair<std::string, WindowSpec>> windows;  // WINDOW name AS (…), …
 
   // kValues
   std::vector<std::vector<ParsedExprPtr>> values_rows;

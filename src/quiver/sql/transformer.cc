@@ -31,7 +31,6 @@ ParsedExprPtr MakeExpr(ExprKind kind, int location) {
   return expr;
 }
 
-
 std::string AliasName(const pg_query::Alias& alias) { return alias.aliasname(); }
 
 std::vector<std::string> AliasColumns(const pg_query::Alias& alias) {
@@ -197,7 +196,6 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformSelect(const pg_
   }
   if (select.has_into_clause()) return Unsupported(-1, "SELECT INTO");
   if (select.locking_clause_size() > 0) return Unsupported(-1, "FOR UPDATE/SHARE");
-  if (select.window_clause_size() > 0) return Unsupported(-1, "WINDOW clause");
 
   if (select.op() != pg_query::SETOP_NONE) {
     query->kind = QueryKind::kSetOperation;
@@ -256,15 +254,11 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformSelect(const pg_
     }
   }
 
-  for (const auto& sort : select.sort_clause()) {
-    const auto& by = sort.sort_by();
-    OrderItem item;
-    ARROW_ASSIGN_OR_RAISE(item.expr, TransformExpr(by.node()));
-    if (by.sortby_dir() == pg_query::SORTBY_USING) return Unsupported(by.location(), "ORDER BY … USING");
-    item.descending = by.sortby_dir() == pg_query::SORTBY_DESC;
-    if (by.sortby_nulls() == pg_query::SORTBY_NULLS_FIRST) item.nulls_first = true;
-    if (by.sortby_nulls() == pg_query::SORTBY_NULLS_LAST) item.nulls_first = false;
-    query->order_by.push_back(std::move(item));
+  ARROW_ASSIGN_OR_RAISE(query->order_by, TransformSortClause(select.sort_clause()));
+  for (const auto& node : select.window_clause()) {
+    const auto& window = node.window_def();
+    ARROW_ASSIGN_OR_RAISE(auto spec, TransformWindow(window, /*is_definition=*/true));
+    query->windows.emplace_back(window.name(), std::move(spec));
   }
   if (select.limit_option() == pg_query::LIMIT_OPTION_WITH_TIES) return Unsupported(-1, "FETCH … WITH TIES");
   if (select.has_limit_count()) {
@@ -278,6 +272,62 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformSelect(const pg_
     ARROW_ASSIGN_OR_RAISE(query->offset, TransformExpr(select.limit_offset()));
   }
   return query;
+}
+
+arrow::Result<std::vector<OrderItem>> Transformer::TransformSortClause(
+    const google::protobuf::RepeatedPtrField<Node>& sort_clause) {
+  std::vector<OrderItem> items;
+  for (const auto& sort : sort_clause) {
+    const auto& by = sort.sort_by();
+    OrderItem item;
+    ARROW_ASSIGN_OR_RAISE(item.expr, TransformExpr(by.node()));
+    if (by.sortby_dir() == pg_query::SORTBY_USING) return Unsupported(by.location(), "ORDER BY … USING");
+    item.descending = by.sortby_dir() == pg_query::SORTBY_DESC;
+    if (by.sortby_nulls() == pg_query::SORTBY_NULLS_FIRST) item.nulls_first = true;
+    if (by.sortby_nulls() == pg_query::SORTBY_NULLS_LAST) item.nulls_first = false;
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+arrow::Result<WindowSpec> Transformer::TransformWindow(const pg_query::WindowDef& window, bool is_definition) {
+  // PostgreSQL's frame option bits (parsenodes.h).
+  constexpr int kNonDefault = 0x1, kRange = 0x2, kRows = 0x4, kGroups = 0x8;
+  constexpr int kStartUnboundedPreceding = 0x20, kStartCurrentRow = 0x200, kStartOffsetPreceding = 0x800,
+                kStartOffsetFollowing = 0x2000, kStartUnboundedFollowing = 0x80;
+  constexpr int kEndUnboundedPreceding = 0x40, kEndUnboundedFollowing = 0x100, kEndCurrentRow = 0x400,
+                kEndOffsetPreceding = 0x1000, kEndOffsetFollowing = 0x4000;
+  constexpr int kExclusions = 0x8000 | 0x10000 | 0x20000;
+  WindowSpec spec;
+  spec.location = window.location();
+  // `OVER w` names the window in `name`; `OVER (w ORDER BY …)` and `WINDOW v AS (w …)`
+  // in `refname` (a WINDOW entry's `name` is its own).
+  spec.base = !window.refname().empty() || is_definition ? window.refname() : window.name();
+  ARROW_ASSIGN_OR_RAISE(spec.partition_by, TransformExprList(window.partition_clause()));
+  ARROW_ASSIGN_OR_RAISE(auto order, TransformSortClause(window.order_clause()));
+  for (auto& item : order) spec.order_by.push_back(std::make_shared<OrderItem>(std::move(item)));
+  const int options = window.frame_options();
+  if (options & kExclusions) return Unsupported(window.location(), "EXCLUDE in window frames");
+  spec.has_frame = (options & kNonDefault) != 0;
+  spec.units = options & kRows ? WindowSpec::kRows : options & kGroups ? WindowSpec::kGroups : WindowSpec::kRange;
+  (void)kRange;
+  auto bound = [&](int unbounded_preceding, int offset_preceding, int current_row, int offset_following,
+                   int unbounded_following, const Node& offset) -> arrow::Result<FrameBound> {
+    FrameBound out;
+    if (options & unbounded_preceding) out.kind = FrameBound::kUnboundedPreceding;
+    if (options & current_row) out.kind = FrameBound::kCurrentRow;
+    if (options & unbounded_following) out.kind = FrameBound::kUnboundedFollowing;
+    if (options & (offset_preceding | offset_following)) {
+      out.kind = options & offset_preceding ? FrameBound::kPreceding : FrameBound::kFollowing;
+      ARROW_ASSIGN_OR_RAISE(out.offset, TransformExpr(offset));
+    }
+    return out;
+  };
+  ARROW_ASSIGN_OR_RAISE(spec.start, bound(kStartUnboundedPreceding, kStartOffsetPreceding, kStartCurrentRow,
+                                          kStartOffsetFollowing, kStartUnboundedFollowing, window.start_offset()));
+  ARROW_ASSIGN_OR_RAISE(spec.end, bound(kEndUnboundedPreceding, kEndOffsetPreceding, kEndCurrentRow,
+                                        kEndOffsetFollowing, kEndUnboundedFollowing, window.end_offset()));
+  return spec;
 }
 
 arrow::Result<TableRefPtr> Transformer::TransformTableRef(const Node& node) {
@@ -504,7 +554,10 @@ arrow::Result<ParsedExprPtr> Transformer::TransformAExpr(const pg_query::A_Expr&
 arrow::Result<ParsedExprPtr> Transformer::TransformFuncCall(const pg_query::FuncCall& call) {
   auto expr = MakeExpr(ExprKind::kFunction, call.location());
   expr->names = NameParts(call.funcname());
-  if (call.has_over()) return Unsupported(call.location(), "window functions");
+  if (call.has_over()) {
+    ARROW_ASSIGN_OR_RAISE(auto window, TransformWindow(call.over(), /*is_definition=*/false));
+    expr->window = std::make_shared<WindowSpec>(std::move(window));
+  }
   if (call.agg_order_size() > 0) return Unsupported(call.location(), "ORDER BY inside an aggregate");
   if (call.agg_within_group()) return Unsupported(call.location(), "WITHIN GROUP");
   if (call.func_variadic()) return Unsupported(call.location(), "VARIADIC");

@@ -29,6 +29,9 @@ class Transformer {
       const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes);
   arrow::Result<ParsedExprPtr> TransformAExpr(const pg_query::A_Expr& expr);
   arrow::Result<ParsedExprPtr> TransformFuncCall(const pg_query::FuncCall& call);
+  arrow::Result<WindowSpec> TransformWindow(const pg_query::WindowDef& window, bool is_definition);
+  arrow::Result<std::vector<OrderItem>> TransformSortClause(
+      const google::protobuf::RepeatedPtrField<pg_query::Node>& sort);
   arrow::Result<ParsedExprPtr> TransformConstant(const pg_query::A_Const& constant);
   arrow::Result<ParsedExprPtr> TransformSubLink(const pg_query::SubLink& link);
   arrow::Result<TypeName> TransformTypeName(const pg_query::TypeName& type);
