@@ -194,6 +194,9 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   }
   auto options =
       std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output, residual);
+  if (join.null_equal_keys) {
+    for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
+  }
   return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
 }
 

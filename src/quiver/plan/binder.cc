@@ -208,8 +208,8 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
   const char* name = query.set_operator == sql::SetOperator::kUnion       ? "UNION"
                      : query.set_operator == sql::SetOperator::kIntersect ? "INTERSECT"
                                                                           : "EXCEPT";
-  if (query.set_operator != sql::SetOperator::kUnion) {
-    return arrow::Status::NotImplemented(name, " is not supported yet");
+  if (query.set_operator != sql::SetOperator::kUnion && query.set_all) {
+    return arrow::Status::NotImplemented(name, " ALL is not supported yet");
   }
   ARROW_ASSIGN_OR_RAISE(auto left, BindQuery(*query.left));
   ARROW_ASSIGN_OR_RAISE(auto right, BindQuery(*query.right));
@@ -243,6 +243,20 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
   std::vector<std::string> right_names;
   for (const auto& n : names) right_names.push_back(context_.NewColumnName("u"));
   ARROW_ASSIGN_OR_RAISE(auto right_plan, MakeProject(right.plan, std::move(right_exprs), right_names));
+  if (query.set_operator != sql::SetOperator::kUnion) {
+    // INTERSECT / EXCEPT: the distinct left rows with / without an equal right row,
+    // where NULLs count as equal (as in DISTINCT).
+    auto distinct = std::make_shared<LogicalAggregate>();
+    distinct->keys = names;
+    distinct->schema = left_plan->schema;
+    distinct->inputs = {left_plan};
+    auto join = std::static_pointer_cast<LogicalJoin>(
+        MakeJoin(query.set_operator == sql::SetOperator::kIntersect ? LogicalJoinType::kSemi : LogicalJoinType::kAnti,
+                 distinct, right_plan, names, right_names, std::nullopt));
+    join->null_equal_keys = true;
+    out.plan = join;
+    return out;
+  }
   auto union_plan = std::make_shared<LogicalUnion>();
   union_plan->schema = left_plan->schema;
   union_plan->inputs = {left_plan, right_plan};

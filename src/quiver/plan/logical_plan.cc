@@ -84,7 +84,8 @@ std::string LogicalJoin::Describe() const {
   std::string out = std::string(JoinTypeName(join_type)) + " Join";
   if (!left_keys.empty()) {
     out += ": ";
-    for (size_t i = 0; i < left_keys.size(); ++i) out += (i ? " AND " : "") + left_keys[i] + " = " + right_keys[i];
+    const char* equals = null_equal_keys ? " IS NOT DISTINCT FROM " : " = ";
+    for (size_t i = 0; i < left_keys.size(); ++i) out += (i ? " AND " : "") + left_keys[i] + equals + right_keys[i];
   }
   if (residual) out += " filter=" + residual->ToString();
   return out;

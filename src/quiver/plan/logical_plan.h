@@ -119,6 +119,8 @@ class LogicalJoin : public LogicalOperator {
   LogicalJoinType join_type = LogicalJoinType::kInner;
   std::vector<std::string> left_keys;
   std::vector<std::string> right_keys;
+  /// Keys match when both are NULL too (INTERSECT, EXCEPT); otherwise NULL never matches.
+  bool null_equal_keys = false;
   std::optional<cp::Expression> residual;
 };
 
