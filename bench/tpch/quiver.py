@@ -29,6 +29,16 @@ def peak_rss_bytes(pid) -> int | None:
     return None
 
 
+def reset_peak_rss(pid):
+    """Sets the process's VmHWM back to its current RSS (Linux: "5" to clear_refs), so the
+    next reading is the peak since now."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as clear_refs:
+            clear_refs.write("5")
+    except OSError:
+        pass
+
+
 class QuiverServer:
     """`quiver server` on a free loopback port over a throwaway data dir under work_dir."""
 

@@ -20,6 +20,7 @@ class Outcome:
     times: list = field(default_factory=list)
     rows: int | None = None
     message: str = ""
+    peak_rss: int | None = None  # bytes, the query's warm-up and timed runs
 
     @property
     def seconds(self):
@@ -76,6 +77,24 @@ def _counted(runs, queries, quiver):
     return [q for q in queries
             if all(r.seconds(q) is not None for r in runs)
             and (quiver is None or quiver not in runs or quiver.differences.get(q) is None)]
+
+
+def _print_memory(queries, runs, out):
+    """Peak RSS per query (VmHWM reset before each query) and over the whole run."""
+    headers = ["peak RSS MiB"] + [run.name for run in runs]
+    body = []
+    for query in queries:
+        cells = []
+        for run in runs:
+            outcome = run.outcomes.get(query)
+            cells.append(f"{outcome.peak_rss / 2**20:.0f}" if outcome and outcome.peak_rss else "-")
+        body.append([query] + cells)
+    body.append(["whole run"] + [f"{run.peak_rss / 2**20:.0f}" for run in runs])
+    widths = [max(len(row[i]) for row in [headers] + body) for i in range(len(headers))]
+    print("| " + " | ".join(h.ljust(widths[0]) if i == 0 else h.rjust(widths[i]) for i, h in enumerate(headers)) + " |", file=out)
+    print("|" + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths)) + "|", file=out)
+    for row in body:
+        print("| " + " | ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)) + " |", file=out)
 
 
 def print_report(queries, runs: list, out=sys.stdout):
@@ -143,10 +162,7 @@ def print_report(queries, runs: list, out=sys.stdout):
     for note in mean_notes:
         print(note, file=out)
     print(file=out)
-    print("| engine | peak RSS MiB |", file=out)
-    print("|--------|-------------:|", file=out)
-    for run in runs:
-        print(f"| {run.name} | {run.peak_rss / 2**20:.0f} |", file=out)
+    _print_memory(queries, runs, out)
 
     failures = [(run.name, query, run.outcomes[query]) for run in runs for query in queries
                 if run.outcomes.get(query) and run.outcomes[query].status != "ok"]

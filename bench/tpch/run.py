@@ -132,7 +132,9 @@ def run_engine(engine: str, queries: list, args, work_dir: Path):
                 if event["run"] == 0:
                     log(f"  {engine} {current} ...")
             elif kind == "done":
-                run.outcomes[current] = Outcome("ok", times=event["seconds"], rows=event["rows"])
+                run.outcomes[current] = Outcome("ok", times=event["seconds"], rows=event["rows"],
+                                                peak_rss=event["peak_rss"])
+                run.peak_rss = max(run.peak_rss, event["peak_rss"] or 0)
                 log(f"  {engine} {current} {run.outcomes[current].seconds:.3f}s")
                 current = None
             elif kind == "failed":

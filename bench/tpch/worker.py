@@ -46,7 +46,7 @@ def main():
 
     from tpch.engines import ENGINES, Unsupported
     from tpch.queries import load_queries
-    from tpch.quiver import QueryFailed
+    from tpch.quiver import QueryFailed, peak_rss_bytes, reset_peak_rss
 
     engine = ENGINES[args.engine](
         data_dir=args.data_dir, threads=args.threads, quiver_bin=args.quiver_bin, work_dir=args.work_dir,
@@ -56,6 +56,9 @@ def main():
     args.results_dir.mkdir(parents=True, exist_ok=True)
     for query in load_queries(args.queries):
         times = []
+        # Each query's own peak memory, warm-up included; run.py reads the engine's peak
+        # over setup and all queries before this reset can hide it.
+        reset_peak_rss(engine.memory_pid)
         try:
             for run in range(args.runs + 1):
                 report(event="start", query=query.name, run=run)
@@ -74,7 +77,8 @@ def main():
             report(event="failed", query=query.name, status=status, message=message)
             continue
         pyarrow.feather.write_feather(table, args.results_dir / f"{query.name}.arrow", compression="uncompressed")
-        report(event="done", query=query.name, seconds=times, rows=table.num_rows)
+        report(event="done", query=query.name, seconds=times, rows=table.num_rows,
+               peak_rss=peak_rss_bytes(engine.memory_pid))
     code = engine.close()
     report(event="finished", exit_code=code or 0)
 
