@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "quiver/plan/join_order.h"
 #include "quiver/plan/plan_builders.h"
 
 namespace quiver::plan {
@@ -412,6 +413,7 @@ arrow::Status MergeProjections(LogicalPlanPtr& node) {
 
 arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   plan = PushFilters(std::move(plan), {});
+  ARROW_ASSIGN_OR_RAISE(plan, ReorderJoins(std::move(plan)));
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
   ARROW_RETURN_NOT_OK(MergeProjections(plan));
   return plan;
