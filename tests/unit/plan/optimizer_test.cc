@@ -84,3 +84,35 @@ TEST_F(Optimizer, FiltersDoNotCrossAggregatesOrLimits) {
 
 }  // namespace
 }  // namespace quiver::plan::testing
+
+namespace quiver::plan::testing {
+namespace {
+
+bool HasCrossJoin(const LogicalOperator& node) {
+  if (node.kind == LogicalKind::kJoin && static_cast<const LogicalJoin&>(node).join_type == LogicalJoinType::kCross) {
+    return true;
+  }
+  for (const auto& input : node.inputs) {
+    if (HasCrossJoin(*input)) return true;
+  }
+  return false;
+}
+
+class JoinOrder : public PlanTest {};
+
+TEST_F(JoinOrder, NoCrossProductWhileAJoinKeyExists) {
+  Register("v", 10, 1000, false);
+  // Written in an order whose first join (u, v) has no condition.
+  auto plan = Plan("SELECT count(*) FROM u, v, t WHERE u.a = t.a AND v.a = t.b").ValueOrDie();
+  EXPECT_FALSE(HasCrossJoin(*plan)) << FormatLogicalPlan(*plan);
+  // The largest table is the probe side of the lowest join, never hashed.
+  const LogicalOperator* join = plan.get();
+  while (join->kind != LogicalKind::kJoin) join = join->inputs[0].get();
+  while (join->inputs[0]->kind == LogicalKind::kJoin) join = join->inputs[0].get();
+  const LogicalOperator* probe = join->inputs[0].get();
+  while (probe->kind != LogicalKind::kScan) probe = probe->inputs[0].get();
+  EXPECT_EQ(static_cast<const LogicalScan*>(probe)->table_name, "t") << FormatLogicalPlan(*plan);
+}
+
+}  // namespace
+}  // namespace quiver::plan::testing
