@@ -768,48 +768,25 @@ arrow::Status ToTimestampExec(cp::KernelContext* ctx, const cp::ExecSpan& batch,
 
 arrow::Status AgeExec(cp::KernelContext* ctx, const cp::ExecSpan& batch, cp::ExecResult* out) {
   arrow::MonthDayNanoIntervalBuilder builder(ctx->memory_pool());
-  ARROW_RETURN_NOT_OK(builder.Reserve(batch.length));
-  for (int64_t i = 0; i < batch.length; ++i) {
-    if (kernel_rows::AnyNull(batch, i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
-    ARROW_RETURN_NOT_OK(builder.Append(Age(MicrosAt(batch[0], i), MicrosAt(batch[1], i))));
-  }
-  return kernel_rows::Finish(&builder, arrow::month_day_nano_interval(), out);
+  return kernel_rows::MapRows(builder, batch, arrow::month_day_nano_interval(), out,
+                              [&](int64_t i) { return Age(MicrosAt(batch[0], i), MicrosAt(batch[1], i)); });
 }
 
 arrow::Status MakeTimestampExec(cp::KernelContext* ctx, const cp::ExecSpan& batch, cp::ExecResult* out) {
   auto type = arrow::timestamp(arrow::TimeUnit::MICRO);
   arrow::TimestampBuilder builder(type, ctx->memory_pool());
-  ARROW_RETURN_NOT_OK(builder.Reserve(batch.length));
-  for (int64_t i = 0; i < batch.length; ++i) {
-    if (kernel_rows::AnyNull(batch, i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
+  return kernel_rows::MapRows(builder, batch, type, out, [&](int64_t i) {
     int64_t parts[5];
     for (int k = 0; k < 5; ++k) parts[k] = kernel_rows::Value<int64_t>(batch[k], i);
-    ARROW_ASSIGN_OR_RAISE(int64_t micros, MakeTimestamp(parts[0], parts[1], parts[2], parts[3], parts[4],
-                                                        kernel_rows::Value<double>(batch[5], i)));
-    ARROW_RETURN_NOT_OK(builder.Append(micros));
-  }
-  return kernel_rows::Finish(&builder, type, out);
+    return MakeTimestamp(parts[0], parts[1], parts[2], parts[3], parts[4], kernel_rows::Value<double>(batch[5], i));
+  });
 }
 
 arrow::Status IntervalPartExec(cp::KernelContext* ctx, const cp::ExecSpan& batch, cp::ExecResult* out) {
   arrow::DoubleBuilder builder(ctx->memory_pool());
-  ARROW_RETURN_NOT_OK(builder.Reserve(batch.length));
-  for (int64_t i = 0; i < batch.length; ++i) {
-    if (kernel_rows::AnyNull(batch, i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(double part,
-                          IntervalPart(kernel_rows::Value<MonthDayNanos>(batch[0], i), kernel_rows::Text(batch[1], i)));
-    ARROW_RETURN_NOT_OK(builder.Append(part));
-  }
-  return kernel_rows::Finish(&builder, arrow::float64(), out);
+  return kernel_rows::MapRows(builder, batch, arrow::float64(), out, [&](int64_t i) {
+    return IntervalPart(kernel_rows::Value<MonthDayNanos>(batch[0], i), kernel_rows::Text(batch[1], i));
+  });
 }
 
 arrow::Status AddFunction(cp::FunctionRegistry* registry, const std::string& name, const cp::FunctionDoc& doc,

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace quiver::kernel_rows {
 
@@ -50,6 +51,34 @@ inline arrow::Status Finish(arrow::ArrayBuilder* builder, const std::shared_ptr<
   data->type = type;
   out->value = std::move(data);
   return arrow::Status::OK();
+}
+
+template <typename T>
+struct IsResult : std::false_type {};
+template <typename T>
+struct IsResult<arrow::Result<T>> : std::true_type {};
+
+/// The common row-at-a-time kernel: one output value per row, NULL where any argument
+/// is NULL, else `value_of(i)` — what the builder appends, or an arrow::Result of it,
+/// whose error fails the call — and the builder finished into the kernel's output.
+template <typename Builder, typename ValueOf>
+arrow::Status MapRows(Builder& builder, const arrow::compute::ExecSpan& batch,
+                      const std::shared_ptr<arrow::DataType>& type, arrow::compute::ExecResult* out, ValueOf value_of) {
+  ARROW_RETURN_NOT_OK(builder.Reserve(batch.length));
+  for (int64_t i = 0; i < batch.length; ++i) {
+    if (AnyNull(batch, i)) {
+      ARROW_RETURN_NOT_OK(builder.AppendNull());
+      continue;
+    }
+    auto value = value_of(i);
+    if constexpr (IsResult<decltype(value)>::value) {
+      ARROW_RETURN_NOT_OK(value.status());
+      ARROW_RETURN_NOT_OK(builder.Append(*value));
+    } else {
+      ARROW_RETURN_NOT_OK(builder.Append(value));
+    }
+  }
+  return Finish(&builder, type, out);
 }
 
 }  // namespace quiver::kernel_rows

@@ -31,48 +31,27 @@ std::vector<std::string_view> Characters(std::string_view text) {
 
 arrow::Status ChrExec(cp::KernelContext* ctx, const cp::ExecSpan& batch, cp::ExecResult* out) {
   arrow::StringBuilder builder(ctx->memory_pool());
-  ARROW_RETURN_NOT_OK(builder.Reserve(batch.length));
-  for (int64_t i = 0; i < batch.length; ++i) {
-    if (kernel_rows::AnyNull(batch, i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto text, CharacterOf(kernel_rows::Value<int64_t>(batch[0], i)));
-    ARROW_RETURN_NOT_OK(builder.Append(text));
-  }
-  return kernel_rows::Finish(&builder, arrow::utf8(), out);
+  return kernel_rows::MapRows(builder, batch, arrow::utf8(), out,
+                              [&](int64_t i) { return CharacterOf(kernel_rows::Value<int64_t>(batch[0], i)); });
 }
 
 arrow::Status TranslateExec(cp::KernelContext* ctx, const cp::ExecSpan& batch, cp::ExecResult* out) {
   arrow::StringBuilder builder(ctx->memory_pool());
-  ARROW_RETURN_NOT_OK(builder.Reserve(batch.length));
-  for (int64_t i = 0; i < batch.length; ++i) {
-    if (kernel_rows::AnyNull(batch, i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
-    ARROW_RETURN_NOT_OK(builder.Append(
-        Translate(kernel_rows::Text(batch[0], i), kernel_rows::Text(batch[1], i), kernel_rows::Text(batch[2], i))));
-  }
-  return kernel_rows::Finish(&builder, arrow::utf8(), out);
+  return kernel_rows::MapRows(builder, batch, arrow::utf8(), out, [&](int64_t i) {
+    return Translate(kernel_rows::Text(batch[0], i), kernel_rows::Text(batch[1], i), kernel_rows::Text(batch[2], i));
+  });
 }
 
 template <typename Signed, typename Unsigned>
 arrow::Status ToHexExec(cp::KernelContext* ctx, const cp::ExecSpan& batch, cp::ExecResult* out) {
   arrow::StringBuilder builder(ctx->memory_pool());
-  ARROW_RETURN_NOT_OK(builder.Reserve(batch.length));
-  for (int64_t i = 0; i < batch.length; ++i) {
-    if (kernel_rows::AnyNull(batch, i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
+  return kernel_rows::MapRows(builder, batch, arrow::utf8(), out, [&](int64_t i) {
     // Negative numbers print as their two's complement, as in PostgreSQL.
     auto value = static_cast<Unsigned>(kernel_rows::Value<Signed>(batch[0], i));
     char buffer[24];
     std::snprintf(buffer, sizeof(buffer), "%llx", static_cast<unsigned long long>(value));
-    ARROW_RETURN_NOT_OK(builder.Append(buffer));
-  }
-  return kernel_rows::Finish(&builder, arrow::utf8(), out);
+    return std::string(buffer);
+  });
 }
 
 arrow::Status AddFunction(cp::FunctionRegistry* registry, const std::string& name, const char* summary,
