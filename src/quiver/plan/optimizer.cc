@@ -7,6 +7,7 @@
 
 #include "quiver/plan/join_order.h"
 #include "quiver/plan/plan_builders.h"
+#include "quiver/plan/simplify_plan.h"
 
 namespace quiver::plan {
 
@@ -79,6 +80,25 @@ cp::Expression FactorCommonConjuncts(const cp::Expression& expr) {
   return JoinConjunction(common);
 }
 
+// (a1 AND b1) OR (a2 AND b2), where a1 and a2 read one side of a join only, implies
+// a1 OR a2 on that side: that side can be filtered before the join while the whole
+// condition still applies above it. TPC-H Q7 and Q19 filter their small tables so.
+std::optional<cp::Expression> ImpliedOnSide(const cp::Expression& condition, const ColumnSet& side) {
+  auto disjuncts = SplitDisjunction(condition);
+  if (disjuncts.size() < 2) return std::nullopt;
+  std::optional<cp::Expression> implied;
+  for (const auto& disjunct : disjuncts) {
+    std::vector<cp::Expression> on_side;
+    for (const auto& conjunct : SplitConjunction(disjunct)) {
+      if (ReadsOnly(conjunct, side)) on_side.push_back(conjunct);
+    }
+    if (on_side.empty()) return std::nullopt;  // this branch says nothing about the side
+    auto part = JoinConjunction(on_side);
+    implied = implied ? cp::call("or_kleene", {*implied, part}) : part;
+  }
+  return implied;
+}
+
 LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pending);
 
 // Wraps `node` in a filter of the conjuncts that could not go lower.
@@ -114,6 +134,11 @@ LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::E
       inner || type == LogicalJoinType::kLeft || type == LogicalJoinType::kSemi || type == LogicalJoinType::kAnti;
   const bool right_ok = inner || type == LogicalJoinType::kRight;
   std::vector<cp::Expression> to_left, to_right, stay;
+  for (auto& conjunct : pending) {
+    if (ReadsOnly(conjunct, left_columns) || ReadsOnly(conjunct, right_columns)) continue;
+    if (auto implied = left_ok ? ImpliedOnSide(conjunct, left_columns) : std::nullopt) to_left.push_back(*implied);
+    if (auto implied = right_ok ? ImpliedOnSide(conjunct, right_columns) : std::nullopt) to_right.push_back(*implied);
+  }
   for (auto& conjunct : pending) {
     if (left_ok && ReadsOnly(conjunct, left_columns)) {
       to_left.push_back(conjunct);
@@ -412,7 +437,10 @@ arrow::Status MergeProjections(LogicalPlanPtr& node) {
 }  // namespace
 
 arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
+  ARROW_RETURN_NOT_OK(SimplifyPlan(plan));
   plan = PushFilters(std::move(plan), {});
+  // Pushed conditions may have met constants (an empty side, a contradiction).
+  ARROW_RETURN_NOT_OK(SimplifyPlan(plan));
   ARROW_ASSIGN_OR_RAISE(plan, ReorderJoins(std::move(plan)));
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
   ARROW_RETURN_NOT_OK(MergeProjections(plan));

@@ -27,6 +27,40 @@ TEST_F(Optimizer, ScansReadOnlyReferencedColumns) {
   EXPECT_EQ(FindOperator(*plan, LogicalKind::kFilter), nullptr);
 }
 
+TEST_F(Optimizer, OrAcrossJoinSidesFiltersEachSideFirst) {
+  auto plan = Plan("SELECT t.a FROM t JOIN u ON t.a = u.a WHERE (t.b = 1 AND u.d = 'v1') OR (t.b = 2 AND u.d = 'v2')")
+                  .ValueOrDie();
+  auto* join = static_cast<const LogicalJoin*>(FindOperator(*plan, LogicalKind::kJoin));
+  ASSERT_NE(join, nullptr);
+  auto* left_scan = static_cast<const LogicalScan*>(FindOperator(*join->inputs[0], LogicalKind::kScan));
+  auto* right_scan = static_cast<const LogicalScan*>(FindOperator(*join->inputs[1], LogicalKind::kScan));
+  ASSERT_TRUE(left_scan->filter.has_value()) << FormatLogicalPlan(*plan);
+  ASSERT_TRUE(right_scan->filter.has_value()) << FormatLogicalPlan(*plan);
+  EXPECT_NE(left_scan->filter->ToString().find("b"), std::string::npos);
+  EXPECT_NE(right_scan->filter->ToString().find("d"), std::string::npos);
+  // The whole condition still decides which pairs qualify.
+  EXPECT_TRUE(join->residual.has_value() || FindOperator(*plan, LogicalKind::kFilter)) << FormatLogicalPlan(*plan);
+}
+
+TEST_F(Optimizer, ContradictionReadsNoFiles) {
+  auto plan = Plan("SELECT t.a FROM t JOIN u ON t.a = u.a WHERE 1 = 2").ValueOrDie();
+  EXPECT_EQ(FindOperator(*plan, LogicalKind::kScan), nullptr) << FormatLogicalPlan(*plan);
+  EXPECT_EQ(FindOperator(*plan, LogicalKind::kJoin), nullptr) << FormatLogicalPlan(*plan);
+}
+
+TEST_F(Optimizer, UngroupedAggregateOverNothingStillAnswers) {
+  auto plan = Plan("SELECT count(*) FROM t WHERE NULL").ValueOrDie();
+  EXPECT_NE(FindOperator(*plan, LogicalKind::kAggregate), nullptr) << FormatLogicalPlan(*plan);
+  EXPECT_EQ(FindOperator(*plan, LogicalKind::kScan), nullptr) << FormatLogicalPlan(*plan);
+}
+
+TEST_F(Optimizer, AlwaysTrueFilterDisappears) {
+  auto plan = Plan("SELECT a FROM t WHERE 1 < 2 OR b = 3").ValueOrDie();
+  EXPECT_EQ(FindOperator(*plan, LogicalKind::kFilter), nullptr) << FormatLogicalPlan(*plan);
+  auto* scan = static_cast<const LogicalScan*>(FindOperator(*plan, LogicalKind::kScan));
+  EXPECT_FALSE(scan->filter.has_value()) << FormatLogicalPlan(*plan);
+}
+
 TEST_F(Optimizer, CountStarReadsOneColumn) {
   auto plan = Plan("SELECT count(*) FROM t").ValueOrDie();
   auto* scan = static_cast<const LogicalScan*>(FindOperator(*plan, LogicalKind::kScan));
