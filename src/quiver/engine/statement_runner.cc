@@ -8,6 +8,7 @@
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
 #include "quiver/plan/binder.h"
+#include "quiver/plan/cardinality.h"
 #include "quiver/plan/optimizer.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/storage/file_table.h"
@@ -121,7 +122,13 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
   ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"Logical plan:"});
-  for (auto& line : Lines(plan::FormatLogicalPlan(*plan, statement.explain_verbose))) rows.push_back({"  " + line});
+  plan::CardinalityEstimator estimator(plan::KeyColumns(*plan));
+  auto estimated_rows = [&](const plan::LogicalPlanPtr& node) {
+    return "  (~" + plan::FormatRows(estimator.Of(node).rows) + " rows)";
+  };
+  for (auto& line : Lines(plan::FormatLogicalPlan(plan, statement.explain_verbose, estimated_rows))) {
+    rows.push_back({"  " + line});
+  }
   rows.push_back({"Physical plan:"});
   for (auto& line : Lines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
   return TextResult({"plan"}, rows, false);

@@ -32,15 +32,17 @@ const char* JoinTypeName(LogicalJoinType type) {
   return "?";
 }
 
-void Format(const LogicalOperator& node, int depth, bool with_columns, std::ostringstream& out) {
+void Format(const LogicalOperator& node, const LogicalPlanPtr& pointer, int depth, bool with_columns,
+            const PlanAnnotator& annotate, std::ostringstream& out) {
   out << std::string(depth * 2, ' ') << node.Describe();
+  if (annotate && pointer) out << annotate(pointer);
   if (with_columns) {
     std::vector<std::string> names;
     for (const auto& field : node.schema->fields()) names.push_back(field->name());
     out << "  -> [" << JoinNames(names) << "]";
   }
   out << "\n";
-  for (const auto& input : node.inputs) Format(*input, depth + 1, with_columns, out);
+  for (const auto& input : node.inputs) Format(*input, input, depth + 1, with_columns, annotate, out);
 }
 
 }  // namespace
@@ -126,7 +128,13 @@ std::string LogicalWindow::Describe() const {
 
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns) {
   std::ostringstream out;
-  Format(root, 0, with_columns, out);
+  Format(root, nullptr, 0, with_columns, nullptr, out);
+  return out.str();
+}
+
+std::string FormatLogicalPlan(const LogicalPlanPtr& root, bool with_columns, const PlanAnnotator& annotate) {
+  std::ostringstream out;
+  Format(*root, root, 0, with_columns, annotate, out);
   return out.str();
 }
 

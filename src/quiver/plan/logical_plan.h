@@ -10,6 +10,7 @@
 #include <arrow/table.h>
 #include <arrow/type.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -186,8 +187,14 @@ class LogicalWindow : public LogicalOperator {
   std::vector<WindowFunctionCall> calls;
 };
 
+/// Extra text for an operator's line in FormatLogicalPlan (estimates, measurements).
+using PlanAnnotator = std::function<std::string(const LogicalPlanPtr&)>;
+
 /// The indented tree of a plan, one operator per line, with output columns when
 /// `with_columns` is set.
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns = false);
+
+/// As above, each line followed by what `annotate` says about its operator.
+std::string FormatLogicalPlan(const LogicalPlanPtr& root, bool with_columns, const PlanAnnotator& annotate);
 
 }  // namespace quiver::plan

@@ -256,6 +256,57 @@ LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pend
   }
 }
 
+// ---- semi and anti join pushdown ---------------------------------------------------------
+
+bool IsInnerOrCross(const LogicalOperator& node) {
+  if (node.kind != LogicalKind::kJoin) return false;
+  const auto& join = static_cast<const LogicalJoin&>(node);
+  return (join.join_type == LogicalJoinType::kInner || join.join_type == LogicalJoinType::kCross) &&
+         !join.null_equal_keys;
+}
+
+// (A JOIN B) SEMI JOIN C ON a = c keeps the rows of A JOIN B whose A part has a match
+// in C, which is (A SEMI JOIN C) JOIN B; likewise for anti joins. Moving the semi join
+// next to the relation it tests filters that relation before the inner join builds or
+// probes with it (TPC-H Q18's IN subquery, Q21's EXISTS).
+arrow::Result<LogicalPlanPtr> PushSemiJoinDown(std::shared_ptr<LogicalJoin> semi) {
+  if (!IsInnerOrCross(*semi->inputs[0])) return semi;
+  auto inner = std::static_pointer_cast<LogicalJoin>(semi->inputs[0]);
+  ColumnSet needed(semi->left_keys.begin(), semi->left_keys.end());
+  ColumnSet right_columns = FieldNames(*semi->inputs[1]->schema);
+  if (semi->residual) {
+    for (auto& name : ReferencedColumns(*semi->residual)) {
+      if (!right_columns.count(name)) needed.insert(name);
+    }
+  }
+  for (int side = 0; side < 2; ++side) {
+    ColumnSet side_columns = FieldNames(*inner->inputs[side]->schema);
+    if (!std::all_of(needed.begin(), needed.end(), [&](const std::string& name) { return side_columns.count(name); })) {
+      continue;
+    }
+    auto moved = std::static_pointer_cast<LogicalJoin>(MakeJoin(semi->join_type, inner->inputs[side], semi->inputs[1],
+                                                                semi->left_keys, semi->right_keys, std::nullopt));
+    moved->null_equal_keys = semi->null_equal_keys;
+    if (semi->residual) {
+      ARROW_ASSIGN_OR_RAISE(moved->residual, semi->residual->Bind(*JoinedSchema(*moved)));
+    }
+    ARROW_ASSIGN_OR_RAISE(inner->inputs[side], PushSemiJoinDown(moved));
+    return inner;
+  }
+  return semi;
+}
+
+arrow::Status PushSemiJoins(LogicalPlanPtr& node) {
+  for (auto& input : node->inputs) ARROW_RETURN_NOT_OK(PushSemiJoins(input));
+  if (node->kind != LogicalKind::kJoin) return arrow::Status::OK();
+  auto join = std::static_pointer_cast<LogicalJoin>(node);
+  if (join->join_type != LogicalJoinType::kSemi && join->join_type != LogicalJoinType::kAnti) {
+    return arrow::Status::OK();
+  }
+  ARROW_ASSIGN_OR_RAISE(node, PushSemiJoinDown(join));
+  return arrow::Status::OK();
+}
+
 // ---- projection pruning ----------------------------------------------------------------
 
 void AddColumns(const cp::Expression& expr, ColumnSet* out) {
@@ -441,7 +492,9 @@ arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   plan = PushFilters(std::move(plan), {});
   // Pushed conditions may have met constants (an empty side, a contradiction).
   ARROW_RETURN_NOT_OK(SimplifyPlan(plan));
-  ARROW_ASSIGN_OR_RAISE(plan, ReorderJoins(std::move(plan)));
+  ARROW_RETURN_NOT_OK(PushSemiJoins(plan));
+  CardinalityEstimator estimator(KeyColumns(*plan));
+  ARROW_ASSIGN_OR_RAISE(plan, ReorderJoins(std::move(plan), estimator));
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
   ARROW_RETURN_NOT_OK(MergeProjections(plan));
   return plan;

@@ -1,0 +1,304 @@
+#include "quiver/storage/file_statistics.h"
+
+#include <arrow/array.h>
+#include <arrow/array/concatenate.h>
+#include <arrow/compute/api.h>
+#include <arrow/dataset/dataset.h>
+#include <arrow/dataset/file_base.h>
+#include <arrow/io/file.h>
+#include <arrow/scalar.h>
+#include <arrow/table.h>
+#include <parquet/arrow/reader.h>
+#include <parquet/file_reader.h>
+#include <parquet/metadata.h>
+#include <parquet/statistics.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+
+#include "quiver/storage/scalar_numbers.h"
+
+namespace quiver::storage {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Row groups read per table and column to estimate distinct counts.
+constexpr size_t kSampledRowGroups = 4;
+
+struct FileIdentity {
+  std::string path;
+  uintmax_t size = 0;
+  int64_t modified = 0;
+  auto operator<=>(const FileIdentity&) const = default;
+};
+
+struct ChunkStatistics {
+  std::shared_ptr<arrow::Scalar> min, max;
+  std::optional<int64_t> null_count;
+};
+
+// One file's footer, as far as estimates need it.
+struct FooterStatistics {
+  std::vector<int64_t> row_group_rows;
+  std::map<std::string, int> column_index;                     // top-level column name → leaf index
+  std::map<std::string, std::vector<ChunkStatistics>> chunks;  // per row group, where every chunk has statistics
+};
+
+struct DistinctSample {
+  double distinct = 0;  // the estimate for the whole table
+};
+
+std::mutex cache_mutex;
+std::map<FileIdentity, std::shared_ptr<const FooterStatistics>> footer_cache;
+std::map<std::pair<std::string, std::string>, DistinctSample> distinct_cache;  // (table signature, column)
+
+arrow::Result<FileIdentity> Identify(const std::string& path) {
+  std::error_code error;
+  FileIdentity identity{path, fs::file_size(path, error), 0};
+  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
+  identity.modified = fs::last_write_time(path, error).time_since_epoch().count();
+  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
+  return identity;
+}
+
+arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileIdentity& file) {
+  {
+    std::lock_guard lock(cache_mutex);
+    if (auto found = footer_cache.find(file); found != footer_cache.end()) return found->second;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto input, arrow::io::ReadableFile::Open(file.path));
+  std::shared_ptr<parquet::FileMetaData> metadata;
+  try {
+    metadata = parquet::ReadMetaData(input);
+  } catch (const std::exception& e) {
+    return arrow::Status::IOError("cannot read the Parquet footer of '", file.path, "': ", e.what());
+  }
+  auto footer = std::make_shared<FooterStatistics>();
+  const auto* schema = metadata->schema();
+  for (int i = 0; i < schema->group_node()->field_count(); ++i) {
+    const auto& field = schema->group_node()->field(i);
+    if (!field->is_primitive()) continue;  // nested columns have no single min/max
+    footer->column_index[field->name()] = schema->ColumnIndex(*field);
+  }
+  for (int group = 0; group < metadata->num_row_groups(); ++group) {
+    auto row_group = metadata->RowGroup(group);
+    footer->row_group_rows.push_back(row_group->num_rows());
+    for (const auto& [name, index] : footer->column_index) {
+      ChunkStatistics chunk;
+      auto column = row_group->ColumnChunk(index);
+      auto statistics = column->statistics();
+      if (statistics) {
+        if (statistics->HasNullCount()) chunk.null_count = statistics->null_count();
+        if (statistics->HasMinMax()) {
+          // Types without an Arrow scalar form keep no min/max.
+          (void)parquet::arrow::StatisticsAsScalars(*statistics, &chunk.min, &chunk.max);
+        }
+      }
+      footer->chunks[name].push_back(std::move(chunk));
+    }
+  }
+  std::lock_guard lock(cache_mutex);
+  footer_cache[file] = footer;
+  return footer;
+}
+
+// min over chunks of `a`, treating a missing value as unknown for the whole column.
+std::shared_ptr<arrow::Scalar> Extreme(const std::shared_ptr<arrow::Scalar>& a, const std::shared_ptr<arrow::Scalar>& b,
+                                       bool want_min) {
+  if (!a || !b) return nullptr;
+  auto x = NumberOf(*a), y = NumberOf(*b);
+  if (x && y) return (want_min ? *x <= *y : *x >= *y) ? a : b;
+  if (a->type->id() == arrow::Type::STRING || a->type->id() == arrow::Type::BINARY) {
+    const auto& sa = static_cast<const arrow::BaseBinaryScalar&>(*a);
+    const auto& sb = static_cast<const arrow::BaseBinaryScalar&>(*b);
+    bool a_first = sa.view() <= sb.view();
+    return (want_min == a_first) ? a : b;
+  }
+  return nullptr;
+}
+
+// The column's values from the chosen row groups, as one array of a hashable type.
+arrow::Result<std::shared_ptr<arrow::Array>> ReadSample(
+    const std::vector<std::pair<const FileIdentity*, int>>& row_groups, int column_index) {
+  arrow::ArrayVector pieces;
+  for (const auto& [file, group] : row_groups) {
+    ARROW_ASSIGN_OR_RAISE(auto input, arrow::io::ReadableFile::Open(file->path));
+    ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(input, arrow::default_memory_pool()));
+    std::shared_ptr<arrow::Table> table;
+    ARROW_RETURN_NOT_OK(reader->ReadRowGroup(group, {column_index}, &table));
+    for (auto chunk : table->column(0)->chunks()) {
+      const auto id = chunk->type()->id();
+      if (id == arrow::Type::STRING_VIEW || id == arrow::Type::LARGE_STRING || id == arrow::Type::DICTIONARY) {
+        ARROW_ASSIGN_OR_RAISE(chunk, arrow::compute::Cast(*chunk, arrow::utf8()));
+      } else if (id == arrow::Type::BINARY_VIEW || id == arrow::Type::LARGE_BINARY) {
+        ARROW_ASSIGN_OR_RAISE(chunk, arrow::compute::Cast(*chunk, arrow::binary()));
+      }
+      pieces.push_back(chunk);
+    }
+  }
+  if (pieces.empty()) return arrow::Status::Invalid("empty sample");
+  return arrow::Concatenate(pieces);
+}
+
+// Whether the row groups' [min, max] ranges follow each other without overlap: data
+// sorted or clustered by this column, where a sample of whole row groups sees few
+// repeats and GEE would underestimate.
+bool RangesAreDisjoint(const std::vector<ChunkStatistics>& chunks) {
+  std::vector<std::pair<double, double>> ranges;
+  for (const auto& chunk : chunks) {
+    if (!chunk.min || !chunk.max) return false;
+    auto low = NumberOf(*chunk.min), high = NumberOf(*chunk.max);
+    if (!low || !high) return false;
+    ranges.emplace_back(*low, *high);
+  }
+  std::sort(ranges.begin(), ranges.end());
+  for (size_t i = 1; i < ranges.size(); ++i) {
+    if (ranges[i].first <= ranges[i - 1].second) return false;
+  }
+  return ranges.size() > 1;
+}
+
+struct TableFile {
+  FileIdentity identity;
+  std::shared_ptr<const FooterStatistics> footer;
+};
+
+arrow::Result<double> EstimateDistinct(const std::string& signature, const std::vector<TableFile>& files,
+                                       const std::string& column, double total_rows, double null_count) {
+  {
+    std::lock_guard lock(cache_mutex);
+    if (auto found = distinct_cache.find({signature, column}); found != distinct_cache.end()) {
+      return found->second.distinct;
+    }
+  }
+  // Every row group of the table, then a few of them spread evenly.
+  std::vector<std::pair<const FileIdentity*, int>> all_groups;
+  std::vector<ChunkStatistics> all_chunks;
+  int column_index = -1;
+  for (const auto& file : files) {
+    auto index = file.footer->column_index.find(column);
+    if (index == file.footer->column_index.end()) return arrow::Status::Invalid("no column");
+    column_index = index->second;  // files of one table share their layout; checked below
+    for (size_t group = 0; group < file.footer->row_group_rows.size(); ++group) {
+      all_groups.emplace_back(&file.identity, static_cast<int>(group));
+      all_chunks.push_back(file.footer->chunks.at(column)[group]);
+    }
+  }
+  if (all_groups.empty()) return 0.0;
+  std::vector<std::pair<const FileIdentity*, int>> chosen;
+  size_t count = std::min(kSampledRowGroups, all_groups.size());
+  for (size_t i = 0; i < count; ++i) chosen.push_back(all_groups[i * all_groups.size() / count]);
+  for (const auto& [file, group] : chosen) {
+    const auto& footer =
+        std::find_if(files.begin(), files.end(), [&](const TableFile& f) { return &f.identity == file; })->footer;
+    if (footer->column_index.at(column) != column_index) return arrow::Status::Invalid("layouts differ");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sample, ReadSample(chosen, column_index));
+  ARROW_ASSIGN_OR_RAISE(auto counted, arrow::compute::ValueCounts(sample));
+  auto counts = std::static_pointer_cast<arrow::Int64Array>(counted->field(1));
+  auto values = counted->field(0);
+  double distinct = 0, singletons = 0;
+  for (int64_t i = 0; i < counts->length(); ++i) {
+    if (values->IsNull(i)) continue;
+    ++distinct;
+    if (counts->Value(i) == 1) ++singletons;
+  }
+  double sample_rows = static_cast<double>(sample->length() - sample->null_count());
+  double non_null_rows = std::max(total_rows - null_count, 0.0);
+  double estimate = sample_rows >= non_null_rows
+                        ? distinct
+                        : EstimateDistinctFromSample(non_null_rows, sample_rows, distinct, singletons);
+  if (sample_rows > 0 && sample_rows < non_null_rows && RangesAreDisjoint(all_chunks)) {
+    // Clustered: each row group holds its own values, as many per row as in the sample.
+    estimate = std::max(estimate, distinct / sample_rows * non_null_rows);
+  }
+  estimate = std::min(std::max(estimate, distinct), non_null_rows);
+  std::lock_guard lock(cache_mutex);
+  distinct_cache[{signature, column}] = {estimate};
+  return estimate;
+}
+
+}  // namespace
+
+double EstimateDistinctFromSample(double total_rows, double sample_rows, double sample_distinct, double singletons) {
+  if (sample_rows <= 0) return 0;
+  if (sample_rows >= total_rows) return sample_distinct;
+  return std::sqrt(total_rows / sample_rows) * singletons + (sample_distinct - singletons);
+}
+
+arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
+                                                  const std::vector<std::string>& distinct_columns) {
+  TableStatistics statistics;
+  ARROW_ASSIGN_OR_RAISE(auto fragments, table.dataset()->GetFragments());
+  std::vector<std::string> paths;
+  for (auto fragment : fragments) {
+    ARROW_ASSIGN_OR_RAISE(auto f, fragment);
+    auto file = std::dynamic_pointer_cast<arrow::dataset::FileFragment>(f);
+    if (!file) return arrow::Status::NotImplemented("statistics of non-file fragments");
+    paths.push_back(file->source().path());
+  }
+  if (table.spec().format != "parquet") {
+    // Without footers, guess from the bytes: about 100 bytes per CSV row.
+    double bytes = 0;
+    for (const auto& path : paths) {
+      ARROW_ASSIGN_OR_RAISE(auto identity, Identify(path));
+      bytes += static_cast<double>(identity.size);
+    }
+    statistics.row_count = std::max(1.0, bytes / 100);
+    return statistics;
+  }
+
+  std::vector<TableFile> files;
+  std::string signature;
+  for (const auto& path : paths) {
+    ARROW_ASSIGN_OR_RAISE(auto identity, Identify(path));
+    ARROW_ASSIGN_OR_RAISE(auto footer, ReadFooter(identity));
+    signature += path + ":" + std::to_string(identity.size) + ":" + std::to_string(identity.modified) + ";";
+    files.push_back({std::move(identity), std::move(footer)});
+  }
+  statistics.row_count_known = true;
+  for (const auto& file : files) {
+    for (int64_t rows : file.footer->row_group_rows) statistics.row_count += static_cast<double>(rows);
+  }
+  for (const auto& [name, unused] : files.empty() ? std::map<std::string, int>{} : files[0].footer->column_index) {
+    ColumnStatistics column;
+    bool first = true, have_nulls = true;
+    double nulls = 0;
+    for (const auto& file : files) {
+      auto chunks = file.footer->chunks.find(name);
+      if (chunks == file.footer->chunks.end()) {
+        column.min = column.max = nullptr;
+        have_nulls = false;
+        break;
+      }
+      for (const auto& chunk : chunks->second) {
+        column.min = first ? chunk.min : Extreme(column.min, chunk.min, true);
+        column.max = first ? chunk.max : Extreme(column.max, chunk.max, false);
+        first = false;
+        if (chunk.null_count) {
+          nulls += static_cast<double>(*chunk.null_count);
+        } else {
+          have_nulls = false;
+        }
+      }
+    }
+    if (have_nulls) column.null_count = nulls;
+    statistics.columns[name] = std::move(column);
+  }
+  for (const auto& name : distinct_columns) {
+    auto column = statistics.columns.find(name);
+    if (column == statistics.columns.end()) continue;
+    auto distinct =
+        EstimateDistinct(signature, files, name, statistics.row_count, column->second.null_count.value_or(0));
+    // A sample that cannot be read leaves the distinct count unknown; the query itself
+    // reports the file's problem if it reads the column.
+    if (distinct.ok()) column->second.distinct_count = *distinct;
+  }
+  return statistics;
+}
+
+}  // namespace quiver::storage
