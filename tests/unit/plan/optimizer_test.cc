@@ -1,6 +1,7 @@
 #include <arrow/dataset/file_parquet.h>
 
 #include "plan_test_util.h"
+#include "quiver/plan/cardinality.h"
 
 namespace quiver::plan::testing {
 namespace {
@@ -134,6 +135,14 @@ bool HasCrossJoin(const LogicalOperator& node) {
 
 class JoinOrder : public PlanTest {};
 
+const LogicalOperator* FindJoin(const LogicalOperator& node) {
+  if (node.kind == LogicalKind::kJoin) return &node;
+  for (const auto& input : node.inputs) {
+    if (auto* found = FindJoin(*input)) return found;
+  }
+  return nullptr;
+}
+
 TEST_F(JoinOrder, NoCrossProductWhileAJoinKeyExists) {
   Register("v", 10, 1000, false);
   // Written in an order whose first join (u, v) has no condition.
@@ -146,6 +155,79 @@ TEST_F(JoinOrder, NoCrossProductWhileAJoinKeyExists) {
   const LogicalOperator* probe = join->inputs[0].get();
   while (probe->kind != LogicalKind::kScan) probe = probe->inputs[0].get();
   EXPECT_EQ(static_cast<const LogicalScan*>(probe)->table_name, "t") << FormatLogicalPlan(*plan);
+}
+
+TEST_F(JoinOrder, SmallerSideIsHashed) {
+  // u (50 rows) is smaller than t (1000 rows) wherever it is written.
+  for (const char* sql : {"SELECT t.c FROM t JOIN u ON t.a = u.a", "SELECT t.c FROM u JOIN t ON t.a = u.a"}) {
+    auto plan = Plan(sql).ValueOrDie();
+    auto* join = static_cast<const LogicalJoin*>(FindJoin(*plan));
+    ASSERT_NE(join, nullptr) << sql;
+    const LogicalOperator* build = join->inputs[1].get();
+    while (build->kind != LogicalKind::kScan) build = build->inputs[0].get();
+    EXPECT_EQ(static_cast<const LogicalScan*>(build)->table_name, "u") << FormatLogicalPlan(*plan);
+  }
+}
+
+TEST_F(JoinOrder, FilteredTableIsHashedWhenItBecomesSmaller) {
+  // t filtered to a < 20 (~20 of its 1000 rows) is smaller than u (50 rows).
+  auto plan = Plan("SELECT t.c FROM u JOIN t ON t.a = u.a WHERE t.a < 20").ValueOrDie();
+  auto* join = static_cast<const LogicalJoin*>(FindJoin(*plan));
+  const LogicalOperator* build = join->inputs[1].get();
+  while (build->kind != LogicalKind::kScan) build = build->inputs[0].get();
+  EXPECT_EQ(static_cast<const LogicalScan*>(build)->table_name, "t") << FormatLogicalPlan(*plan);
+}
+
+TEST_F(JoinOrder, SemiJoinMovesToTheRelationItTests) {
+  auto plan = Plan("SELECT t.c FROM t JOIN u ON t.b = u.a WHERE t.a IN (SELECT a FROM u WHERE d = 'v1')").ValueOrDie();
+  // The semi join's left input is t itself, below the inner join.
+  const LogicalOperator* semi = nullptr;
+  std::vector<const LogicalOperator*> stack{plan.get()};
+  while (!stack.empty()) {
+    auto* node = stack.back();
+    stack.pop_back();
+    if (node->kind == LogicalKind::kJoin &&
+        static_cast<const LogicalJoin*>(node)->join_type == LogicalJoinType::kSemi) {
+      semi = node;
+    }
+    for (const auto& input : node->inputs) stack.push_back(input.get());
+  }
+  ASSERT_NE(semi, nullptr) << FormatLogicalPlan(*plan);
+  const LogicalOperator* left = semi->inputs[0].get();
+  while (left->kind == LogicalKind::kProject || left->kind == LogicalKind::kFilter) left = left->inputs[0].get();
+  ASSERT_EQ(left->kind, LogicalKind::kScan) << FormatLogicalPlan(*plan);
+  EXPECT_EQ(static_cast<const LogicalScan*>(left)->table_name, "t");
+}
+
+class Cardinality : public PlanTest {
+ protected:
+  double EstimatedRows(const std::string& sql) {
+    auto plan = Plan(sql).ValueOrDie();
+    CardinalityEstimator estimator(KeyColumns(*plan));
+    return estimator.Of(plan).rows;
+  }
+};
+
+TEST_F(Cardinality, RangesInterpolateBetweenMinAndMax) {
+  EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE a < 100"), 100, 5);
+  EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE a >= 900 AND b = 3"), 100.0 / 7, 3);
+}
+
+TEST_F(Cardinality, EqualityUsesDistinctCounts) {
+  // b has 7 values, c has 3.
+  EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE b = 3"), 1000.0 / 7, 10);
+  EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE c IN ('v1', 'v2')"), 1000.0 * 2 / 3, 30);
+  EXPECT_LE(EstimatedRows("SELECT a FROM t WHERE a = 5000"), 1);  // outside [min, max]
+}
+
+TEST_F(Cardinality, GroupsAreBoundedByDistinctKeys) {
+  EXPECT_NEAR(EstimatedRows("SELECT b, c, count(*) FROM t GROUP BY b, c"), 21, 1);
+  EXPECT_EQ(EstimatedRows("SELECT count(*) FROM t"), 1);
+}
+
+TEST_F(Cardinality, KeyJoinsKeepTheManySide) {
+  // u.a is unique in 0..49, t.a in 0..999: each u row meets one t row.
+  EXPECT_NEAR(EstimatedRows("SELECT t.c FROM t JOIN u ON t.a = u.a"), 50, 5);
 }
 
 }  // namespace
