@@ -36,6 +36,26 @@ bool IsStatisticalAggregate(const std::string& name) {
 
 }  // namespace
 
+std::string AggregateBinder::ArgumentColumn(const cp::Expression& expr) {
+  for (size_t i = 0; i < argument_exprs_.size(); ++i) {
+    if (argument_exprs_[i].Equals(expr)) return argument_names_[i];
+  }
+  argument_exprs_.push_back(expr);
+  argument_names_.push_back(context_.NewColumnName("arg"));
+  return argument_names_.back();
+}
+
+std::string AggregateBinder::AddCall(AggregateCall call, std::shared_ptr<arrow::DataType> result_type) {
+  for (const auto& existing : calls_) {
+    bool same_options = existing.options == call.options ||
+                        (existing.options && call.options && existing.options->Equals(*call.options));
+    if (existing.function == call.function && existing.input == call.input && same_options) return existing.output;
+  }
+  aggregate_fields_.push_back(arrow::field(call.output, std::move(result_type)));
+  calls_.push_back(std::move(call));
+  return calls_.back().output;
+}
+
 arrow::Status AggregateBinder::AddGroupKey(BoundExpression key, const std::string& name) {
   key_exprs_.push_back(std::move(key));
   key_names_.push_back(name);
@@ -98,10 +118,8 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     if (name != "count") return sql::SqlError(context_.sql, call.location, name, "(*) is not a function");
     ARROW_ASSIGN_OR_RAISE(auto marker, filtered(MakeLiteral(std::make_shared<arrow::BooleanScalar>(true))));
     aggregate.function = "count";
-    aggregate.input = context_.NewColumnName("arg");
+    aggregate.input = ArgumentColumn(marker.expr);
     input_type = marker.type;
-    argument_exprs_.push_back(marker.expr);
-    argument_names_.push_back(aggregate.input);
   } else if (call.star) {
     if (name != "count") return sql::SqlError(context_.sql, call.location, name, "(*) is not a function");
     aggregate.function = "count_all";
@@ -140,8 +158,9 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
                              ") does not exist");
       }
     }
-    if (name == "avg" || name == "mean") {
-      // Averages are double precision (exact decimal means would need a wider type).
+    if ((name == "avg" || name == "mean") && !arrow::is_decimal(argument.type->id())) {
+      // Averages are double precision. Decimals are summed exactly and divided after
+      // grouping (below); other types are summed as doubles, which cannot overflow.
       ARROW_ASSIGN_OR_RAISE(argument, argument_binder.CastTo(argument, arrow::float64(), call.location));
     }
     if (call.distinct && name != "count") {
@@ -166,15 +185,14 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     }
     ARROW_ASSIGN_OR_RAISE(argument, filtered(std::move(argument)));
     static const std::map<std::string, std::string> kArrowNames = {
-        {"avg", "mean"},          {"bool_and", "all"},       {"every", "all"},         {"bool_or", "any"},
-        {"stddev", "stddev"},     {"stddev_samp", "stddev"}, {"stddev_pop", "stddev"}, {"variance", "variance"},
-        {"var_samp", "variance"}, {"var_pop", "variance"},   {"string_agg", "list"},   {"array_agg", "list"}};
+        {"avg", "sum"},           {"mean", "sum"},          {"bool_and", "all"},       {"every", "all"},
+        {"bool_or", "any"},       {"stddev", "stddev"},     {"stddev_samp", "stddev"}, {"stddev_pop", "stddev"},
+        {"variance", "variance"}, {"var_samp", "variance"}, {"var_pop", "variance"},   {"string_agg", "list"},
+        {"array_agg", "list"}};
     auto arrow_name = kArrowNames.find(name);
     aggregate.function = call.distinct ? "count_distinct" : arrow_name != kArrowNames.end() ? arrow_name->second : name;
-    aggregate.input = context_.NewColumnName("arg");
+    aggregate.input = ArgumentColumn(argument.expr);
     input_type = argument.type;
-    argument_exprs_.push_back(argument.expr);
-    argument_names_.push_back(aggregate.input);
   }
 
   if (aggregate.function == "count" || aggregate.function == "count_distinct") {
@@ -202,12 +220,26 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     }
     result_type = *resolved;
   }
-  aggregate_fields_.push_back(arrow::field(aggregate.output, result_type));
-  calls_.push_back(aggregate);
+  const std::string input_column = aggregate.input;
+  const std::string output = AddCall(std::move(aggregate), result_type);
 
   BoundExpression ref;
   ref.type = result_type;
-  ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(aggregate.output).Bind(*GroupedSchema()));
+  ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(output).Bind(*GroupedSchema()));
+  if ((name == "avg" || name == "mean") && !call.distinct) {
+    // avg = sum / count of the values summed; over no values the sum is NULL, and so
+    // is the average.
+    AggregateCall count{"count", input_column, std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID),
+                        context_.NewColumnName("count")};
+    BoundExpression count_ref;
+    count_ref.type = arrow::int64();
+    ARROW_ASSIGN_OR_RAISE(count_ref.expr,
+                          cp::field_ref(AddCall(std::move(count), arrow::int64())).Bind(*GroupedSchema()));
+    ExpressionBinder after(context_, input_scope_, name, this);
+    ARROW_ASSIGN_OR_RAISE(auto sum, after.CastTo(ref, arrow::float64(), call.location));
+    ARROW_ASSIGN_OR_RAISE(auto values, after.CastTo(count_ref, arrow::float64(), call.location));
+    ARROW_ASSIGN_OR_RAISE(ref, after.Call("divide", {sum, values}, nullptr, name, call.location));
+  }
   if (name == "string_agg") {
     // The group's values were collected as a list; join those that are not NULL.
     ExpressionBinder after(context_, input_scope_, name, this);

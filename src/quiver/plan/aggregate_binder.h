@@ -27,6 +27,13 @@ class AggregateBinder : public AggregateResolver {
   arrow::Result<LogicalPlanPtr> BuildPlan(LogicalPlanPtr input) const;
 
  private:
+  /// The pre-aggregation column computing `expr`: an existing one when an equal
+  /// expression is already computed (sum(x) and avg(x) read one column).
+  std::string ArgumentColumn(const cp::Expression& expr);
+  /// Adds `call` with its result type unless an identical call exists; returns the
+  /// output column name of the call that computes it.
+  std::string AddCall(AggregateCall call, std::shared_ptr<arrow::DataType> result_type);
+
   BindContext& context_;
   const BindScope& input_scope_;
   std::vector<BoundExpression> key_exprs_;

@@ -46,7 +46,28 @@ struct FooterStatistics {
   std::vector<int64_t> row_group_rows;
   std::map<std::string, int> column_index;                     // top-level column name → leaf index
   std::map<std::string, std::vector<ChunkStatistics>> chunks;  // per row group, where every chunk has statistics
+  std::vector<std::string> dictionary_encoded_strings;
 };
+
+bool IsStringColumn(const parquet::ColumnDescriptor& column) {
+  if (column.physical_type() != parquet::Type::BYTE_ARRAY) return false;
+  const auto& logical = column.logical_type();
+  return logical && (logical->is_string() || logical->is_enum() || logical->is_JSON());
+}
+
+// Whether every data page of the chunk is dictionary-encoded (a writer falls back to
+// plain pages when a dictionary grows too large).
+bool AllPagesUseTheDictionary(const parquet::ColumnChunkMetaData& chunk) {
+  const auto& pages = chunk.encoding_stats();
+  if (pages.empty()) return false;  // the writer did not say
+  for (const auto& page : pages) {
+    if (page.page_type != parquet::PageType::DATA_PAGE && page.page_type != parquet::PageType::DATA_PAGE_V2) continue;
+    if (page.encoding != parquet::Encoding::RLE_DICTIONARY && page.encoding != parquet::Encoding::PLAIN_DICTIONARY) {
+      return false;
+    }
+  }
+  return true;
+}
 
 struct DistinctSample {
   double distinct = 0;  // the estimate for the whole table
@@ -83,6 +104,14 @@ arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileIden
     const auto& field = schema->group_node()->field(i);
     if (!field->is_primitive()) continue;  // nested columns have no single min/max
     footer->column_index[field->name()] = schema->ColumnIndex(*field);
+  }
+  for (const auto& [name, index] : footer->column_index) {
+    if (!IsStringColumn(*schema->Column(index))) continue;
+    bool dictionary = metadata->num_row_groups() > 0;
+    for (int group = 0; group < metadata->num_row_groups() && dictionary; ++group) {
+      dictionary = AllPagesUseTheDictionary(*metadata->RowGroup(group)->ColumnChunk(index));
+    }
+    if (dictionary) footer->dictionary_encoded_strings.push_back(name);
   }
   for (int group = 0; group < metadata->num_row_groups(); ++group) {
     auto row_group = metadata->RowGroup(group);
@@ -228,6 +257,12 @@ double EstimateDistinctFromSample(double total_rows, double sample_rows, double 
   if (sample_rows <= 0) return 0;
   if (sample_rows >= total_rows) return sample_distinct;
   return std::sqrt(total_rows / sample_rows) * singletons + (sample_distinct - singletons);
+}
+
+arrow::Result<std::vector<std::string>> DictionaryEncodedStringColumns(const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(auto identity, Identify(path));
+  ARROW_ASSIGN_OR_RAISE(auto footer, ReadFooter(identity));
+  return footer->dictionary_encoded_strings;
 }
 
 arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,

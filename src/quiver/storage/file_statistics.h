@@ -38,6 +38,12 @@ struct TableStatistics {
 arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
                                                   const std::vector<std::string>& distinct_columns);
 
+/// The string columns of a Parquet file whose data pages are all dictionary-encoded in
+/// every row group (from the footer's page encoding statistics; cached like the
+/// statistics). Reading those as Arrow dictionaries and decoding them skips building
+/// one string per row in the reader, which is much faster for repetitive values.
+arrow::Result<std::vector<std::string>> DictionaryEncodedStringColumns(const std::string& path);
+
 /// Estimates the number of distinct values in a column of `total_rows` rows from
 /// a sample of it: `sample_rows` rows of which `sample_distinct` were distinct and
 /// `singletons` occurred once. Uses the GEE estimator (Charikar et al., 2000):

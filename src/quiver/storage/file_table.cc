@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "quiver/storage/file_statistics.h"
+
 namespace quiver::storage {
 
 namespace fs = std::filesystem;
@@ -142,11 +144,13 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
   options.partitioning = ds::HivePartitioning::MakeFactory();
   std::shared_ptr<ds::DatasetFactory> factory;
   std::string location = spec.location;
+  std::string first_file;  // decides which string columns are read as dictionaries
   if (HasGlob(location)) {
     ARROW_ASSIGN_OR_RAISE(auto paths, ExpandGlob(*filesystem, location));
     if (paths.empty()) return arrow::Status::IOError("no files match '", location, "'");
     options.partition_base_dir = GlobBase(location);
     table->file_count_ = paths.size();
+    first_file = paths[0];
     ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, paths, format, options));
   } else {
     while (location.size() > 1 && location.back() == '/') location.pop_back();
@@ -159,14 +163,28 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
       selector.base_dir = location;
       selector.recursive = true;
       ARROW_ASSIGN_OR_RAISE(auto infos, filesystem->GetFileInfo(selector));
-      table->file_count_ = std::count_if(infos.begin(), infos.end(), [](const arrow::fs::FileInfo& f) {
-        return f.IsFile() && !IsHiddenName(f.path());
-      });
+      std::vector<std::string> files;
+      for (const auto& info : infos) {
+        if (info.IsFile() && !IsHiddenName(info.path())) files.push_back(info.path());
+      }
+      table->file_count_ = files.size();
+      if (!files.empty()) first_file = *std::min_element(files.begin(), files.end());
       if (table->file_count_ == 0) return arrow::Status::IOError("directory '", location, "' has no data files");
       ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, selector, format, options));
     } else {
       table->file_count_ = 1;
+      first_file = location;
       ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, {location}, format, options));
+    }
+  }
+
+  if (spec.format == "parquet") {
+    // Strings stored with dictionaries are read as Arrow dictionaries (the scan
+    // decodes them to utf8): much faster than the reader building each string.
+    auto dictionary_columns = DictionaryEncodedStringColumns(first_file);
+    if (dictionary_columns.ok()) {
+      auto& options = std::static_pointer_cast<ds::ParquetFileFormat>(format)->reader_options;
+      options.dict_columns.insert(dictionary_columns->begin(), dictionary_columns->end());
     }
   }
 
