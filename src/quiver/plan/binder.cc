@@ -10,6 +10,7 @@
 
 #include "quiver/plan/aggregate_binder.h"
 #include "quiver/plan/expression_binder.h"
+#include "quiver/plan/grouping_sets.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/plan/subquery_binder.h"
@@ -293,9 +294,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   std::vector<std::string> correlated_columns;
   std::vector<sql::ParsedExprPtr> conditions;
   if (query.where) {
-    if (const auto* aggregate = FindAggregate(*query.where)) {
-      return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in WHERE");
-    }
+    if (const auto* aggregate = FindAggregate(*query.where))
+      return AggregateNotAllowed(context_.sql, *aggregate, "WHERE");
     for (auto& conjunct : SplitParsedConjunction(query.where)) {
       if (!outer || !ReadsOuterColumns(*conjunct, scope, *outer)) {
         conditions.push_back(conjunct);
@@ -366,7 +366,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
     }
   }
 
-  bool has_aggregates = !query.group_by.empty() || (query.having != nullptr);
+  bool has_aggregates = !query.group_by.empty() || !query.grouping_sets.empty() || (query.having != nullptr);
   for (const auto& item : items) has_aggregates = has_aggregates || ContainsAggregate(*item.expr);
   for (const auto& order : query.order_by) has_aggregates = has_aggregates || ContainsAggregate(*order.expr);
 
@@ -376,8 +376,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   if (has_aggregates) {
     aggregation.emplace(context_, scope);
     ExpressionBinder key_binder(context_, scope, "GROUP BY");
-    for (const auto& group : query.group_by) {
-      const ParsedExpr* key = group.get();
+    auto resolve_key = [&](const ParsedExpr& group) -> arrow::Result<size_t> {
+      const ParsedExpr* key = &group;
       // GROUP BY 2 and GROUP BY alias refer to select-list items.
       if (IsPositiveIntegerLiteral(*key)) {
         int64_t ordinal = IntegerLiteralValue(*key);
@@ -393,23 +393,22 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
           }
         }
       }
-      if (const auto* aggregate = FindAggregate(*key)) {
-        return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in GROUP BY");
-      }
+      if (const auto* aggregate = FindAggregate(*key)) return AggregateNotAllowed(context_.sql, *aggregate, "GROUP BY");
       ARROW_ASSIGN_OR_RAISE(auto bound, key_binder.Bind(*key));
       if (bound.adapts_to_context) {
         ARROW_ASSIGN_OR_RAISE(bound, key_binder.CastTo(bound, arrow::utf8(), key->location));
       }
-      ARROW_RETURN_NOT_OK(aggregation->AddGroupKey(bound, context_.NewColumnName(key->DefaultColumnName())));
-    }
+      return aggregation->AddGroupKey(bound, context_.NewColumnName(key->DefaultColumnName()));
+    };
+    ARROW_ASSIGN_OR_RAISE(auto grouping_sets, ExpandGroupingSets(query, resolve_key, context_.sql));
+    if (!query.grouping_sets.empty()) aggregation->SetGroupingSets(std::move(grouping_sets));
     // A correlated aggregate is computed per value of the columns it is correlated on.
     for (const auto& column : correlated_columns) {
       BoundExpression key;
       key.type = scope.schema()->GetFieldByName(column)->type();
       ARROW_ASSIGN_OR_RAISE(key.expr, cp::field_ref(column).Bind(*scope.schema()));
-      std::string name = context_.NewColumnName("corr");
-      ARROW_RETURN_NOT_OK(aggregation->AddGroupKey(key, name));
-      correlation_outputs[column] = name;
+      size_t position = aggregation->AddGroupKey(key, context_.NewColumnName("corr"));
+      correlation_outputs[column] = aggregation->GroupedSchema()->field(static_cast<int>(position))->name();
     }
   } else {
     for (const auto& column : correlated_columns) correlation_outputs[column] = column;
@@ -844,7 +843,7 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
   }
   if (ref.condition) {
     if (const auto* aggregate = FindAggregate(*ref.condition)) {
-      return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in JOIN conditions");
+      return AggregateNotAllowed(context_.sql, *aggregate, "JOIN conditions");
     }
     ARROW_ASSIGN_OR_RAISE(auto condition, binder.BindCondition(*ref.condition));
     for (auto& part : SplitConjunction(condition.expr)) conjuncts.push_back(part);

@@ -186,6 +186,12 @@ class LogicalWindow : public LogicalOperator {
   std::vector<WindowFunctionCall> calls;
 };
 
+/// A deep copy of a plan tree: every operator is copied, so optimizer rules that change
+/// operators in place change one copy only. Column names stay as they are, so a copy
+/// must not meet the original in one branch of the plan (e.g. in a join); side by side
+/// under a union is fine, as no rule moves anything across a union.
+LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan);
+
 /// The indented tree of a plan, one operator per line, with output columns when
 /// `with_columns` is set.
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns = false);
