@@ -110,6 +110,22 @@ BindScope CorrelationScope(const BindScope& inner, const BindScope& outer) {
   return BindScope(std::move(columns));
 }
 
+// Adds a column numbering the copies of each distinct row 1, 2, … (row_number over the
+// rows partitioned by all of `columns`, whose NULLs fall in one partition).
+LogicalPlanPtr NumberCopies(LogicalPlanPtr input, const std::vector<std::string>& columns, const std::string& output) {
+  auto window = std::make_shared<LogicalWindow>();
+  window->partition_by = columns;
+  WindowFunctionCall call;
+  call.function = "row_number";
+  call.output = output;
+  window->calls = {call};
+  auto fields = input->schema->fields();
+  fields.push_back(arrow::field(output, arrow::int64()));
+  window->schema = arrow::schema(std::move(fields));
+  window->inputs = {std::move(input)};
+  return window;
+}
+
 }  // namespace
 
 arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, const BindScope& outer) {
@@ -209,9 +225,6 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
   const char* name = query.set_operator == sql::SetOperator::kUnion       ? "UNION"
                      : query.set_operator == sql::SetOperator::kIntersect ? "INTERSECT"
                                                                           : "EXCEPT";
-  if (query.set_operator != sql::SetOperator::kUnion && query.set_all) {
-    return arrow::Status::NotImplemented(name, " ALL is not supported yet");
-  }
   ARROW_ASSIGN_OR_RAISE(auto left, BindQuery(*query.left));
   ARROW_ASSIGN_OR_RAISE(auto right, BindQuery(*query.right));
   const auto& left_columns = left.scope.columns();
@@ -244,6 +257,25 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
   std::vector<std::string> right_names;
   for (const auto& n : names) right_names.push_back(context_.NewColumnName("u"));
   ARROW_ASSIGN_OR_RAISE(auto right_plan, MakeProject(right.plan, std::move(right_exprs), right_names));
+  const LogicalJoinType filter_join =
+      query.set_operator == sql::SetOperator::kIntersect ? LogicalJoinType::kSemi : LogicalJoinType::kAnti;
+  if (query.set_operator != sql::SetOperator::kUnion && query.set_all) {
+    // INTERSECT ALL / EXCEPT ALL: the k-th copy of a row on the left is kept when the
+    // right has (INTERSECT) / has not (EXCEPT) a k-th copy of it, which leaves min(m, n)
+    // and max(m - n, 0) copies of a row the sides hold m and n times.
+    std::string left_ordinal = context_.NewColumnName("copy");
+    std::string right_ordinal = context_.NewColumnName("copy");
+    auto left_keys = names;
+    auto right_keys = right_names;
+    left_keys.push_back(left_ordinal);
+    right_keys.push_back(right_ordinal);
+    auto join = std::static_pointer_cast<LogicalJoin>(
+        MakeJoin(filter_join, NumberCopies(left_plan, names, left_ordinal),
+                 NumberCopies(right_plan, right_names, right_ordinal), left_keys, right_keys, std::nullopt));
+    join->null_equal_keys = true;
+    ARROW_ASSIGN_OR_RAISE(out.plan, MakeColumnSelection(join, names));
+    return out;
+  }
   if (query.set_operator != sql::SetOperator::kUnion) {
     // INTERSECT / EXCEPT: the distinct left rows with / without an equal right row,
     // where NULLs count as equal (as in DISTINCT).
@@ -252,8 +284,7 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
     distinct->schema = left_plan->schema;
     distinct->inputs = {left_plan};
     auto join = std::static_pointer_cast<LogicalJoin>(
-        MakeJoin(query.set_operator == sql::SetOperator::kIntersect ? LogicalJoinType::kSemi : LogicalJoinType::kAnti,
-                 distinct, right_plan, names, right_names, std::nullopt));
+        MakeJoin(filter_join, distinct, right_plan, names, right_names, std::nullopt));
     join->null_equal_keys = true;
     out.plan = join;
     return out;
