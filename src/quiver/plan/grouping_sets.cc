@@ -1,5 +1,7 @@
 #include "quiver/plan/grouping_sets.h"
 
+#include <arrow/scalar.h>
+
 #include <algorithm>
 #include <set>
 
@@ -25,6 +27,7 @@ class Expander {
       case sql::GroupingSetSpec::kSimple: {
         GroupingSet set;
         for (const auto& expr : spec.exprs) {
+          ARROW_RETURN_NOT_OK(CheckNotConstant(*expr));
           ARROW_ASSIGN_OR_RAISE(auto key, resolve_key_(*expr));
           set.push_back(key);
         }
@@ -50,6 +53,17 @@ class Expander {
       }
     }
     return arrow::Status::Invalid("unknown grouping set kind");
+  }
+
+  // As in PostgreSQL, a grouping set may not list a constant other than a select-list
+  // position: whether `SELECT 'x' … GROUP BY ROLLUP ('x')` shows 'x' or the rollup's
+  // NULL would otherwise be a guess.
+  arrow::Status CheckNotConstant(const sql::ParsedExpr& expr) const {
+    if (expr.kind != sql::ExprKind::kLiteral) return arrow::Status::OK();
+    const bool integer = expr.value && expr.value->is_valid &&
+                         (expr.value->type->id() == arrow::Type::INT32 || expr.value->type->id() == arrow::Type::INT64);
+    if (integer) return arrow::Status::OK();
+    return sql::SqlError(sql_, expr.location, "non-integer constant in GROUP BY");
   }
 
   arrow::Status TooMany(int location) const {
