@@ -187,9 +187,9 @@ class LogicalWindow : public LogicalOperator {
 };
 
 /// A deep copy of a plan tree: every operator is copied, so optimizer rules that change
-/// operators in place change one copy only. Column names stay as they are, so a copy
-/// must not meet the original in one branch of the plan (e.g. in a join); side by side
-/// under a union is fine, as no rule moves anything across a union.
+/// operators in place change one copy only. Column names stay as they are: a copy may
+/// sit beside its original under a union (no rule relates columns across one), but
+/// joining the two would give the join two columns of one name.
 LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan);
 
 /// The indented tree of a plan, one operator per line, with output columns when
