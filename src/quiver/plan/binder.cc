@@ -263,6 +263,13 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
     // INTERSECT ALL / EXCEPT ALL: the k-th copy of a row on the left is kept when the
     // right has (INTERSECT) / has not (EXCEPT) a k-th copy of it, which leaves min(m, n)
     // and max(m - n, 0) copies of a row the sides hold m and n times.
+    for (const auto& column : out.scope.columns()) {
+      // Copies are numbered after sorting by every column, and Arrow cannot sort intervals.
+      if (column.type->id() == arrow::Type::INTERVAL_MONTH_DAY_NANO) {
+        return arrow::Status::NotImplemented(name, " ALL over ", SqlTypeName(*column.type),
+                                             " columns is not supported");
+      }
+    }
     std::string left_ordinal = context_.NewColumnName("copy");
     std::string right_ordinal = context_.NewColumnName("copy");
     auto left_keys = names;
