@@ -2,6 +2,8 @@
 
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
+#include <arrow/scalar.h>
+#include <arrow/table.h>
 #include <arrow/type.h>
 
 #include <algorithm>
@@ -272,22 +274,58 @@ arrow::Result<LogicalPlanPtr> AggregateBinder::MakeAggregate(LogicalPlanPtr inpu
   const bool needs_groups = std::any_of(calls_.begin(), calls_.end(), [](const AggregateCall& call) {
     return call.function == "list";  // Arrow has only a grouped kernel for it
   });
-  if (keys.empty() && needs_groups) {
-    // One constant group instead (so no input rows gives no row rather than one).
-    std::string one = context_.NewColumnName("group");
-    std::vector<cp::Expression> columns{cp::literal(int32_t{1})};
-    std::vector<std::string> names{one};
-    for (const auto& field : input->schema->fields()) {
-      columns.push_back(cp::field_ref(field->name()));
-      names.push_back(field->name());
-    }
-    ARROW_ASSIGN_OR_RAISE(input, MakeProject(input, std::move(columns), std::move(names)));
-    aggregate->keys = {one};
-    fields.insert(fields.begin(), arrow::field(one, arrow::int32()));
-  }
+  if (keys.empty() && needs_groups) return AggregateByConstantGroup(std::move(input));
   aggregate->schema = arrow::schema(std::move(fields));
   aggregate->inputs = {std::move(input)};
   return aggregate;
+}
+
+arrow::Result<LogicalPlanPtr> AggregateBinder::AggregateByConstantGroup(LogicalPlanPtr input) const {
+  std::string group = context_.NewColumnName("group");
+  std::vector<cp::Expression> columns{cp::literal(int32_t{1})};
+  std::vector<std::string> names{group};
+  for (const auto& field : input->schema->fields()) {
+    columns.push_back(cp::field_ref(field->name()));
+    names.push_back(field->name());
+  }
+  ARROW_ASSIGN_OR_RAISE(input, MakeProject(input, std::move(columns), std::move(names)));
+  auto aggregate = std::make_shared<LogicalAggregate>();
+  aggregate->keys = {group};
+  aggregate->aggregates = calls_;
+  arrow::FieldVector fields{arrow::field(group, arrow::int32())};
+  // The row SQL gives for no input: counts 0, every other aggregate NULL; its group 0
+  // sorts after the real group 1 when there is one.
+  arrow::FieldVector fallback_fields{arrow::field(context_.NewColumnName("group"), arrow::int32())};
+  ARROW_ASSIGN_OR_RAISE(auto zero, arrow::MakeArrayFromScalar(arrow::Int32Scalar(0), 1));
+  arrow::ArrayVector fallback_values{zero};
+  std::vector<std::string> outputs;
+  for (const auto& call : calls_) {
+    auto type = GroupedSchema()->GetFieldByName(call.output)->type();
+    fields.push_back(arrow::field(call.output, type));
+    fallback_fields.push_back(arrow::field(context_.NewColumnName("fallback"), type));
+    const bool counts = call.function == "count" || call.function == "count_all" || call.function == "count_distinct";
+    ARROW_ASSIGN_OR_RAISE(
+        auto value, counts ? arrow::MakeArrayFromScalar(arrow::Int64Scalar(0), 1) : arrow::MakeArrayOfNull(type, 1));
+    fallback_values.push_back(std::move(value));
+    outputs.push_back(call.output);
+  }
+  aggregate->schema = arrow::schema(std::move(fields));
+  aggregate->inputs = {std::move(input)};
+  auto fallback = std::make_shared<LogicalValues>();
+  fallback->schema = arrow::schema(std::move(fallback_fields));
+  fallback->table = arrow::Table::Make(fallback->schema, std::move(fallback_values));
+  auto both = std::make_shared<LogicalUnion>();
+  both->schema = aggregate->schema;
+  both->inputs = {aggregate, fallback};
+  auto sort = std::make_shared<LogicalSort>();
+  sort->keys.emplace_back(arrow::FieldRef(group), cp::SortOrder::Descending);
+  sort->schema = both->schema;
+  sort->inputs = {both};
+  auto first = std::make_shared<LogicalLimit>();
+  first->count = 1;
+  first->schema = sort->schema;
+  first->inputs = {sort};
+  return MakeColumnSelection(first, outputs);
 }
 
 arrow::Result<LogicalPlanPtr> AggregateBinder::BuildGroupingSet(LogicalPlanPtr input, const std::vector<size_t>& set,

@@ -41,8 +41,12 @@ class AggregateBinder : public AggregateResolver {
   /// The key position `expr` is bound to, if it is a GROUP BY key.
   arrow::Result<std::optional<size_t>> FindGroupKey(const sql::ParsedExpr& expr) const;
   /// Aggregate(keys) with every call over `input`; its output holds those keys and
-  /// every call's column (and a constant key where Arrow needs one).
+  /// every call's column.
   arrow::Result<LogicalPlanPtr> MakeAggregate(LogicalPlanPtr input, const std::vector<size_t>& keys) const;
+  /// An aggregate without keys whose calls have only grouped kernels in Arrow (list, for
+  /// string_agg and array_agg): grouped by a constant, with a fallback row taken when
+  /// that gives no row (no input), as SQL gives one row then.
+  arrow::Result<LogicalPlanPtr> AggregateByConstantGroup(LogicalPlanPtr input) const;
   /// One grouping set's rows in the grouped schema's columns.
   arrow::Result<LogicalPlanPtr> BuildGroupingSet(LogicalPlanPtr input, const std::vector<size_t>& set,
                                                  bool first) const;
