@@ -332,8 +332,9 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   std::vector<std::string> correlated_columns;
   std::vector<sql::ParsedExprPtr> conditions;
   if (query.where) {
-    if (const auto* aggregate = FindAggregate(*query.where))
+    if (const auto* aggregate = FindAggregate(*query.where)) {
       return AggregateNotAllowed(context_.sql, *aggregate, "WHERE");
+    }
     for (auto& conjunct : SplitParsedConjunction(query.where)) {
       if (!outer || !ReadsOuterColumns(*conjunct, scope, *outer)) {
         conditions.push_back(conjunct);
