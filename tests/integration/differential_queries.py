@@ -10,8 +10,12 @@ engines agree on semantics:
   round() (half-even vs half-away-from-zero), no avg type assumptions (compared as numbers);
 - every ORDER BY orders by all output columns with explicit NULLS FIRST/LAST, so ordered
   results and LIMIT are deterministic; LIMIT never appears without such an ORDER BY.
+Grouped queries sometimes group by ROLLUP, CUBE or GROUPING SETS over their keys and then
+output grouping() of the keys too; set operations are sometimes INTERSECT or EXCEPT [ALL].
+These choices draw from a second random stream, so the rest of the queries stay as they
+were before those constructs were added.
 Unsupported in Quiver today and therefore never generated: subqueries in expressions,
-window functions, INTERSECT/EXCEPT, FILTER on aggregates, lpad.
+window functions, FILTER on aggregates, lpad.
 """
 
 import random
@@ -57,6 +61,8 @@ class QueryGenerator:
     def __init__(self, tables: dict[str, dict[str, str]], seed: int):
         self.tables = tables  # table name -> {column name: type}
         self.rng = random.Random(seed)
+        # Only for grouping sets and INTERSECT/EXCEPT (see the module comment).
+        self.extra_rng = random.Random(seed * 7919 + 1)
 
     # ---- scopes -------------------------------------------------------------------------
 
@@ -411,26 +417,45 @@ class QueryGenerator:
         keys = [(self.expr(t, scope, r.choice([0, 0, 1])), t) for t in self.random_types(scope, 0, 2, ORDERABLE + ("bool",))]
         aggregates = [self.aggregate(scope) for _ in range(r.randint(1, 3))]
         outputs = keys + aggregates
-        select = ", ".join(f"{e} AS c{i}" for i, (e, _) in enumerate(outputs))
-        sql = f"SELECT {select} FROM {from_sql}"
+        clauses = ""
         if r.random() < 0.5:
-            sql += f" WHERE {self.where(scope)}"
+            clauses += f" WHERE {self.where(scope)}"
         if keys:
             # A key that is itself an integer literal would read as an ordinal; use ordinals then.
-            if r.random() < 0.5 or any(e.lstrip("(-").rstrip(")").isdigit() for e, _ in keys):
-                sql += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(keys)))
+            literal_key = any(e.lstrip("(-").rstrip(")").isdigit() for e, _ in keys)
+            if r.random() < 0.5 or literal_key:
+                group_by = ", ".join(str(i + 1) for i in range(len(keys)))
             else:
-                sql += " GROUP BY " + ", ".join(e for e, _ in keys)
+                group_by = ", ".join(e for e, _ in keys)
+            # Grouping sets refuse constant keys (as PostgreSQL does): every key must read a column.
+            reads_columns = all(any(column.sql in e for column in scope) for e, _ in keys)
+            if reads_columns and self.extra_rng.random() < 0.3:
+                group_by = self.grouping_sets([e for e, _ in keys])
+                # grouping() of every key tells a grouping set's NULLs from NULL keys.
+                outputs = outputs + [(f"grouping({', '.join(e for e, _ in keys)})", "int")]
+            clauses += " GROUP BY " + group_by
         if r.random() < 0.4:
             aggregate, typ = self.aggregate(scope)
             if typ in NUMERIC:
-                sql += f" HAVING {aggregate} {r.choice(['>', '<', '>=', '<>'])} {self.literal(r.choice(['int', typ]))}"
+                clauses += f" HAVING {aggregate} {r.choice(['>', '<', '>=', '<>'])} {self.literal(r.choice(['int', typ]))}"
             else:
-                sql += f" HAVING {aggregate} IS NOT NULL"
+                clauses += f" HAVING {aggregate} IS NOT NULL"
             if keys and r.random() < 0.3:
                 key_sql, key_type = keys[0]
-                sql += f" {r.choice(['AND', 'OR'])} {key_sql} IS NOT NULL"
-        return sql, [t for _, t in outputs]
+                clauses += f" {r.choice(['AND', 'OR'])} {key_sql} IS NOT NULL"
+        select = ", ".join(f"{e} AS c{i}" for i, (e, _) in enumerate(outputs))
+        return f"SELECT {select} FROM {from_sql}{clauses}", [t for _, t in outputs]
+
+    def grouping_sets(self, keys: list[str]) -> str:
+        """A GROUP BY clause over `keys` with ROLLUP, CUBE or GROUPING SETS."""
+        r = self.extra_rng
+        listed = ", ".join(keys)
+        shapes = [f"ROLLUP ({listed})", f"CUBE ({listed})", f"GROUPING SETS (({listed}), ())"]
+        if len(keys) > 1:
+            shapes += [f"{keys[0]}, ROLLUP ({', '.join(keys[1:])})",
+                       f"GROUPING SETS (({keys[0]}), ({keys[1]}))",
+                       f"ROLLUP ({keys[0]}), CUBE ({', '.join(keys[1:])})"]
+        return r.choice(shapes)
 
     def gen_select(self):
         from_sql, scope = self.from_single()
@@ -459,7 +484,15 @@ class QueryGenerator:
         types = self.random_types(sources[0][1], 1, 3)
         parts = [self.select_core(from_sql, scope, types, distinct=False) for from_sql, scope in sources]
         operator = r.choice([" UNION ", " UNION ALL "])
-        sql = operator.join(parts)
+        if self.extra_rng.random() < 0.4:
+            operator = self.extra_rng.choice([" INTERSECT ", " INTERSECT ALL ", " EXCEPT ", " EXCEPT ALL "])
+        sql = parts[0]
+        for part in parts[1:]:
+            # Mixed chains too: INTERSECT binds tighter than UNION and EXCEPT.
+            if len(parts) > 2 and self.extra_rng.random() < 0.3:
+                sql += self.extra_rng.choice([" UNION ALL ", " EXCEPT ALL ", " INTERSECT "]) + part
+            else:
+                sql += operator + part
         clause, ordered = self.maybe_order_and_limit(len(types))
         return Query(sql + clause, ordered, "union", types)
 

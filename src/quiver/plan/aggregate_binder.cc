@@ -2,6 +2,8 @@
 
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
+#include <arrow/scalar.h>
+#include <arrow/table.h>
 #include <arrow/type.h>
 
 #include <algorithm>
@@ -56,10 +58,19 @@ std::string AggregateBinder::AddCall(AggregateCall call, std::shared_ptr<arrow::
   return calls_.back().output;
 }
 
-arrow::Status AggregateBinder::AddGroupKey(BoundExpression key, const std::string& name) {
-  key_exprs_.push_back(std::move(key));
-  key_names_.push_back(name);
-  return arrow::Status::OK();
+size_t AggregateBinder::AddGroupKey(BoundExpression key, const std::string& name) {
+  size_t position = 0;
+  while (position < key_exprs_.size() && !key_exprs_[position].expr.Equals(key.expr)) ++position;
+  if (position == key_exprs_.size()) {
+    key_exprs_.push_back(std::move(key));
+    key_names_.push_back(name);
+  }
+  if (grouping_sets_) {
+    for (auto& set : *grouping_sets_) {
+      if (std::find(set.begin(), set.end(), position) == set.end()) set.push_back(position);
+    }
+  }
+  return position;
 }
 
 std::shared_ptr<arrow::Schema> AggregateBinder::GroupedSchema() const {
@@ -69,7 +80,7 @@ std::shared_ptr<arrow::Schema> AggregateBinder::GroupedSchema() const {
   return arrow::schema(std::move(fields));
 }
 
-arrow::Result<std::optional<BoundExpression>> AggregateBinder::MatchGroupKey(const sql::ParsedExpr& expr) {
+arrow::Result<std::optional<size_t>> AggregateBinder::FindGroupKey(const sql::ParsedExpr& expr) const {
   ExpressionBinder plain(context_, input_scope_, "GROUP BY");
   auto bound = plain.Bind(expr);
   if (!bound.ok()) {
@@ -78,14 +89,47 @@ arrow::Result<std::optional<BoundExpression>> AggregateBinder::MatchGroupKey(con
     return std::nullopt;
   }
   for (size_t i = 0; i < key_exprs_.size(); ++i) {
-    if (key_exprs_[i].expr.Equals(bound->expr)) {
-      BoundExpression ref;
-      ref.type = key_exprs_[i].type;
-      ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(key_names_[i]).Bind(*GroupedSchema()));
-      return ref;
-    }
+    if (key_exprs_[i].expr.Equals(bound->expr)) return i;
   }
   return std::nullopt;
+}
+
+arrow::Result<std::optional<BoundExpression>> AggregateBinder::MatchGroupKey(const sql::ParsedExpr& expr) {
+  ARROW_ASSIGN_OR_RAISE(auto key, FindGroupKey(expr));
+  if (!key) return std::nullopt;
+  BoundExpression ref;
+  ref.type = key_exprs_[*key].type;
+  ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(key_names_[*key]).Bind(*GroupedSchema()));
+  return ref;
+}
+
+arrow::Result<BoundExpression> AggregateBinder::BindGrouping(const sql::ParsedExpr& call) {
+  // The mask is an int, so PostgreSQL allows at most 31 arguments.
+  if (call.args.size() > 31) {
+    return sql::SqlError(context_.sql, call.location, "GROUPING must have fewer than 32 arguments");
+  }
+  std::vector<size_t> keys;
+  for (const auto& arg : call.args) {
+    auto key = FindGroupKey(*arg);
+    if (!key.ok() || !*key) {
+      return sql::SqlError(context_.sql, arg->location,
+                           "arguments to GROUPING must be grouping expressions of the associated query level");
+    }
+    keys.push_back(**key);
+  }
+  std::string output;
+  for (const auto& [name, column_keys] : grouping_columns_) {
+    if (column_keys == keys) output = name;
+  }
+  if (output.empty()) {
+    output = context_.NewColumnName("grouping");
+    grouping_columns_[output] = keys;
+    aggregate_fields_.push_back(arrow::field(output, arrow::int32()));
+  }
+  BoundExpression ref;
+  ref.type = arrow::int32();
+  ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(output).Bind(*GroupedSchema()));
+  return ref;
 }
 
 arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedExpr& call) {
@@ -98,9 +142,7 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   // aggregate skips.
   std::optional<BoundExpression> filter;
   if (call.filter) {
-    if (ContainsAggregate(*call.filter)) {
-      return sql::SqlError(context_.sql, call.filter->location, "aggregate functions are not allowed in FILTER");
-    }
+    if (const auto* nested = FindAggregate(*call.filter)) return AggregateNotAllowed(context_.sql, *nested, "FILTER");
     ExpressionBinder filter_binder(context_, input_scope_, "FILTER");
     ARROW_ASSIGN_OR_RAISE(filter, filter_binder.BindCondition(*call.filter));
   }
@@ -249,6 +291,104 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   return ref;
 }
 
+arrow::Result<LogicalPlanPtr> AggregateBinder::MakeAggregate(LogicalPlanPtr input,
+                                                             const std::vector<size_t>& keys) const {
+  auto aggregate = std::make_shared<LogicalAggregate>();
+  arrow::FieldVector fields;
+  for (size_t key : keys) {
+    aggregate->keys.push_back(key_names_[key]);
+    fields.push_back(arrow::field(key_names_[key], key_exprs_[key].type));
+  }
+  aggregate->aggregates = calls_;
+  for (const auto& field : aggregate_fields_) {
+    if (!grouping_columns_.count(field->name())) fields.push_back(field);
+  }
+  const bool needs_groups = std::any_of(calls_.begin(), calls_.end(), [](const AggregateCall& call) {
+    return call.function == "list";  // Arrow has only a grouped kernel for it
+  });
+  if (keys.empty() && needs_groups) return AggregateByConstantGroup(std::move(input));
+  aggregate->schema = arrow::schema(std::move(fields));
+  aggregate->inputs = {std::move(input)};
+  return aggregate;
+}
+
+arrow::Result<LogicalPlanPtr> AggregateBinder::AggregateByConstantGroup(LogicalPlanPtr input) const {
+  std::string group = context_.NewColumnName("group");
+  std::vector<cp::Expression> columns{cp::literal(int32_t{1})};
+  std::vector<std::string> names{group};
+  for (const auto& field : input->schema->fields()) {
+    columns.push_back(cp::field_ref(field->name()));
+    names.push_back(field->name());
+  }
+  ARROW_ASSIGN_OR_RAISE(input, MakeProject(input, std::move(columns), std::move(names)));
+  auto aggregate = std::make_shared<LogicalAggregate>();
+  aggregate->keys = {group};
+  aggregate->aggregates = calls_;
+  arrow::FieldVector fields{arrow::field(group, arrow::int32())};
+  // The row SQL gives for no input: counts 0, every other aggregate NULL; its group 0
+  // sorts after the real group 1 when there is one.
+  arrow::FieldVector fallback_fields{arrow::field(context_.NewColumnName("group"), arrow::int32())};
+  ARROW_ASSIGN_OR_RAISE(auto zero, arrow::MakeArrayFromScalar(arrow::Int32Scalar(0), 1));
+  arrow::ArrayVector fallback_values{zero};
+  std::vector<std::string> outputs;
+  for (const auto& call : calls_) {
+    auto type = GroupedSchema()->GetFieldByName(call.output)->type();
+    fields.push_back(arrow::field(call.output, type));
+    fallback_fields.push_back(arrow::field(context_.NewColumnName("fallback"), type));
+    const bool counts = call.function == "count" || call.function == "count_all" || call.function == "count_distinct";
+    ARROW_ASSIGN_OR_RAISE(
+        auto value, counts ? arrow::MakeArrayFromScalar(arrow::Int64Scalar(0), 1) : arrow::MakeArrayOfNull(type, 1));
+    fallback_values.push_back(std::move(value));
+    outputs.push_back(call.output);
+  }
+  aggregate->schema = arrow::schema(std::move(fields));
+  aggregate->inputs = {std::move(input)};
+  auto fallback = std::make_shared<LogicalValues>();
+  fallback->schema = arrow::schema(std::move(fallback_fields));
+  fallback->table = arrow::Table::Make(fallback->schema, std::move(fallback_values));
+  auto both = std::make_shared<LogicalUnion>();
+  both->schema = aggregate->schema;
+  both->inputs = {aggregate, fallback};
+  auto sort = std::make_shared<LogicalSort>();
+  sort->keys.emplace_back(arrow::FieldRef(group), cp::SortOrder::Descending);
+  sort->schema = both->schema;
+  sort->inputs = {both};
+  auto first = std::make_shared<LogicalLimit>();
+  first->count = 1;
+  first->schema = sort->schema;
+  first->inputs = {sort};
+  return MakeColumnSelection(first, outputs);
+}
+
+arrow::Result<LogicalPlanPtr> AggregateBinder::BuildGroupingSet(LogicalPlanPtr input, const std::vector<size_t>& set,
+                                                                bool first) const {
+  ARROW_ASSIGN_OR_RAISE(auto aggregate, MakeAggregate(std::move(input), set));
+  auto in_set = [&](size_t key) { return std::find(set.begin(), set.end(), key) != set.end(); };
+  std::vector<cp::Expression> columns;
+  for (size_t key = 0; key < key_exprs_.size(); ++key) {
+    // A key the set leaves out is NULL; only grouping() tells it from a NULL value.
+    columns.push_back(in_set(key) ? cp::field_ref(key_names_[key])
+                                  : cp::literal(arrow::MakeNullScalar(key_exprs_[key].type)));
+  }
+  for (const auto& field : aggregate_fields_) {
+    auto grouping = grouping_columns_.find(field->name());
+    if (grouping == grouping_columns_.end()) {
+      columns.push_back(cp::field_ref(field->name()));
+      continue;
+    }
+    int32_t mask = 0;
+    for (size_t key : grouping->second) mask = (mask << 1) | (in_set(key) ? 0 : 1);
+    columns.push_back(cp::literal(mask));
+  }
+  // The first set's columns carry the grouped schema's names, which the union keeps.
+  std::vector<std::string> names;
+  const auto grouped = GroupedSchema();
+  for (const auto& field : grouped->fields()) {
+    names.push_back(first ? field->name() : context_.NewColumnName(field->name().substr(0, field->name().find('#'))));
+  }
+  return MakeProject(aggregate, std::move(columns), std::move(names));
+}
+
 arrow::Result<LogicalPlanPtr> AggregateBinder::BuildPlan(LogicalPlanPtr input) const {
   std::vector<cp::Expression> expressions;
   std::vector<std::string> names;
@@ -264,30 +404,21 @@ arrow::Result<LogicalPlanPtr> AggregateBinder::BuildPlan(LogicalPlanPtr input) c
   if (!expressions.empty()) {
     ARROW_ASSIGN_OR_RAISE(pre, MakeProject(input, std::move(expressions), std::move(names)));
   }
-  auto aggregate = std::make_shared<LogicalAggregate>();
-  aggregate->keys = key_names_;
-  aggregate->aggregates = calls_;
-  aggregate->schema = GroupedSchema();
-  const bool needs_groups = std::any_of(calls_.begin(), calls_.end(), [](const AggregateCall& call) {
-    return call.function == "list";  // Arrow has only a grouped kernel for it
-  });
-  if (key_names_.empty() && needs_groups) {
-    // One constant group instead (so no input rows gives no row rather than one).
-    std::string one = context_.NewColumnName("group");
-    std::vector<cp::Expression> columns{cp::literal(int32_t{1})};
-    std::vector<std::string> names{one};
-    for (const auto& field : pre->schema->fields()) {
-      columns.push_back(cp::field_ref(field->name()));
-      names.push_back(field->name());
-    }
-    ARROW_ASSIGN_OR_RAISE(pre, MakeProject(pre, std::move(columns), std::move(names)));
-    aggregate->keys = {one};
-    auto fields = aggregate->schema->fields();
-    fields.insert(fields.begin(), arrow::field(one, arrow::int32()));
-    aggregate->schema = arrow::schema(fields);
+  std::vector<size_t> all_keys;
+  for (size_t i = 0; i < key_exprs_.size(); ++i) all_keys.push_back(i);
+  if (!grouping_sets_ && grouping_columns_.empty()) return MakeAggregate(std::move(pre), all_keys);
+
+  const std::vector<std::vector<size_t>> sets =
+      grouping_sets_ ? *grouping_sets_ : std::vector<std::vector<size_t>>{all_keys};
+  auto combined = std::make_shared<LogicalUnion>();
+  for (size_t i = 0; i < sets.size(); ++i) {
+    // Each set aggregates its own copy of the input: the input is computed once per set.
+    ARROW_ASSIGN_OR_RAISE(auto branch, BuildGroupingSet(i == 0 ? pre : ClonePlan(pre), sets[i], i == 0));
+    combined->inputs.push_back(std::move(branch));
   }
-  aggregate->inputs = {std::move(pre)};
-  return aggregate;
+  if (combined->inputs.size() == 1) return combined->inputs[0];
+  combined->schema = combined->inputs[0]->schema;
+  return combined;
 }
 
 }  // namespace quiver::plan

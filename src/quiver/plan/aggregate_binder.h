@@ -2,6 +2,8 @@
 
 #include <arrow/result.h>
 
+#include <map>
+#include <optional>
 #include <vector>
 
 #include "quiver/plan/expression_binder.h"
@@ -13,14 +15,23 @@ namespace quiver::plan {
 /// GROUP BY keys and every aggregate call met, and finally builds
 ///   input → Project(keys, aggregate arguments) → Aggregate
 /// whose output (keys then aggregates) the bound expressions refer to.
+///
+/// With grouping sets, every set gets its own Aggregate over its own copy of that
+/// input, projected to the same columns (NULL for the keys the set leaves out, a
+/// constant for each grouping() call), and a union combines them.
 class AggregateBinder : public AggregateResolver {
  public:
   AggregateBinder(BindContext& context, const BindScope& input_scope) : context_(context), input_scope_(input_scope) {}
 
-  /// Adds a GROUP BY expression (bound against the input scope).
-  arrow::Status AddGroupKey(BoundExpression key, const std::string& name);
+  /// The position of the GROUP BY key computing `key` (bound against the input scope),
+  /// added under `name` unless an equal key exists. A key added after SetGroupingSets
+  /// joins every set (the columns a correlated subquery is grouped by).
+  size_t AddGroupKey(BoundExpression key, const std::string& name);
+  /// Groups by each of these sets of key positions instead of by all keys at once.
+  void SetGroupingSets(std::vector<std::vector<size_t>> sets) { grouping_sets_ = std::move(sets); }
 
   arrow::Result<BoundExpression> BindAggregate(const sql::ParsedExpr& call) override;
+  arrow::Result<BoundExpression> BindGrouping(const sql::ParsedExpr& call) override;
   arrow::Result<std::optional<BoundExpression>> MatchGroupKey(const sql::ParsedExpr& expr) override;
   std::shared_ptr<arrow::Schema> GroupedSchema() const override;
 
@@ -33,6 +44,18 @@ class AggregateBinder : public AggregateResolver {
   /// Adds `call` with its result type unless an identical call exists; returns the
   /// output column name of the call that computes it.
   std::string AddCall(AggregateCall call, std::shared_ptr<arrow::DataType> result_type);
+  /// The key position `expr` is bound to, if it is a GROUP BY key.
+  arrow::Result<std::optional<size_t>> FindGroupKey(const sql::ParsedExpr& expr) const;
+  /// Aggregate(keys) with every call over `input`; its output holds those keys and
+  /// every call's column.
+  arrow::Result<LogicalPlanPtr> MakeAggregate(LogicalPlanPtr input, const std::vector<size_t>& keys) const;
+  /// An aggregate without keys whose calls have only grouped kernels in Arrow (list, for
+  /// string_agg and array_agg): grouped by a constant, with a fallback row taken when
+  /// that gives no row (no input), as SQL gives one row then.
+  arrow::Result<LogicalPlanPtr> AggregateByConstantGroup(LogicalPlanPtr input) const;
+  /// One grouping set's rows in the grouped schema's columns.
+  arrow::Result<LogicalPlanPtr> BuildGroupingSet(LogicalPlanPtr input, const std::vector<size_t>& set,
+                                                 bool first) const;
 
   BindContext& context_;
   const BindScope& input_scope_;
@@ -41,7 +64,12 @@ class AggregateBinder : public AggregateResolver {
   std::vector<cp::Expression> argument_exprs_;
   std::vector<std::string> argument_names_;
   std::vector<AggregateCall> calls_;
+  /// The columns after the keys: aggregate results and grouping() results, in the
+  /// order they were met (bound expressions point at them by position).
   arrow::FieldVector aggregate_fields_;
+  /// grouping() columns: output name → the key positions its arguments are.
+  std::map<std::string, std::vector<size_t>> grouping_columns_;
+  std::optional<std::vector<std::vector<size_t>>> grouping_sets_;
 };
 
 }  // namespace quiver::plan

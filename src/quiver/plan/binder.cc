@@ -10,6 +10,7 @@
 
 #include "quiver/plan/aggregate_binder.h"
 #include "quiver/plan/expression_binder.h"
+#include "quiver/plan/grouping_sets.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/plan/subquery_binder.h"
@@ -107,6 +108,22 @@ BindScope CorrelationScope(const BindScope& inner, const BindScope& outer) {
     columns.push_back(std::move(column));
   }
   return BindScope(std::move(columns));
+}
+
+// Adds a column numbering the copies of each distinct row 1, 2, … (row_number over the
+// rows partitioned by all of `columns`, whose NULLs fall in one partition).
+LogicalPlanPtr NumberCopies(LogicalPlanPtr input, const std::vector<std::string>& columns, const std::string& output) {
+  auto window = std::make_shared<LogicalWindow>();
+  window->partition_by = columns;
+  WindowFunctionCall call;
+  call.function = "row_number";
+  call.output = output;
+  window->calls = {call};
+  auto fields = input->schema->fields();
+  fields.push_back(arrow::field(output, arrow::int64()));
+  window->schema = arrow::schema(std::move(fields));
+  window->inputs = {std::move(input)};
+  return window;
 }
 
 }  // namespace
@@ -208,9 +225,6 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
   const char* name = query.set_operator == sql::SetOperator::kUnion       ? "UNION"
                      : query.set_operator == sql::SetOperator::kIntersect ? "INTERSECT"
                                                                           : "EXCEPT";
-  if (query.set_operator != sql::SetOperator::kUnion && query.set_all) {
-    return arrow::Status::NotImplemented(name, " ALL is not supported yet");
-  }
   ARROW_ASSIGN_OR_RAISE(auto left, BindQuery(*query.left));
   ARROW_ASSIGN_OR_RAISE(auto right, BindQuery(*query.right));
   const auto& left_columns = left.scope.columns();
@@ -243,6 +257,32 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
   std::vector<std::string> right_names;
   for (const auto& n : names) right_names.push_back(context_.NewColumnName("u"));
   ARROW_ASSIGN_OR_RAISE(auto right_plan, MakeProject(right.plan, std::move(right_exprs), right_names));
+  const LogicalJoinType filter_join =
+      query.set_operator == sql::SetOperator::kIntersect ? LogicalJoinType::kSemi : LogicalJoinType::kAnti;
+  if (query.set_operator != sql::SetOperator::kUnion && query.set_all) {
+    // INTERSECT ALL / EXCEPT ALL: the k-th copy of a row on the left is kept when the
+    // right has (INTERSECT) / has not (EXCEPT) a k-th copy of it, which leaves min(m, n)
+    // and max(m - n, 0) copies of a row the sides hold m and n times.
+    for (const auto& column : out.scope.columns()) {
+      // Copies are numbered after sorting by every column, and Arrow cannot sort intervals.
+      if (column.type->id() == arrow::Type::INTERVAL_MONTH_DAY_NANO) {
+        return arrow::Status::NotImplemented(name, " ALL over ", SqlTypeName(*column.type),
+                                             " columns is not supported");
+      }
+    }
+    std::string left_ordinal = context_.NewColumnName("copy");
+    std::string right_ordinal = context_.NewColumnName("copy");
+    auto left_keys = names;
+    auto right_keys = right_names;
+    left_keys.push_back(left_ordinal);
+    right_keys.push_back(right_ordinal);
+    auto join = std::static_pointer_cast<LogicalJoin>(
+        MakeJoin(filter_join, NumberCopies(left_plan, names, left_ordinal),
+                 NumberCopies(right_plan, right_names, right_ordinal), left_keys, right_keys, std::nullopt));
+    join->null_equal_keys = true;
+    ARROW_ASSIGN_OR_RAISE(out.plan, MakeColumnSelection(join, names));
+    return out;
+  }
   if (query.set_operator != sql::SetOperator::kUnion) {
     // INTERSECT / EXCEPT: the distinct left rows with / without an equal right row,
     // where NULLs count as equal (as in DISTINCT).
@@ -251,8 +291,7 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
     distinct->schema = left_plan->schema;
     distinct->inputs = {left_plan};
     auto join = std::static_pointer_cast<LogicalJoin>(
-        MakeJoin(query.set_operator == sql::SetOperator::kIntersect ? LogicalJoinType::kSemi : LogicalJoinType::kAnti,
-                 distinct, right_plan, names, right_names, std::nullopt));
+        MakeJoin(filter_join, distinct, right_plan, names, right_names, std::nullopt));
     join->null_equal_keys = true;
     out.plan = join;
     return out;
@@ -294,7 +333,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   std::vector<sql::ParsedExprPtr> conditions;
   if (query.where) {
     if (const auto* aggregate = FindAggregate(*query.where)) {
-      return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in WHERE");
+      return AggregateNotAllowed(context_.sql, *aggregate, "WHERE");
     }
     for (auto& conjunct : SplitParsedConjunction(query.where)) {
       if (!outer || !ReadsOuterColumns(*conjunct, scope, *outer)) {
@@ -366,7 +405,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
     }
   }
 
-  bool has_aggregates = !query.group_by.empty() || (query.having != nullptr);
+  bool has_aggregates = !query.group_by.empty() || !query.grouping_sets.empty() || (query.having != nullptr);
   for (const auto& item : items) has_aggregates = has_aggregates || ContainsAggregate(*item.expr);
   for (const auto& order : query.order_by) has_aggregates = has_aggregates || ContainsAggregate(*order.expr);
 
@@ -376,8 +415,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   if (has_aggregates) {
     aggregation.emplace(context_, scope);
     ExpressionBinder key_binder(context_, scope, "GROUP BY");
-    for (const auto& group : query.group_by) {
-      const ParsedExpr* key = group.get();
+    auto resolve_key = [&](const ParsedExpr& group) -> arrow::Result<size_t> {
+      const ParsedExpr* key = &group;
       // GROUP BY 2 and GROUP BY alias refer to select-list items.
       if (IsPositiveIntegerLiteral(*key)) {
         int64_t ordinal = IntegerLiteralValue(*key);
@@ -393,23 +432,22 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
           }
         }
       }
-      if (const auto* aggregate = FindAggregate(*key)) {
-        return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in GROUP BY");
-      }
+      if (const auto* aggregate = FindAggregate(*key)) return AggregateNotAllowed(context_.sql, *aggregate, "GROUP BY");
       ARROW_ASSIGN_OR_RAISE(auto bound, key_binder.Bind(*key));
       if (bound.adapts_to_context) {
         ARROW_ASSIGN_OR_RAISE(bound, key_binder.CastTo(bound, arrow::utf8(), key->location));
       }
-      ARROW_RETURN_NOT_OK(aggregation->AddGroupKey(bound, context_.NewColumnName(key->DefaultColumnName())));
-    }
+      return aggregation->AddGroupKey(bound, context_.NewColumnName(key->DefaultColumnName()));
+    };
+    ARROW_ASSIGN_OR_RAISE(auto grouping_sets, ExpandGroupingSets(query, resolve_key, context_.sql));
+    if (!query.grouping_sets.empty()) aggregation->SetGroupingSets(std::move(grouping_sets));
     // A correlated aggregate is computed per value of the columns it is correlated on.
     for (const auto& column : correlated_columns) {
       BoundExpression key;
       key.type = scope.schema()->GetFieldByName(column)->type();
       ARROW_ASSIGN_OR_RAISE(key.expr, cp::field_ref(column).Bind(*scope.schema()));
-      std::string name = context_.NewColumnName("corr");
-      ARROW_RETURN_NOT_OK(aggregation->AddGroupKey(key, name));
-      correlation_outputs[column] = name;
+      size_t position = aggregation->AddGroupKey(key, context_.NewColumnName("corr"));
+      correlation_outputs[column] = aggregation->GroupedSchema()->field(static_cast<int>(position))->name();
     }
   } else {
     for (const auto& column : correlated_columns) correlation_outputs[column] = column;
@@ -844,7 +882,7 @@ arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
   }
   if (ref.condition) {
     if (const auto* aggregate = FindAggregate(*ref.condition)) {
-      return sql::SqlError(context_.sql, aggregate->location, "aggregate functions are not allowed in JOIN conditions");
+      return AggregateNotAllowed(context_.sql, *aggregate, "JOIN conditions");
     }
     ARROW_ASSIGN_OR_RAISE(auto condition, binder.BindCondition(*ref.condition));
     for (auto& part : SplitConjunction(condition.expr)) conjuncts.push_back(part);

@@ -65,6 +65,7 @@ bool IsAggregateFunction(const std::vector<std::string>& names) {
 const ParsedExpr* FindAggregate(const ParsedExpr& expr) {
   // A window call is not an aggregate, though its arguments may hold one.
   if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names) && !expr.window) return &expr;
+  if (expr.kind == ExprKind::kGrouping) return &expr;
   for (const auto& arg : expr.args) {
     if (!arg) continue;
     if (const auto* found = FindAggregate(*arg)) return found;
@@ -74,6 +75,11 @@ const ParsedExpr* FindAggregate(const ParsedExpr& expr) {
     if (const auto* found = FindAggregate(*child)) return found;
   }
   return nullptr;
+}
+
+arrow::Status AggregateNotAllowed(std::string_view sql, const ParsedExpr& found, const std::string& clause) {
+  const char* what = found.kind == ExprKind::kGrouping ? "grouping operations" : "aggregate functions";
+  return sql::SqlError(sql, found.location, what, " are not allowed in ", clause);
 }
 
 bool ContainsWindow(const ParsedExpr& expr) {
@@ -270,6 +276,7 @@ arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
     if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names) && !expr.window) {
       return aggregates_->BindAggregate(expr);
     }
+    if (expr.kind == ExprKind::kGrouping) return aggregates_->BindGrouping(expr);
     if (!ContainsAggregate(expr) && !ContainsWindow(expr)) {
       ARROW_ASSIGN_OR_RAISE(auto key, aggregates_->MatchGroupKey(expr));
       if (key) return *key;
@@ -382,6 +389,8 @@ arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
       return BindFunction(expr);
     case ExprKind::kSpecialValue:
       return BindSpecialValue(expr);
+    case ExprKind::kGrouping:
+      return AggregateNotAllowed(context_.sql, expr, clause_);
     case ExprKind::kSubquery:
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
@@ -769,9 +778,7 @@ arrow::Result<BoundExpression> ExpressionBinder::BindFunction(const ParsedExpr& 
     if (!windows_) return sql::SqlError(context_.sql, expr.location, "window functions are not allowed in ", clause_);
     return windows_->BindWindow(expr, *this);
   }
-  if (IsAggregateFunction(expr.names)) {
-    return sql::SqlError(context_.sql, expr.location, "aggregate functions are not allowed in ", clause_);
-  }
+  if (IsAggregateFunction(expr.names)) return AggregateNotAllowed(context_.sql, expr, clause_);
   if (expr.star) {
     return sql::SqlError(context_.sql, expr.location, expr.names.back(), "(*) is not a function");
   }

@@ -3,6 +3,7 @@
 #include <arrow/result.h>
 
 #include <optional>
+#include <string_view>
 
 #include "quiver/plan/bind_context.h"
 #include "quiver/plan/bind_scope.h"
@@ -18,6 +19,9 @@ class AggregateResolver {
   virtual ~AggregateResolver() = default;
   /// Binds an aggregate call (count, sum …) and returns a reference to its result.
   virtual arrow::Result<BoundExpression> BindAggregate(const sql::ParsedExpr& call) = 0;
+  /// Binds grouping(args): a reference to a column holding, per grouping set, the bit
+  /// mask of the arguments the set leaves out (the first argument the highest bit).
+  virtual arrow::Result<BoundExpression> BindGrouping(const sql::ParsedExpr& call) = 0;
   /// If `expr` is one of the GROUP BY expressions, a reference to that group key.
   virtual arrow::Result<std::optional<BoundExpression>> MatchGroupKey(const sql::ParsedExpr& expr) = 0;
   /// The columns after grouping, which references returned above point into.
@@ -51,9 +55,13 @@ class WindowResolver {
 /// True if the expression contains a window function call (outside subqueries).
 bool ContainsWindow(const sql::ParsedExpr& expr);
 
-/// The first aggregate call in the expression (outside subqueries), or null.
+/// The first aggregate call or grouping() in the expression (outside subqueries), or
+/// null.
 const sql::ParsedExpr* FindAggregate(const sql::ParsedExpr& expr);
 inline bool ContainsAggregate(const sql::ParsedExpr& expr) { return FindAggregate(expr) != nullptr; }
+/// "aggregate functions are not allowed in <clause>" for what FindAggregate found
+/// ("grouping operations …" for grouping()), with its position.
+arrow::Status AggregateNotAllowed(std::string_view sql, const sql::ParsedExpr& found, const std::string& clause);
 
 /// Binds parsed expressions: resolves column names in a scope, checks and converts
 /// types with PostgreSQL's rules, and builds Arrow compute expressions.

@@ -126,6 +126,53 @@ std::string LogicalWindow::Describe() const {
   return out + "]";
 }
 
+namespace {
+
+template <typename Operator>
+LogicalPlanPtr CopyOf(const LogicalOperator& node) {
+  return std::make_shared<Operator>(static_cast<const Operator&>(node));
+}
+
+}  // namespace
+
+LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan) {
+  LogicalPlanPtr copy;
+  switch (plan->kind) {
+    case LogicalKind::kScan:
+      copy = CopyOf<LogicalScan>(*plan);
+      break;
+    case LogicalKind::kValues:
+      copy = CopyOf<LogicalValues>(*plan);
+      break;
+    case LogicalKind::kFilter:
+      copy = CopyOf<LogicalFilter>(*plan);
+      break;
+    case LogicalKind::kProject:
+      copy = CopyOf<LogicalProject>(*plan);
+      break;
+    case LogicalKind::kAggregate:
+      copy = CopyOf<LogicalAggregate>(*plan);
+      break;
+    case LogicalKind::kJoin:
+      copy = CopyOf<LogicalJoin>(*plan);
+      break;
+    case LogicalKind::kSort:
+      copy = CopyOf<LogicalSort>(*plan);
+      break;
+    case LogicalKind::kLimit:
+      copy = CopyOf<LogicalLimit>(*plan);
+      break;
+    case LogicalKind::kUnion:
+      copy = CopyOf<LogicalUnion>(*plan);
+      break;
+    case LogicalKind::kWindow:
+      copy = CopyOf<LogicalWindow>(*plan);
+      break;
+  }
+  for (auto& input : copy->inputs) input = ClonePlan(input);
+  return copy;
+}
+
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns) {
   std::ostringstream out;
   Format(root, nullptr, 0, with_columns, nullptr, out);

@@ -190,6 +190,12 @@ class LogicalWindow : public LogicalOperator {
 /// Extra text for an operator's line in FormatLogicalPlan (estimates, measurements).
 using PlanAnnotator = std::function<std::string(const LogicalPlanPtr&)>;
 
+/// A deep copy of a plan tree: every operator is copied, so optimizer rules that change
+/// operators in place change one copy only. Column names stay as they are: a copy may
+/// sit beside its original under a union (no rule relates columns across one), but
+/// joining the two would give the join two columns of one name.
+LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan);
+
 /// The indented tree of a plan, one operator per line, with output columns when
 /// `with_columns` is set.
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns = false);

@@ -61,7 +61,10 @@ bool OnlyEqualitiesOnRightColumns(const std::vector<cp::Expression>& conditions,
 }
 
 bool IsAggregatedWithoutGroups(const sql::QueryNode& query) {
-  if (query.kind != sql::QueryKind::kSelect || !query.group_by.empty() || query.limit || query.offset) return false;
+  if (query.kind != sql::QueryKind::kSelect || !query.group_by.empty() || !query.grouping_sets.empty() || query.limit ||
+      query.offset) {
+    return false;
+  }
   for (const auto& item : query.select_list) {
     if (ContainsAggregate(*item.expr)) return true;
   }

@@ -90,6 +90,8 @@ std::string ParsedExpr::ToString() const {
       return args[0]->ToString() + (negated ? " NOT IN (subquery)" : " IN (subquery)");
     case ExprKind::kSpecialValue:
       return names.empty() ? "?" : names[0];
+    case ExprKind::kGrouping:
+      return "GROUPING(" + JoinArgs(args) + ")";
   }
   return "?";
 }
@@ -115,6 +117,8 @@ std::string ParsedExpr::DefaultColumnName() const {
       return "least";
     case ExprKind::kExists:
       return "exists";
+    case ExprKind::kGrouping:
+      return "grouping";
     case ExprKind::kSpecialValue:
       return names.empty() ? "?column?" : names[0];
     default:

@@ -50,6 +50,7 @@ enum class ExprKind {
   kExists,        // subquery; negated
   kInSubquery,    // args[0] IN (subquery); negated
   kSpecialValue,  // names[0]: current_date, current_timestamp, current_user …
+  kGrouping,      // grouping(args): which of the args the current grouping set leaves out
 };
 
 struct ParsedExpr;
@@ -149,6 +150,17 @@ struct CommonTableExpr {
   int location = -1;
 };
 
+/// A GROUP BY item that names several grouping sets: GROUPING SETS (…), ROLLUP (…),
+/// CUBE (…), or the empty set `()`. A parenthesized list inside one is a kSimple
+/// element grouping its expressions together.
+struct GroupingSetSpec {
+  enum Kind { kEmpty, kSimple, kRollup, kCube, kSets };
+  Kind kind = kEmpty;
+  std::vector<ParsedExprPtr> exprs;       // kSimple
+  std::vector<GroupingSetSpec> elements;  // kRollup, kCube (each kSimple), kSets (any kind)
+  int location = -1;
+};
+
 enum class QueryKind { kSelect, kSetOperation, kValues };
 enum class SetOperator { kUnion, kIntersect, kExcept };
 
@@ -163,7 +175,11 @@ struct QueryNode {
   std::vector<SelectItem> select_list;
   std::vector<TableRefPtr> from;  // comma-separated items (cross joined)
   ParsedExprPtr where;
-  std::vector<ParsedExprPtr> group_by;
+  std::vector<ParsedExprPtr> group_by;  // the plain expressions of GROUP BY
+  /// The GROUP BY items that are grouping-set constructs; the query's grouping sets are
+  /// the cross product of these with the plain expressions (each a one-element set).
+  std::vector<GroupingSetSpec> grouping_sets;
+  bool group_by_distinct = false;  // GROUP BY DISTINCT: duplicate grouping sets removed
   ParsedExprPtr having;
   std::vector<std::pair<std::string, WindowSpec>> windows;  // WINDOW name AS (…), …
 

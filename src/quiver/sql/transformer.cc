@@ -33,6 +33,11 @@ ParsedExprPtr MakeExpr(ExprKind kind, int location) {
 
 std::string AliasName(const pg_query::Alias& alias) { return alias.aliasname(); }
 
+// `(a, b)` written without ROW: in GROUP BY and grouping sets a list, not a row value.
+bool IsImplicitRow(const Node& node) {
+  return node.has_row_expr() && node.row_expr().row_format() == pg_query::COERCE_IMPLICIT_CAST;
+}
+
 std::vector<std::string> AliasColumns(const pg_query::Alias& alias) {
   std::vector<std::string> columns;
   for (const auto& node : alias.colnames()) columns.push_back(StringValue(node));
@@ -242,12 +247,19 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformSelect(const pg_
     if (select.has_where_clause()) {
       ARROW_ASSIGN_OR_RAISE(query->where, TransformExpr(select.where_clause()));
     }
-    if (select.group_distinct()) return Unsupported(-1, "GROUP BY DISTINCT");
+    query->group_by_distinct = select.group_distinct();
     for (const auto& group : select.group_clause()) {
-      if (group.has_grouping_set())
-        return Unsupported(group.grouping_set().location(), "GROUPING SETS, ROLLUP and CUBE");
-      ARROW_ASSIGN_OR_RAISE(auto expr, TransformExpr(group));
-      query->group_by.push_back(std::move(expr));
+      if (group.has_grouping_set()) {
+        ARROW_ASSIGN_OR_RAISE(auto spec, TransformGroupingSet(group.grouping_set()));
+        query->grouping_sets.push_back(std::move(spec));
+      } else if (IsImplicitRow(group)) {
+        // GROUP BY (a, b) is GROUP BY a, b.
+        ARROW_ASSIGN_OR_RAISE(auto exprs, TransformExprList(group.row_expr().args()));
+        for (auto& expr : exprs) query->group_by.push_back(std::move(expr));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto expr, TransformExpr(group));
+        query->group_by.push_back(std::move(expr));
+      }
     }
     if (select.has_having_clause()) {
       ARROW_ASSIGN_OR_RAISE(query->having, TransformExpr(select.having_clause()));
@@ -272,6 +284,53 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformSelect(const pg_
     ARROW_ASSIGN_OR_RAISE(query->offset, TransformExpr(select.limit_offset()));
   }
   return query;
+}
+
+arrow::Result<GroupingSetSpec> Transformer::TransformGroupingSet(const pg_query::GroupingSet& set) {
+  GroupingSetSpec spec;
+  spec.location = set.location();
+  switch (set.kind()) {
+    case pg_query::GROUPING_SET_EMPTY:
+      spec.kind = GroupingSetSpec::kEmpty;
+      return spec;
+    case pg_query::GROUPING_SET_SIMPLE: {
+      spec.kind = GroupingSetSpec::kSimple;
+      ARROW_ASSIGN_OR_RAISE(spec.exprs, TransformExprList(set.content()));
+      return spec;
+    }
+    case pg_query::GROUPING_SET_ROLLUP:
+      spec.kind = GroupingSetSpec::kRollup;
+      break;
+    case pg_query::GROUPING_SET_CUBE:
+      spec.kind = GroupingSetSpec::kCube;
+      break;
+    case pg_query::GROUPING_SET_SETS:
+      spec.kind = GroupingSetSpec::kSets;
+      break;
+    default:
+      return Unsupported(set.location(), "this kind of grouping set");
+  }
+  for (const auto& item : set.content()) {
+    if (item.has_grouping_set()) {
+      // Only GROUPING SETS can hold () and nested ROLLUP, CUBE or GROUPING SETS.
+      ARROW_ASSIGN_OR_RAISE(auto nested, TransformGroupingSet(item.grouping_set()));
+      spec.elements.push_back(std::move(nested));
+      continue;
+    }
+    // A parenthesized list, (a, b), is one element of several expressions.
+    GroupingSetSpec element;
+    element.kind = GroupingSetSpec::kSimple;
+    if (IsImplicitRow(item)) {
+      element.location = item.row_expr().location();
+      ARROW_ASSIGN_OR_RAISE(element.exprs, TransformExprList(item.row_expr().args()));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto expr, TransformExpr(item));
+      element.location = expr->location;
+      element.exprs.push_back(std::move(expr));
+    }
+    spec.elements.push_back(std::move(element));
+  }
+  return spec;
 }
 
 arrow::Result<std::vector<OrderItem>> Transformer::TransformSortClause(
@@ -749,6 +808,11 @@ arrow::Result<ParsedExprPtr> Transformer::TransformExpr(const Node& node) {
     }
     case Node::kSubLink:
       return TransformSubLink(node.sub_link());
+    case Node::kGroupingFunc: {
+      auto expr = MakeExpr(ExprKind::kGrouping, node.grouping_func().location());
+      ARROW_ASSIGN_OR_RAISE(expr->args, TransformExprList(node.grouping_func().args()));
+      return expr;
+    }
     case Node::kRowExpr:
       return Unsupported(node.row_expr().location(), "row constructors");
     case Node::kAIndirection:

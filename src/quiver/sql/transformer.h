@@ -22,6 +22,7 @@ class Transformer {
  private:
   arrow::Result<std::shared_ptr<QueryNode>> TransformQuery(const pg_query::Node& node);
   arrow::Result<std::shared_ptr<QueryNode>> TransformSelect(const pg_query::SelectStmt& select);
+  arrow::Result<GroupingSetSpec> TransformGroupingSet(const pg_query::GroupingSet& set);
   arrow::Result<std::vector<CommonTableExpr>> TransformWith(const pg_query::WithClause& with);
   arrow::Result<TableRefPtr> TransformTableRef(const pg_query::Node& node);
   arrow::Result<ParsedExprPtr> TransformExpr(const pg_query::Node& node);

@@ -38,6 +38,18 @@ TEST_F(BinderTest, GroupingRules) {
   EXPECT_EQ(ErrorOf("SELECT a FROM t GROUP BY 5"), "GROUP BY position 5 is not in select list at line 1, column 26");
 }
 
+TEST_F(BinderTest, GroupingFunctionRules) {
+  EXPECT_EQ(ErrorOf("SELECT b, grouping(b) FROM t GROUP BY ROLLUP (b)"), "no error");
+  EXPECT_EQ(ErrorOf("SELECT b + 1, grouping(b + 1) FROM t GROUP BY CUBE (b + 1)"), "no error");
+  EXPECT_EQ(ErrorOf("SELECT grouping(c) FROM t GROUP BY ROLLUP (b)"),
+            "arguments to GROUPING must be grouping expressions of the associated query level at line 1, column 17");
+  EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE grouping(a) = 0 GROUP BY a"),
+            "grouping operations are not allowed in WHERE at line 1, column 23");
+  EXPECT_EQ(ErrorOf("SELECT b, c FROM t GROUP BY GROUPING SETS ((b), (c))"), "no error");
+  EXPECT_EQ(ErrorOf("SELECT b, a FROM t GROUP BY GROUPING SETS ((b), (c))"),
+            "column \"a\" must appear in the GROUP BY clause or be used in an aggregate function at line 1, column 11");
+}
+
 TEST_F(BinderTest, TypeRules) {
   EXPECT_EQ(ErrorOf("SELECT a FROM t WHERE c"),
             "argument of WHERE must be type boolean, not type text at line 1, column 23");

@@ -62,6 +62,23 @@ TEST_F(Optimizer, AlwaysTrueFilterDisappears) {
   EXPECT_FALSE(scan->filter.has_value()) << FormatLogicalPlan(*plan);
 }
 
+TEST_F(Optimizer, EveryGroupingSetReadsItsOwnCopyOfTheInput) {
+  auto plan = Plan("SELECT b, c, sum(a) FROM t WHERE a < 100 GROUP BY ROLLUP (b, c)").ValueOrDie();
+  auto* combined = FindOperator(*plan, LogicalKind::kUnion);
+  ASSERT_NE(combined, nullptr);
+  ASSERT_EQ(combined->inputs.size(), 3u);
+  // Each copy is optimized on its own: the filter goes into every scan, and each scan
+  // reads only the columns its set needs.
+  std::vector<size_t> widths;
+  for (const auto& input : combined->inputs) {
+    auto* scan = static_cast<const LogicalScan*>(FindOperator(*input, LogicalKind::kScan));
+    ASSERT_NE(scan, nullptr);
+    EXPECT_TRUE(scan->filter.has_value());
+    widths.push_back(scan->columns.size());
+  }
+  EXPECT_EQ(widths, (std::vector<size_t>{3, 2, 1}));
+}
+
 TEST_F(Optimizer, CountStarReadsOneColumn) {
   auto plan = Plan("SELECT count(*) FROM t").ValueOrDie();
   auto* scan = static_cast<const LogicalScan*>(FindOperator(*plan, LogicalKind::kScan));

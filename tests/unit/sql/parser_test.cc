@@ -126,11 +126,38 @@ TEST(Parser, SyntaxErrorsPointIntoTheSubmittedText) {
       << error.status().ToString();
 }
 
+TEST(Parser, GroupingSetsKeepTheirStructure) {
+  auto statement = ParseSingleStatement(
+      "SELECT a, grouping(a, b) FROM t GROUP BY DISTINCT a, (b, c), ROLLUP (a, (b, c)), "
+      "GROUPING SETS ((a, b), (), CUBE (c))");
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  const QueryNode& query = *statement->query;
+  EXPECT_TRUE(query.group_by_distinct);
+  // (b, c) at the top is a list of plain keys, not a row value.
+  ASSERT_EQ(query.group_by.size(), 3u);
+  EXPECT_EQ(query.group_by[2]->ToString(), "c");
+  ASSERT_EQ(query.grouping_sets.size(), 2u);
+  const GroupingSetSpec& rollup = query.grouping_sets[0];
+  EXPECT_EQ(rollup.kind, GroupingSetSpec::kRollup);
+  ASSERT_EQ(rollup.elements.size(), 2u);
+  EXPECT_EQ(rollup.elements[1].kind, GroupingSetSpec::kSimple);
+  EXPECT_EQ(rollup.elements[1].exprs.size(), 2u);
+  const GroupingSetSpec& sets = query.grouping_sets[1];
+  EXPECT_EQ(sets.kind, GroupingSetSpec::kSets);
+  ASSERT_EQ(sets.elements.size(), 3u);
+  EXPECT_EQ(sets.elements[0].exprs.size(), 2u);
+  EXPECT_EQ(sets.elements[1].kind, GroupingSetSpec::kEmpty);
+  EXPECT_EQ(sets.elements[2].kind, GroupingSetSpec::kCube);
+  const ParsedExpr& grouping = *query.select_list[1].expr;
+  EXPECT_EQ(grouping.kind, ExprKind::kGrouping);
+  EXPECT_EQ(grouping.args.size(), 2u);
+  EXPECT_EQ(grouping.DefaultColumnName(), "grouping");
+}
+
 TEST(Parser, UnsupportedConstructsAreNamed) {
-  auto rollup = ParseSingleStatement("SELECT a FROM t GROUP BY ROLLUP (a)");
-  EXPECT_NE(rollup.status().message().find("GROUPING SETS, ROLLUP and CUBE is not supported at line 1, column 26"),
-            std::string::npos)
-      << rollup.status().ToString();
+  auto row = ParseSingleStatement("SELECT a FROM t GROUP BY ROLLUP (ROW (a, b))");
+  EXPECT_NE(row.status().message().find("row constructors is not supported at line 1, column 34"), std::string::npos)
+      << row.status().ToString();
   auto insert = ParseSingleStatement("INSERT INTO t VALUES (1)");
   EXPECT_NE(insert.status().message().find("INSERT"), std::string::npos);
 }
