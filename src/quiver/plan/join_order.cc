@@ -20,8 +20,8 @@ bool IsInnerJoin(const LogicalOperator& node) {
   return type == LogicalJoinType::kInner || type == LogicalJoinType::kCross;
 }
 
-// Rows a subtree may produce: Parquet footers' row counts for scans (a fifth kept per
-// pushed filter conjunct), the largest input for most other operators.
+}  // namespace
+
 double EstimateRows(const LogicalOperator& node) {
   switch (node.kind) {
     case LogicalKind::kScan: {
@@ -74,6 +74,8 @@ double EstimateRows(const LogicalOperator& node) {
     }
   }
 }
+
+namespace {
 
 struct Relation {
   LogicalPlanPtr plan;

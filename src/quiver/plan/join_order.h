@@ -15,4 +15,9 @@ namespace quiver::plan {
 /// place and order.
 arrow::Result<LogicalPlanPtr> ReorderJoins(LogicalPlanPtr plan);
 
+/// Rows a subtree may produce: Parquet footers' row counts for scans (a fifth kept per
+/// pushed filter conjunct), the largest input for most other operators. Rough; good
+/// for telling a small side from a large one.
+double EstimateRows(const LogicalOperator& node);
+
 }  // namespace quiver::plan
