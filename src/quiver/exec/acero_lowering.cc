@@ -260,6 +260,19 @@ arrow::Result<ac::Declaration> LowerWindow(const plan::LogicalWindow& window, ac
                  window.Describe());
 }
 
+// The rows in the slot when the plan is lowered (none if not computed yet, as in
+// EXPLAIN), with the operator's column names.
+arrow::Result<ac::Declaration> LowerMaterialized(const plan::LogicalMaterialized& node) {
+  std::shared_ptr<arrow::Table> table = node.slot->table;
+  if (!table) {
+    ARROW_ASSIGN_OR_RAISE(table, arrow::Table::MakeEmpty(node.slot->schema));
+  }
+  arrow::ChunkedArrayVector columns;
+  for (int index : node.columns) columns.push_back(table->column(index));
+  auto renamed = arrow::Table::Make(node.schema, std::move(columns), table->num_rows());
+  return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(renamed), node.Describe());
+}
+
 // Whether the operator's output batches come in a defined order Acero knows about
 // (sorted, or the order of the files read), which its fetch node requires.
 bool HasOrder(const plan::LogicalOperator& node) {
@@ -267,6 +280,7 @@ bool HasOrder(const plan::LogicalOperator& node) {
     case LogicalKind::kSort:
     case LogicalKind::kScan:
     case LogicalKind::kValues:
+    case LogicalKind::kMaterialized:
     case LogicalKind::kWindow:
       return true;
     case LogicalKind::kFilter:
@@ -293,6 +307,8 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
       const auto& values = static_cast<const plan::LogicalValues&>(node);
       return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table), values.Describe());
     }
+    case LogicalKind::kMaterialized:
+      return LowerMaterialized(static_cast<const plan::LogicalMaterialized&>(node));
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
       return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(filter.predicate),

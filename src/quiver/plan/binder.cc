@@ -11,6 +11,7 @@
 #include "quiver/plan/aggregate_binder.h"
 #include "quiver/plan/expression_binder.h"
 #include "quiver/plan/plan_builders.h"
+#include "quiver/plan/recursive_cte_binder.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/plan/subquery_binder.h"
 #include "quiver/plan/window_binder.h"
@@ -117,7 +118,9 @@ arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, c
     correlation_scope_ = &outer;
     correlation_out_ = &out.correlation;
   }
+  ++expression_subquery_depth_;
   auto bound = BindQuery(query);
+  --expression_subquery_depth_;
   correlation_scope_ = nullptr;
   correlation_out_ = nullptr;
   ARROW_ASSIGN_OR_RAISE(out.query, std::move(bound));
@@ -692,13 +695,16 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
       if (it == level->end()) continue;
       const sql::CommonTableExpr& cte = *it->second.first;
       const size_t position = it->second.second;
-      // The definition sees the levels outside its WITH and the definitions before it.
+      const bool recursive = cte.recursive && QueryReadsTable(*cte.query, cte.name);
+      // The definition sees the levels outside its WITH and the definitions before it
+      // (and itself, when it is recursive).
       auto saved = ctes_;
       ctes_.erase(ctes_.end() - (level - ctes_.rbegin()), ctes_.end());
       for (auto entry = ctes_.back().begin(); entry != ctes_.back().end();) {
-        entry = entry->second.second >= position ? ctes_.back().erase(entry) : std::next(entry);
+        const bool hidden = recursive ? entry->second.second > position : entry->second.second >= position;
+        entry = hidden ? ctes_.back().erase(entry) : std::next(entry);
       }
-      auto bound = BindQuery(*cte.query);
+      auto bound = recursive ? BindRecursiveCte(cte, ref.location) : BindQuery(*cte.query);
       ctes_ = std::move(saved);
       ARROW_RETURN_NOT_OK(bound.status());
       ARROW_RETURN_NOT_OK(ApplyAlias(&*bound, name, cte.column_aliases, ref.location));
@@ -785,8 +791,18 @@ arrow::Result<BoundQuery> Binder::BindTableFunction(const TableRef& ref) {
 }
 
 arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
-  ARROW_ASSIGN_OR_RAISE(auto left, BindTableRef(*ref.left));
-  ARROW_ASSIGN_OR_RAISE(auto right, BindTableRef(*ref.right));
+  // The side of an outer join whose rows may be NULL-extended (a recursive reference
+  // may not stand there).
+  const bool left_nullable = ref.join_type == sql::JoinType::kRight || ref.join_type == sql::JoinType::kFull;
+  const bool right_nullable = ref.join_type == sql::JoinType::kLeft || ref.join_type == sql::JoinType::kFull;
+  nullable_join_side_depth_ += left_nullable;
+  auto left_or = BindTableRef(*ref.left);
+  nullable_join_side_depth_ -= left_nullable;
+  ARROW_ASSIGN_OR_RAISE(auto left, std::move(left_or));
+  nullable_join_side_depth_ += right_nullable;
+  auto right_or = BindTableRef(*ref.right);
+  nullable_join_side_depth_ -= right_nullable;
+  ARROW_ASSIGN_OR_RAISE(auto right, std::move(right_or));
   LogicalJoinType type = ref.join_type == sql::JoinType::kInner   ? LogicalJoinType::kInner
                          : ref.join_type == sql::JoinType::kLeft  ? LogicalJoinType::kLeft
                          : ref.join_type == sql::JoinType::kRight ? LogicalJoinType::kRight

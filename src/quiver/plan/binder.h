@@ -54,6 +54,12 @@ class Binder {
   arrow::Result<BoundQuery> BindNamedTable(const sql::TableRef& ref);
   arrow::Result<BoundQuery> BindTableFunction(const sql::TableRef& ref);
   arrow::Result<BoundQuery> BindJoin(const sql::TableRef& ref);
+  /// A reference to a WITH RECURSIVE query that reads itself: binds and registers it
+  /// the first time (recursive_cte_binder.cc), then reads its materialized rows; inside
+  /// its own recursive term, reads the working table.
+  arrow::Result<BoundQuery> BindRecursiveCte(const sql::CommonTableExpr& cte, int location);
+  BoundQuery MaterializedLeaf(const std::shared_ptr<MaterializedTable>& slot, const std::string& table_name,
+                              bool working_table);
   arrow::Result<BoundQuery> BindFileTable(std::shared_ptr<storage::FileTable> table, const std::string& name);
   arrow::Result<BoundQuery> BindOrderAndLimit(BoundQuery input, const sql::QueryNode& query,
                                               const std::vector<sql::OrderItem>& order_by);
@@ -69,6 +75,20 @@ class Binder {
   /// position in its WITH list (a definition sees only those before it).
   std::vector<std::map<std::string, std::pair<const sql::CommonTableExpr*, size_t>>> ctes_;
   int view_depth_ = 0;
+  /// Expression subqueries and nullable sides of outer joins being bound, around the
+  /// current point (a recursive reference may stand in neither).
+  int expression_subquery_depth_ = 0;
+  int nullable_join_side_depth_ = 0;
+  struct RecursiveCteState {
+    std::shared_ptr<sql::QueryNode> query;  // keeps the key's address from being reused
+    std::shared_ptr<RecursiveCtePlan> plan;
+    std::vector<std::string> column_names;
+    bool binding_recursive_term = false;
+    int references = 0;
+    int subquery_depth = 0;
+    int nullable_depth = 0;
+  };
+  std::map<const sql::QueryNode*, RecursiveCteState> recursive_ctes_;
   /// Set by BindSubquery for the subquery's own SELECT (not for queries nested in it).
   const BindScope* correlation_scope_ = nullptr;
   std::vector<cp::Expression>* correlation_out_ = nullptr;

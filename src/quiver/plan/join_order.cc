@@ -49,6 +49,11 @@ double EstimateRows(const LogicalOperator& node) {
     }
     case LogicalKind::kValues:
       return static_cast<double>(static_cast<const LogicalValues&>(node).table->num_rows());
+    case LogicalKind::kMaterialized: {
+      // Known once computed; a working table's size changes every round.
+      const auto& table = static_cast<const LogicalMaterialized&>(node).slot->table;
+      return table ? std::max(static_cast<double>(table->num_rows()), 1.0) : 1000.0;
+    }
     case LogicalKind::kFilter:
       return EstimateRows(*node.inputs[0]) * 0.2;
     case LogicalKind::kAggregate: {

@@ -124,6 +124,15 @@ std::string LogicalWindow::Describe() const {
   return out + "]";
 }
 
+std::string LogicalMaterialized::Describe() const {
+  std::string out = working_table ? "WorkTable " : "Materialized ";
+  out += slot->name + " columns=[";
+  for (size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + slot->schema->field(columns[i])->name();
+  out += "]";
+  if (slot->table) out += " rows=" + std::to_string(slot->table->num_rows());
+  return out;
+}
+
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns) {
   std::ostringstream out;
   Format(root, 0, with_columns, out);

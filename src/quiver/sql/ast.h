@@ -144,6 +144,7 @@ struct TableRef {
 
 struct CommonTableExpr {
   std::string name;
+  bool recursive = false;  // in a WITH RECURSIVE list: the query may read its own name
   std::vector<std::string> column_aliases;
   std::shared_ptr<QueryNode> query;
   int location = -1;

@@ -175,12 +175,12 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformQuery(const Node
 }
 
 arrow::Result<std::vector<CommonTableExpr>> Transformer::TransformWith(const pg_query::WithClause& with) {
-  if (with.recursive()) return Unsupported(with.location(), "WITH RECURSIVE");
   std::vector<CommonTableExpr> ctes;
   for (const auto& node : with.ctes()) {
     const auto& cte = node.common_table_expr();
     CommonTableExpr out;
     out.name = cte.ctename();
+    out.recursive = with.recursive();
     out.location = cte.location();
     for (const auto& alias : cte.aliascolnames()) out.column_aliases.push_back(StringValue(alias));
     ARROW_ASSIGN_OR_RAISE(out.query, TransformQuery(cte.ctequery()));
