@@ -26,7 +26,8 @@ arrow::Result<const ScopeColumn*> SingleColumn(const BoundQuery& query, const Bi
   return &query.scope.columns()[0];
 }
 
-// The right-side columns the correlation conditions read.
+}  // namespace
+
 std::vector<std::string> CorrelationColumns(const std::vector<cp::Expression>& conditions, const arrow::Schema& right) {
   std::vector<std::string> columns;
   for (const auto& condition : conditions) {
@@ -39,8 +40,6 @@ std::vector<std::string> CorrelationColumns(const std::vector<cp::Expression>& c
   return columns;
 }
 
-// True when every condition is `outer expression = right column`: then grouping the
-// right side by those columns gives at most one match per outer row.
 bool OnlyEqualitiesOnRightColumns(const std::vector<cp::Expression>& conditions, const arrow::Schema& right) {
   for (const auto& condition : conditions) {
     const auto* call = condition.call();
@@ -67,8 +66,6 @@ bool IsAggregatedWithoutGroups(const sql::QueryNode& query) {
   }
   return false;
 }
-
-}  // namespace
 
 BoundExpression SubqueryBinder::AddedColumn(const std::shared_ptr<arrow::Field>& field) {
   extra_fields_.push_back(field);

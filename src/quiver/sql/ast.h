@@ -132,6 +132,7 @@ struct TableRef {
 
   std::vector<std::string> names;       // kNamed: [schema,] table
   std::shared_ptr<QueryNode> subquery;  // kSubquery
+  bool lateral = false;                 // kSubquery: LATERAL (may read earlier FROM items)
   ParsedExprPtr function;               // kFunction: a kFunction expression
 
   // kJoin

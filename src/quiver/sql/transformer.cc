@@ -348,8 +348,8 @@ arrow::Result<TableRefPtr> Transformer::TransformTableRef(const Node& node) {
     }
     case Node::kRangeSubselect: {
       const auto& sub = node.range_subselect();
-      if (sub.lateral()) return Unsupported(-1, "LATERAL");
       ref->kind = TableRefKind::kSubquery;
+      ref->lateral = sub.lateral();
       ARROW_ASSIGN_OR_RAISE(ref->subquery, TransformQuery(sub.subquery()));
       if (sub.has_alias()) {
         ref->alias = AliasName(sub.alias());
@@ -359,7 +359,7 @@ arrow::Result<TableRefPtr> Transformer::TransformTableRef(const Node& node) {
     }
     case Node::kRangeFunction: {
       const auto& range = node.range_function();
-      if (range.lateral()) return Unsupported(-1, "LATERAL");
+      if (range.lateral()) return Unsupported(-1, "LATERAL with a table function");
       if (range.ordinality()) return Unsupported(-1, "WITH ORDINALITY");
       if (range.functions_size() != 1) return Unsupported(-1, "ROWS FROM with several functions");
       const auto& items = range.functions(0).list().items();
