@@ -104,6 +104,13 @@ arrow::Result<BoundExpression> SubqueryBinder::BindScalar(const ParsedExpr& expr
   std::string value_field = value->field;
   const bool correlated = !sub.correlation.empty();
   bool count_only = false;
+  if (correlated && !OnlyEqualitiesOnRightColumns(sub.correlation, *right->schema)) {
+    // The subquery is grouped by the inner columns of its correlation: only equalities
+    // make each outer row meet exactly its own group.
+    return sql::SqlError(context_.sql, expr.location,
+                         "a scalar subquery correlated by anything but equalities (inner column = outer "
+                         "expression) is not supported");
+  }
 
   if (IsAggregatedWithoutGroups(*expr.subquery)) {
     // One row (per correlation key, by construction of the subquery's plan).
