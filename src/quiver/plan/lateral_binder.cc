@@ -57,7 +57,13 @@ arrow::Result<LogicalPlanPtr> ProjectAdding(const LogicalPlanPtr& plan, std::vec
 arrow::Result<BoundQuery> Binder::BindLateralJoin(BoundQuery left, const sql::TableRef& ref, sql::JoinType join_type,
                                                   const sql::ParsedExpr* condition) {
   const sql::QueryNode& query = *ref.subquery;
-  ARROW_ASSIGN_OR_RAISE(auto sub, BindLateralSubquery(query, left.scope));
+  auto bound = BindLateralSubquery(query, left.scope);
+  if (!bound.ok() && query.kind != sql::QueryKind::kSelect) {
+    // Only a plain SELECT is decorrelated.
+    return bound.status().WithMessage(bound.status().message(),
+                                      " (a LATERAL UNION, INTERSECT, EXCEPT or VALUES cannot read outer columns)");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sub, std::move(bound));
   ARROW_RETURN_NOT_OK(ApplyAlias(&sub.query, ref.alias, ref.column_aliases, ref.location));
   for (const auto& column : sub.query.scope.columns()) {
     if (!column.table.empty() && left.scope.HasTable(column.table)) {
