@@ -456,6 +456,10 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // after the join, from the outer columns and the inner ones they read.
   std::map<size_t, BoundExpression> deferred;
   for (const auto& item : items) {
+    if (deferred_out && aggregation && ReadsOuterColumns(*item.expr, scope, *outer)) {
+      return sql::SqlError(context_.sql, item.expr->location,
+                           "a LATERAL subquery that aggregates cannot read outer columns in its select list");
+    }
     if (deferred_out && !aggregation && ReadsOuterColumns(*item.expr, scope, *outer)) {
       if (ContainsWindow(*item.expr)) {
         return sql::SqlError(context_.sql, item.expr->location,
