@@ -56,6 +56,22 @@ JOIN_KEYS = [
 ]
 ALIASES = {"customers": "c", "orders": "o", "items": "i", "products": "p"}
 
+# Joins without an equality between the sides (they run as nested-loop joins), each
+# selective enough to keep results small: (FROM items with {kind} for the join keyword,
+# ON condition).
+THETA_JOINS = [
+    ("customers AS c {kind} products AS p",
+     "p.p_stock BETWEEN c.c_age * 100 AND c.c_age * 100 + 150"),
+    ("orders AS o {kind} products AS p",
+     "o.o_qty * 200 > p.p_stock AND o.o_qty * 200 < p.p_stock + 60"),
+    ("customers AS c {kind} customers AS c2",
+     "c.c_age < c2.c_age AND c2.c_age <= c.c_age + 1 AND c.c_id < c2.c_id + 40 AND c2.c_id < c.c_id"),
+    ("products AS p {kind} customers AS c",
+     "(c.c_age * 100 >= p.p_stock AND c.c_age * 100 < p.p_stock + 40) OR c.c_id * 25 = p.p_stock"),
+    ("products AS p {kind} orders AS o",
+     "o.o_qty NOT BETWEEN 1 AND 48 AND p.p_stock < o.o_id * 3"),
+]
+
 
 class QueryGenerator:
     def __init__(self, tables: dict[str, dict[str, str]], seed: int):
@@ -548,6 +564,28 @@ class QueryGenerator:
         sql, ordered, out_types = self.outer_query(from_sql, scope)
         return Query(f"WITH {', '.join(ctes)} {sql}", ordered, "with", out_types)
 
+    def gen_theta_join(self):
+        """Tables joined on ranges, BETWEEN or OR conditions, never on an equality."""
+        r = self.rng
+        template, condition = r.choice(THETA_JOINS)
+        kind = r.choice(["JOIN", "LEFT JOIN", "RIGHT JOIN", "FULL JOIN", "INNER JOIN"])
+        from_sql = template.format(kind=kind)
+        scope = []
+        for part in from_sql.split(f" {kind} "):
+            table, alias = part.split(" AS ")
+            scope += self.table_scope(table, alias)
+        if r.random() < 0.3:
+            # An extra condition across both sides: for outer joins it decides matching.
+            condition = f"({condition}) AND {self.predicate(scope, 1)}"
+        from_sql += f" ON {condition}"
+        if r.random() < 0.4:
+            sql, types = self.group_query(from_sql, scope)
+        else:
+            types = self.random_types(scope, 1, 4)
+            sql = self.select_core(from_sql, scope, types)
+        clause, ordered = self.maybe_order_and_limit(len(types))
+        return Query(sql + clause, ordered, "theta", types)
+
     def gen_values_join(self):
         """A VALUES list joined to a table: literal rows meeting file rows."""
         r = self.rng
@@ -572,4 +610,8 @@ class QueryGenerator:
     def generate(self, count: int) -> list[Query]:
         names = [name for name, _ in self.SHAPES]
         weights = [weight for _, weight in self.SHAPES]
-        return [getattr(self, self.rng.choices(names, weights)[0])() for _ in range(count)]
+        queries = [getattr(self, self.rng.choices(names, weights)[0])() for _ in range(count)]
+        # Theta joins come from a stream of their own, so adding them left the other
+        # shapes' queries for a seed as they were.
+        theta = QueryGenerator(self.tables, self.rng.randrange(1 << 30))
+        return queries + [theta.gen_theta_join() for _ in range(max(1, count // 12))]

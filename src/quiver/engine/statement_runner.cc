@@ -3,10 +3,12 @@
 #include <arrow/builder.h>
 #include <arrow/table.h>
 
+#include <charconv>
 #include <sstream>
 
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
+#include "quiver/exec/recursive_cte.h"
 #include "quiver/plan/binder.h"
 #include "quiver/plan/cardinality.h"
 #include "quiver/plan/optimizer.h"
@@ -63,11 +65,32 @@ arrow::Result<QualifiedName> ResolveName(const std::vector<std::string>& names) 
   return out;
 }
 
+// PostgreSQL lets a recursive query run forever; Quiver stops it after this many rounds
+// that still add rows, unless the session sets max_recursive_iterations.
+constexpr int64_t kDefaultMaxRecursiveIterations = 1000000;
+
+// The statement's plan, optimized; the recursive WITH queries it reads (in
+// context.recursive_ctes) are optimized too.
 arrow::Result<plan::LogicalPlanPtr> PlanQuery(const sql::QueryNode& query, plan::BindContext& context,
                                               const catalog::Catalog& catalog) {
   plan::Binder binder(context, catalog);
   ARROW_ASSIGN_OR_RAISE(auto bound, binder.BindStatementQuery(query));
+  for (auto& cte : context.recursive_ctes) {
+    ARROW_ASSIGN_OR_RAISE(cte->anchor, plan::Optimize(cte->anchor));
+    ARROW_ASSIGN_OR_RAISE(cte->recursive, plan::Optimize(cte->recursive));
+  }
   return plan::Optimize(std::move(bound));
+}
+
+arrow::Result<int64_t> MaxRecursiveIterations(const std::map<std::string, std::string>& settings) {
+  auto it = settings.find("max_recursive_iterations");
+  if (it == settings.end()) return kDefaultMaxRecursiveIterations;
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), value);
+  if (error != std::errc() || end != it->second.data() + it->second.size() || value < 0) {
+    return arrow::Status::Invalid("max_recursive_iterations must be a non-negative integer, not \"", it->second, "\"");
+  }
+  return value;
 }
 
 }  // namespace
@@ -110,6 +133,13 @@ arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& s
   result.is_query = true;
   result.schema = plan->schema;
   if (describe_only) return result;
+  if (!context.recursive_ctes.empty()) {
+    // Recursive WITH queries run first, in order; the plan reads their rows.
+    ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
+    for (const auto& cte : context.recursive_ctes) {
+      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations));
+    }
+  }
   ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
   ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration)));
   return result;
@@ -131,6 +161,18 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
   }
   rows.push_back({"Physical plan:"});
   for (auto& line : Lines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
+  for (const auto& cte : context.recursive_ctes) {
+    rows.push_back({std::string("Recursive query ") + cte->name + " (UNION" + (cte->union_all ? " ALL" : "") +
+                    "), computed first:"});
+    rows.push_back({"  Non-recursive term:"});
+    for (auto& line : Lines(plan::FormatLogicalPlan(*cte->anchor, statement.explain_verbose))) {
+      rows.push_back({"    " + line});
+    }
+    rows.push_back({"  Recursive term (repeated while it adds rows):"});
+    for (auto& line : Lines(plan::FormatLogicalPlan(*cte->recursive, statement.explain_verbose))) {
+      rows.push_back({"    " + line});
+    }
+  }
   return TextResult({"plan"}, rows, false);
 }
 

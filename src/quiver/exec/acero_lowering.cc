@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <sstream>
 
+#include "quiver/exec/nested_loop_join_node.h"
 #include "quiver/exec/unordered_limit_node.h"
 #include "quiver/exec/window_node.h"
+#include "quiver/plan/cardinality.h"
 #include "quiver/plan/plan_builders.h"
 
 namespace quiver::exec {
@@ -134,7 +136,50 @@ arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggr
                  "Project (order columns)");
 }
 
+// A join without equality keys: Quiver's nested-loop join, holding the side estimated
+// smaller in memory (always the right side of semi and anti joins).
+arrow::Result<ac::Declaration> LowerNestedLoopJoin(const plan::LogicalJoin& join, ac::Declaration left,
+                                                   ac::Declaration right) {
+  ARROW_RETURN_NOT_OK(RegisterNestedLoopJoinNode());
+  NestedLoopJoinType type = NestedLoopJoinType::kInner;
+  switch (join.join_type) {
+    case plan::LogicalJoinType::kInner:
+    case plan::LogicalJoinType::kCross:
+      type = NestedLoopJoinType::kInner;
+      break;
+    case plan::LogicalJoinType::kLeft:
+      type = NestedLoopJoinType::kLeft;
+      break;
+    case plan::LogicalJoinType::kRight:
+      type = NestedLoopJoinType::kRight;
+      break;
+    case plan::LogicalJoinType::kFull:
+      type = NestedLoopJoinType::kFull;
+      break;
+    case plan::LogicalJoinType::kSemi:
+      type = NestedLoopJoinType::kSemi;
+      break;
+    case plan::LogicalJoinType::kAnti:
+      type = NestedLoopJoinType::kAnti;
+      break;
+  }
+  auto build = NestedLoopBuildSide::kRight;
+  if (plan::OutputsRightColumns(join.join_type) &&
+      plan::EstimateRows(join.inputs[0]) < plan::EstimateRows(join.inputs[1])) {
+    build = NestedLoopBuildSide::kLeft;
+  }
+  // The residual was bound against the left columns followed by the right ones, which
+  // is the node's layout too.
+  cp::Expression condition = join.residual ? *join.residual : cp::literal(true);
+  std::string label = "NestedLoopJoin " + join.Describe();
+  if (!join.residual) label += " (cross product)";
+  label += build == NestedLoopBuildSide::kLeft ? " build=left" : " build=right";
+  return Labeled(NestedLoopJoinNodeOptions::kFactoryName, {std::move(left), std::move(right)},
+                 std::make_shared<NestedLoopJoinNodeOptions>(type, std::move(condition), build), label);
+}
+
 arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Declaration left, ac::Declaration right) {
+  if (join.left_keys.empty()) return LowerNestedLoopJoin(join, std::move(left), std::move(right));
   std::vector<arrow::FieldRef> left_keys, right_keys;
   for (const auto& key : join.left_keys) left_keys.emplace_back(key);
   for (const auto& key : join.right_keys) right_keys.emplace_back(key);
@@ -159,27 +204,6 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
     case plan::LogicalJoinType::kAnti:
       type = ac::JoinType::LEFT_ANTI;
       break;
-  }
-  if (left_keys.empty()) {
-    // Acero joins need a key: join on a constant, which pairs every row with every row
-    // (and, for outer joins, keeps the unmatched rows the residual rejects).
-    std::string left_key = "__quiver_cross_left", right_key = "__quiver_cross_right";
-    auto add_constant = [](ac::Declaration input, const arrow::Schema& schema, const std::string& name) {
-      std::vector<cp::Expression> columns;
-      std::vector<std::string> names;
-      for (const auto& field : schema.fields()) {
-        columns.push_back(cp::field_ref(field->name()));
-        names.push_back(field->name());
-      }
-      columns.push_back(cp::literal(int32_t{0}));
-      names.push_back(name);
-      return Labeled("project", {std::move(input)}, std::make_shared<ac::ProjectNodeOptions>(columns, names),
-                     "Project (constant join key)");
-    };
-    left = add_constant(std::move(left), *join.inputs[0]->schema, left_key);
-    right = add_constant(std::move(right), *join.inputs[1]->schema, right_key);
-    left_keys = {arrow::FieldRef(left_key)};
-    right_keys = {arrow::FieldRef(right_key)};
   }
   std::vector<arrow::FieldRef> left_output, right_output;
   for (const auto& field : join.inputs[0]->schema->fields()) left_output.emplace_back(field->name());
@@ -236,6 +260,19 @@ arrow::Result<ac::Declaration> LowerWindow(const plan::LogicalWindow& window, ac
                  window.Describe());
 }
 
+// The rows in the slot when the plan is lowered (none if not computed yet, as in
+// EXPLAIN), with the operator's column names.
+arrow::Result<ac::Declaration> LowerMaterialized(const plan::LogicalMaterialized& node) {
+  std::shared_ptr<arrow::Table> table = node.slot->table;
+  if (!table) {
+    ARROW_ASSIGN_OR_RAISE(table, arrow::Table::MakeEmpty(node.slot->schema));
+  }
+  arrow::ChunkedArrayVector columns;
+  for (int index : node.columns) columns.push_back(table->column(index));
+  auto renamed = arrow::Table::Make(node.schema, std::move(columns), table->num_rows());
+  return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(renamed), node.Describe());
+}
+
 // Whether the operator's output batches come in a defined order Acero knows about
 // (sorted, or the order of the files read), which its fetch node requires.
 bool HasOrder(const plan::LogicalOperator& node) {
@@ -243,6 +280,7 @@ bool HasOrder(const plan::LogicalOperator& node) {
     case LogicalKind::kSort:
     case LogicalKind::kScan:
     case LogicalKind::kValues:
+    case LogicalKind::kMaterialized:
     case LogicalKind::kWindow:
       return true;
     case LogicalKind::kFilter:
@@ -269,6 +307,8 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
       const auto& values = static_cast<const plan::LogicalValues&>(node);
       return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table), values.Describe());
     }
+    case LogicalKind::kMaterialized:
+      return LowerMaterialized(static_cast<const plan::LogicalMaterialized&>(node));
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
       return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(filter.predicate),

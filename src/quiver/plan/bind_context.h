@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "quiver/plan/logical_plan.h"
+
 namespace quiver::plan {
 
 /// State shared by everything bound within one statement.
@@ -19,6 +21,9 @@ struct BindContext {
   const std::vector<std::shared_ptr<arrow::Scalar>>* parameters = nullptr;
   /// Inferred parameter types, index 0 for $1; null type where no use tells.
   std::vector<std::shared_ptr<arrow::DataType>> parameter_types;
+  /// Recursive WITH queries the statement reads, in the order they must be computed
+  /// (one may read another computed before it).
+  std::vector<std::shared_ptr<RecursiveCtePlan>> recursive_ctes;
   /// Source of unique column names.
   int next_column_id = 0;
 

@@ -12,6 +12,7 @@
 #include "quiver/plan/expression_binder.h"
 #include "quiver/plan/grouping_sets.h"
 #include "quiver/plan/plan_builders.h"
+#include "quiver/plan/recursive_cte_binder.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/plan/subquery_binder.h"
 #include "quiver/plan/window_binder.h"
@@ -134,9 +135,29 @@ arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, c
     correlation_scope_ = &outer;
     correlation_out_ = &out.correlation;
   }
+  ++expression_subquery_depth_;
   auto bound = BindQuery(query);
+  --expression_subquery_depth_;
   correlation_scope_ = nullptr;
   correlation_out_ = nullptr;
+  deferred_out_ = nullptr;
+  ARROW_ASSIGN_OR_RAISE(out.query, std::move(bound));
+  return out;
+}
+
+arrow::Result<CorrelatedSubquery> Binder::BindLateralSubquery(const QueryNode& query, const BindScope& outer) {
+  CorrelatedSubquery out;
+  if (query.kind == QueryKind::kSelect) {
+    correlation_scope_ = &outer;
+    correlation_out_ = &out.correlation;
+    deferred_out_ = &out.deferred;
+  }
+  ++expression_subquery_depth_;
+  auto bound = BindQuery(query);
+  --expression_subquery_depth_;
+  correlation_scope_ = nullptr;
+  correlation_out_ = nullptr;
+  deferred_out_ = nullptr;
   ARROW_ASSIGN_OR_RAISE(out.query, std::move(bound));
   return out;
 }
@@ -314,8 +335,10 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // The correlation context is for this SELECT only, not for queries nested in it.
   const BindScope* outer = correlation_scope_;
   std::vector<cp::Expression>* correlation_out = correlation_out_;
+  std::vector<std::pair<std::string, cp::Expression>>* deferred_out = deferred_out_;
   correlation_scope_ = nullptr;
   correlation_out_ = nullptr;
+  deferred_out_ = nullptr;
 
   BoundQuery input;
   if (query.from.empty()) {
@@ -354,7 +377,9 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
       correlated.push_back(condition.expr);
     }
   }
-  if (!correlated.empty() && (query.limit || query.offset)) {
+  // A LATERAL subquery's LIMIT keeps the first rows of each correlation key.
+  const bool limit_per_key = !correlated.empty() && (query.limit || query.offset);
+  if (limit_per_key && !deferred_out) {
     return arrow::Status::NotImplemented("LIMIT and OFFSET in a correlated subquery are not supported");
   }
   if (!conditions.empty()) {
@@ -465,7 +490,30 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   select_binder.set_window_resolver(&windows);
   std::vector<BoundExpression> outputs;
   std::vector<std::string> output_names;
+  // LATERAL select-list items that read outer columns, by output position: computed
+  // after the join, from the outer columns and the inner ones they read.
+  std::map<size_t, BoundExpression> deferred;
   for (const auto& item : items) {
+    if (deferred_out && aggregation && ReadsOuterColumns(*item.expr, scope, *outer)) {
+      return sql::SqlError(context_.sql, item.expr->location,
+                           "a LATERAL subquery that aggregates cannot read outer columns in its select list");
+    }
+    if (deferred_out && !aggregation && ReadsOuterColumns(*item.expr, scope, *outer)) {
+      if (ContainsWindow(*item.expr)) {
+        return sql::SqlError(context_.sql, item.expr->location,
+                             "window functions over outer columns in a LATERAL subquery are not supported");
+      }
+      BindScope both = CorrelationScope(scope, *outer);
+      ExpressionBinder outer_binder(context_, both, "SELECT");
+      ARROW_ASSIGN_OR_RAISE(auto value, outer_binder.Bind(*item.expr));
+      if (value.adapts_to_context && value.type->id() != arrow::Type::NA) {
+        ARROW_ASSIGN_OR_RAISE(value, outer_binder.CastTo(value, arrow::utf8(), item.expr->location));
+      }
+      deferred[outputs.size()] = value;
+      outputs.push_back(std::move(value));
+      output_names.push_back(item.alias.empty() ? item.expr->DefaultColumnName() : item.alias);
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto value, select_binder.Bind(*item.expr));
     if (value.adapts_to_context && value.type->id() != arrow::Type::NA) {
       ARROW_ASSIGN_OR_RAISE(value, select_binder.CastTo(value, arrow::utf8(), item.expr->location));
@@ -540,14 +588,33 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // Window functions see the rows that remain after WHERE, GROUP BY and HAVING.
   ARROW_ASSIGN_OR_RAISE(plan, windows.BuildPlan(plan));
 
+  if (!deferred.empty()) {
+    if (query.distinct) {
+      return arrow::Status::NotImplemented("SELECT DISTINCT over outer columns in a LATERAL subquery is not supported");
+    }
+    for (const auto& target : sort_targets) {
+      if (deferred.count(target.column)) {
+        return arrow::Status::NotImplemented(
+            "ORDER BY a column computed from outer columns in a LATERAL subquery is not supported");
+      }
+    }
+  }
   std::vector<cp::Expression> projections;
   std::vector<std::string> fields;
   BoundQuery out;
+  // Inner columns that deferred items read, passed through under new names.
+  std::map<std::string, std::string> carried;
   for (size_t i = 0; i < outputs.size(); ++i) {
-    projections.push_back(outputs[i].expr);
     fields.push_back(context_.NewColumnName(output_names[i]));
     out.scope.mutable_columns().push_back({"", output_names[i], fields.back(), outputs[i].type, false});
+    projections.push_back(outputs[i].expr);
+    if (!deferred.count(i)) continue;
+    for (const auto& name : ReferencedColumns(outputs[i].expr)) {
+      if (!carried.count(name) && scope.schema()->GetFieldByName(name))
+        carried[name] = context_.NewColumnName("lateral");
+    }
   }
+  for (const auto& [i, value] : deferred) deferred_out->emplace_back(fields[i], RenameColumns(value.expr, carried));
   for (auto& extra : extra_sort_columns) {
     projections.push_back(extra.expr);
     fields.push_back(context_.NewColumnName("sort"));
@@ -559,6 +626,32 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
     fields.push_back(context_.NewColumnName("corr"));
     correlation_renames[column] = fields.back();
   }
+  // Deferred items are computed after the join; the inner columns they read ride along.
+  std::vector<std::string> correlation_fields, hidden_outputs;
+  for (const auto& [column, output] : correlation_renames) correlation_fields.push_back(output);
+  hidden_outputs = correlation_fields;
+  for (const auto& [column, output] : carried) {
+    projections.push_back(cp::field_ref(column));
+    fields.push_back(output);
+    hidden_outputs.push_back(output);
+  }
+  std::vector<std::string> kept;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (!deferred.count(i)) kept.push_back(fields[i]);
+  }
+  kept.insert(kept.end(), hidden_outputs.begin(), hidden_outputs.end());
+  const std::vector<std::string> positional = fields;  // sort targets index these
+  if (!deferred.empty()) {
+    std::vector<cp::Expression> computed;
+    std::vector<std::string> computed_fields;
+    for (size_t i = 0; i < projections.size(); ++i) {
+      if (i < outputs.size() && deferred.count(i)) continue;
+      computed.push_back(projections[i]);
+      computed_fields.push_back(fields[i]);
+    }
+    projections = std::move(computed);
+    fields = std::move(computed_fields);
+  }
   ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, std::move(projections), fields));
 
   if (query.distinct) {
@@ -568,27 +661,61 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
     distinct->inputs = {plan};
     plan = distinct;
   }
-  if (!sort_targets.empty()) {
+  std::vector<cp::SortKey> sort_keys;
+  for (const auto& target : sort_targets) {
+    sort_keys.emplace_back(arrow::FieldRef(positional[target.column]),
+                           target.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
+                           target.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+  }
+  if (limit_per_key) {
+    // The first rows of each correlation key, in ORDER BY order: row_number over
+    // partitions of the correlation columns, filtered.
+    ARROW_ASSIGN_OR_RAISE(plan, LimitPerKey(plan, correlation_fields, sort_keys, query));
+  } else if (!sort_keys.empty()) {
     auto sort = std::make_shared<LogicalSort>();
-    for (const auto& target : sort_targets) {
-      sort->keys.emplace_back(arrow::FieldRef(fields[target.column]),
-                              target.descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
-                              target.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
-    }
+    sort->keys = std::move(sort_keys);
     sort->schema = plan->schema;
     sort->inputs = {plan};
     plan = sort;
   }
   out.plan = plan;
-  // Limits apply to the sorted rows, before extra sort columns are dropped.
-  ARROW_ASSIGN_OR_RAISE(out, BindOrderAndLimit(std::move(out), query, {}));
-  if (!extra_sort_columns.empty()) {
-    std::vector<std::string> kept(fields.begin(), fields.begin() + static_cast<long>(outputs.size()));
-    for (const auto& [column, output] : correlation_renames) kept.push_back(output);
+  if (!limit_per_key) {
+    // Limits apply to the sorted rows, before extra sort columns are dropped.
+    ARROW_ASSIGN_OR_RAISE(out, BindOrderAndLimit(std::move(out), query, {}));
+  }
+  if (!extra_sort_columns.empty() || limit_per_key) {
     ARROW_ASSIGN_OR_RAISE(out.plan, MakeColumnSelection(out.plan, kept));
   }
   for (const auto& condition : correlated) correlation_out->push_back(RenameColumns(condition, correlation_renames));
   return out;
+}
+
+arrow::Result<LogicalPlanPtr> Binder::LimitPerKey(LogicalPlanPtr plan, const std::vector<std::string>& keys,
+                                                  const std::vector<cp::SortKey>& order, const QueryNode& query) {
+  std::optional<int64_t> count;
+  int64_t offset = 0;
+  if (query.limit) {
+    ARROW_ASSIGN_OR_RAISE(count, BindConstantInteger(*query.limit, "LIMIT"));
+  }
+  if (query.offset) {
+    ARROW_ASSIGN_OR_RAISE(auto value, BindConstantInteger(*query.offset, "OFFSET"));
+    offset = value.value_or(0);
+  }
+  auto window = std::make_shared<LogicalWindow>();
+  window->partition_by = keys;
+  window->order_by = order;
+  WindowFunctionCall row_number;
+  row_number.function = "row_number";
+  row_number.output = context_.NewColumnName("row_number");
+  window->calls.push_back(row_number);
+  auto fields = plan->schema->fields();
+  fields.push_back(arrow::field(row_number.output, arrow::int64()));
+  window->schema = arrow::schema(std::move(fields));
+  window->inputs = {std::move(plan)};
+  cp::Expression position = cp::field_ref(row_number.output);
+  cp::Expression keep = cp::call("greater", {position, cp::literal(offset)});
+  if (count) keep = cp::call("and_kleene", {keep, cp::call("less_equal", {position, cp::literal(offset + *count)})});
+  return MakeFilter(window, keep);
 }
 
 arrow::Result<BoundQuery> Binder::BindOrderAndLimit(BoundQuery input, const QueryNode& query,
@@ -657,6 +784,11 @@ arrow::Result<std::optional<int64_t>> Binder::BindConstantInteger(const ParsedEx
 arrow::Result<BoundQuery> Binder::BindFrom(const std::vector<sql::TableRefPtr>& from) {
   ARROW_ASSIGN_OR_RAISE(auto result, BindTableRef(*from[0]));
   for (size_t i = 1; i < from.size(); ++i) {
+    if (from[i]->kind == TableRefKind::kSubquery && from[i]->lateral) {
+      // LATERAL reads the items before it: a join with the subquery decorrelated.
+      ARROW_ASSIGN_OR_RAISE(result, BindLateralJoin(std::move(result), *from[i], sql::JoinType::kCross, nullptr));
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto next, BindTableRef(*from[i]));
     for (const auto& column : next.scope.columns()) {
       for (const auto& existing : result.scope.columns()) {
@@ -730,13 +862,16 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
       if (it == level->end()) continue;
       const sql::CommonTableExpr& cte = *it->second.first;
       const size_t position = it->second.second;
-      // The definition sees the levels outside its WITH and the definitions before it.
+      const bool recursive = cte.recursive && QueryReadsTable(*cte.query, cte.name);
+      // The definition sees the levels outside its WITH and the definitions before it
+      // (and itself, when it is recursive).
       auto saved = ctes_;
       ctes_.erase(ctes_.end() - (level - ctes_.rbegin()), ctes_.end());
       for (auto entry = ctes_.back().begin(); entry != ctes_.back().end();) {
-        entry = entry->second.second >= position ? ctes_.back().erase(entry) : std::next(entry);
+        const bool hidden = recursive ? entry->second.second > position : entry->second.second >= position;
+        entry = hidden ? ctes_.back().erase(entry) : std::next(entry);
       }
-      auto bound = BindQuery(*cte.query);
+      auto bound = recursive ? BindRecursiveCte(cte, ref.location) : BindQuery(*cte.query);
       ctes_ = std::move(saved);
       ARROW_RETURN_NOT_OK(bound.status());
       ARROW_RETURN_NOT_OK(ApplyAlias(&*bound, name, cte.column_aliases, ref.location));
@@ -823,8 +958,27 @@ arrow::Result<BoundQuery> Binder::BindTableFunction(const TableRef& ref) {
 }
 
 arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
-  ARROW_ASSIGN_OR_RAISE(auto left, BindTableRef(*ref.left));
-  ARROW_ASSIGN_OR_RAISE(auto right, BindTableRef(*ref.right));
+  if (ref.right->kind == TableRefKind::kSubquery && ref.right->lateral) {
+    if (!ref.using_columns.empty() || ref.natural) {
+      return sql::SqlError(context_.sql, ref.location, "USING and NATURAL with LATERAL are not supported");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto left, BindTableRef(*ref.left));
+    ARROW_ASSIGN_OR_RAISE(auto out, BindLateralJoin(std::move(left), *ref.right, ref.join_type, ref.condition.get()));
+    if (!ref.alias.empty()) ARROW_RETURN_NOT_OK(ApplyAlias(&out, ref.alias, ref.column_aliases, ref.location));
+    return out;
+  }
+  // The side of an outer join whose rows may be NULL-extended (a recursive reference
+  // may not stand there).
+  const bool left_nullable = ref.join_type == sql::JoinType::kRight || ref.join_type == sql::JoinType::kFull;
+  const bool right_nullable = ref.join_type == sql::JoinType::kLeft || ref.join_type == sql::JoinType::kFull;
+  nullable_join_side_depth_ += left_nullable;
+  auto left_or = BindTableRef(*ref.left);
+  nullable_join_side_depth_ -= left_nullable;
+  ARROW_ASSIGN_OR_RAISE(auto left, std::move(left_or));
+  nullable_join_side_depth_ += right_nullable;
+  auto right_or = BindTableRef(*ref.right);
+  nullable_join_side_depth_ -= right_nullable;
+  ARROW_ASSIGN_OR_RAISE(auto right, std::move(right_or));
   LogicalJoinType type = ref.join_type == sql::JoinType::kInner   ? LogicalJoinType::kInner
                          : ref.join_type == sql::JoinType::kLeft  ? LogicalJoinType::kLeft
                          : ref.join_type == sql::JoinType::kRight ? LogicalJoinType::kRight

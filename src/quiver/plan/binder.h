@@ -26,6 +26,9 @@ struct BoundQuery {
 struct CorrelatedSubquery {
   BoundQuery query;
   std::vector<cp::Expression> correlation;
+  /// LATERAL only: select-list columns that read outer columns, computed after the
+  /// join (output field → expression over the outer columns and the plan's columns).
+  std::vector<std::pair<std::string, cp::Expression>> deferred;
 };
 
 /// Resolves a query's names against the catalog and turns it into a logical plan.
@@ -43,6 +46,10 @@ class Binder {
   /// correlation conditions read are kept in the plan's output (as GROUP BY keys when
   /// the subquery aggregates), so the caller can join on them.
   arrow::Result<CorrelatedSubquery> BindSubquery(const sql::QueryNode& query, const BindScope& outer);
+  /// Binds a LATERAL subquery as BindSubquery does, and also lets its select list read
+  /// outer columns (CorrelatedSubquery::deferred) and its LIMIT / OFFSET apply per
+  /// correlation key (equality correlation only; checked by the caller).
+  arrow::Result<CorrelatedSubquery> BindLateralSubquery(const sql::QueryNode& query, const BindScope& outer);
 
  private:
   arrow::Result<BoundQuery> BindQueryBody(const sql::QueryNode& query);
@@ -54,9 +61,22 @@ class Binder {
   arrow::Result<BoundQuery> BindNamedTable(const sql::TableRef& ref);
   arrow::Result<BoundQuery> BindTableFunction(const sql::TableRef& ref);
   arrow::Result<BoundQuery> BindJoin(const sql::TableRef& ref);
+  /// `left` joined with the LATERAL subquery `right` (lateral_binder.cc).
+  arrow::Result<BoundQuery> BindLateralJoin(BoundQuery left, const sql::TableRef& right, sql::JoinType type,
+                                            const sql::ParsedExpr* condition);
+  /// A reference to a WITH RECURSIVE query that reads itself: binds and registers it
+  /// the first time (recursive_cte_binder.cc), then reads its materialized rows; inside
+  /// its own recursive term, reads the working table.
+  arrow::Result<BoundQuery> BindRecursiveCte(const sql::CommonTableExpr& cte, int location);
+  BoundQuery MaterializedLeaf(const std::shared_ptr<MaterializedTable>& slot, const std::string& table_name,
+                              bool working_table);
   arrow::Result<BoundQuery> BindFileTable(std::shared_ptr<storage::FileTable> table, const std::string& name);
   arrow::Result<BoundQuery> BindOrderAndLimit(BoundQuery input, const sql::QueryNode& query,
                                               const std::vector<sql::OrderItem>& order_by);
+  /// Keeps the rows of `plan` that a LIMIT / OFFSET of `query` keeps, per value of
+  /// `keys`, in `order`.
+  arrow::Result<LogicalPlanPtr> LimitPerKey(LogicalPlanPtr plan, const std::vector<std::string>& keys,
+                                            const std::vector<cp::SortKey>& order, const sql::QueryNode& query);
   arrow::Result<std::optional<int64_t>> BindConstantInteger(const sql::ParsedExpr& expr, const char* clause);
 
   /// Gives the scope's columns a table name and optional column aliases.
@@ -69,9 +89,24 @@ class Binder {
   /// position in its WITH list (a definition sees only those before it).
   std::vector<std::map<std::string, std::pair<const sql::CommonTableExpr*, size_t>>> ctes_;
   int view_depth_ = 0;
+  /// Expression subqueries and nullable sides of outer joins being bound, around the
+  /// current point (a recursive reference may stand in neither).
+  int expression_subquery_depth_ = 0;
+  int nullable_join_side_depth_ = 0;
+  struct RecursiveCteState {
+    std::shared_ptr<sql::QueryNode> query;  // keeps the key's address from being reused
+    std::shared_ptr<RecursiveCtePlan> plan;
+    std::vector<std::string> column_names;
+    bool binding_recursive_term = false;
+    int references = 0;
+    int subquery_depth = 0;
+    int nullable_depth = 0;
+  };
+  std::map<const sql::QueryNode*, RecursiveCteState> recursive_ctes_;
   /// Set by BindSubquery for the subquery's own SELECT (not for queries nested in it).
   const BindScope* correlation_scope_ = nullptr;
   std::vector<cp::Expression>* correlation_out_ = nullptr;
+  std::vector<std::pair<std::string, cp::Expression>>* deferred_out_ = nullptr;  // set for LATERAL
 };
 
 }  // namespace quiver::plan

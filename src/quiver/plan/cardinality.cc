@@ -228,6 +228,11 @@ void CollectKeyColumns(const LogicalOperator& node, std::set<std::string>* out) 
 
 }  // namespace
 
+double EstimateRows(const LogicalPlanPtr& node) {
+  CardinalityEstimator estimator(KeyColumns(*node));
+  return estimator.Of(node).rows;
+}
+
 std::set<std::string> KeyColumns(const LogicalOperator& plan) {
   std::set<std::string> keys;
   // Twice: a projection above a key learns it is one only after the key's user is seen.
@@ -356,6 +361,14 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
   switch (node.kind) {
     case LogicalKind::kScan:
       return ScanEstimate(static_cast<const LogicalScan&>(node));
+    case LogicalKind::kMaterialized: {
+      // Known once computed; a working table's size changes every round.
+      const auto& table = static_cast<const LogicalMaterialized&>(node).slot->table;
+      Estimate out;
+      out.rows = table ? std::max(static_cast<double>(table->num_rows()), 1.0) : 1000.0;
+      for (const auto& field : node.schema->fields()) out.columns[field->name()] = ColumnEstimate{};
+      return out;
+    }
     case LogicalKind::kValues: {
       Estimate out;
       out.rows = static_cast<double>(static_cast<const LogicalValues&>(node).table->num_rows());

@@ -54,6 +54,10 @@ class CardinalityEstimator {
   std::map<const LogicalOperator*, std::pair<LogicalPlanPtr, Estimate>> memo_;
 };
 
+/// Rows a subtree is estimated to produce, for a one-off question (statistics are
+/// cached across estimators, so this is cheap after the first ask).
+double EstimateRows(const LogicalPlanPtr& node);
+
 /// The columns of a plan whose distinct counts estimates need: join keys and
 /// conditions, grouping keys, filtered and partitioning columns.
 std::set<std::string> KeyColumns(const LogicalOperator& plan);

@@ -168,9 +168,21 @@ LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan) {
     case LogicalKind::kWindow:
       copy = CopyOf<LogicalWindow>(*plan);
       break;
+    case LogicalKind::kMaterialized:
+      copy = CopyOf<LogicalMaterialized>(*plan);  // shares the slot: the rows are computed once
+      break;
   }
   for (auto& input : copy->inputs) input = ClonePlan(input);
   return copy;
+}
+
+std::string LogicalMaterialized::Describe() const {
+  std::string out = working_table ? "WorkTable " : "Materialized ";
+  out += slot->name + " columns=[";
+  for (size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + slot->schema->field(columns[i])->name();
+  out += "]";
+  if (slot->table) out += " rows=" + std::to_string(slot->table->num_rows());
+  return out;
 }
 
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns) {

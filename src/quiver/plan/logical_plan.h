@@ -22,7 +22,19 @@ namespace quiver::plan {
 
 namespace cp = arrow::compute;
 
-enum class LogicalKind { kScan, kValues, kFilter, kProject, kAggregate, kJoin, kSort, kLimit, kUnion, kWindow };
+enum class LogicalKind {
+  kScan,
+  kValues,
+  kFilter,
+  kProject,
+  kAggregate,
+  kJoin,
+  kSort,
+  kLimit,
+  kUnion,
+  kWindow,
+  kMaterialized
+};
 
 class LogicalOperator;
 using LogicalPlanPtr = std::shared_ptr<LogicalOperator>;
@@ -195,6 +207,40 @@ using PlanAnnotator = std::function<std::string(const LogicalPlanPtr&)>;
 /// sit beside its original under a union (no rule relates columns across one), but
 /// joining the two would give the join two columns of one name.
 LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan);
+
+/// Rows computed before the plan that reads them runs: a recursive WITH query's result,
+/// or its working table while it iterates. The engine fills `table` (columns as
+/// `schema`, positionally); readers hold the slot, not the rows.
+struct MaterializedTable {
+  std::string name;
+  std::shared_ptr<arrow::Schema> schema;
+  std::shared_ptr<arrow::Table> table;  // null until computed
+};
+
+/// Reads a materialized table; `columns[i]` is the slot column behind output field i.
+class LogicalMaterialized : public LogicalOperator {
+ public:
+  LogicalMaterialized() : LogicalOperator(LogicalKind::kMaterialized) {}
+  std::string Describe() const override;
+
+  std::shared_ptr<MaterializedTable> slot;
+  std::vector<int> columns;
+  bool working_table = false;  // the recursive term's view of the previous iteration
+};
+
+/// A recursive WITH query, run by the engine before the statement's plan: `anchor`
+/// (the non-recursive term) gives the first rows; then `recursive`, which reads the
+/// rows of the previous round through `working`, runs until it adds no rows. With
+/// UNION (not ALL) rows equal to any earlier row are dropped, NULLs counting as equal.
+/// Both plans output the slot's columns in order and types.
+struct RecursiveCtePlan {
+  std::string name;
+  std::shared_ptr<MaterializedTable> result;
+  std::shared_ptr<MaterializedTable> working;
+  LogicalPlanPtr anchor;
+  LogicalPlanPtr recursive;
+  bool union_all = false;
+};
 
 /// The indented tree of a plan, one operator per line, with output columns when
 /// `with_columns` is set.

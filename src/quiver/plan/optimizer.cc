@@ -433,6 +433,24 @@ arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_roo
     }
     case LogicalKind::kValues:
       return arrow::Status::OK();
+    case LogicalKind::kMaterialized: {
+      auto& materialized = static_cast<LogicalMaterialized&>(*node);
+      std::vector<int> columns;
+      arrow::FieldVector fields;
+      for (int i = 0; i < materialized.schema->num_fields(); ++i) {
+        if (!is_root && !required.count(materialized.schema->field(i)->name())) continue;
+        columns.push_back(materialized.columns[i]);
+        fields.push_back(materialized.schema->field(i));
+      }
+      if (columns.empty() && !materialized.columns.empty()) {
+        // Only the row count is needed: keep one column.
+        columns.push_back(materialized.columns[0]);
+        fields.push_back(materialized.schema->field(0));
+      }
+      materialized.columns = std::move(columns);
+      materialized.schema = arrow::schema(std::move(fields));
+      return arrow::Status::OK();
+    }
     case LogicalKind::kWindow: {
       auto& window = static_cast<LogicalWindow&>(*node);
       std::vector<WindowFunctionCall> calls;

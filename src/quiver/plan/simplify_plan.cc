@@ -67,6 +67,7 @@ bool OutputIsEmpty(const LogicalOperator& node) {
     }
     case LogicalKind::kScan:
     case LogicalKind::kValues:
+    case LogicalKind::kMaterialized:
       return false;
   }
   return false;

@@ -26,7 +26,8 @@ arrow::Result<const ScopeColumn*> SingleColumn(const BoundQuery& query, const Bi
   return &query.scope.columns()[0];
 }
 
-// The right-side columns the correlation conditions read.
+}  // namespace
+
 std::vector<std::string> CorrelationColumns(const std::vector<cp::Expression>& conditions, const arrow::Schema& right) {
   std::vector<std::string> columns;
   for (const auto& condition : conditions) {
@@ -39,8 +40,6 @@ std::vector<std::string> CorrelationColumns(const std::vector<cp::Expression>& c
   return columns;
 }
 
-// True when every condition is `outer expression = right column`: then grouping the
-// right side by those columns gives at most one match per outer row.
 bool OnlyEqualitiesOnRightColumns(const std::vector<cp::Expression>& conditions, const arrow::Schema& right) {
   for (const auto& condition : conditions) {
     const auto* call = condition.call();
@@ -70,8 +69,6 @@ bool IsAggregatedWithoutGroups(const sql::QueryNode& query) {
   }
   return false;
 }
-
-}  // namespace
 
 BoundExpression SubqueryBinder::AddedColumn(const std::shared_ptr<arrow::Field>& field) {
   extra_fields_.push_back(field);
@@ -110,6 +107,13 @@ arrow::Result<BoundExpression> SubqueryBinder::BindScalar(const ParsedExpr& expr
   std::string value_field = value->field;
   const bool correlated = !sub.correlation.empty();
   bool count_only = false;
+  if (correlated && !OnlyEqualitiesOnRightColumns(sub.correlation, *right->schema)) {
+    // The subquery is grouped by the inner columns of its correlation: only equalities
+    // make each outer row meet exactly its own group.
+    return sql::SqlError(context_.sql, expr.location,
+                         "a scalar subquery correlated by anything but equalities (inner column = outer "
+                         "expression) is not supported");
+  }
 
   if (IsAggregatedWithoutGroups(*expr.subquery)) {
     // One row (per correlation key, by construction of the subquery's plan).

@@ -12,6 +12,17 @@ namespace quiver::plan {
 
 class Binder;
 
+/// The right-side columns the correlation conditions read.
+std::vector<std::string> CorrelationColumns(const std::vector<cp::Expression>& conditions, const arrow::Schema& right);
+
+/// True when every condition is `outer expression = right column`: then grouping the
+/// right side by those columns gives at most one match per outer row.
+bool OnlyEqualitiesOnRightColumns(const std::vector<cp::Expression>& conditions, const arrow::Schema& right);
+
+/// A SELECT with aggregates and without GROUP BY, LIMIT or OFFSET: one row whatever
+/// its input (per correlation key, once decorrelated).
+bool IsAggregatedWithoutGroups(const sql::QueryNode& query);
+
 /// Plans the subqueries of one clause as joins onto that clause's input, so no
 /// subquery runs once per row (decorrelation):
 ///  - a WHERE conjunct [NOT] EXISTS (…) or x [NOT] IN (SELECT …) filters the input with

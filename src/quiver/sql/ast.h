@@ -133,6 +133,7 @@ struct TableRef {
 
   std::vector<std::string> names;       // kNamed: [schema,] table
   std::shared_ptr<QueryNode> subquery;  // kSubquery
+  bool lateral = false;                 // kSubquery: LATERAL (may read earlier FROM items)
   ParsedExprPtr function;               // kFunction: a kFunction expression
 
   // kJoin
@@ -145,6 +146,7 @@ struct TableRef {
 
 struct CommonTableExpr {
   std::string name;
+  bool recursive = false;  // in a WITH RECURSIVE list: the query may read its own name
   std::vector<std::string> column_aliases;
   std::shared_ptr<QueryNode> query;
   int location = -1;

@@ -180,12 +180,12 @@ arrow::Result<std::shared_ptr<QueryNode>> Transformer::TransformQuery(const Node
 }
 
 arrow::Result<std::vector<CommonTableExpr>> Transformer::TransformWith(const pg_query::WithClause& with) {
-  if (with.recursive()) return Unsupported(with.location(), "WITH RECURSIVE");
   std::vector<CommonTableExpr> ctes;
   for (const auto& node : with.ctes()) {
     const auto& cte = node.common_table_expr();
     CommonTableExpr out;
     out.name = cte.ctename();
+    out.recursive = with.recursive();
     out.location = cte.location();
     for (const auto& alias : cte.aliascolnames()) out.column_aliases.push_back(StringValue(alias));
     ARROW_ASSIGN_OR_RAISE(out.query, TransformQuery(cte.ctequery()));
@@ -407,8 +407,8 @@ arrow::Result<TableRefPtr> Transformer::TransformTableRef(const Node& node) {
     }
     case Node::kRangeSubselect: {
       const auto& sub = node.range_subselect();
-      if (sub.lateral()) return Unsupported(-1, "LATERAL");
       ref->kind = TableRefKind::kSubquery;
+      ref->lateral = sub.lateral();
       ARROW_ASSIGN_OR_RAISE(ref->subquery, TransformQuery(sub.subquery()));
       if (sub.has_alias()) {
         ref->alias = AliasName(sub.alias());
@@ -418,7 +418,7 @@ arrow::Result<TableRefPtr> Transformer::TransformTableRef(const Node& node) {
     }
     case Node::kRangeFunction: {
       const auto& range = node.range_function();
-      if (range.lateral()) return Unsupported(-1, "LATERAL");
+      if (range.lateral()) return Unsupported(-1, "LATERAL with a table function");
       if (range.ordinality()) return Unsupported(-1, "WITH ORDINALITY");
       if (range.functions_size() != 1) return Unsupported(-1, "ROWS FROM with several functions");
       const auto& items = range.functions(0).list().items();

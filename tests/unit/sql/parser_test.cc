@@ -52,6 +52,31 @@ TEST(Parser, SelectBecomesAQueryTree) {
   ASSERT_TRUE(query.limit && query.offset);
 }
 
+TEST(Parser, LateralAndRecursiveAreMarked) {
+  auto statement = ParseSingleStatement(
+      "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) "
+      "SELECT * FROM r, LATERAL (SELECT r.n * 2 AS m) s LEFT JOIN LATERAL (SELECT 1 AS k) u ON true");
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  const QueryNode& query = *statement->query;
+  ASSERT_EQ(query.ctes.size(), 1u);
+  EXPECT_TRUE(query.ctes[0].recursive);
+  ASSERT_EQ(query.from.size(), 2u);
+  EXPECT_FALSE(query.from[0]->lateral);
+  ASSERT_EQ(query.from[1]->kind, TableRefKind::kJoin);
+  EXPECT_TRUE(query.from[1]->left->lateral);
+  EXPECT_TRUE(query.from[1]->right->lateral);
+  EXPECT_EQ(query.from[1]->join_type, JoinType::kLeft);
+
+  auto plain = ParseSingleStatement("WITH w AS (SELECT 1) SELECT * FROM w, (SELECT 2) AS s");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->query->ctes[0].recursive);
+  EXPECT_FALSE(plain->query->from[1]->lateral);
+
+  auto function = ParseSingleStatement("SELECT * FROM t, LATERAL generate_series(1, t.n)");
+  ASSERT_FALSE(function.ok());
+  EXPECT_NE(function.status().message().find("LATERAL with a table function is not supported"), std::string::npos);
+}
+
 TEST(Parser, LiteralsKeepTheirExactType) {
   auto statement = ParseSingleStatement("SELECT 1, 10000000000, 1.25, 'text', true, NULL, 1e3");
   ASSERT_TRUE(statement.ok());
