@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "quiver/common/collect_list_aggregate.h"
 #include "quiver/common/list_kernels.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
@@ -68,28 +69,51 @@ arrow::Result<std::optional<BoundExpression>> AggregateBinder::MatchGroupKey(con
   return std::nullopt;
 }
 
+arrow::Result<std::optional<BoundExpression>> AggregateBinder::BindFilter(const sql::ParsedExpr& call) {
+  if (!call.filter) return std::nullopt;
+  if (ContainsAggregate(*call.filter)) {
+    return sql::SqlError(context_.sql, call.filter->location, "aggregate functions are not allowed in FILTER");
+  }
+  ExpressionBinder filter_binder(context_, input_scope_, "FILTER");
+  return filter_binder.BindCondition(*call.filter);
+}
+
+arrow::Result<BoundExpression> AggregateBinder::ApplyFilter(const std::optional<BoundExpression>& filter,
+                                                            BoundExpression value, int location) {
+  // FILTER (WHERE c): the aggregate sees NULL for rows where c is not true, which every
+  // aggregate skips.
+  if (!filter) return value;
+  ExpressionBinder binder(context_, input_scope_, "FILTER");
+  return binder.Call("if_else", {*filter, value, MakeLiteral(arrow::MakeNullScalar(value.type))}, nullptr, "FILTER",
+                     location);
+}
+
+arrow::Result<BoundExpression> AggregateBinder::AddListAggregate(const BoundExpression& argument,
+                                                                 const std::string& name) {
+  AggregateCall aggregate;
+  aggregate.function = "list";
+  aggregate.input = context_.NewColumnName("arg");
+  aggregate.output = context_.NewColumnName(name);
+  argument_exprs_.push_back(argument.expr);
+  argument_names_.push_back(aggregate.input);
+  auto type = arrow::list(argument.type);
+  aggregate_fields_.push_back(arrow::field(aggregate.output, type));
+  calls_.push_back(std::move(aggregate));
+  BoundExpression ref;
+  ref.type = type;
+  ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(calls_.back().output).Bind(*GroupedSchema()));
+  return ref;
+}
+
 arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedExpr& call) {
   const std::string& name = call.names[0];
   AggregateCall aggregate;
   aggregate.output = context_.NewColumnName(name);
   std::shared_ptr<arrow::DataType> input_type;
 
-  // FILTER (WHERE c): the aggregate sees NULL for rows where c is not true, which every
-  // aggregate skips.
-  std::optional<BoundExpression> filter;
-  if (call.filter) {
-    if (ContainsAggregate(*call.filter)) {
-      return sql::SqlError(context_.sql, call.filter->location, "aggregate functions are not allowed in FILTER");
-    }
-    ExpressionBinder filter_binder(context_, input_scope_, "FILTER");
-    ARROW_ASSIGN_OR_RAISE(filter, filter_binder.BindCondition(*call.filter));
-  }
-  auto filtered = [&](BoundExpression value) -> arrow::Result<BoundExpression> {
-    if (!filter) return value;
-    ExpressionBinder binder(context_, input_scope_, "FILTER");
-    return binder.Call("if_else", {*filter, value, MakeLiteral(arrow::MakeNullScalar(value.type))}, nullptr, "FILTER",
-                       call.location);
-  };
+  if (IsOrderedSetAggregate(name) || !call.within_group.empty()) return BindOrderedSetAggregate(call);
+  ARROW_ASSIGN_OR_RAISE(auto filter, BindFilter(call));
+  auto filtered = [&](BoundExpression value) { return ApplyFilter(filter, std::move(value), call.location); };
   // Extra arguments after the first (string_agg's separator) must be constants.
   std::vector<std::shared_ptr<arrow::Scalar>> constants;
 
@@ -236,23 +260,12 @@ arrow::Result<LogicalPlanPtr> AggregateBinder::BuildPlan(LogicalPlanPtr input) c
   aggregate->keys = key_names_;
   aggregate->aggregates = calls_;
   aggregate->schema = GroupedSchema();
-  const bool needs_groups = std::any_of(calls_.begin(), calls_.end(), [](const AggregateCall& call) {
-    return call.function == "list";  // Arrow has only a grouped kernel for it
-  });
-  if (key_names_.empty() && needs_groups) {
-    // One constant group instead (so no input rows gives no row rather than one).
-    std::string one = context_.NewColumnName("group");
-    std::vector<cp::Expression> columns{cp::literal(int32_t{1})};
-    std::vector<std::string> names{one};
-    for (const auto& field : pre->schema->fields()) {
-      columns.push_back(cp::field_ref(field->name()));
-      names.push_back(field->name());
+  if (key_names_.empty()) {
+    // Arrow's list aggregate is grouped only; without groups Quiver's own collects the
+    // values (and gives one row, with a NULL list, over no rows, as SQL requires).
+    for (auto& call : aggregate->aggregates) {
+      if (call.function == "list") call.function = kCollectListFunction;
     }
-    ARROW_ASSIGN_OR_RAISE(pre, MakeProject(pre, std::move(columns), std::move(names)));
-    aggregate->keys = {one};
-    auto fields = aggregate->schema->fields();
-    fields.insert(fields.begin(), arrow::field(one, arrow::int32()));
-    aggregate->schema = arrow::schema(fields);
   }
   aggregate->inputs = {std::move(pre)};
   return aggregate;
