@@ -5,7 +5,9 @@
 #include <arrow/util/thread_pool.h>
 
 #include "quiver/catalog/catalog.h"
+#include "quiver/common/collect_list_aggregate.h"
 #include "quiver/common/list_kernels.h"
+#include "quiver/common/ordered_set_kernels.h"
 #include "quiver/common/single_row_check.h"
 #include "quiver/common/sql_kernels.h"
 
@@ -22,6 +24,8 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   ARROW_RETURN_NOT_OK(RegisterSqlKernels());
   ARROW_RETURN_NOT_OK(RegisterSingleRowCheck());
   ARROW_RETURN_NOT_OK(RegisterListKernels());
+  ARROW_RETURN_NOT_OK(RegisterCollectListAggregate());
+  ARROW_RETURN_NOT_OK(RegisterOrderedSetKernels());
   if (options.threads > 0) ARROW_RETURN_NOT_OK(arrow::SetCpuThreadPoolCapacity(options.threads));
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
   return std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));

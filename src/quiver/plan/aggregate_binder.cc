@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 
+#include "quiver/common/collect_list_aggregate.h"
 #include "quiver/common/list_kernels.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
@@ -132,26 +133,46 @@ arrow::Result<BoundExpression> AggregateBinder::BindGrouping(const sql::ParsedEx
   return ref;
 }
 
+arrow::Result<std::optional<BoundExpression>> AggregateBinder::BindFilter(const sql::ParsedExpr& call) {
+  if (!call.filter) return std::nullopt;
+  if (const auto* nested = FindAggregate(*call.filter)) return AggregateNotAllowed(context_.sql, *nested, "FILTER");
+  ExpressionBinder filter_binder(context_, input_scope_, "FILTER");
+  return filter_binder.BindCondition(*call.filter);
+}
+
+arrow::Result<BoundExpression> AggregateBinder::ApplyFilter(const std::optional<BoundExpression>& filter,
+                                                            BoundExpression value, int location) {
+  // FILTER (WHERE c): the aggregate sees NULL for rows where c is not true, which every
+  // aggregate skips.
+  if (!filter) return value;
+  ExpressionBinder binder(context_, input_scope_, "FILTER");
+  return binder.Call("if_else", {*filter, value, MakeLiteral(arrow::MakeNullScalar(value.type))}, nullptr, "FILTER",
+                     location);
+}
+
+arrow::Result<BoundExpression> AggregateBinder::AddListAggregate(const BoundExpression& argument,
+                                                                 const std::string& name) {
+  AggregateCall aggregate;
+  aggregate.function = "list";
+  aggregate.input = ArgumentColumn(argument.expr);
+  aggregate.output = context_.NewColumnName(name);
+  auto type = arrow::list(argument.type);
+  const std::string output = AddCall(std::move(aggregate), type);
+  BoundExpression ref;
+  ref.type = type;
+  ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(output).Bind(*GroupedSchema()));
+  return ref;
+}
+
 arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedExpr& call) {
   const std::string& name = call.names[0];
   AggregateCall aggregate;
   aggregate.output = context_.NewColumnName(name);
   std::shared_ptr<arrow::DataType> input_type;
 
-  // FILTER (WHERE c): the aggregate sees NULL for rows where c is not true, which every
-  // aggregate skips.
-  std::optional<BoundExpression> filter;
-  if (call.filter) {
-    if (const auto* nested = FindAggregate(*call.filter)) return AggregateNotAllowed(context_.sql, *nested, "FILTER");
-    ExpressionBinder filter_binder(context_, input_scope_, "FILTER");
-    ARROW_ASSIGN_OR_RAISE(filter, filter_binder.BindCondition(*call.filter));
-  }
-  auto filtered = [&](BoundExpression value) -> arrow::Result<BoundExpression> {
-    if (!filter) return value;
-    ExpressionBinder binder(context_, input_scope_, "FILTER");
-    return binder.Call("if_else", {*filter, value, MakeLiteral(arrow::MakeNullScalar(value.type))}, nullptr, "FILTER",
-                       call.location);
-  };
+  if (IsOrderedSetAggregate(name) || !call.within_group.empty()) return BindOrderedSetAggregate(call);
+  ARROW_ASSIGN_OR_RAISE(auto filter, BindFilter(call));
+  auto filtered = [&](BoundExpression value) { return ApplyFilter(filter, std::move(value), call.location); };
   // Extra arguments after the first (string_agg's separator) must be constants.
   std::vector<std::shared_ptr<arrow::Scalar>> constants;
 
@@ -303,61 +324,16 @@ arrow::Result<LogicalPlanPtr> AggregateBinder::MakeAggregate(LogicalPlanPtr inpu
   for (const auto& field : aggregate_fields_) {
     if (!grouping_columns_.count(field->name())) fields.push_back(field);
   }
-  const bool needs_groups = std::any_of(calls_.begin(), calls_.end(), [](const AggregateCall& call) {
-    return call.function == "list";  // Arrow has only a grouped kernel for it
-  });
-  if (keys.empty() && needs_groups) return AggregateByConstantGroup(std::move(input));
+  if (keys.empty()) {
+    // Arrow's list aggregate is grouped only; without groups Quiver's own collects the
+    // values (and gives one row, with a NULL list, over no rows, as SQL requires).
+    for (auto& call : aggregate->aggregates) {
+      if (call.function == "list") call.function = kCollectListFunction;
+    }
+  }
   aggregate->schema = arrow::schema(std::move(fields));
   aggregate->inputs = {std::move(input)};
   return aggregate;
-}
-
-arrow::Result<LogicalPlanPtr> AggregateBinder::AggregateByConstantGroup(LogicalPlanPtr input) const {
-  std::string group = context_.NewColumnName("group");
-  std::vector<cp::Expression> columns{cp::literal(int32_t{1})};
-  std::vector<std::string> names{group};
-  for (const auto& field : input->schema->fields()) {
-    columns.push_back(cp::field_ref(field->name()));
-    names.push_back(field->name());
-  }
-  ARROW_ASSIGN_OR_RAISE(input, MakeProject(input, std::move(columns), std::move(names)));
-  auto aggregate = std::make_shared<LogicalAggregate>();
-  aggregate->keys = {group};
-  aggregate->aggregates = calls_;
-  arrow::FieldVector fields{arrow::field(group, arrow::int32())};
-  // The row SQL gives for no input: counts 0, every other aggregate NULL; its group 0
-  // sorts after the real group 1 when there is one.
-  arrow::FieldVector fallback_fields{arrow::field(context_.NewColumnName("group"), arrow::int32())};
-  ARROW_ASSIGN_OR_RAISE(auto zero, arrow::MakeArrayFromScalar(arrow::Int32Scalar(0), 1));
-  arrow::ArrayVector fallback_values{zero};
-  std::vector<std::string> outputs;
-  for (const auto& call : calls_) {
-    auto type = GroupedSchema()->GetFieldByName(call.output)->type();
-    fields.push_back(arrow::field(call.output, type));
-    fallback_fields.push_back(arrow::field(context_.NewColumnName("fallback"), type));
-    const bool counts = call.function == "count" || call.function == "count_all" || call.function == "count_distinct";
-    ARROW_ASSIGN_OR_RAISE(
-        auto value, counts ? arrow::MakeArrayFromScalar(arrow::Int64Scalar(0), 1) : arrow::MakeArrayOfNull(type, 1));
-    fallback_values.push_back(std::move(value));
-    outputs.push_back(call.output);
-  }
-  aggregate->schema = arrow::schema(std::move(fields));
-  aggregate->inputs = {std::move(input)};
-  auto fallback = std::make_shared<LogicalValues>();
-  fallback->schema = arrow::schema(std::move(fallback_fields));
-  fallback->table = arrow::Table::Make(fallback->schema, std::move(fallback_values));
-  auto both = std::make_shared<LogicalUnion>();
-  both->schema = aggregate->schema;
-  both->inputs = {aggregate, fallback};
-  auto sort = std::make_shared<LogicalSort>();
-  sort->keys.emplace_back(arrow::FieldRef(group), cp::SortOrder::Descending);
-  sort->schema = both->schema;
-  sort->inputs = {both};
-  auto first = std::make_shared<LogicalLimit>();
-  first->count = 1;
-  first->schema = sort->schema;
-  first->inputs = {sort};
-  return MakeColumnSelection(first, outputs);
 }
 
 arrow::Result<LogicalPlanPtr> AggregateBinder::BuildGroupingSet(LogicalPlanPtr input, const std::vector<size_t>& set,

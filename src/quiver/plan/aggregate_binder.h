@@ -11,6 +11,9 @@
 
 namespace quiver::plan {
 
+/// percentile_cont, percentile_disc, mode, and median (an extension: PostgreSQL has none).
+bool IsOrderedSetAggregate(const std::string& name);
+
 /// Binds the parts of a grouped query that are evaluated after grouping. Collects the
 /// GROUP BY keys and every aggregate call met, and finally builds
 ///   input → Project(keys, aggregate arguments) → Aggregate
@@ -49,13 +52,20 @@ class AggregateBinder : public AggregateResolver {
   /// Aggregate(keys) with every call over `input`; its output holds those keys and
   /// every call's column.
   arrow::Result<LogicalPlanPtr> MakeAggregate(LogicalPlanPtr input, const std::vector<size_t>& keys) const;
-  /// An aggregate without keys whose calls have only grouped kernels in Arrow (list, for
-  /// string_agg and array_agg): grouped by a constant, with a fallback row taken when
-  /// that gives no row (no input), as SQL gives one row then.
-  arrow::Result<LogicalPlanPtr> AggregateByConstantGroup(LogicalPlanPtr input) const;
   /// One grouping set's rows in the grouped schema's columns.
   arrow::Result<LogicalPlanPtr> BuildGroupingSet(LogicalPlanPtr input, const std::vector<size_t>& set,
                                                  bool first) const;
+  /// The aggregate's FILTER (WHERE …) condition, bound against the input rows.
+  arrow::Result<std::optional<BoundExpression>> BindFilter(const sql::ParsedExpr& call);
+  /// `value`, or NULL where the filter does not hold.
+  arrow::Result<BoundExpression> ApplyFilter(const std::optional<BoundExpression>& filter, BoundExpression value,
+                                             int location);
+  /// Collects `argument` per group into a list and returns a reference to that list.
+  arrow::Result<BoundExpression> AddListAggregate(const BoundExpression& argument, const std::string& name);
+  /// percentile_cont, percentile_disc, mode (WITHIN GROUP) and median: the group's
+  /// values collected as a list, finished by a kernel that sorts each list
+  /// (ordered_set_aggregate.cc).
+  arrow::Result<BoundExpression> BindOrderedSetAggregate(const sql::ParsedExpr& call);
 
   BindContext& context_;
   const BindScope& input_scope_;

@@ -20,9 +20,11 @@ using sql::ParsedExpr;
 
 namespace {
 
-const char* const kAggregateNames[] = {"count",    "sum",      "avg",     "min",        "max",         "mean",
-                                       "bool_and", "bool_or",  "every",   "stddev",     "stddev_samp", "stddev_pop",
-                                       "variance", "var_samp", "var_pop", "string_agg", "array_agg"};
+const char* const kAggregateNames[] = {
+    "count",           "sum",      "avg",     "min",        "max",         "mean",
+    "bool_and",        "bool_or",  "every",   "stddev",     "stddev_samp", "stddev_pop",
+    "variance",        "var_samp", "var_pop", "string_agg", "array_agg",   "percentile_cont",
+    "percentile_disc", "mode",     "median"};
 
 std::string JoinTypeNames(const std::vector<BoundExpression>& args) {
   std::string out;
@@ -148,6 +150,15 @@ arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& functio
   return out;
 }
 
+arrow::Result<BoundExpression> ExpressionBinder::BindBuilt(const cp::Expression& expr, int location) {
+  auto bound = expr.Bind(*CurrentSchema());
+  if (!bound.ok()) return sql::SqlError(context_.sql, location, bound.status().message());
+  BoundExpression out;
+  out.type = bound->type()->GetSharedPtr();
+  out.expr = std::move(*bound);
+  return out;
+}
+
 arrow::Result<BoundExpression> ExpressionBinder::CastTo(BoundExpression value,
                                                         const std::shared_ptr<arrow::DataType>& type, int location) {
   if (value.type->Equals(*type)) return value;
@@ -270,8 +281,8 @@ arrow::Result<BoundExpression> ExpressionBinder::BindCondition(const ParsedExpr&
 }
 
 arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
-  const bool is_subquery =
-      expr.kind == ExprKind::kSubquery || expr.kind == ExprKind::kExists || expr.kind == ExprKind::kInSubquery;
+  const bool is_subquery = expr.kind == ExprKind::kSubquery || expr.kind == ExprKind::kExists ||
+                           expr.kind == ExprKind::kInSubquery || expr.kind == ExprKind::kQuantifiedSubquery;
   if (aggregates_ && expr.kind != ExprKind::kLiteral && expr.kind != ExprKind::kParameter && !is_subquery) {
     if (expr.kind == ExprKind::kFunction && IsAggregateFunction(expr.names) && !expr.window) {
       return aggregates_->BindAggregate(expr);
@@ -391,9 +402,12 @@ arrow::Result<BoundExpression> ExpressionBinder::Bind(const ParsedExpr& expr) {
       return BindSpecialValue(expr);
     case ExprKind::kGrouping:
       return AggregateNotAllowed(context_.sql, expr, clause_);
+    case ExprKind::kArray:
+      return BindArray(expr);
     case ExprKind::kSubquery:
     case ExprKind::kExists:
     case ExprKind::kInSubquery:
+    case ExprKind::kQuantifiedSubquery:
       if (!subqueries_) return sql::SqlError(context_.sql, expr.location, "subqueries are not allowed in ", clause_);
       return subqueries_->BindSubquery(expr, *this);
   }
@@ -779,6 +793,10 @@ arrow::Result<BoundExpression> ExpressionBinder::BindFunction(const ParsedExpr& 
     return windows_->BindWindow(expr, *this);
   }
   if (IsAggregateFunction(expr.names)) return AggregateNotAllowed(context_.sql, expr, clause_);
+  if (!expr.within_group.empty()) {
+    return sql::SqlError(context_.sql, expr.location, "WITHIN GROUP specified, but ", expr.names.back(),
+                         " is not an aggregate function");
+  }
   if (expr.star) {
     return sql::SqlError(context_.sql, expr.location, expr.names.back(), "(*) is not a function");
   }
@@ -788,6 +806,24 @@ arrow::Result<BoundExpression> ExpressionBinder::BindFunction(const ParsedExpr& 
   }
   ARROW_ASSIGN_OR_RAISE(auto args, BindAll(expr.args));
   return BindScalarFunction(*this, expr, std::move(args));
+}
+
+arrow::Result<BoundExpression> ExpressionBinder::BindArray(const ParsedExpr& expr) {
+  // Arrow has no kernel that assembles a list from per-row values, so an array is a
+  // constant here (the fractions of percentile_cont (ARRAY[0.25, 0.5]) …).
+  ARROW_ASSIGN_OR_RAISE(auto elements, BindAll(expr.args));
+  ARROW_RETURN_NOT_OK(Unify(&elements, expr.location, "ARRAY"));
+  std::unique_ptr<arrow::ArrayBuilder> builder;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), elements[0].type, &builder));
+  for (size_t i = 0; i < elements.size(); ++i) {
+    auto value = LiteralValue(elements[i]);
+    if (!value) {
+      return sql::SqlError(context_.sql, expr.args[i]->location, "ARRAY[…] elements must be constants in this version");
+    }
+    ARROW_RETURN_NOT_OK(builder->AppendScalar(*value));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto values, builder->Finish());
+  return MakeLiteral(std::make_shared<arrow::ListScalar>(std::move(values)));
 }
 
 arrow::Result<BoundExpression> ExpressionBinder::BindSpecialValue(const ParsedExpr& expr) {

@@ -90,6 +90,10 @@ class ExpressionBinder {
                                       std::shared_ptr<arrow::compute::FunctionOptions> options,
                                       const std::string& display_name, int location);
 
+  /// Binds an expression built from Arrow calls (by a resolver) against the columns
+  /// this binder sees, including those resolvers add.
+  arrow::Result<BoundExpression> BindBuilt(const arrow::compute::Expression& expr, int location);
+
   BindContext& context() { return context_; }
   void set_subquery_resolver(SubqueryResolver* resolver) { subqueries_ = resolver; }
   void set_window_resolver(WindowResolver* resolver) { windows_ = resolver; }
@@ -113,6 +117,7 @@ class ExpressionBinder {
   arrow::Result<BoundExpression> BindLike(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindFunction(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindSpecialValue(const sql::ParsedExpr& expr);
+  arrow::Result<BoundExpression> BindArray(const sql::ParsedExpr& expr);
   arrow::Result<std::vector<BoundExpression>> BindAll(const std::vector<sql::ParsedExprPtr>& exprs);
 
   BindContext& context_;

@@ -70,6 +70,23 @@ bool IsAggregatedWithoutGroups(const sql::QueryNode& query) {
   return false;
 }
 
+namespace {
+
+const char* ComparisonFunction(const std::string& op) {
+  if (op == "=") return "equal";
+  if (op == "<>") return "not_equal";
+  if (op == ">") return "greater";
+  if (op == ">=") return "greater_equal";
+  if (op == "<") return "less";
+  return "less_equal";
+}
+
+// The subquery yields exactly one row (per outer row, when correlated): it aggregates
+// without GROUP BY, HAVING or LIMIT.
+bool YieldsOneRow(const sql::QueryNode& query) { return IsAggregatedWithoutGroups(query) && !query.having; }
+
+}  // namespace
+
 BoundExpression SubqueryBinder::AddedColumn(const std::shared_ptr<arrow::Field>& field) {
   extra_fields_.push_back(field);
   BoundExpression out;
@@ -95,6 +112,8 @@ arrow::Result<BoundExpression> SubqueryBinder::BindSubquery(const ParsedExpr& ex
       return BindScalar(expr);
     case ExprKind::kExists:
       return BindExists(expr);
+    case ExprKind::kQuantifiedSubquery:
+      return BindQuantified(expr, binder);
     default:
       return BindIn(expr, binder);
   }
@@ -102,6 +121,10 @@ arrow::Result<BoundExpression> SubqueryBinder::BindSubquery(const ParsedExpr& ex
 
 arrow::Result<BoundExpression> SubqueryBinder::BindScalar(const ParsedExpr& expr) {
   ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
+  return JoinScalar(sub, expr);
+}
+
+arrow::Result<BoundExpression> SubqueryBinder::JoinScalar(const CorrelatedSubquery& sub, const ParsedExpr& expr) {
   ARROW_ASSIGN_OR_RAISE(const ScopeColumn* value, SingleColumn(sub.query, context_, expr.location));
   LogicalPlanPtr right = sub.query.plan;
   std::string value_field = value->field;
@@ -198,49 +221,222 @@ arrow::Result<BoundExpression> SubqueryBinder::BindExists(const ParsedExpr& expr
   return Build(cp::call("is_valid", {AddedColumn(arrow::field(mark, arrow::boolean())).expr}));
 }
 
-arrow::Result<BoundExpression> SubqueryBinder::BindIn(const ParsedExpr& expr, ExpressionBinder& binder) {
+arrow::Result<SubqueryBinder::Comparison> SubqueryBinder::BindComparison(const ParsedExpr& expr,
+                                                                         ExpressionBinder& binder,
+                                                                         CorrelatedSubquery sub) {
   ARROW_ASSIGN_OR_RAISE(auto value, binder.Bind(*expr.args[0]));
-  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
-  if (!sub.correlation.empty()) {
-    return sql::SqlError(context_.sql, expr.location,
-                         "a correlated IN (subquery) is supported only as a WHERE condition");
-  }
   ARROW_ASSIGN_OR_RAISE(const ScopeColumn* column, SingleColumn(sub.query, context_, expr.location));
-  ARROW_ASSIGN_OR_RAISE(auto type, CommonType(value.type, column->type));
-  ARROW_ASSIGN_OR_RAISE(value, binder.CastTo(value, type, expr.location));
-  // The subquery's distinct values, each marked, and its row and non-NULL counts.
-  std::string member = context_.NewColumnName(column->name);
-  cp::Expression member_value = cp::field_ref(column->field);
-  if (!column->type->Equals(*type)) {
-    member_value = cp::call("cast", {member_value}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(type)));
+  std::shared_ptr<arrow::DataType> type = column->type;
+  if (!value.adapts_to_context) {
+    auto common = CommonType(value.type, column->type);
+    const std::string op = expr.kind == ExprKind::kInSubquery ? "=" : expr.op;
+    if (!common.ok()) {
+      return sql::SqlError(context_.sql, expr.location, "operator does not exist: ", SqlTypeName(*value.type), " ", op,
+                           " ", SqlTypeName(*column->type));
+    }
+    type = *common;
   }
-  ARROW_ASSIGN_OR_RAISE(auto members, MakeProject(sub.query.plan, {member_value}, {member}));
+  ARROW_ASSIGN_OR_RAISE(value, binder.CastTo(value, type, expr.location));
+  Comparison out;
+  out.value = value.expr;
+  out.member = cp::field_ref(column->field);
+  if (!column->type->Equals(*type)) {
+    out.member = cp::call("cast", {out.member}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(type)));
+  }
+  out.member_name = column->name;
+  out.type = type;
+  out.sub = std::move(sub);
+  return out;
+}
+
+arrow::Result<LogicalPlanPtr> SubqueryBinder::MembersByKey(const Comparison& comparison, const std::string& member,
+                                                           const std::vector<std::string>& keys,
+                                                           const std::vector<std::string>& key_names) {
+  std::vector<cp::Expression> columns;
+  for (const auto& key : keys) columns.push_back(cp::field_ref(key));
+  columns.push_back(comparison.member);
+  std::vector<std::string> names = key_names;
+  names.push_back(member);
+  return MakeProject(comparison.sub.query.plan, std::move(columns), std::move(names));
+}
+
+arrow::Result<cp::Expression> SubqueryBinder::MembershipTest(const Comparison& comparison, int location) {
+  const auto& correlation = comparison.sub.correlation;
+  const auto& right_schema = *comparison.sub.query.plan->schema;
+  if (!correlation.empty() && !OnlyEqualitiesOnRightColumns(correlation, right_schema)) {
+    return sql::SqlError(context_.sql, location,
+                         "IN (subquery) correlated by anything but equalities is supported only as a WHERE condition");
+  }
+  // The subquery's distinct values (per correlation key), each marked, and its row and
+  // non-NULL counts (per correlation key). An outer row finds at most one mark.
+  const auto keys = CorrelationColumns(correlation, right_schema);
+  std::string member = context_.NewColumnName(comparison.member_name);
+  ARROW_ASSIGN_OR_RAISE(auto members, MembersByKey(comparison, member, keys, keys));
   auto distinct = std::make_shared<LogicalAggregate>();
-  distinct->keys = {member};
+  distinct->keys = keys;
+  distinct->keys.push_back(member);
   distinct->schema = members->schema;
   distinct->inputs = {members};
   std::string mark = context_.NewColumnName("in");
-  ARROW_ASSIGN_OR_RAISE(auto marked, MakeProject(distinct, {cp::field_ref(member), cp::literal(true)}, {member, mark}));
-  auto counts = std::make_shared<LogicalAggregate>();
+  std::vector<cp::Expression> marked_columns;
+  std::vector<std::string> marked_names;
+  for (const auto& field : members->schema->fields()) {
+    marked_columns.push_back(cp::field_ref(field->name()));
+    marked_names.push_back(field->name());
+  }
+  marked_columns.push_back(cp::literal(true));
+  marked_names.push_back(mark);
+  ARROW_ASSIGN_OR_RAISE(auto marked, MakeProject(distinct, std::move(marked_columns), std::move(marked_names)));
+  std::vector<cp::Expression> mark_conditions = correlation;
+  mark_conditions.push_back(cp::call("equal", {comparison.value, cp::field_ref(member)}));
+  pending_.push_back({LogicalJoinType::kLeft, marked, std::move(mark_conditions)});
+
+  // The counts come from a second copy of the keys, under new names.
+  std::map<std::string, std::string> renamed;
+  std::vector<std::string> count_keys;
+  for (const auto& key : keys) {
+    count_keys.push_back(context_.NewColumnName("corr"));
+    renamed[key] = count_keys.back();
+  }
+  std::string counted = context_.NewColumnName(comparison.member_name);
+  ARROW_ASSIGN_OR_RAISE(auto count_input, MembersByKey(comparison, counted, keys, count_keys));
+  ARROW_ASSIGN_OR_RAISE(auto counts, AddCounts(count_input, count_keys, counted, correlation, renamed, {}));
+  auto found = AddedColumn(arrow::field(mark, arrow::boolean())).expr;
+  // Found: true. Nothing to compare with: false. A NULL on either side: unknown.
+  auto not_found = cp::call(
+      "if_else", {cp::call("equal", {counts.rows, cp::literal(int64_t{0})}), cp::literal(false),
+                  cp::call("if_else", {Unknown(comparison, counts),
+                                       cp::literal(arrow::MakeNullScalar(arrow::boolean())), cp::literal(false)})});
+  return cp::call("if_else", {cp::call("is_valid", {found}), cp::literal(true), not_found});
+}
+
+arrow::Result<SubqueryBinder::Counts> SubqueryBinder::AddCounts(LogicalPlanPtr input,
+                                                                const std::vector<std::string>& keys,
+                                                                const std::string& member,
+                                                                const std::vector<cp::Expression>& correlation,
+                                                                const std::map<std::string, std::string>& renamed,
+                                                                const std::vector<std::string>& extremes) {
+  auto aggregate = std::make_shared<LogicalAggregate>();
+  aggregate->keys = keys;
+  arrow::FieldVector fields;
+  for (const auto& key : keys) fields.push_back(input->schema->GetFieldByName(key));
+  Counts out;
   std::string rows = context_.NewColumnName("rows");
   std::string values = context_.NewColumnName("values");
-  counts->aggregates.push_back({"count_all", "", nullptr, rows});
-  counts->aggregates.push_back(
+  aggregate->aggregates.push_back({"count_all", "", nullptr, rows});
+  aggregate->aggregates.push_back(
       {"count", member, std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID), values});
-  counts->schema = arrow::schema({arrow::field(rows, arrow::int64()), arrow::field(values, arrow::int64())});
-  counts->inputs = {members};
-  pending_.push_back({LogicalJoinType::kLeft, marked, {cp::call("equal", {value.expr, cp::field_ref(member)})}});
-  pending_.push_back({LogicalJoinType::kCross, counts, {}});
-  auto found = AddedColumn(arrow::field(mark, arrow::boolean())).expr;
-  auto row_count = AddedColumn(arrow::field(rows, arrow::int64())).expr;
-  auto value_count = AddedColumn(arrow::field(values, arrow::int64())).expr;
-  // Found: true. Nothing to compare with: false. A NULL on either side: unknown.
-  auto unknown = cp::call("or_kleene", {cp::call("is_null", {value.expr}), cp::call("less", {value_count, row_count})});
-  auto not_found = cp::call(
-      "if_else",
-      {cp::call("equal", {row_count, cp::literal(int64_t{0})}), cp::literal(false),
-       cp::call("if_else", {unknown, cp::literal(arrow::MakeNullScalar(arrow::boolean())), cp::literal(false)})});
-  return Build(cp::call("if_else", {cp::call("is_valid", {found}), cp::literal(true), not_found}));
+  fields.push_back(arrow::field(rows, arrow::int64()));
+  fields.push_back(arrow::field(values, arrow::int64()));
+  const auto member_type = input->schema->GetFieldByName(member)->type();
+  std::vector<std::string> extreme_names;
+  for (const auto& function : extremes) {
+    extreme_names.push_back(context_.NewColumnName(function));
+    aggregate->aggregates.push_back({function, member,
+                                     std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1),
+                                     extreme_names.back()});
+    fields.push_back(arrow::field(extreme_names.back(), member_type));
+  }
+  aggregate->schema = arrow::schema(std::move(fields));
+  aggregate->inputs = {std::move(input)};
+  if (keys.empty()) {
+    // One row, whatever the subquery returns.
+    pending_.push_back({LogicalJoinType::kCross, aggregate, {}});
+  } else {
+    std::vector<cp::Expression> conditions;
+    for (const auto& condition : correlation) conditions.push_back(RenameColumns(condition, renamed));
+    pending_.push_back({LogicalJoinType::kLeft, aggregate, std::move(conditions)});
+  }
+  // An outer row without a matching group has no rows to compare with.
+  auto zero = cp::literal(int64_t{0});
+  out.rows = cp::call("coalesce", {AddedColumn(arrow::field(rows, arrow::int64())).expr, zero});
+  out.values = cp::call("coalesce", {AddedColumn(arrow::field(values, arrow::int64())).expr, zero});
+  for (const auto& name : extreme_names) out.extremes.push_back(AddedColumn(arrow::field(name, member_type)).expr);
+  return out;
+}
+
+cp::Expression SubqueryBinder::Unknown(const Comparison& comparison, const Counts& counts) {
+  // With rows to compare with, a NULL value or a NULL among the rows makes a
+  // comparison without a decisive outcome unknown.
+  return cp::call("or", {cp::call("is_null", {comparison.value}), cp::call("less", {counts.values, counts.rows})});
+}
+
+arrow::Result<cp::Expression> SubqueryBinder::QuantifiedTest(const Comparison& comparison, const std::string& op,
+                                                             bool all, int location) {
+  const auto& correlation = comparison.sub.correlation;
+  const auto& right_schema = *comparison.sub.query.plan->schema;
+  if (!correlation.empty() && !OnlyEqualitiesOnRightColumns(correlation, right_schema)) {
+    return sql::SqlError(context_.sql, location, op, all ? " ALL" : " ANY",
+                         " (subquery) correlated by anything but equalities is supported only as a WHERE condition");
+  }
+  // Per correlation key: the row count, the non-NULL count, and the least and greatest
+  // value. x > ANY holds when x > least, x > ALL when x > greatest, and so on.
+  const auto keys = CorrelationColumns(correlation, right_schema);
+  std::string member = context_.NewColumnName(comparison.member_name);
+  ARROW_ASSIGN_OR_RAISE(auto members, MembersByKey(comparison, member, keys, keys));
+  std::map<std::string, std::string> same;
+  ARROW_ASSIGN_OR_RAISE(auto counts, AddCounts(members, keys, member, correlation, same, {"min", "max"}));
+  const cp::Expression& least = counts.extremes[0];
+  const cp::Expression& greatest = counts.extremes[1];
+  const cp::Expression& x = comparison.value;
+  auto compare = [&](const char* function, const cp::Expression& bound) { return cp::call(function, {x, bound}); };
+  // `decisive` settles the outcome when true: some comparison is true (ANY) or false
+  // (ALL). It reads the extremes, which are NULL only when every row is NULL.
+  cp::Expression decisive;
+  if (op == "=") {  // = ALL: false when some value differs
+    decisive = cp::call("invert", {cp::call("and_kleene", {compare("equal", least), compare("equal", greatest)})});
+  } else if (op == "<>") {  // <> ANY: true when some value differs
+    decisive = cp::call("or_kleene", {compare("not_equal", least), compare("not_equal", greatest)});
+  } else {
+    const bool greater = op == ">" || op == ">=";
+    const char* function = op == ">" ? "greater" : op == ">=" ? "greater_equal" : op == "<" ? "less" : "less_equal";
+    // ANY compares with the easiest value to beat, ALL with the hardest.
+    const cp::Expression& bound = greater != all ? least : greatest;
+    decisive = compare(function, bound);
+    if (all) decisive = cp::call("invert", {decisive});
+  }
+  decisive = cp::call("coalesce", {decisive, cp::literal(false)});
+  auto empty = cp::call("equal", {counts.rows, cp::literal(int64_t{0})});
+  auto unknown = cp::literal(arrow::MakeNullScalar(arrow::boolean()));
+  // ANY over no rows is false, ALL true; a decisive comparison wins; otherwise a NULL
+  // leaves it unknown, and without one it is the empty-case answer.
+  auto undecided = cp::call("if_else", {Unknown(comparison, counts), unknown, cp::literal(all)});
+  return cp::call("if_else", {empty, cp::literal(all), cp::call("if_else", {decisive, cp::literal(!all), undecided})});
+}
+
+arrow::Result<BoundExpression> SubqueryBinder::CompareWithOneRow(const ParsedExpr& expr, ExpressionBinder& binder,
+                                                                 CorrelatedSubquery sub, const std::string& op) {
+  // Its one value may be computed over no rows (count(*) is then 0, not NULL), which
+  // the scalar subquery's join knows how to give.
+  if (!sub.correlation.empty() && !OnlyEqualitiesOnRightColumns(sub.correlation, *sub.query.plan->schema)) {
+    return sql::SqlError(context_.sql, expr.location,
+                         "an aggregate subquery correlated by anything but equalities is not supported here");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto scalar, JoinScalar(sub, expr));
+  ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(expr, binder, std::move(sub)));
+  cp::Expression member = scalar.expr;
+  if (!scalar.type->Equals(*comparison.type)) {
+    member = cp::call("cast", {member}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(comparison.type)));
+  }
+  return binder.BindBuilt(cp::call(ComparisonFunction(op), {comparison.value, member}), expr.location);
+}
+
+arrow::Result<BoundExpression> SubqueryBinder::BindIn(const ParsedExpr& expr, ExpressionBinder& binder) {
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
+  // x IN (one value) is x = that value.
+  if (YieldsOneRow(*expr.subquery)) return CompareWithOneRow(expr, binder, std::move(sub), "=");
+  ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(expr, binder, std::move(sub)));
+  ARROW_ASSIGN_OR_RAISE(auto test, MembershipTest(comparison, expr.location));
+  return binder.BindBuilt(test, expr.location);
+}
+
+arrow::Result<BoundExpression> SubqueryBinder::BindQuantified(const ParsedExpr& expr, ExpressionBinder& binder) {
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
+  // Over one value, ANY and ALL are both the plain comparison.
+  if (YieldsOneRow(*expr.subquery)) return CompareWithOneRow(expr, binder, std::move(sub), expr.op);
+  ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(expr, binder, std::move(sub)));
+  ARROW_ASSIGN_OR_RAISE(auto test, QuantifiedTest(comparison, expr.op, expr.quantifier_all, expr.location));
+  return binder.BindBuilt(test, expr.location);
 }
 
 arrow::Result<LogicalPlanPtr> SubqueryBinder::Apply(LogicalPlanPtr plan) {
@@ -260,7 +456,13 @@ arrow::Result<std::optional<LogicalPlanPtr>> SubqueryBinder::TryFilterJoin(Logic
     inner = conjunct.args[0].get();
     negated = true;
   }
-  if (inner->kind != ExprKind::kExists && inner->kind != ExprKind::kInSubquery) return std::nullopt;
+  if (inner->kind != ExprKind::kExists && inner->kind != ExprKind::kInSubquery &&
+      inner->kind != ExprKind::kQuantifiedSubquery) {
+    return std::nullopt;
+  }
+  // Comparisons with a subquery of one row (per outer row) are plain comparisons.
+  if (inner->kind != ExprKind::kExists && YieldsOneRow(*inner->subquery)) return std::nullopt;
+  if (inner->kind == ExprKind::kQuantifiedSubquery) return FilterByQuantified(std::move(plan), *inner);
   const LogicalJoinType type = negated ? LogicalJoinType::kAnti : LogicalJoinType::kSemi;
   ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*inner->subquery, outer_));
   std::vector<cp::Expression> conditions = sub.correlation;
@@ -271,44 +473,70 @@ arrow::Result<std::optional<LogicalPlanPtr>> SubqueryBinder::TryFilterJoin(Logic
 
   // x [NOT] IN (SELECT y …): the join matches x = y.
   ExpressionBinder value_binder(context_, outer_, "WHERE");
-  ARROW_ASSIGN_OR_RAISE(auto value, value_binder.Bind(*inner->args[0]));
-  ARROW_ASSIGN_OR_RAISE(const ScopeColumn* column, SingleColumn(sub.query, context_, inner->location));
-  auto type_or = CommonType(value.type, column->type);
-  if (!type_or.ok()) {
-    return sql::SqlError(context_.sql, inner->location, "operator does not exist: ", SqlTypeName(*value.type), " = ",
-                         SqlTypeName(*column->type));
-  }
-  ARROW_ASSIGN_OR_RAISE(value, value_binder.CastTo(value, *type_or, inner->location));
-  cp::Expression member = cp::field_ref(column->field);
-  if (!column->type->Equals(**type_or)) {
-    member = cp::call("cast", {member}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(*type_or)));
-  }
-  conditions.push_back(cp::call("equal", {value.expr, member}));
+  ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(*inner, value_binder, std::move(sub)));
+  const auto& correlation = comparison.sub.correlation;
+  conditions.push_back(cp::call("equal", {comparison.value, comparison.member}));
   if (!negated) {
-    ARROW_ASSIGN_OR_RAISE(auto joined, MakeJoinOn(type, plan, sub.query.plan, conditions, context_));
+    ARROW_ASSIGN_OR_RAISE(auto joined, MakeJoinOn(type, plan, comparison.sub.query.plan, conditions, context_));
     return LogicalPlanPtr(joined);
   }
-  if (!sub.correlation.empty()) {
-    return sql::SqlError(context_.sql, inner->location, "NOT IN with a correlated subquery is not supported");
+  if (!correlation.empty()) {
+    // Correlated NOT IN: the membership test's mark and counts per correlation key.
+    ARROW_ASSIGN_OR_RAISE(auto test, MembershipTest(comparison, inner->location));
+    ARROW_ASSIGN_OR_RAISE(plan, Apply(plan));
+    ARROW_ASSIGN_OR_RAISE(auto filtered, MakeFilter(plan, cp::call("invert", {test})));
+    return filtered;
   }
   // NOT IN: rows without a match, then SQL's NULL rules: if the subquery yields a NULL
   // nothing passes; a NULL x passes only when the subquery yields nothing.
-  ARROW_ASSIGN_OR_RAISE(auto unmatched, MakeJoinOn(type, plan, sub.query.plan, conditions, context_));
+  ARROW_ASSIGN_OR_RAISE(auto unmatched, MakeJoinOn(type, plan, comparison.sub.query.plan, conditions, context_));
+  const ScopeColumn& column = comparison.sub.query.scope.columns()[0];
   auto counts = std::make_shared<LogicalAggregate>();
   std::string rows = context_.NewColumnName("rows");
   std::string values = context_.NewColumnName("values");
   counts->aggregates.push_back({"count_all", "", nullptr, rows});
   counts->aggregates.push_back(
-      {"count", column->field, std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID), values});
+      {"count", column.field, std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID), values});
   counts->schema = arrow::schema({arrow::field(rows, arrow::int64()), arrow::field(values, arrow::int64())});
-  counts->inputs = {sub.query.plan};
+  counts->inputs = {comparison.sub.query.plan};
   ARROW_ASSIGN_OR_RAISE(auto with_counts, MakeJoinOn(LogicalJoinType::kCross, unmatched, counts, {}, context_));
   auto keep = cp::call("and_kleene",
                        {cp::call("equal", {cp::field_ref(values), cp::field_ref(rows)}),
-                        cp::call("or_kleene", {cp::call("is_valid", {value.expr}),
+                        cp::call("or_kleene", {cp::call("is_valid", {comparison.value}),
                                                cp::call("equal", {cp::field_ref(rows), cp::literal(int64_t{0})})})});
   ARROW_ASSIGN_OR_RAISE(auto filtered, MakeFilter(with_counts, keep));
   return filtered;
+}
+
+arrow::Result<LogicalPlanPtr> SubqueryBinder::FilterByQuantified(LogicalPlanPtr plan, const ParsedExpr& expr) {
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
+  ExpressionBinder value_binder(context_, outer_, "WHERE");
+  ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(expr, value_binder, std::move(sub)));
+  const auto& correlation = comparison.sub.correlation;
+  if (correlation.empty() || OnlyEqualitiesOnRightColumns(correlation, *comparison.sub.query.plan->schema)) {
+    ARROW_ASSIGN_OR_RAISE(auto test, QuantifiedTest(comparison, expr.op, expr.quantifier_all, expr.location));
+    ARROW_ASSIGN_OR_RAISE(plan, Apply(plan));
+    return MakeFilter(plan, test);
+  }
+  // Other correlations pair rows by a join condition: ANY keeps the rows with a row
+  // that compares true (a semi join), ALL drops those with one that does not (an anti
+  // join), which is also right for no rows (ALL holds) and a NULL (it is not true).
+  std::vector<cp::Expression> conditions = correlation;
+  const char* function = expr.op == "="    ? "equal"
+                         : expr.op == "<>" ? "not_equal"
+                         : expr.op == ">"  ? "greater"
+                         : expr.op == ">=" ? "greater_equal"
+                         : expr.op == "<"  ? "less"
+                                           : "less_equal";
+  auto compared = cp::call(function, {comparison.value, comparison.member});
+  if (expr.quantifier_all) {
+    conditions.push_back(cp::call("invert", {cp::call("coalesce", {compared, cp::literal(false)})}));
+  } else {
+    conditions.push_back(compared);
+  }
+  const auto type = expr.quantifier_all ? LogicalJoinType::kAnti : LogicalJoinType::kSemi;
+  ARROW_ASSIGN_OR_RAISE(auto joined, MakeJoinOn(type, plan, comparison.sub.query.plan, conditions, context_));
+  return LogicalPlanPtr(joined);
 }
 
 }  // namespace quiver::plan

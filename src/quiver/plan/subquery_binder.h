@@ -2,9 +2,12 @@
 
 #include <arrow/result.h>
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "quiver/plan/binder.h"
 #include "quiver/plan/expression_binder.h"
 #include "quiver/plan/logical_plan.h"
 
@@ -30,7 +33,11 @@ bool IsAggregatedWithoutGroups(const sql::QueryNode& query);
 ///    subquery yields a NULL, a NULL x passes only when it yields nothing);
 ///  - (SELECT …) anywhere becomes a column of a left join: grouped by the correlation
 ///    keys for correlated subqueries, with a row count that must not exceed one;
-///  - EXISTS and IN elsewhere (inside OR, in the select list) become mark joins.
+///  - EXISTS and IN elsewhere (inside OR, in the select list) become mark joins;
+///  - x op ANY / ALL (subquery) for op other than = ANY (IN) and <> ALL (NOT IN) joins
+///    the subquery's row count, non-NULL count, min and max (per correlation key) and
+///    decides from them; as a WHERE conjunct with a correlation other than equalities,
+///    it is a semi (ANY) or anti (ALL) join on the comparison instead.
 /// Correlated subqueries refer to the outer query's columns in their WHERE clause.
 class SubqueryBinder : public SubqueryResolver {
  public:
@@ -45,8 +52,9 @@ class SubqueryBinder : public SubqueryResolver {
   /// outer scope's.
   arrow::Result<LogicalPlanPtr> Apply(LogicalPlanPtr plan);
 
-  /// If `conjunct` is [NOT] EXISTS or x [NOT] IN (subquery), `plan` filtered by it as a
-  /// semi or anti join; nullopt for any other condition.
+  /// If `conjunct` is [NOT] EXISTS, x [NOT] IN (subquery) or x op ANY / ALL (subquery),
+  /// `plan` filtered by it (mostly as a semi or anti join); nullopt for any other
+  /// condition.
   arrow::Result<std::optional<LogicalPlanPtr>> TryFilterJoin(LogicalPlanPtr plan, const sql::ParsedExpr& conjunct);
 
  private:
@@ -55,10 +63,52 @@ class SubqueryBinder : public SubqueryResolver {
     LogicalPlanPtr right;
     std::vector<cp::Expression> conditions;  // over the outer and the right columns
   };
+  /// x IN / op ANY / op ALL (subquery), with both sides converted to a common type.
+  struct Comparison {
+    cp::Expression value;   // x, over the outer columns
+    cp::Expression member;  // the subquery's column, over its plan's columns
+    std::string member_name;
+    std::shared_ptr<arrow::DataType> type;
+    CorrelatedSubquery sub;
+  };
+  /// Columns a pending join adds: the subquery's row and non-NULL counts per
+  /// correlation key (zero where an outer row has none), and any extremes asked for.
+  struct Counts {
+    cp::Expression rows;
+    cp::Expression values;
+    std::vector<cp::Expression> extremes;
+  };
 
   arrow::Result<BoundExpression> BindScalar(const sql::ParsedExpr& expr);
+  /// The bound subquery's one value per outer row, as a column of a pending join.
+  arrow::Result<BoundExpression> JoinScalar(const CorrelatedSubquery& sub, const sql::ParsedExpr& expr);
+  /// x op (subquery) for a subquery that yields one row: IN and ANY / ALL over it.
+  arrow::Result<BoundExpression> CompareWithOneRow(const sql::ParsedExpr& expr, ExpressionBinder& binder,
+                                                   CorrelatedSubquery sub, const std::string& op);
   arrow::Result<BoundExpression> BindExists(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindIn(const sql::ParsedExpr& expr, ExpressionBinder& binder);
+  arrow::Result<BoundExpression> BindQuantified(const sql::ParsedExpr& expr, ExpressionBinder& binder);
+  arrow::Result<Comparison> BindComparison(const sql::ParsedExpr& expr, ExpressionBinder& binder,
+                                           CorrelatedSubquery sub);
+  /// The subquery's correlation keys (named `key_names`) and compared column (`member`).
+  arrow::Result<LogicalPlanPtr> MembersByKey(const Comparison& comparison, const std::string& member,
+                                             const std::vector<std::string>& keys,
+                                             const std::vector<std::string>& key_names);
+  /// Adds an aggregate of `input` grouped by `keys` (`renamed` maps the correlation's
+  /// columns to them) and its join; `extremes` are "min" / "max" of the member.
+  arrow::Result<Counts> AddCounts(LogicalPlanPtr input, const std::vector<std::string>& keys, const std::string& member,
+                                  const std::vector<cp::Expression>& correlation,
+                                  const std::map<std::string, std::string>& renamed,
+                                  const std::vector<std::string>& extremes);
+  /// Whether a comparison that settled nothing is unknown: x is NULL or a row is.
+  static cp::Expression Unknown(const Comparison& comparison, const Counts& counts);
+  /// x IN (subquery) with SQL's NULL rules, over columns its pending joins add.
+  arrow::Result<cp::Expression> MembershipTest(const Comparison& comparison, int location);
+  /// x op ANY / ALL (subquery) from counts and extremes, over columns its joins add.
+  arrow::Result<cp::Expression> QuantifiedTest(const Comparison& comparison, const std::string& op, bool all,
+                                               int location);
+  /// A WHERE conjunct x op ANY / ALL (subquery) applied to `plan`.
+  arrow::Result<LogicalPlanPtr> FilterByQuantified(LogicalPlanPtr plan, const sql::ParsedExpr& expr);
   /// A column added by a pending join, as an expression.
   BoundExpression AddedColumn(const std::shared_ptr<arrow::Field>& field);
   arrow::Result<BoundExpression> Build(const cp::Expression& expr);

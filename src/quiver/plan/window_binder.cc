@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "quiver/plan/aggregate_binder.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/sql/source_text.h"
@@ -103,6 +104,9 @@ arrow::Result<BoundExpression> WindowBinder::BindWindow(const ParsedExpr& call, 
   const bool ranking = RankingFunctions().count(name) > 0;
   const bool value_function = ValueFunctions().count(name) > 0;
   const bool aggregate = name == "sum" || name == "avg" || name == "min" || name == "max" || name == "count";
+  if (!call.within_group.empty() || (IsOrderedSetAggregate(name) && name != "median")) {
+    return sql::SqlError(context_.sql, call.location, "OVER is not supported for ordered-set aggregate ", name);
+  }
   if (!ranking && !value_function && !aggregate) {
     return sql::SqlError(context_.sql, call.location, "function ", name, " is not a window function");
   }

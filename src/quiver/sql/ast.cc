@@ -40,8 +40,18 @@ std::string ParsedExpr::ToString() const {
       return value->ToString();
     case ExprKind::kParameter:
       return "$" + std::to_string(parameter_index);
-    case ExprKind::kFunction:
-      return Join(names, ".") + "(" + (distinct ? "DISTINCT " : "") + (star ? "*" : JoinArgs(args)) + ")";
+    case ExprKind::kFunction: {
+      std::string out = Join(names, ".") + "(" + (distinct ? "DISTINCT " : "") + (star ? "*" : JoinArgs(args)) + ")";
+      if (!within_group.empty()) {
+        out += " WITHIN GROUP (ORDER BY ";
+        for (size_t i = 0; i < within_group.size(); ++i) {
+          if (i > 0) out += ", ";
+          out += within_group[i]->expr->ToString() + (within_group[i]->descending ? " DESC" : "");
+        }
+        out += ")";
+      }
+      return out;
+    }
     case ExprKind::kOperator:
       if (args.size() == 1) return op + args[0]->ToString();
       return "(" + args[0]->ToString() + " " + op + " " + args[1]->ToString() + ")";
@@ -88,6 +98,10 @@ std::string ParsedExpr::ToString() const {
       return std::string(negated ? "NOT " : "") + "EXISTS (subquery)";
     case ExprKind::kInSubquery:
       return args[0]->ToString() + (negated ? " NOT IN (subquery)" : " IN (subquery)");
+    case ExprKind::kQuantifiedSubquery:
+      return args[0]->ToString() + " " + op + (quantifier_all ? " ALL (subquery)" : " ANY (subquery)");
+    case ExprKind::kArray:
+      return "ARRAY[" + JoinArgs(args) + "]";
     case ExprKind::kSpecialValue:
       return names.empty() ? "?" : names[0];
     case ExprKind::kGrouping:
@@ -119,6 +133,8 @@ std::string ParsedExpr::DefaultColumnName() const {
       return "exists";
     case ExprKind::kGrouping:
       return "grouping";
+    case ExprKind::kArray:
+      return "array";
     case ExprKind::kSpecialValue:
       return names.empty() ? "?column?" : names[0];
     default:

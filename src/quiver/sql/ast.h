@@ -25,32 +25,34 @@ struct TypeName {
 };
 
 enum class ExprKind {
-  kColumnRef,     // names: [qualifier..., column]
-  kStar,          // names: [qualifier...] (empty for plain `*`)
-  kLiteral,       // value (null value = SQL NULL); untyped_string for 'text' literals
-  kParameter,     // parameter_index (1-based)
-  kFunction,      // names: function name parts; args; distinct; star (count(*)); named_args
-  kOperator,      // op: "+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=", "||", unary "-"/"+"
-  kAnd,           // args
-  kOr,            // args
-  kNot,           // args[0]
-  kIsNull,        // args[0]; negated for IS NOT NULL
-  kIsTrue,        // args[0], bool_test: IS [NOT] TRUE/FALSE/UNKNOWN
-  kIsDistinct,    // args[0..1]; negated for IS NOT DISTINCT FROM
-  kCast,          // args[0], type
-  kCase,          // case_operand (optional), args = [when, then, when, then…], case_else
-  kInList,        // args[0] IN (args[1..]); negated
-  kBetween,       // args: value, low, high; negated
-  kLike,          // args: value, pattern; negated; case_insensitive (ILIKE)
-  kNullIf,        // args[0..1]
-  kCoalesce,      // args
-  kGreatest,      // args
-  kLeast,         // args
-  kSubquery,      // subquery (scalar)
-  kExists,        // subquery; negated
-  kInSubquery,    // args[0] IN (subquery); negated
-  kSpecialValue,  // names[0]: current_date, current_timestamp, current_user …
-  kGrouping,      // grouping(args): which of the args the current grouping set leaves out
+  kColumnRef,           // names: [qualifier..., column]
+  kStar,                // names: [qualifier...] (empty for plain `*`)
+  kLiteral,             // value (null value = SQL NULL); untyped_string for 'text' literals
+  kParameter,           // parameter_index (1-based)
+  kFunction,            // names: function name parts; args; distinct; star (count(*)); named_args
+  kOperator,            // op: "+", "-", "*", "/", "%", "=", "<>", "<", "<=", ">", ">=", "||", unary "-"/"+"
+  kAnd,                 // args
+  kOr,                  // args
+  kNot,                 // args[0]
+  kIsNull,              // args[0]; negated for IS NOT NULL
+  kIsTrue,              // args[0], bool_test: IS [NOT] TRUE/FALSE/UNKNOWN
+  kIsDistinct,          // args[0..1]; negated for IS NOT DISTINCT FROM
+  kCast,                // args[0], type
+  kCase,                // case_operand (optional), args = [when, then, when, then…], case_else
+  kInList,              // args[0] IN (args[1..]); negated
+  kBetween,             // args: value, low, high; negated
+  kLike,                // args: value, pattern; negated; case_insensitive (ILIKE)
+  kNullIf,              // args[0..1]
+  kCoalesce,            // args
+  kGreatest,            // args
+  kLeast,               // args
+  kSubquery,            // subquery (scalar)
+  kExists,              // subquery; negated
+  kInSubquery,          // args[0] IN (subquery); negated
+  kQuantifiedSubquery,  // args[0] op ANY|ALL (subquery); op, quantifier_all
+  kArray,               // ARRAY[args...]
+  kSpecialValue,        // names[0]: current_date, current_timestamp, current_user …
+  kGrouping,            // grouping(args): which of the args the current grouping set leaves out
 };
 
 struct ParsedExpr;
@@ -96,6 +98,10 @@ struct ParsedExpr {
   std::string bool_test;               // "true", "false", "unknown" for kIsTrue
   ParsedExprPtr filter;                // kFunction: the aggregate's FILTER (WHERE …) condition
   std::shared_ptr<WindowSpec> window;  // kFunction: OVER (…), for window function calls
+  /// kFunction: the sort of an ordered-set aggregate, f(…) WITHIN GROUP (ORDER BY …);
+  /// empty when there is no WITHIN GROUP.
+  std::vector<std::shared_ptr<OrderItem>> within_group;
+  bool quantifier_all = false;  // kQuantifiedSubquery: ALL rather than ANY / SOME
   ParsedExprPtr case_operand;
   ParsedExprPtr case_else;
   std::shared_ptr<QueryNode> subquery;

@@ -38,6 +38,19 @@ bool IsImplicitRow(const Node& node) {
   return node.has_row_expr() && node.row_expr().row_format() == pg_query::COERCE_IMPLICIT_CAST;
 }
 
+bool IsComparisonOperator(const std::string& op) {
+  return op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
+}
+
+// How an operator is written, for messages (LIKE parses as the operator ~~).
+std::string OperatorSpelling(const std::string& op) {
+  if (op == "~~") return "LIKE";
+  if (op == "!~~") return "NOT LIKE";
+  if (op == "~~*") return "ILIKE";
+  if (op == "!~~*") return "NOT ILIKE";
+  return op;
+}
+
 std::vector<std::string> AliasColumns(const pg_query::Alias& alias) {
   std::vector<std::string> columns;
   for (const auto& node : alias.colnames()) columns.push_back(StringValue(node));
@@ -600,14 +613,47 @@ arrow::Result<ParsedExprPtr> Transformer::TransformAExpr(const pg_query::A_Expr&
       return expr;
     }
     case pg_query::AEXPR_OP_ANY:
-      return Unsupported(location, "ANY (array)");
     case pg_query::AEXPR_OP_ALL:
-      return Unsupported(location, "ALL (array)");
+      return TransformQuantifiedArray(a_expr, op);
     case pg_query::AEXPR_SIMILAR:
       return Unsupported(location, "SIMILAR TO");
     default:
       return Unsupported(location, "this operator form");
   }
+}
+
+arrow::Result<ParsedExprPtr> Transformer::TransformQuantifiedArray(const pg_query::A_Expr& a_expr,
+                                                                   const std::string& op) {
+  const bool all = a_expr.kind() == pg_query::AEXPR_OP_ALL;
+  const int location = a_expr.location();
+  const char* form = all ? "ALL (array)" : "ANY (array)";
+  if (!IsComparisonOperator(op)) return Unsupported(location, std::string(form) + " with " + OperatorSpelling(op));
+  if (!a_expr.rexpr().has_a_array_expr()) {
+    return Unsupported(location, std::string(form) + " other than with an ARRAY[…] constructor");
+  }
+  const auto& elements = a_expr.rexpr().a_array_expr().elements();
+  if (elements.empty()) return Unsupported(a_expr.rexpr().a_array_expr().location(), "an empty ARRAY[]");
+  ARROW_ASSIGN_OR_RAISE(auto value, TransformExpr(a_expr.lexpr()));
+  ARROW_ASSIGN_OR_RAISE(auto items, TransformExprList(elements));
+  // A literal array is a list of alternatives: = ANY is IN, <> ALL is NOT IN, and the
+  // other forms are the OR (ANY) or AND (ALL) of one comparison per element, which
+  // gives SQL's NULL rules through three-valued logic.
+  if ((op == "=" && !all) || (op == "<>" && all)) {
+    auto in = MakeExpr(ExprKind::kInList, location);
+    in->negated = all;
+    in->args.push_back(std::move(value));
+    for (auto& item : items) in->args.push_back(std::move(item));
+    return in;
+  }
+  auto chain = MakeExpr(all ? ExprKind::kAnd : ExprKind::kOr, location);
+  for (auto& item : items) {
+    auto comparison = MakeExpr(ExprKind::kOperator, location);
+    comparison->op = op;
+    comparison->args = {value, std::move(item)};
+    chain->args.push_back(std::move(comparison));
+  }
+  if (chain->args.size() == 1) return chain->args[0];
+  return chain;
 }
 
 arrow::Result<ParsedExprPtr> Transformer::TransformFuncCall(const pg_query::FuncCall& call) {
@@ -617,8 +663,12 @@ arrow::Result<ParsedExprPtr> Transformer::TransformFuncCall(const pg_query::Func
     ARROW_ASSIGN_OR_RAISE(auto window, TransformWindow(call.over(), /*is_definition=*/false));
     expr->window = std::make_shared<WindowSpec>(std::move(window));
   }
-  if (call.agg_order_size() > 0) return Unsupported(call.location(), "ORDER BY inside an aggregate");
-  if (call.agg_within_group()) return Unsupported(call.location(), "WITHIN GROUP");
+  if (call.agg_within_group()) {
+    ARROW_ASSIGN_OR_RAISE(auto order, TransformSortClause(call.agg_order()));
+    for (auto& item : order) expr->within_group.push_back(std::make_shared<OrderItem>(std::move(item)));
+  } else if (call.agg_order_size() > 0) {
+    return Unsupported(call.location(), "ORDER BY inside an aggregate");
+  }
   if (call.func_variadic()) return Unsupported(call.location(), "VARIADIC");
   if (call.has_agg_filter()) {
     ARROW_ASSIGN_OR_RAISE(expr->filter, TransformExpr(call.agg_filter()));
@@ -649,13 +699,36 @@ arrow::Result<ParsedExprPtr> Transformer::TransformSubLink(const pg_query::SubLi
     case pg_query::EXISTS_SUBLINK:
       expr = MakeExpr(ExprKind::kExists, link.location());
       break;
-    case pg_query::ANY_SUBLINK: {
-      auto op = NameParts(link.oper_name());
-      if (!op.empty() && op.back() != "=") return Unsupported(link.location(), "op ANY (subquery)");
-      expr = MakeExpr(ExprKind::kInSubquery, link.location());
+    case pg_query::ANY_SUBLINK:
+    case pg_query::ALL_SUBLINK: {
+      const bool all = link.sub_link_type() == pg_query::ALL_SUBLINK;
+      auto names = NameParts(link.oper_name());
+      // IN (subquery) has no operator name; it is = ANY.
+      const std::string op = names.empty() ? "=" : names.back();
+      if (!IsComparisonOperator(op)) {
+        return Unsupported(link.location(),
+                           std::string(all ? "ALL" : "ANY") + " (subquery) with " + OperatorSpelling(op));
+      }
       ARROW_ASSIGN_OR_RAISE(auto value, TransformExpr(link.testexpr()));
+      ARROW_ASSIGN_OR_RAISE(auto subquery, TransformQuery(link.subselect()));
+      if (op == "=" && !all) {
+        expr = MakeExpr(ExprKind::kInSubquery, link.location());
+      } else if (op == "<>" && all) {
+        // x <> ALL (S) is NOT (x IN S), NULL rules included.
+        auto in = MakeExpr(ExprKind::kInSubquery, link.location());
+        in->args.push_back(std::move(value));
+        in->subquery = std::move(subquery);
+        expr = MakeExpr(ExprKind::kNot, link.location());
+        expr->args.push_back(std::move(in));
+        return expr;
+      } else {
+        expr = MakeExpr(ExprKind::kQuantifiedSubquery, link.location());
+        expr->op = op;
+        expr->quantifier_all = all;
+      }
       expr->args.push_back(std::move(value));
-      break;
+      expr->subquery = std::move(subquery);
+      return expr;
     }
     default:
       return Unsupported(link.location(), "this kind of subquery");
@@ -811,6 +884,12 @@ arrow::Result<ParsedExprPtr> Transformer::TransformExpr(const Node& node) {
     case Node::kGroupingFunc: {
       auto expr = MakeExpr(ExprKind::kGrouping, node.grouping_func().location());
       ARROW_ASSIGN_OR_RAISE(expr->args, TransformExprList(node.grouping_func().args()));
+      return expr;
+    }
+    case Node::kAArrayExpr: {
+      const auto& array = node.a_array_expr();
+      auto expr = MakeExpr(ExprKind::kArray, array.location());
+      ARROW_ASSIGN_OR_RAISE(expr->args, TransformExprList(array.elements()));
       return expr;
     }
     case Node::kRowExpr:

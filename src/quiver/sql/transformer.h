@@ -30,6 +30,8 @@ class Transformer {
       const google::protobuf::RepeatedPtrField<pg_query::Node>& nodes);
   arrow::Result<ParsedExprPtr> TransformAExpr(const pg_query::A_Expr& expr);
   arrow::Result<ParsedExprPtr> TransformFuncCall(const pg_query::FuncCall& call);
+  /// x op ANY / ALL (ARRAY[…]), rewritten to IN, NOT IN, or a chain of comparisons.
+  arrow::Result<ParsedExprPtr> TransformQuantifiedArray(const pg_query::A_Expr& a_expr, const std::string& op);
   arrow::Result<WindowSpec> TransformWindow(const pg_query::WindowDef& window, bool is_definition);
   arrow::Result<std::vector<OrderItem>> TransformSortClause(
       const google::protobuf::RepeatedPtrField<pg_query::Node>& sort);

@@ -1,3 +1,4 @@
+#include <arrow/json/from_string.h>
 #include <arrow/scalar.h>
 #include <arrow/type.h>
 #include <gtest/gtest.h>
@@ -65,6 +66,18 @@ TEST(ValueFormat, FollowsTheDocumentedRules) {
   EXPECT_EQ(FormatValue(arrow::TimestampScalar(1705314600250000, arrow::TimeUnit::MICRO), 'T'),
             "2024-01-15 10:30:00.25");
   EXPECT_EQ(FormatValue(arrow::TimestampScalar(-1, arrow::TimeUnit::SECOND), 'T'), "1969-12-31 23:59:59");
+}
+
+TEST(ValueFormat, WritesListsAsPostgresArrays) {
+  auto list_of = [](const std::shared_ptr<arrow::DataType>& type, const std::string& json) {
+    return arrow::ListScalar(arrow::json::ArrayFromJSONString(type, json).ValueOrDie());
+  };
+  EXPECT_EQ(FormatValue(list_of(arrow::float64(), "[1.5, 2, null]"), 'T'), "{1.5,2,NULL}");
+  EXPECT_EQ(FormatValue(list_of(arrow::boolean(), "[true, false]"), 'T'), "{t,f}");
+  EXPECT_EQ(FormatValue(list_of(arrow::utf8(), R"(["a", "", "b c", "NULL", "x\"y"])"), 'T'),
+            R"({a,"","b c","NULL","x\"y"})");
+  EXPECT_EQ(FormatValue(list_of(arrow::date32(), "[19737]"), 'T'), "{2024-01-15}");
+  EXPECT_EQ(FormatValue(*arrow::MakeNullScalar(arrow::list(arrow::int32())), 'T'), "NULL");
 }
 
 TEST(SltRunner, SortsRowsAndReportsMismatches) {

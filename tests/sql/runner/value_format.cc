@@ -147,6 +147,37 @@ bool AsDouble(const arrow::Scalar& value, double* out) {
 
 bool IsIntegerType(arrow::Type::type id) { return arrow::is_integer(id); }
 
+std::string FormatArray(const arrow::BaseListScalar& list);
+
+// An array element as PostgreSQL's array output writes it: booleans as t/f, and
+// double-quoted (with \ before " and \) when empty, when it reads NULL, or when it
+// holds a space or one of {},"\.
+std::string FormatArrayElement(const arrow::Scalar& value) {
+  if (!value.is_valid) return "NULL";
+  if (value.type->id() == arrow::Type::BOOL) return static_cast<const arrow::BooleanScalar&>(value).value ? "t" : "f";
+  if (arrow::is_list(value.type->id())) return FormatArray(static_cast<const arrow::BaseListScalar&>(value));
+  std::string text = arrow::is_base_binary_like(value.type->id()) ? value.ToString() : FormatValue(value, 'T');
+  bool quote = text.empty() || text == "NULL";
+  for (char c : text) quote = quote || c == ' ' || c == '{' || c == '}' || c == ',' || c == '"' || c == '\\';
+  if (!quote) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string FormatArray(const arrow::BaseListScalar& list) {
+  std::string out = "{";
+  for (int64_t i = 0; i < list.value->length(); ++i) {
+    if (i > 0) out += ",";
+    auto element = list.value->GetScalar(i);
+    out += element.ok() ? FormatArrayElement(**element) : "?";
+  }
+  return out + "}";
+}
+
 }  // namespace
 
 std::string FormatValue(const arrow::Scalar& value, char column_type) {
@@ -190,6 +221,9 @@ std::string FormatValue(const arrow::Scalar& value, char column_type) {
       const auto& type = static_cast<const arrow::Time64Type&>(*value.type);
       return FormatTimeValue(static_cast<const arrow::Time64Scalar&>(value).value, type.unit(), false, true);
     }
+    case arrow::Type::LIST:
+    case arrow::Type::LARGE_LIST:
+      return FormatArray(static_cast<const arrow::BaseListScalar&>(value));
     default:
       return value.ToString();
   }

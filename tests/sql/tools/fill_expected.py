@@ -155,6 +155,23 @@ class Postgres:
         return text
 
 
+def array_element(v):
+    """One element of an array in PostgreSQL's text form (as psql prints arrays)."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "t" if v else "f"
+    if isinstance(v, float) and not math.isfinite(v):
+        text = "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+    elif isinstance(v, float) and v == int(v) and abs(v) < 1e15:
+        text = str(int(v))
+    else:
+        text = str(v)
+    if text == "" or text == "NULL" or any(c in text for c in ' {},"\\'):
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
 class DuckDB:
     def __init__(self):
         import duckdb
@@ -182,6 +199,8 @@ class DuckDB:
     @staticmethod
     def _value(v):
         import datetime
+        if isinstance(v, list):
+            return DuckDB._array(v)
         if isinstance(v, datetime.datetime):
             text = v.strftime("%Y-%m-%d %H:%M:%S")
             if v.microsecond:
@@ -190,6 +209,10 @@ class DuckDB:
         if isinstance(v, datetime.date):
             return v.isoformat()
         return v
+
+    @staticmethod
+    def _array(values):
+        return "{" + ",".join(array_element(DuckDB._value(v)) for v in values) + "}"
 
 
 # ---------------------------------------------------------------- main

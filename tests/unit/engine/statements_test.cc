@@ -57,6 +57,33 @@ TEST_F(Statements, PreparedStatementsKnowTheirSchemasAndParameterTypes) {
   EXPECT_EQ(Rows("SELECT one FROM v"), std::vector<std::string>{"1"});
 }
 
+TEST_F(Statements, PercentileFractionsAndQuantifiedValuesMayBeParameters) {
+  auto prepared = session_->Prepare(
+      "SELECT percentile_cont(?) WITHIN GROUP (ORDER BY x) FROM (VALUES (1), (2), (4)) AS t(x) "
+      "WHERE ? < ALL (SELECT y FROM (VALUES (5), (6)) AS u(y))");
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  auto statement = *prepared;
+  ASSERT_EQ(statement->parameter_schema()->num_fields(), 2);
+  EXPECT_EQ(statement->parameter_schema()->field(0)->type()->id(), arrow::Type::DOUBLE);
+  EXPECT_EQ(statement->parameter_schema()->field(1)->type()->id(), arrow::Type::INT32);
+  auto run = [&](double fraction, int32_t bound) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+    ARROW_ASSIGN_OR_RAISE(auto result, statement->Execute({std::make_shared<arrow::DoubleScalar>(fraction),
+                                                           std::make_shared<arrow::Int32Scalar>(bound)}));
+    return result.batches->ToTable();
+  };
+  auto quarter = run(0.75, 1);
+  ASSERT_TRUE(quarter.ok()) << quarter.status().ToString();
+  ASSERT_EQ((*quarter)->num_rows(), 1);
+  EXPECT_EQ((*quarter)->column(0)->GetScalar(0).ValueOrDie()->ToString(), "3");
+  auto none = run(0.5, 5);  // 5 < ALL (5, 6) is false: no rows, so NULL
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_FALSE((*none)->column(0)->GetScalar(0).ValueOrDie()->is_valid);
+  auto out_of_range = run(2, 1);
+  ASSERT_FALSE(out_of_range.ok());
+  EXPECT_NE(out_of_range.status().message().find("percentile value 2 is not between 0 and 1"), std::string::npos)
+      << out_of_range.status().ToString();
+}
+
 TEST_F(Statements, ErrorsNameTheProblemAndItsPosition) {
   auto syntax = Error("SELECT 1 +* FROM");
   EXPECT_TRUE(syntax.IsInvalid());

@@ -187,6 +187,53 @@ TEST(Parser, UnsupportedConstructsAreNamed) {
   EXPECT_NE(insert.status().message().find("INSERT"), std::string::npos);
 }
 
+TEST(Parser, WithinGroupKeepsTheSortOfAnOrderedSetAggregate) {
+  auto statement = ParseSingleStatement("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x DESC) FROM t");
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  const ParsedExpr& call = *statement->query->select_list[0].expr;
+  ASSERT_EQ(call.kind, ExprKind::kFunction);
+  ASSERT_EQ(call.args.size(), 1u);
+  ASSERT_EQ(call.within_group.size(), 1u);
+  EXPECT_TRUE(call.within_group[0]->descending);
+  EXPECT_EQ(call.ToString(), "percentile_cont(0.5) WITHIN GROUP (ORDER BY x DESC)");
+  EXPECT_EQ(call.DefaultColumnName(), "percentile_cont");
+  auto ordered = ParseSingleStatement("SELECT string_agg(x, ',' ORDER BY x) FROM t");
+  EXPECT_NE(ordered.status().message().find("ORDER BY inside an aggregate"), std::string::npos);
+}
+
+TEST(Parser, QuantifiedComparisonsWithSubqueries) {
+  auto statement = ParseSingleStatement(
+      "SELECT x > ALL (SELECT y FROM u), x <= SOME (SELECT y FROM u), x = ANY (SELECT y FROM u), "
+      "x <> ALL (SELECT y FROM u) FROM t");
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  const auto& items = statement->query->select_list;
+  EXPECT_EQ(items[0].expr->kind, ExprKind::kQuantifiedSubquery);
+  EXPECT_EQ(items[0].expr->op, ">");
+  EXPECT_TRUE(items[0].expr->quantifier_all);
+  EXPECT_EQ(items[1].expr->kind, ExprKind::kQuantifiedSubquery);
+  EXPECT_FALSE(items[1].expr->quantifier_all);
+  // = ANY is IN; <> ALL is NOT IN.
+  EXPECT_EQ(items[2].expr->kind, ExprKind::kInSubquery);
+  ASSERT_EQ(items[3].expr->kind, ExprKind::kNot);
+  EXPECT_EQ(items[3].expr->args[0]->kind, ExprKind::kInSubquery);
+  auto like = ParseSingleStatement("SELECT x LIKE ANY (SELECT y FROM u) FROM t");
+  EXPECT_NE(like.status().message().find("ANY (subquery) with LIKE is not supported"), std::string::npos)
+      << like.status().ToString();
+}
+
+TEST(Parser, QuantifiedComparisonsWithArraysBecomeListsOrChains) {
+  auto statement = ParseSingleStatement(
+      "SELECT x = ANY (ARRAY[1, 2]), x <> ALL (ARRAY[1, 2]), x < ANY (ARRAY[1, 2]), x >= ALL (ARRAY[1]) FROM t");
+  ASSERT_TRUE(statement.ok()) << statement.status().ToString();
+  const auto& items = statement->query->select_list;
+  EXPECT_EQ(items[0].expr->ToString(), "x IN (1, 2)");
+  EXPECT_EQ(items[1].expr->ToString(), "x NOT IN (1, 2)");
+  EXPECT_EQ(items[2].expr->ToString(), "((x < 1) OR (x < 2))");
+  EXPECT_EQ(items[3].expr->ToString(), "(x >= 1)");
+  auto column = ParseSingleStatement("SELECT x = ANY (a) FROM t");
+  EXPECT_NE(column.status().message().find("ARRAY[…] constructor"), std::string::npos) << column.status().ToString();
+}
+
 TEST(Parser, ViewsKeepACanonicalQueryText) {
   auto view = ParseSingleStatement("create view v (a) as select   x+1 from   t where y = 'q'");
   ASSERT_TRUE(view.ok());
