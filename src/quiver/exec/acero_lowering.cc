@@ -59,12 +59,14 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
   for (const auto& column : read) columns.push_back(cp::field_ref(column));
   ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, read).Bind(*file_schema));
   std::string pushed = "";
+  std::optional<cp::Expression> filter_on_files;
   if (scan.filter) {
     // The filter lets files, partitions and row groups be skipped by their statistics.
     // It reads the table's types; where a column is converted (string_view to utf8)
     // it cannot be checked against the files' types, and nothing is skipped.
     if (auto on_files = scan.filter->Bind(*file_schema); on_files.ok()) {
       options->filter = *on_files;
+      filter_on_files = *on_files;
       pushed = " pushed_filter=" + scan.filter->ToString();
     }
   }
@@ -93,6 +95,18 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
   std::vector<cp::Expression> renames;
   std::vector<std::string> names;
   for (int i = 0; i < scan.schema->num_fields(); ++i) names.push_back(scan.schema->field(i)->name());
+  if (filter_on_files) {
+    // Filter first, on the files' types: the rows a filter drops are never converted,
+    // and dictionary-encoded strings are filtered as their small integer codes.
+    node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(*filter_on_files),
+                   "Filter " + scan.filter->ToString());
+    std::vector<cp::Expression> outputs;
+    for (const auto& column : scan.columns) {
+      outputs.push_back(converted[std::find(read.begin(), read.end(), column) - read.begin()]);
+    }
+    return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(outputs, names),
+                   "Project (table types, name columns)");
+  }
   if (!scan.filter) {
     return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(converted, names),
                    "Project (name columns)");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "quiver/plan/common_subexpressions.h"
 #include "quiver/plan/join_order.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/simplify_plan.h"
@@ -515,6 +516,7 @@ arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   ARROW_ASSIGN_OR_RAISE(plan, ReorderJoins(std::move(plan), estimator));
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
   ARROW_RETURN_NOT_OK(MergeProjections(plan));
+  ARROW_RETURN_NOT_OK(ShareCommonSubexpressions(plan));
   return plan;
 }
 
