@@ -192,6 +192,30 @@ arrow::Result<ac::Declaration> LowerNestedLoopJoin(const plan::LogicalJoin& join
                  std::make_shared<NestedLoopJoinNodeOptions>(type, std::move(condition), build), label);
 }
 
+// How much larger the right side of an outer, semi or anti join must be estimated to
+// be before the left side is hashed instead (estimates are rough: swap only when clear).
+constexpr double kSwapBuildSideRatio = 2.0;
+
+// The join type that gives the same rows with the inputs exchanged.
+ac::JoinType Mirrored(ac::JoinType type) {
+  switch (type) {
+    case ac::JoinType::LEFT_OUTER:
+      return ac::JoinType::RIGHT_OUTER;
+    case ac::JoinType::RIGHT_OUTER:
+      return ac::JoinType::LEFT_OUTER;
+    case ac::JoinType::LEFT_SEMI:
+      return ac::JoinType::RIGHT_SEMI;
+    case ac::JoinType::LEFT_ANTI:
+      return ac::JoinType::RIGHT_ANTI;
+    case ac::JoinType::RIGHT_SEMI:
+      return ac::JoinType::LEFT_SEMI;
+    case ac::JoinType::RIGHT_ANTI:
+      return ac::JoinType::LEFT_ANTI;
+    default:
+      return type;  // inner and full outer are symmetric
+  }
+}
+
 arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Declaration left, ac::Declaration right) {
   if (join.left_keys.empty()) return LowerNestedLoopJoin(join, std::move(left), std::move(right));
   std::vector<arrow::FieldRef> left_keys, right_keys;
@@ -230,12 +254,44 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
     // which keeps NULL as "no match".
     residual = cp::call("equal", {residual, cp::literal(true)});
   }
+  // Acero hashes its right input. Inner joins were ordered by the optimizer; an outer,
+  // semi or anti join whose right side is much larger swaps its inputs (a left join
+  // becomes a right join, a semi join a right semi join) so the smaller side is hashed.
+  const bool swap = join.join_type != plan::LogicalJoinType::kInner &&
+                    join.join_type != plan::LogicalJoinType::kCross &&
+                    plan::EstimateRows(join.inputs[1]) > kSwapBuildSideRatio * plan::EstimateRows(join.inputs[0]);
+  if (!swap) {
+    auto options =
+        std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output, residual);
+    if (join.null_equal_keys) {
+      for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
+    }
+    return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
+  }
+  ac::JoinType swapped = Mirrored(type);
+  std::vector<arrow::FieldRef> build_output;  // the original left's columns, now on the right
+  for (const auto& field : join.inputs[0]->schema->fields()) build_output.emplace_back(field->name());
+  std::vector<arrow::FieldRef> probe_output;
+  if (plan::OutputsRightColumns(join.join_type)) {
+    for (const auto& field : join.inputs[1]->schema->fields()) probe_output.emplace_back(field->name());
+  }
   auto options =
-      std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output, residual);
+      std::make_shared<ac::HashJoinNodeOptions>(swapped, right_keys, left_keys, probe_output, build_output, residual);
   if (join.null_equal_keys) {
     for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
   }
-  return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
+  ac::Declaration node = Labeled("hashjoin", {std::move(right), std::move(left)}, options,
+                                 "HashJoin (inputs swapped: the left side is hashed) " + join.Describe());
+  if (probe_output.empty()) return node;
+  // Back to left columns then right columns.
+  std::vector<cp::Expression> columns;
+  std::vector<std::string> names;
+  for (const auto& field : join.schema->fields()) {
+    columns.push_back(cp::field_ref(field->name()));
+    names.push_back(field->name());
+  }
+  return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(columns, names),
+                 "Project (join columns in order)");
 }
 
 WindowFrameBound ToExecBound(const plan::WindowBound& bound) {
