@@ -216,6 +216,15 @@ TEST_F(JoinOrder, SemiJoinMovesToTheRelationItTests) {
   EXPECT_EQ(static_cast<const LogicalScan*>(left)->table_name, "t");
 }
 
+TEST_F(JoinOrder, SemiJoinStaysAboveAJoinThatDropsMostRows) {
+  // t JOIN (u filtered to about 17 rows) keeps ~17 of t's 1000 rows: testing IN after
+  // the join tests 17 rows instead of 1000.
+  auto plan = Plan("SELECT t.c FROM t JOIN u ON t.a = u.a WHERE u.d = 'v1' AND t.b IN (SELECT a FROM u)").ValueOrDie();
+  const LogicalOperator* node = plan.get();
+  while (node->kind != LogicalKind::kJoin) node = node->inputs[0].get();
+  EXPECT_EQ(static_cast<const LogicalJoin*>(node)->join_type, LogicalJoinType::kSemi) << FormatLogicalPlan(*plan);
+}
+
 class Cardinality : public PlanTest {
  protected:
   double EstimatedRows(const std::string& sql) {
