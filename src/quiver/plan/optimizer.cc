@@ -250,8 +250,46 @@ LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pend
       node->inputs[0] = PushFilters(node->inputs[0], std::move(below));
       return FilterAbove(node, stay);
     }
+    case LogicalKind::kAggregate:
+    case LogicalKind::kWindow:
+    case LogicalKind::kSort: {
+      // A condition on grouping keys (window partition keys) keeps or drops whole
+      // groups, so it may filter the input instead; a sort keeps every row.
+      ColumnSet keys;
+      if (node->kind == LogicalKind::kAggregate) {
+        const auto& aggregate = static_cast<LogicalAggregate&>(*node);
+        keys.insert(aggregate.keys.begin(), aggregate.keys.end());
+      } else if (node->kind == LogicalKind::kWindow) {
+        const auto& window = static_cast<LogicalWindow&>(*node);
+        keys.insert(window.partition_by.begin(), window.partition_by.end());
+      } else {
+        keys = FieldNames(*node->schema);
+      }
+      std::vector<cp::Expression> below, stay;
+      for (auto& conjunct : pending) {
+        auto columns = ReferencedColumns(conjunct);
+        bool on_keys = !columns.empty() &&
+                       std::all_of(columns.begin(), columns.end(), [&](const std::string& c) { return keys.count(c); });
+        (on_keys ? below : stay).push_back(conjunct);
+      }
+      node->inputs[0] = PushFilters(node->inputs[0], std::move(below));
+      return FilterAbove(node, stay);
+    }
+    case LogicalKind::kUnion: {
+      // Each input gets the condition over its own columns (matched by position).
+      for (auto& input : node->inputs) {
+        std::map<std::string, std::string> renames;
+        for (int i = 0; i < node->schema->num_fields(); ++i) {
+          renames[node->schema->field(i)->name()] = input->schema->field(i)->name();
+        }
+        std::vector<cp::Expression> renamed;
+        for (const auto& conjunct : pending) renamed.push_back(RenameColumns(conjunct, renames));
+        input = PushFilters(input, std::move(renamed));
+      }
+      return node;
+    }
     default: {
-      // Other operators change which rows exist (aggregates, limits) or are leaves.
+      // Other operators change which rows exist (limits) or are leaves.
       for (auto& input : node->inputs) input = PushFilters(input, {});
       return FilterAbove(node, pending);
     }

@@ -125,6 +125,28 @@ TEST_F(Optimizer, ConditionsOnTheNullableSideOfAnOuterJoinStayAbove) {
   EXPECT_NE(filter->predicate.ToString().find("is_null"), std::string::npos);
 }
 
+TEST_F(Optimizer, FiltersOnGroupKeysCrossAggregates) {
+  auto plan =
+      Plan("SELECT * FROM (SELECT b, count(*) AS n FROM t GROUP BY b) AS g WHERE b = 3 AND n > 100").ValueOrDie();
+  auto* scan = static_cast<const LogicalScan*>(FindOperator(*plan, LogicalKind::kScan));
+  ASSERT_TRUE(scan->filter.has_value()) << FormatLogicalPlan(*plan);
+  EXPECT_EQ(scan->filter->ToString(), "(b == 3)");
+  // The condition on the count stays above the aggregate.
+  EXPECT_NE(FindOperator(*plan, LogicalKind::kFilter), nullptr) << FormatLogicalPlan(*plan);
+}
+
+TEST_F(Optimizer, FiltersEnterEveryUnionInput) {
+  auto plan =
+      Plan("SELECT * FROM (SELECT a FROM t UNION ALL SELECT a FROM u) AS both_tables WHERE a < 10").ValueOrDie();
+  auto* combined = FindOperator(*plan, LogicalKind::kUnion);
+  ASSERT_NE(combined, nullptr);
+  for (const auto& input : combined->inputs) {
+    auto* scan = static_cast<const LogicalScan*>(FindOperator(*input, LogicalKind::kScan));
+    ASSERT_NE(scan, nullptr);
+    EXPECT_TRUE(scan->filter.has_value()) << FormatLogicalPlan(*plan);
+  }
+}
+
 TEST_F(Optimizer, FiltersDoNotCrossAggregatesOrLimits) {
   auto plan = Plan("SELECT * FROM (SELECT b, count(*) AS n FROM t GROUP BY b) AS g WHERE n > 100").ValueOrDie();
   auto* scan = static_cast<const LogicalScan*>(FindOperator(*plan, LogicalKind::kScan));
