@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "quiver/common/datetime_kernels.h"
+#include "quiver/common/decimal_pin.h"
 #include "quiver/common/kernel_calendar.h"
 #include "quiver/common/number_format_kernels.h"
 #include "quiver/common/text_kernels.h"
@@ -122,6 +123,7 @@ arrow::Status RegisterSqlKernels() {
     if (status.ok()) status = RegisterDateTimeKernels(registry);
     if (status.ok()) status = RegisterTextKernels(registry);
     if (status.ok()) status = RegisterNumberFormatKernels(registry);
+    if (status.ok()) status = RegisterDecimalPin();
   });
   return status;
 }

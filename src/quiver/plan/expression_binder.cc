@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "quiver/common/decimal_pin.h"
 #include "quiver/plan/interval_literal.h"
 #include "quiver/plan/scalar_functions.h"
 #include "quiver/plan/sql_types.h"
@@ -143,8 +144,9 @@ arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& functio
   if (IsDecimalType(*out.type) && function != "cast") {
     // Pin decimal results to the type bound here: Arrow's per-batch simplification
     // can re-derive a nested decimal call one digit wider than declared.
-    auto pinned = cp::call("cast", {out.expr}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(out.type)))
-                      .Bind(*CurrentSchema());
+    auto pinned =
+        cp::call(kPinDecimalFunction, {out.expr}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(out.type)))
+            .Bind(*CurrentSchema());
     if (pinned.ok()) out.expr = std::move(*pinned);
   }
   return out;
