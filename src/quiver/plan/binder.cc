@@ -129,11 +129,13 @@ LogicalPlanPtr NumberCopies(LogicalPlanPtr input, const std::vector<std::string>
 
 }  // namespace
 
-arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, const BindScope& outer) {
+arrow::Result<CorrelatedSubquery> Binder::BindCorrelated(const QueryNode& query, const BindScope& outer, bool lateral) {
   CorrelatedSubquery out;
   if (query.kind == QueryKind::kSelect) {
     correlation_scope_ = &outer;
     correlation_out_ = &out.correlation;
+    // Only a LATERAL subquery may compute select items from outer columns after its join.
+    if (lateral) deferred_out_ = &out.deferred;
   }
   ++expression_subquery_depth_;
   auto bound = BindQuery(query);
@@ -145,21 +147,12 @@ arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, c
   return out;
 }
 
+arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, const BindScope& outer) {
+  return BindCorrelated(query, outer, /*lateral=*/false);
+}
+
 arrow::Result<CorrelatedSubquery> Binder::BindLateralSubquery(const QueryNode& query, const BindScope& outer) {
-  CorrelatedSubquery out;
-  if (query.kind == QueryKind::kSelect) {
-    correlation_scope_ = &outer;
-    correlation_out_ = &out.correlation;
-    deferred_out_ = &out.deferred;
-  }
-  ++expression_subquery_depth_;
-  auto bound = BindQuery(query);
-  --expression_subquery_depth_;
-  correlation_scope_ = nullptr;
-  correlation_out_ = nullptr;
-  deferred_out_ = nullptr;
-  ARROW_ASSIGN_OR_RAISE(out.query, std::move(bound));
-  return out;
+  return BindCorrelated(query, outer, /*lateral=*/true);
 }
 
 arrow::Result<LogicalPlanPtr> Binder::BindStatementQuery(const QueryNode& query) {

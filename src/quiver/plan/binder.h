@@ -52,6 +52,8 @@ class Binder {
   arrow::Result<CorrelatedSubquery> BindLateralSubquery(const sql::QueryNode& query, const BindScope& outer);
 
  private:
+  /// The two above: a correlated subquery, with deferred select items when `lateral`.
+  arrow::Result<CorrelatedSubquery> BindCorrelated(const sql::QueryNode& query, const BindScope& outer, bool lateral);
   arrow::Result<BoundQuery> BindQueryBody(const sql::QueryNode& query);
   arrow::Result<BoundQuery> BindSelect(const sql::QueryNode& query);
   arrow::Result<BoundQuery> BindValues(const sql::QueryNode& query);

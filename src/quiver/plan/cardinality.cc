@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "quiver/common/decimal_pin.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/storage/file_statistics.h"
 #include "quiver/storage/scalar_numbers.h"
@@ -32,7 +33,10 @@ double Clamp01(double value) { return std::clamp(value, 0.0, 1.0); }
 const ColumnEstimate* ColumnOf(const cp::Expression& expr, const Estimate& input) {
   const cp::Expression* target = &expr;
   // A cast keeps the column's distinct values (the binder casts join keys to one type).
-  while (target->call() && target->call()->function_name == "cast") target = &target->call()->arguments[0];
+  while (target->call() &&
+         (target->call()->function_name == "cast" || target->call()->function_name == kPinDecimalFunction)) {
+    target = &target->call()->arguments[0];
+  }
   const auto* ref = target->field_ref();
   if (!ref || !ref->name()) return nullptr;
   auto found = input.columns.find(*ref->name());

@@ -365,6 +365,25 @@ void AddColumns(const cp::Expression& expr, ColumnSet* out) {
 
 arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_root);
 
+// For leaves that read columns of a source (`columns[i]` behind output field i): keeps
+// the required ones (all at the root); with none required, still one, for the row count.
+template <typename Leaf>
+void KeepRequiredColumns(Leaf& leaf, const ColumnSet& required, bool keep_all) {
+  decltype(leaf.columns) columns;
+  arrow::FieldVector fields;
+  for (int i = 0; i < leaf.schema->num_fields(); ++i) {
+    if (!keep_all && !required.count(leaf.schema->field(i)->name())) continue;
+    columns.push_back(leaf.columns[i]);
+    fields.push_back(leaf.schema->field(i));
+  }
+  if (columns.empty() && !leaf.columns.empty()) {
+    columns.push_back(leaf.columns[0]);
+    fields.push_back(leaf.schema->field(0));
+  }
+  leaf.columns = std::move(columns);
+  leaf.schema = arrow::schema(std::move(fields));
+}
+
 arrow::Status PruneProject(LogicalPlanPtr& node, const ColumnSet& required, bool is_root) {
   auto& project = static_cast<LogicalProject&>(*node);
   std::vector<cp::Expression> expressions;
@@ -396,24 +415,9 @@ arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_roo
   switch (node->kind) {
     case LogicalKind::kProject:
       return PruneProject(node, required, is_root);
-    case LogicalKind::kScan: {
-      auto& scan = static_cast<LogicalScan&>(*node);
-      std::vector<std::string> columns;
-      arrow::FieldVector fields;
-      for (int i = 0; i < scan.schema->num_fields(); ++i) {
-        if (!required.count(scan.schema->field(i)->name())) continue;
-        columns.push_back(scan.columns[i]);
-        fields.push_back(scan.schema->field(i));
-      }
-      if (columns.empty() && !scan.columns.empty()) {
-        // Only the row count is needed: read one column.
-        columns.push_back(scan.columns[0]);
-        fields.push_back(scan.schema->field(0));
-      }
-      scan.columns = std::move(columns);
-      scan.schema = arrow::schema(std::move(fields));
+    case LogicalKind::kScan:
+      KeepRequiredColumns(static_cast<LogicalScan&>(*node), required, false);
       return arrow::Status::OK();
-    }
     case LogicalKind::kFilter: {
       auto& filter = static_cast<LogicalFilter&>(*node);
       ColumnSet below = required;
@@ -483,24 +487,9 @@ arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_roo
     }
     case LogicalKind::kValues:
       return arrow::Status::OK();
-    case LogicalKind::kMaterialized: {
-      auto& materialized = static_cast<LogicalMaterialized&>(*node);
-      std::vector<int> columns;
-      arrow::FieldVector fields;
-      for (int i = 0; i < materialized.schema->num_fields(); ++i) {
-        if (!is_root && !required.count(materialized.schema->field(i)->name())) continue;
-        columns.push_back(materialized.columns[i]);
-        fields.push_back(materialized.schema->field(i));
-      }
-      if (columns.empty() && !materialized.columns.empty()) {
-        // Only the row count is needed: keep one column.
-        columns.push_back(materialized.columns[0]);
-        fields.push_back(materialized.schema->field(0));
-      }
-      materialized.columns = std::move(columns);
-      materialized.schema = arrow::schema(std::move(fields));
+    case LogicalKind::kMaterialized:
+      KeepRequiredColumns(static_cast<LogicalMaterialized&>(*node), required, is_root);
       return arrow::Status::OK();
-    }
     case LogicalKind::kWindow: {
       auto& window = static_cast<LogicalWindow&>(*node);
       std::vector<WindowFunctionCall> calls;
