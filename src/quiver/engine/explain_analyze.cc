@@ -1,0 +1,122 @@
+#include "quiver/engine/explain_analyze.h"
+
+#include <arrow/memory_pool.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "quiver/exec/acero_lowering.h"
+#include "quiver/exec/executor.h"
+#include "quiver/exec/metrics_node.h"
+#include "quiver/plan/cardinality.h"
+
+namespace quiver::engine {
+
+namespace {
+
+std::string FormatSeconds(int64_t nanoseconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(nanoseconds) / 1e9);
+  return text;
+}
+
+// "512 B", "1.5 KiB", "64 MiB".
+std::string FormatBytes(int64_t bytes) {
+  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  if (unit == 0 || value >= 10) {
+    std::snprintf(text, sizeof text, "%.0f %s", value, kUnits[unit]);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f %s", value, kUnits[unit]);
+  }
+  return text;
+}
+
+// Bytes an operator keeps while its input runs: the input batches it accumulates (a
+// sort, a window, a join's build side), or for an aggregate the groups' keys and values
+// it emits at the end. Other operators pass batches on and hold nothing of their own.
+std::optional<int64_t> HeldBytes(const plan::LogicalPlanPtr& node, const exec::PlanMetrics& metrics) {
+  const auto& own = *metrics.at(node.get());
+  if (node->kind == plan::LogicalKind::kAggregate) return own.bytes.load();
+  if (own.held_input < 0) return std::nullopt;
+  return metrics.at(node->inputs[own.held_input].get())->bytes.load();
+}
+
+// A buffer the query allocated may outlive it (a cache of the dataset, say) and is
+// freed through the pool it came from, so a pool still lending bytes is left alive.
+struct QueryPool {
+  std::unique_ptr<arrow::ProxyMemoryPool> pool = std::make_unique<arrow::ProxyMemoryPool>(arrow::default_memory_pool());
+  ~QueryPool() {
+    if (pool->bytes_allocated() != 0) (void)pool.release();
+  }
+};
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose) {
+  exec::PlanMetrics metrics;
+  // Allocations of the plan's nodes (and of its scans) go through this pool, which
+  // notes the most bytes allocated at once.
+  QueryPool query_pool;
+  arrow::MemoryPool* pool = query_pool.pool.get();
+  exec::LoweringOptions lowering;
+  lowering.metrics = &metrics;
+  lowering.pool = pool;
+  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan, lowering));
+  const std::string physical_plan = exec::FormatPhysicalPlan(declaration);
+
+  const int64_t start = exec::MetricsClockNow();
+  int64_t rows_returned = 0;
+  {
+    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), pool));
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());
+      if (!batch) break;
+      rows_returned += batch->num_rows();
+    }
+    ARROW_RETURN_NOT_OK(reader->Close());
+  }
+  const int64_t total = exec::MetricsClockNow() - start;
+
+  plan::CardinalityEstimator estimator(plan::KeyColumns(*plan));
+  auto annotate = [&](const plan::LogicalPlanPtr& node) {
+    std::string text = "  (estimated " + plan::FormatRows(estimator.Of(node).rows) + " rows";
+    auto found = metrics.find(node.get());
+    if (found == metrics.end()) return text + ")";
+    const auto& measured = *found->second;
+    const int64_t finished = std::max<int64_t>(measured.finished_ns.load() - start, 0);
+    const int64_t first_row_ns = measured.first_row_ns.load();
+    const int64_t first = measured.rows.load() > 0 ? std::max<int64_t>(first_row_ns - start, 0) : finished;
+    text += ", actual " + std::to_string(measured.rows.load()) + " rows";
+    text += ", time " + FormatSeconds(first) + ".." + FormatSeconds(finished) + " s";
+    if (auto held = HeldBytes(node, metrics)) text += ", held " + FormatBytes(*held);
+    return text + ")";
+  };
+  std::vector<std::string> lines;
+  lines.push_back("Logical plan:");
+  for (auto& line : Lines(plan::FormatLogicalPlan(plan, verbose, annotate))) lines.push_back("  " + line);
+  lines.push_back("Physical plan:");
+  for (auto& line : Lines(physical_plan)) lines.push_back("  " + line);
+  lines.push_back("Execution time " + FormatSeconds(total) + " s, " + std::to_string(rows_returned) +
+                  " rows returned (discarded), peak memory " + FormatBytes(pool->max_memory()));
+  return lines;
+}
+
+}  // namespace quiver::engine
