@@ -1,6 +1,6 @@
 """EXPLAIN ANALYZE over Flight SQL (ADBC) on TPC-H SF0.1 Q3: the query runs, its rows
 are not returned, and each plan line carries the estimated and the actual rows (equal to
-what counting queries give), times and, for operators that hold rows, memory."""
+what counting queries give), times, CPU time and, for operators that hold rows, memory."""
 
 import re
 import sys
@@ -18,8 +18,9 @@ DATA_DIR = REPO / "var" / "tpch-sf0.1"
 
 OPERATOR = re.compile(
     r"^(?P<indent> *)(?P<text>.*)  \(estimated [0-9.]+[kMG]? rows, actual (?P<rows>\d+) rows, "
-    r"time (?P<first>\d+\.\d{3})\.\.(?P<last>\d+\.\d{3}) s(?:, held (?P<held>\d+(?:\.\d)? (?:B|KiB|MiB|GiB)))?\)$"
+    r"time (?P<first>\d+\.\d{3})\.\.(?P<last>\d+\.\d{3}) s(?:, cpu (?P<cpu>\d+\.\d{3}) s)?(?:, held (?P<held>\d+(?:\.\d)? (?:B|KiB|MiB|GiB)))?\)$"
 )
+CPU = re.compile(r"^CPU time (?P<operators>\d+\.\d{3}) s in operators other than scans, \d+\.\d{3} s in plan tasks not attributed$")
 SUMMARY = re.compile(
     r"^Execution time (?P<total>\d+\.\d{3}) s, (?P<rows>\d+) rows returned \(discarded\), "
     r"peak memory (?P<peak>\d+(?:\.\d)?) (?P<unit>B|KiB|MiB|GiB)$"
@@ -63,6 +64,7 @@ def test_explain_analyze_tpch_q3(tpch_data, dbapi_connection):
     assert all(operators), [line for line, match in zip(lines[1:physical], operators) if not match]
     for match in operators:
         assert float(match["first"]) <= float(match["last"])
+        assert (match["cpu"] is None) == match["text"].startswith("Scan ")
 
     def first(prefix):
         return next(match for match in operators if match["text"].startswith(prefix))
@@ -79,6 +81,9 @@ def test_explain_analyze_tpch_q3(tpch_data, dbapi_connection):
     scans = [match for match in operators if match["text"].startswith("Scan ")]
     assert sorted(match["text"].split(":")[0] for match in scans) == ["Scan customer", "Scan lineitem", "Scan orders"]
 
+    cpu = CPU.match(lines[-2])
+    assert cpu, lines[-2]
+    assert abs(float(cpu["operators"]) - sum(float(match["cpu"] or 0) for match in operators)) < 0.001 * len(operators)
     summary = SUMMARY.match(lines[-1])
     assert summary, lines[-1]
     assert int(summary["rows"]) == 10

@@ -1,7 +1,5 @@
 #include "quiver/engine/explain_analyze.h"
 
-#include <arrow/memory_pool.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -11,6 +9,8 @@
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
 #include "quiver/exec/metrics_node.h"
+#include "quiver/exec/operator_cpu_time.h"
+#include "quiver/exec/tracking_memory_pool.h"
 #include "quiver/plan/cardinality.h"
 
 namespace quiver::engine {
@@ -45,20 +45,11 @@ std::string FormatBytes(int64_t bytes) {
 // sort, a window, a join's build side), or for an aggregate the groups' keys and values
 // it emits at the end. Other operators pass batches on and hold nothing of their own.
 std::optional<int64_t> HeldBytes(const plan::LogicalPlanPtr& node, const exec::PlanMetrics& metrics) {
-  const auto& own = *metrics.at(node.get());
+  const auto& own = *metrics.operators.at(node.get());
   if (node->kind == plan::LogicalKind::kAggregate) return own.bytes.load();
   if (own.held_input < 0) return std::nullopt;
-  return metrics.at(node->inputs[own.held_input].get())->bytes.load();
+  return metrics.operators.at(node->inputs[own.held_input].get())->bytes.load();
 }
-
-// A buffer the query allocated may outlive it (a cache of the dataset, say) and is
-// freed through the pool it came from, so a pool still lending bytes is left alive.
-struct QueryPool {
-  std::unique_ptr<arrow::ProxyMemoryPool> pool = std::make_unique<arrow::ProxyMemoryPool>(arrow::default_memory_pool());
-  ~QueryPool() {
-    if (pool->bytes_allocated() != 0) (void)pool.release();
-  }
-};
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -72,10 +63,11 @@ std::vector<std::string> Lines(const std::string& text) {
 
 arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose) {
   exec::PlanMetrics metrics;
+  metrics.unattributed = std::make_shared<exec::UnattributedCpu>();
   // Allocations of the plan's nodes (and of its scans) go through this pool, which
   // notes the most bytes allocated at once.
-  QueryPool query_pool;
-  arrow::MemoryPool* pool = query_pool.pool.get();
+  exec::QueryMemoryPool query_pool;
+  exec::TrackingMemoryPool* pool = query_pool.get();
   exec::LoweringOptions lowering;
   lowering.metrics = &metrics;
   lowering.pool = pool;
@@ -85,7 +77,7 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
   const int64_t start = exec::MetricsClockNow();
   int64_t rows_returned = 0;
   {
-    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), pool));
+    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), pool, exec::AttributingExecutor()));
     while (true) {
       ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());
       if (!batch) break;
@@ -98,14 +90,17 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
   plan::CardinalityEstimator estimator(plan::KeyColumns(*plan));
   auto annotate = [&](const plan::LogicalPlanPtr& node) {
     std::string text = "  (estimated " + plan::FormatRows(estimator.Of(node).rows) + " rows";
-    auto found = metrics.find(node.get());
-    if (found == metrics.end()) return text + ")";
+    auto found = metrics.operators.find(node.get());
+    if (found == metrics.operators.end()) return text + ")";
     const auto& measured = *found->second;
     const int64_t finished = std::max<int64_t>(measured.finished_ns.load() - start, 0);
     const int64_t first_row_ns = measured.first_row_ns.load();
     const int64_t first = measured.rows.load() > 0 ? std::max<int64_t>(first_row_ns - start, 0) : finished;
     text += ", actual " + std::to_string(measured.rows.load()) + " rows";
     text += ", time " + FormatSeconds(first) + ".." + FormatSeconds(finished) + " s";
+    // A scan's reading and decoding runs on Arrow's shared thread pool, outside the
+    // plan's tasks, where its CPU time cannot be told from other queries'.
+    if (node->kind != plan::LogicalKind::kScan) text += ", cpu " + FormatSeconds(measured.cpu_ns.load()) + " s";
     if (auto held = HeldBytes(node, metrics)) text += ", held " + FormatBytes(*held);
     return text + ")";
   };
@@ -114,6 +109,12 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
   for (auto& line : Lines(plan::FormatLogicalPlan(plan, verbose, annotate))) lines.push_back("  " + line);
   lines.push_back("Physical plan:");
   for (auto& line : Lines(physical_plan)) lines.push_back("  " + line);
+  int64_t operators_cpu = 0;
+  for (const auto& [node, measured] : metrics.operators) {
+    if (node->kind != plan::LogicalKind::kScan) operators_cpu += measured->cpu_ns.load();
+  }
+  lines.push_back("CPU time " + FormatSeconds(operators_cpu) + " s in operators other than scans, " +
+                  FormatSeconds(metrics.unattributed->ns.load()) + " s in plan tasks not attributed");
   lines.push_back("Execution time " + FormatSeconds(total) + " s, " + std::to_string(rows_returned) +
                   " rows returned (discarded), peak memory " + FormatBytes(pool->max_memory()));
   return lines;

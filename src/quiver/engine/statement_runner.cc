@@ -188,8 +188,8 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
     }
   }
   if (statement.explain_analyze) {
-    // The execution summary closes the text.
-    std::rotate(rows.begin() + analyzed_lines - 1, rows.begin() + analyzed_lines, rows.end());
+    // The execution summary (CPU time, then total time and memory) closes the text.
+    std::rotate(rows.begin() + analyzed_lines - 2, rows.begin() + analyzed_lines, rows.end());
   }
   return TextResult({"plan"}, rows, false);
 }

@@ -312,25 +312,30 @@ int HeldInput(const plan::LogicalOperator& node) {
   }
 }
 
-arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, const LoweringOptions& options);
+arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, const LoweringOptions& options,
+                                             const std::shared_ptr<OperatorMetrics>& own_metrics);
 
 // The operator's Acero nodes, under a metrics node when the plan is measured.
-arrow::Result<ac::Declaration> LowerMeasured(const plan::LogicalOperator& node, const LoweringOptions& options) {
-  ARROW_ASSIGN_OR_RAISE(auto lowered, LowerOperator(node, options));
-  if (!options.metrics) return lowered;
+// `consumer` is the metrics of the operator reading this one's output (null at the root).
+arrow::Result<ac::Declaration> LowerMeasured(const plan::LogicalOperator& node, const LoweringOptions& options,
+                                             const std::shared_ptr<OperatorMetrics>& consumer) {
+  if (!options.metrics) return LowerOperator(node, options, nullptr);
   ARROW_RETURN_NOT_OK(RegisterMetricsNode());
   auto metrics = std::make_shared<OperatorMetrics>();
   metrics->held_input = HeldInput(node);
-  (*options.metrics)[&node] = metrics;
+  options.metrics->operators[&node] = metrics;
+  ARROW_ASSIGN_OR_RAISE(auto lowered, LowerOperator(node, options, metrics));
   std::vector<ac::Declaration::Input> inputs = {std::move(lowered)};
-  std::shared_ptr<ac::ExecNodeOptions> metrics_options = std::make_shared<MetricsNodeOptions>(std::move(metrics));
+  std::shared_ptr<ac::ExecNodeOptions> metrics_options =
+      std::make_shared<MetricsNodeOptions>(std::move(metrics), consumer, options.metrics->unattributed);
   return ac::Declaration(MetricsNodeOptions::kFactoryName, std::move(inputs), std::move(metrics_options));
 }
 
-arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, const LoweringOptions& options) {
+arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, const LoweringOptions& options,
+                                             const std::shared_ptr<OperatorMetrics>& own_metrics) {
   std::vector<ac::Declaration> inputs;
   for (const auto& input : node.inputs) {
-    ARROW_ASSIGN_OR_RAISE(auto lowered, LowerMeasured(*input, options));
+    ARROW_ASSIGN_OR_RAISE(auto lowered, LowerMeasured(*input, options, own_metrics));
     inputs.push_back(std::move(lowered));
   }
   switch (node.kind) {
@@ -414,7 +419,7 @@ void FormatDeclaration(const ac::Declaration& declaration, int depth, std::ostri
 }  // namespace
 
 arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& root, const LoweringOptions& options) {
-  return LowerMeasured(root, options);
+  return LowerMeasured(root, options, nullptr);
 }
 
 std::string FormatPhysicalPlan(const ac::Declaration& declaration) {

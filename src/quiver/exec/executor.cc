@@ -52,12 +52,15 @@ class PlanBatchReader : public arrow::RecordBatchReader {
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(ac::Declaration declaration,
-                                                                   arrow::MemoryPool* pool) {
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(ac::Declaration declaration, arrow::MemoryPool* pool,
+                                                                   arrow::internal::Executor* executor) {
   ac::QueryOptions options;
   options.use_threads = true;
   cp::ExecContext context = *cp::threaded_exec_context();
-  if (pool) context = cp::ExecContext(pool, context.executor(), context.func_registry());
+  if (pool || executor) {
+    context = cp::ExecContext(pool ? pool : context.memory_pool(), executor ? executor : context.executor(),
+                              context.func_registry());
+  }
   ARROW_ASSIGN_OR_RAISE(auto plan, ac::ExecPlan::Make(options, context));
   std::shared_ptr<arrow::Schema> schema;
   arrow::AsyncGenerator<std::optional<cp::ExecBatch>> batches;

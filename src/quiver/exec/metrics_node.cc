@@ -7,6 +7,8 @@
 #include <chrono>
 #include <mutex>
 
+#include "quiver/exec/operator_cpu_time.h"
+
 namespace quiver::exec {
 
 namespace {
@@ -32,18 +34,26 @@ void StoreMax(std::atomic<int64_t>& target, int64_t value) {
 // produced the batch, not when the operators above were done with it.
 class MetricsNode : public ac::MapNode {
  public:
-  MetricsNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, std::shared_ptr<OperatorMetrics> metrics)
-      : MapNode(plan, inputs, inputs[0]->output_schema()), metrics_(std::move(metrics)) {}
+  MetricsNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, const MetricsNodeOptions& options)
+      : MapNode(plan, inputs, inputs[0]->output_schema()),
+        metrics_(options.metrics),
+        consumer_(options.consumer),
+        unattributed_(options.unattributed) {}
 
   static arrow::Result<ac::ExecNode*> Make(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs,
                                            const ac::ExecNodeOptions& options) {
     RETURN_NOT_OK(ValidateExecNodeInputs(plan, inputs, 1, kKindName));
     const auto& metrics_options = static_cast<const MetricsNodeOptions&>(options);
     if (!metrics_options.metrics) return arrow::Status::Invalid("quiver_metrics needs a metrics record");
-    return plan->EmplaceNode<MetricsNode>(plan, std::move(inputs), metrics_options.metrics);
+    return plan->EmplaceNode<MetricsNode>(plan, std::move(inputs), metrics_options);
   }
 
   const char* kind_name() const override { return kKindName; }
+
+  arrow::Status InputReceived(ac::ExecNode* input, cp::ExecBatch batch) override {
+    CreditScope scope(metrics_, consumer_, unattributed_);
+    return MapNode::InputReceived(input, std::move(batch));
+  }
 
  protected:
   arrow::Result<cp::ExecBatch> ProcessBatch(cp::ExecBatch batch) override {
@@ -61,12 +71,15 @@ class MetricsNode : public ac::MapNode {
   // of the two moments counts.
   arrow::Status InputFinished(ac::ExecNode* input, int total_batches) override {
     StoreMax(metrics_->finished_ns, MetricsClockNow());
+    CreditScope scope(metrics_, consumer_, unattributed_);
     return MapNode::InputFinished(input, total_batches);
   }
 
  private:
   static constexpr const char* kKindName = "MetricsNode";
   std::shared_ptr<OperatorMetrics> metrics_;
+  std::shared_ptr<OperatorMetrics> consumer_;
+  std::shared_ptr<UnattributedCpu> unattributed_;
 };
 
 }  // namespace

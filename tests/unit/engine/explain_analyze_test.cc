@@ -1,5 +1,5 @@
 // EXPLAIN ANALYZE: the query runs, its rows are counted per operator (exactly), and
-// each line carries times and, for operators that hold rows, memory.
+// each line carries times, CPU time and, for operators that hold rows, memory.
 #include <arrow/builder.h>
 #include <arrow/io/file.h>
 #include <parquet/arrow/writer.h>
@@ -86,7 +86,7 @@ class ExplainAnalyze : public EngineTest {
   // than the end); the summary has the total time, the rows and the peak memory.
   static void ExpectWellFormed(const std::vector<std::string>& lines, int64_t rows_returned) {
     static const std::regex kOperator(
-        R"(\(estimated [0-9.]+[kMG]? rows, actual \d+ rows, time (\d+\.\d{3})\.\.(\d+\.\d{3}) s(, held \d+(\.\d)? (B|KiB|MiB|GiB))?\)( +-> \[.*\])?$)");
+        R"(\(estimated [0-9.]+[kMG]? rows, actual \d+ rows, time (\d+\.\d{3})\.\.(\d+\.\d{3}) s(, cpu \d+\.\d{3} s)?(, held \d+(\.\d)? (B|KiB|MiB|GiB))?\)( +-> \[.*\])?$)");
     static const std::regex kSummary(
         R"(^Execution time (\d+\.\d{3}) s, (\d+) rows returned \(discarded\), peak memory (\d+(\.\d)?) (B|KiB|MiB|GiB)$)");
     ASSERT_GE(lines.size(), 4u);
@@ -96,11 +96,17 @@ class ExplainAnalyze : public EngineTest {
       std::smatch match;
       ASSERT_TRUE(std::regex_search(lines[i], match, kOperator)) << lines[i];
       EXPECT_LE(std::stod(match[1]), std::stod(match[2])) << lines[i];
+      // Scans have no CPU time of their own (their decoding runs outside the plan).
+      const bool scan = lines[i].compare(lines[i].find_first_not_of(' '), 5, "Scan ") == 0;
+      EXPECT_EQ(match[3].matched, !scan) << lines[i];
       ++operators;
     }
     EXPECT_GT(operators, 0u);
     std::smatch summary;
     ASSERT_TRUE(std::regex_match(lines.back(), summary, kSummary)) << lines.back();
+    static const std::regex kCpu(
+        R"(^CPU time \d+\.\d{3} s in operators other than scans, \d+\.\d{3} s in plan tasks not attributed$)");
+    EXPECT_TRUE(std::regex_match(lines[lines.size() - 2], kCpu)) << lines[lines.size() - 2];
     EXPECT_EQ(std::stoll(summary[2]), rows_returned);
     EXPECT_EQ(Text(lines).find("quiver_metrics"), std::string::npos);
   }
