@@ -77,6 +77,9 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
   const int64_t start = exec::MetricsClockNow();
   int64_t rows_returned = 0;
   {
+    // Tasks this thread spawns (starting the plan, pulling its output) belong to no
+    // operator; their time is the plan's unattributed time.
+    exec::CreditScope not_an_operator(nullptr, nullptr, metrics.unattributed);
     ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), pool, exec::AttributingExecutor()));
     while (true) {
       ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());

@@ -183,6 +183,16 @@ TEST_F(ExplainAnalyze, VerboseAddsColumns) {
   ExpectWellFormed(parenthesized, 1);
 }
 
+TEST_F(ExplainAnalyze, OptionsTakeBooleanValues) {
+  auto off = Rows("EXPLAIN (ANALYZE false) SELECT id FROM t WHERE id = 5");
+  EXPECT_NE(Text(off).find("(~"), std::string::npos) << Text(off);
+  EXPECT_EQ(Text(off).find("actual"), std::string::npos) << Text(off);
+  ExpectWellFormed(Analyze("SELECT id FROM t WHERE id = 5", "(ANALYZE on, VERBOSE 0)"), 1);
+  auto status = Error("EXPLAIN (ANALYZE maybe) SELECT 1");
+  EXPECT_TRUE(status.IsInvalid()) << status.ToString();
+  EXPECT_NE(status.message().find("requires a Boolean value"), std::string::npos) << status.ToString();
+}
+
 TEST_F(ExplainAnalyze, ErrorsOfTheQueryAreReported) {
   auto status = Error("EXPLAIN ANALYZE SELECT 1 / (id - 5) FROM t");
   EXPECT_FALSE(status.ok());
