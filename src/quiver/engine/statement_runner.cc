@@ -3,9 +3,11 @@
 #include <arrow/builder.h>
 #include <arrow/table.h>
 
+#include <algorithm>
 #include <charconv>
 #include <sstream>
 
+#include "quiver/engine/explain_analyze.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
 #include "quiver/exec/recursive_cte.h"
@@ -147,20 +149,32 @@ arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& s
 
 arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement& statement,
                                                            plan::BindContext& context) {
-  if (statement.explain_analyze) return arrow::Status::NotImplemented("EXPLAIN ANALYZE is not supported yet");
   ARROW_ASSIGN_OR_RAISE(auto plan, PlanQuery(*statement.query, context, catalog_));
-  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"Logical plan:"});
-  plan::CardinalityEstimator estimator(plan::KeyColumns(*plan));
-  auto estimated_rows = [&](const plan::LogicalPlanPtr& node) {
-    return "  (~" + plan::FormatRows(estimator.Of(node).rows) + " rows)";
-  };
-  for (auto& line : Lines(plan::FormatLogicalPlan(plan, statement.explain_verbose, estimated_rows))) {
-    rows.push_back({"  " + line});
+  size_t analyzed_lines = 0;
+  if (statement.explain_analyze) {
+    // The recursive WITH queries run first, as for the query itself; their rounds are
+    // not measured.
+    ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
+    for (const auto& cte : context.recursive_ctes) {
+      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto lines, ExplainAnalyze(plan, statement.explain_verbose));
+    for (auto& line : lines) rows.push_back({std::move(line)});
+    analyzed_lines = rows.size();
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
+    rows.push_back({"Logical plan:"});
+    plan::CardinalityEstimator estimator(plan::KeyColumns(*plan));
+    auto estimated_rows = [&](const plan::LogicalPlanPtr& node) {
+      return "  (~" + plan::FormatRows(estimator.Of(node).rows) + " rows)";
+    };
+    for (auto& line : Lines(plan::FormatLogicalPlan(plan, statement.explain_verbose, estimated_rows))) {
+      rows.push_back({"  " + line});
+    }
+    rows.push_back({"Physical plan:"});
+    for (auto& line : Lines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
   }
-  rows.push_back({"Physical plan:"});
-  for (auto& line : Lines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
   for (const auto& cte : context.recursive_ctes) {
     rows.push_back({std::string("Recursive query ") + cte->name + " (UNION" + (cte->union_all ? " ALL" : "") +
                     "), computed first:"});
@@ -172,6 +186,10 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
     for (auto& line : Lines(plan::FormatLogicalPlan(*cte->recursive, statement.explain_verbose))) {
       rows.push_back({"    " + line});
     }
+  }
+  if (statement.explain_analyze) {
+    // The execution summary (CPU time, then total time and memory) closes the text.
+    std::rotate(rows.begin() + analyzed_lines - 2, rows.begin() + analyzed_lines, rows.end());
   }
   return TextResult({"plan"}, rows, false);
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "quiver/exec/metrics_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
 #include "quiver/exec/unordered_limit_node.h"
 #include "quiver/exec/window_node.h"
@@ -47,11 +48,12 @@ ac::Declaration Labeled(std::string factory, std::vector<ac::Declaration::Input>
 // memory without speeding up a plan whose threads are all busy anyway.
 constexpr int32_t kScanBatchReadahead = 4;
 
-arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan) {
+arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::MemoryPool* pool) {
   const auto& dataset = scan.source->dataset();
   const auto file_schema = scan.source->file_schema();
   const auto& table_schema = *scan.source->schema();
   auto options = std::make_shared<ds::ScanOptions>();
+  if (pool) options->pool = pool;
   options->dataset_schema = file_schema;
   options->batch_readahead = kScanBatchReadahead;
   // Only the listed columns, and those the filter reads, are decoded.
@@ -156,6 +158,11 @@ arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggr
                  "Project (order columns)");
 }
 
+bool NestedLoopBuildsLeft(const plan::LogicalJoin& join) {
+  return plan::OutputsRightColumns(join.join_type) &&
+         plan::EstimateRows(join.inputs[0]) < plan::EstimateRows(join.inputs[1]);
+}
+
 // A join without equality keys: Quiver's nested-loop join, holding the side estimated
 // smaller in memory (always the right side of semi and anti joins).
 arrow::Result<ac::Declaration> LowerNestedLoopJoin(const plan::LogicalJoin& join, ac::Declaration left,
@@ -183,11 +190,7 @@ arrow::Result<ac::Declaration> LowerNestedLoopJoin(const plan::LogicalJoin& join
       type = NestedLoopJoinType::kAnti;
       break;
   }
-  auto build = NestedLoopBuildSide::kRight;
-  if (plan::OutputsRightColumns(join.join_type) &&
-      plan::EstimateRows(join.inputs[0]) < plan::EstimateRows(join.inputs[1])) {
-    build = NestedLoopBuildSide::kLeft;
-  }
+  auto build = NestedLoopBuildsLeft(join) ? NestedLoopBuildSide::kLeft : NestedLoopBuildSide::kRight;
   // The residual was bound against the left columns followed by the right ones, which
   // is the node's layout too.
   cp::Expression condition = join.residual ? *join.residual : cp::literal(true);
@@ -368,17 +371,52 @@ bool HasOrder(const plan::LogicalOperator& node) {
   }
 }
 
-}  // namespace
+// The input whose rows the operator keeps until its input ends (see OperatorMetrics).
+int HeldInput(const plan::LogicalOperator& node) {
+  switch (node.kind) {
+    case LogicalKind::kSort:
+    case LogicalKind::kWindow:
+      return 0;
+    case LogicalKind::kJoin: {
+      const auto& join = static_cast<const plan::LogicalJoin&>(node);
+      // Acero's hash join builds its table from the right input.
+      if (!join.left_keys.empty()) return 1;
+      return NestedLoopBuildsLeft(join) ? 0 : 1;
+    }
+    default:
+      return -1;
+  }
+}
 
-arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
+arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, const LoweringOptions& options,
+                                             const std::shared_ptr<OperatorMetrics>& own_metrics);
+
+// The operator's Acero nodes, under a metrics node when the plan is measured.
+// `consumer` is the metrics of the operator reading this one's output (null at the root).
+arrow::Result<ac::Declaration> LowerMeasured(const plan::LogicalOperator& node, const LoweringOptions& options,
+                                             const std::shared_ptr<OperatorMetrics>& consumer) {
+  if (!options.metrics) return LowerOperator(node, options, nullptr);
+  ARROW_RETURN_NOT_OK(RegisterMetricsNode());
+  auto metrics = std::make_shared<OperatorMetrics>();
+  metrics->held_input = HeldInput(node);
+  options.metrics->operators[&node] = metrics;
+  ARROW_ASSIGN_OR_RAISE(auto lowered, LowerOperator(node, options, metrics));
+  std::vector<ac::Declaration::Input> inputs = {std::move(lowered)};
+  std::shared_ptr<ac::ExecNodeOptions> metrics_options =
+      std::make_shared<MetricsNodeOptions>(std::move(metrics), consumer, options.metrics->unattributed);
+  return ac::Declaration(MetricsNodeOptions::kFactoryName, std::move(inputs), std::move(metrics_options));
+}
+
+arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, const LoweringOptions& options,
+                                             const std::shared_ptr<OperatorMetrics>& own_metrics) {
   std::vector<ac::Declaration> inputs;
   for (const auto& input : node.inputs) {
-    ARROW_ASSIGN_OR_RAISE(auto lowered, LowerToAcero(*input));
+    ARROW_ASSIGN_OR_RAISE(auto lowered, LowerMeasured(*input, options, own_metrics));
     inputs.push_back(std::move(lowered));
   }
   switch (node.kind) {
     case LogicalKind::kScan:
-      return LowerScan(static_cast<const plan::LogicalScan&>(node));
+      return LowerScan(static_cast<const plan::LogicalScan&>(node), options.pool);
     case LogicalKind::kValues: {
       const auto& values = static_cast<const plan::LogicalValues&>(node);
       return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table), values.Describe());
@@ -439,9 +477,13 @@ arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& node) {
   return arrow::Status::Invalid("unknown logical operator");
 }
 
-namespace {
-
 void FormatDeclaration(const ac::Declaration& declaration, int depth, std::ostringstream& out) {
+  if (declaration.factory_name == MetricsNodeOptions::kFactoryName) {
+    // Measuring is not part of the plan being explained.
+    const auto* child = std::get_if<ac::Declaration>(&declaration.inputs[0]);
+    if (child) FormatDeclaration(*child, depth, out);
+    return;
+  }
   out << std::string(depth * 2, ' ') << declaration.factory_name;
   if (!declaration.label.empty()) out << ": " << declaration.label;
   out << "\n";
@@ -451,6 +493,10 @@ void FormatDeclaration(const ac::Declaration& declaration, int depth, std::ostri
 }
 
 }  // namespace
+
+arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& root, const LoweringOptions& options) {
+  return LowerMeasured(root, options, nullptr);
+}
 
 std::string FormatPhysicalPlan(const ac::Declaration& declaration) {
   std::ostringstream out;

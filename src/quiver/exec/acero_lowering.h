@@ -5,14 +5,25 @@
 
 #include <string>
 
+#include "quiver/exec/metrics_node.h"
 #include "quiver/plan/logical_plan.h"
 
 namespace quiver::exec {
 
+struct LoweringOptions {
+  /// When set, every logical operator's Acero nodes get a "quiver_metrics" node above
+  /// them, and the operator's counters are recorded here (EXPLAIN ANALYZE).
+  PlanMetrics* metrics = nullptr;
+  /// The pool scans allocate from (the default pool when null); other nodes use the
+  /// plan's.
+  arrow::MemoryPool* pool = nullptr;
+};
+
 /// Turns an optimized logical plan into an Acero declaration tree, one Acero node (or
 /// a short chain) per logical operator. Every declaration carries a label describing
 /// it, which EXPLAIN prints as the physical plan.
-arrow::Result<arrow::acero::Declaration> LowerToAcero(const plan::LogicalOperator& root);
+arrow::Result<arrow::acero::Declaration> LowerToAcero(const plan::LogicalOperator& root,
+                                                      const LoweringOptions& options = {});
 
 /// The indented tree of Acero nodes of a declaration, with their labels.
 std::string FormatPhysicalPlan(const arrow::acero::Declaration& declaration);

@@ -52,10 +52,16 @@ class PlanBatchReader : public arrow::RecordBatchReader {
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(ac::Declaration declaration) {
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(ac::Declaration declaration, arrow::MemoryPool* pool,
+                                                                   arrow::internal::Executor* executor) {
   ac::QueryOptions options;
   options.use_threads = true;
-  ARROW_ASSIGN_OR_RAISE(auto plan, ac::ExecPlan::Make(options, *cp::threaded_exec_context()));
+  cp::ExecContext context = *cp::threaded_exec_context();
+  if (pool || executor) {
+    context = cp::ExecContext(pool ? pool : context.memory_pool(), executor ? executor : context.executor(),
+                              context.func_registry());
+  }
+  ARROW_ASSIGN_OR_RAISE(auto plan, ac::ExecPlan::Make(options, context));
   std::shared_ptr<arrow::Schema> schema;
   arrow::AsyncGenerator<std::optional<cp::ExecBatch>> batches;
   // The sink keeps the order of sorted input, and pauses the plan while a slow reader
@@ -67,7 +73,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(ac::Declarati
   ARROW_RETURN_NOT_OK(plan->Validate());
   plan->StartProducing();
   std::shared_ptr<arrow::RecordBatchReader> reader =
-      ac::MakeGeneratorReader(schema, std::move(batches), arrow::default_memory_pool());
+      ac::MakeGeneratorReader(schema, std::move(batches), context.memory_pool());
   return std::make_shared<PlanBatchReader>(std::move(plan), std::move(reader));
 }
 

@@ -115,10 +115,23 @@ arrow::Result<Statement> Transformer::TransformExplain(const pg_query::ExplainSt
   statement.kind = StatementKind::kExplain;
   for (const auto& option : explain.options()) {
     const std::string& name = option.def_elem().defname();
+    // EXPLAIN (ANALYZE false): a boolean option may carry its value.
+    bool value = true;
+    if (option.def_elem().has_arg()) {
+      const Node& arg = option.def_elem().arg();
+      std::string text = arg.has_integer() ? std::to_string(arg.integer().ival()) : StringValue(arg);
+      if (text == "true" || text == "on" || text == "1") {
+        value = true;
+      } else if (text == "false" || text == "off" || text == "0") {
+        value = false;
+      } else {
+        return SqlError(text_, option.def_elem().location(), "EXPLAIN option \"", name, "\" requires a Boolean value");
+      }
+    }
     if (name == "analyze") {
-      statement.explain_analyze = true;
+      statement.explain_analyze = value;
     } else if (name == "verbose") {
-      statement.explain_verbose = true;
+      statement.explain_verbose = value;
     } else {
       return SqlError(text_, option.def_elem().location(), "EXPLAIN option \"", name, "\" is not supported");
     }

@@ -1,0 +1,126 @@
+#include "quiver/engine/explain_analyze.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "quiver/exec/acero_lowering.h"
+#include "quiver/exec/executor.h"
+#include "quiver/exec/metrics_node.h"
+#include "quiver/exec/operator_cpu_time.h"
+#include "quiver/exec/tracking_memory_pool.h"
+#include "quiver/plan/cardinality.h"
+
+namespace quiver::engine {
+
+namespace {
+
+std::string FormatSeconds(int64_t nanoseconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(nanoseconds) / 1e9);
+  return text;
+}
+
+// "512 B", "1.5 KiB", "64 MiB".
+std::string FormatBytes(int64_t bytes) {
+  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char text[32];
+  if (unit == 0 || value >= 10) {
+    std::snprintf(text, sizeof text, "%.0f %s", value, kUnits[unit]);
+  } else {
+    std::snprintf(text, sizeof text, "%.1f %s", value, kUnits[unit]);
+  }
+  return text;
+}
+
+// Bytes an operator keeps while its input runs: the input batches it accumulates (a
+// sort, a window, a join's build side), or for an aggregate the groups' keys and values
+// it emits at the end. Other operators pass batches on and hold nothing of their own.
+std::optional<int64_t> HeldBytes(const plan::LogicalPlanPtr& node, const exec::PlanMetrics& metrics) {
+  const auto& own = *metrics.operators.at(node.get());
+  if (node->kind == plan::LogicalKind::kAggregate) return own.bytes.load();
+  if (own.held_input < 0) return std::nullopt;
+  return metrics.operators.at(node->inputs[own.held_input].get())->bytes.load();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose) {
+  exec::PlanMetrics metrics;
+  metrics.unattributed = std::make_shared<exec::UnattributedCpu>();
+  // Allocations of the plan's nodes (and of its scans) go through this pool, which
+  // notes the most bytes allocated at once.
+  exec::QueryMemoryPool query_pool;
+  exec::TrackingMemoryPool* pool = query_pool.get();
+  exec::LoweringOptions lowering;
+  lowering.metrics = &metrics;
+  lowering.pool = pool;
+  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan, lowering));
+  const std::string physical_plan = exec::FormatPhysicalPlan(declaration);
+
+  const int64_t start = exec::MetricsClockNow();
+  int64_t rows_returned = 0;
+  {
+    // Tasks this thread spawns (starting the plan, pulling its output) belong to no
+    // operator; their time is the plan's unattributed time.
+    exec::CreditScope not_an_operator(nullptr, nullptr, metrics.unattributed);
+    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), pool, exec::AttributingExecutor()));
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());
+      if (!batch) break;
+      rows_returned += batch->num_rows();
+    }
+    ARROW_RETURN_NOT_OK(reader->Close());
+  }
+  const int64_t total = exec::MetricsClockNow() - start;
+
+  plan::CardinalityEstimator estimator(plan::KeyColumns(*plan));
+  auto annotate = [&](const plan::LogicalPlanPtr& node) {
+    std::string text = "  (estimated " + plan::FormatRows(estimator.Of(node).rows) + " rows";
+    auto found = metrics.operators.find(node.get());
+    if (found == metrics.operators.end()) return text + ")";
+    const auto& measured = *found->second;
+    const int64_t finished = std::max<int64_t>(measured.finished_ns.load() - start, 0);
+    const int64_t first_row_ns = measured.first_row_ns.load();
+    const int64_t first = measured.rows.load() > 0 ? std::max<int64_t>(first_row_ns - start, 0) : finished;
+    text += ", actual " + std::to_string(measured.rows.load()) + " rows";
+    text += ", time " + FormatSeconds(first) + ".." + FormatSeconds(finished) + " s";
+    // A scan's reading and decoding runs on Arrow's shared thread pool, outside the
+    // plan's tasks, where its CPU time cannot be told from other queries'.
+    if (node->kind != plan::LogicalKind::kScan) text += ", cpu " + FormatSeconds(measured.cpu_ns.load()) + " s";
+    if (auto held = HeldBytes(node, metrics)) text += ", held " + FormatBytes(*held);
+    return text + ")";
+  };
+  std::vector<std::string> lines;
+  lines.push_back("Logical plan:");
+  for (auto& line : Lines(plan::FormatLogicalPlan(plan, verbose, annotate))) lines.push_back("  " + line);
+  lines.push_back("Physical plan:");
+  for (auto& line : Lines(physical_plan)) lines.push_back("  " + line);
+  int64_t operators_cpu = 0;
+  for (const auto& [node, measured] : metrics.operators) {
+    if (node->kind != plan::LogicalKind::kScan) operators_cpu += measured->cpu_ns.load();
+  }
+  lines.push_back("CPU time " + FormatSeconds(operators_cpu) + " s in operators other than scans, " +
+                  FormatSeconds(metrics.unattributed->ns.load()) + " s in plan tasks not attributed");
+  lines.push_back("Execution time " + FormatSeconds(total) + " s, " + std::to_string(rows_returned) +
+                  " rows returned (discarded), peak memory " + FormatBytes(pool->max_memory()));
+  return lines;
+}
+
+}  // namespace quiver::engine
