@@ -7,6 +7,7 @@
 
 #include "quiver/plan/cardinality.h"
 #include "quiver/plan/common_subexpressions.h"
+#include "quiver/plan/join_key_reduction.h"
 #include "quiver/plan/join_order.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/simplify_plan.h"
@@ -552,6 +553,8 @@ arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   ARROW_RETURN_NOT_OK(PushSemiJoins(plan));
   CardinalityEstimator estimator(KeyColumns(*plan));
   ARROW_ASSIGN_OR_RAISE(plan, ReorderJoins(std::move(plan), estimator));
+  CardinalityEstimator reordered(KeyColumns(*plan));
+  ARROW_RETURN_NOT_OK(ReduceAggregatedJoinSides(plan, reordered));
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
   ARROW_RETURN_NOT_OK(MergeProjections(plan));
   ARROW_RETURN_NOT_OK(ShareCommonSubexpressions(plan));

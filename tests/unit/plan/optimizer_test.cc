@@ -247,6 +247,19 @@ TEST_F(JoinOrder, SemiJoinStaysAboveAJoinThatDropsMostRows) {
   EXPECT_EQ(static_cast<const LogicalJoin*>(node)->join_type, LogicalJoinType::kSemi) << FormatLogicalPlan(*plan);
 }
 
+TEST_F(JoinOrder, CorrelatedAggregateReadsOnlyKeysTheOuterQueryKeeps) {
+  // The subquery's per-key average over t is needed only for the ~17 keys of u that
+  // survive u's filter: t is semi-joined with a copy of filtered u before aggregating.
+  auto plan =
+      Plan("SELECT u.a FROM u WHERE u.d = 'v1' AND u.a > (SELECT avg(t.b) FROM t WHERE t.a = u.a)").ValueOrDie();
+  const auto* aggregate = FindOperator(*plan, LogicalKind::kAggregate);
+  ASSERT_NE(aggregate, nullptr) << FormatLogicalPlan(*plan);
+  const LogicalOperator* input = aggregate->inputs[0].get();
+  while (input->kind == LogicalKind::kProject) input = input->inputs[0].get();
+  ASSERT_EQ(input->kind, LogicalKind::kJoin) << FormatLogicalPlan(*plan);
+  EXPECT_EQ(static_cast<const LogicalJoin*>(input)->join_type, LogicalJoinType::kSemi) << FormatLogicalPlan(*plan);
+}
+
 class Cardinality : public PlanTest {
  protected:
   double EstimatedRows(const std::string& sql) {
