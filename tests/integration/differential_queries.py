@@ -27,8 +27,11 @@ third stream (see `generate`), with these rules:
 - never PARTITION BY just the Hive partition column c_region in a query with another
   window: DuckDB fails on that with an internal error (it is wrapped in upper());
 - scalar subqueries always aggregate without GROUP BY (one row); subqueries are
-  correlated by one equality (IN correlated otherwise is only a WHERE condition in
-  Quiver), and IN / ANY / ALL read columns with NULLs on purpose.
+  correlated by one equality, plus an inner-outer comparison only in EXISTS, NOT EXISTS,
+  IN or ANY as a top-level WHERE conjunct (the only correlation of that kind Quiver
+  takes: elsewhere it answers "correlated by anything but equalities is supported only
+  as a WHERE condition" or "is not supported"); IN / ANY / ALL read columns with NULLs on
+  purpose.
 Unsupported in Quiver today and therefore never generated: lpad.
 """
 
@@ -784,8 +787,10 @@ class QueryGenerator:
             return r.choice(list(self.tables)), None
         return r.choice(pairs)
 
-    def subquery_source(self, outer_table, outer_alias):
-        """FROM and WHERE of a subquery (possibly correlated) and its scope."""
+    def subquery_source(self, outer_table, outer_alias, outer_scope=None):
+        """FROM and WHERE of a subquery (possibly correlated) and its scope. With
+        `outer_scope`, sometimes also a comparison between inner and outer columns (Quiver
+        takes such correlation only in a top-level WHERE conjunct)."""
         r = self.rng
         table, condition = self.correlation(outer_table, outer_alias)
         alias = ALIASES[table] + "2"
@@ -793,15 +798,27 @@ class QueryGenerator:
         conditions = [condition] if condition else []
         if r.random() < 0.5:
             conditions.append(self.predicate(scope, 1))
+        shared = [t for t in ORDERABLE if outer_scope and self.columns_of(scope, t) and self.columns_of(outer_scope, t)]
+        if shared and r.random() < 0.4:
+            typ = r.choice(shared)
+            inner, outer = r.choice(self.columns_of(scope, typ)).sql, r.choice(self.columns_of(outer_scope, typ)).sql
+            conditions.append(f"{inner} {r.choice(['<', '<=', '>', '>=', '<>'])} {outer}")
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         return f"{table} AS {alias}{where}", scope
 
-    def subquery_predicate(self, outer_table, outer_alias, outer_scope):
+    def subquery_predicate(self, outer_table, outer_alias, outer_scope, top_level=False):
+        """EXISTS, [NOT] IN, ANY / ALL or a comparison with a scalar subquery. Only EXISTS,
+        NOT EXISTS, IN and ANY may be correlated by more than an equality, and only as a
+        top-level WHERE conjunct (Quiver: "correlated by anything but equalities is
+        supported only as a WHERE condition"; NOT IN, ALL and scalar subqueries not at all)."""
         r = self.rng
-        source, scope = self.subquery_source(outer_table, outer_alias)
         choice = r.randrange(4)
+        negated = r.choice(["", "NOT "])
+        quantifier = r.choice(["ANY", "SOME", "ALL"])
+        loose = top_level and (choice == 0 or (choice == 1 and not negated) or (choice == 2 and quantifier != "ALL"))
+        source, scope = self.subquery_source(outer_table, outer_alias, outer_scope if loose else None)
         if choice == 0:
-            return f"{r.choice(['', 'NOT '])}EXISTS (SELECT 1 FROM {source})"
+            return f"{negated}EXISTS (SELECT 1 FROM {source})"
         # A column of the subquery and an outer expression of the same type.
         shared = [t for t in ORDERABLE if self.columns_of(scope, t) and self.columns_of(outer_scope, t)]
         if not shared:
@@ -810,10 +827,10 @@ class QueryGenerator:
         inner = self.expr(typ, scope, r.choice([0, 0, 1]))
         outer = self.expr(typ, outer_scope, r.choice([0, 0, 1]))
         if choice == 1:
-            return f"{outer} {r.choice(['', 'NOT '])}IN (SELECT {inner} FROM {source})"
+            return f"{outer} {negated}IN (SELECT {inner} FROM {source})"
         if choice == 2:
             operator = r.choice(["=", "<>", "<", "<=", ">", ">="])
-            return f"{outer} {operator} {r.choice(['ANY', 'SOME', 'ALL'])} (SELECT {inner} FROM {source})"
+            return f"{outer} {operator} {quantifier} (SELECT {inner} FROM {source})"
         aggregate, agg_type = self.aggregate(scope)
         if agg_type in NUMERIC:
             numeric = [t for t in NUMERIC if self.columns_of(outer_scope, t)] or ["int"]
@@ -845,13 +862,14 @@ class QueryGenerator:
             else:
                 outputs.append((f"({self.subquery_predicate(table, alias, scope)})", "bool"))
         conditions = []
+        connective = r.choice(["AND", "OR"])
         if r.random() < 0.8:
-            conditions.append(self.subquery_predicate(table, alias, scope))
+            conditions.append(self.subquery_predicate(table, alias, scope, top_level=connective == "AND"))
         if r.random() < 0.4:
             conditions.append(self.predicate(scope, 1))
         sql = "SELECT " + ", ".join(f"{e} AS c{i}" for i, (e, _) in enumerate(outputs)) + f" FROM {table} AS {alias}"
         if conditions:
-            sql += " WHERE " + f" {r.choice(['AND', 'OR'])} ".join(f"({c})" for c in conditions)
+            sql += " WHERE " + f" {connective} ".join(f"({c})" for c in conditions)
         out_types = [t for _, t in outputs]
         clause, ordered = self.maybe_order_and_limit(len(out_types))
         return Query(sql + clause, ordered, "subexpr", out_types)

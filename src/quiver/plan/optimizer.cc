@@ -560,6 +560,12 @@ void PushLimits(LogicalPlanPtr& node) {
 }  // namespace
 
 arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
+  // The rewrites below change operators in place (pruning narrows each to the columns
+  // its parent reads, filters move into inputs). An operator with two parents (a
+  // decorrelated subquery reads the outer rows again; NOT IN counts the subquery's
+  // NULLs beside its anti join) must not change for one parent under the other, so
+  // every parent gets its own copy.
+  plan = ClonePlan(plan);
   ARROW_RETURN_NOT_OK(SimplifyPlan(plan));
   plan = PushFilters(std::move(plan), {});
   // Pushed conditions may have met constants (an empty side, a contradiction).
@@ -567,10 +573,6 @@ arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   ARROW_RETURN_NOT_OK(PushSemiJoins(plan));
   CardinalityEstimator estimator(KeyColumns(*plan));
   ARROW_ASSIGN_OR_RAISE(plan, ReorderJoins(std::move(plan), estimator));
-  // Pruning narrows each operator in place to the columns its parent reads; an operator
-  // with two parents (a decorrelated subquery reads the outer rows again) must not be
-  // narrowed for one of them under the other, so every parent gets its own copy.
-  plan = ClonePlan(plan);
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
   ARROW_RETURN_NOT_OK(MergeProjections(plan));
   PushLimits(plan);
