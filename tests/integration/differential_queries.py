@@ -14,8 +14,25 @@ Grouped queries sometimes group by ROLLUP, CUBE or GROUPING SETS over their keys
 output grouping() of the keys too; set operations are sometimes INTERSECT or EXCEPT [ALL].
 These choices draw from a second random stream, so the rest of the queries stay as they
 were before those constructs were added.
-Unsupported in Quiver today and therefore never generated: subqueries in expressions,
-window functions, FILTER on aggregates, lpad.
+Window functions, FILTER (WHERE …) on aggregates and subqueries in expressions come from a
+third stream (see `generate`), with these rules:
+- a window's ORDER BY has explicit NULLS FIRST/LAST; functions that depend on how ties are
+  ordered (row_number, ntile, lag / lead, first_value / last_value / nth_value, aggregates
+  over ROWS frames) only get an ORDER BY ending in the table's unique key, which makes the
+  order within a partition total; with a partial order only ranks, percent_rank,
+  cume_dist and aggregates over RANGE / GROUPS frames (which take all peers or none);
+- RANGE frames with offsets only over a single integer ORDER BY column;
+- lag / lead with a decimal default only when the value reads a column (DuckDB casts the
+  default to the value's type, and a decimal literal's precision is too small for it);
+- never PARTITION BY just the Hive partition column c_region in a query with another
+  window: DuckDB fails on that with an internal error (it is wrapped in upper());
+- scalar subqueries always aggregate without GROUP BY (one row); subqueries are
+  correlated by one equality, plus an inner-outer comparison only in EXISTS, NOT EXISTS,
+  IN or ANY as a top-level WHERE conjunct (the only correlation of that kind Quiver
+  takes: elsewhere it answers "correlated by anything but equalities is supported only
+  as a WHERE condition" or "is not supported"); IN / ANY / ALL read columns with NULLs on
+  purpose.
+Unsupported in Quiver today and therefore never generated: lpad.
 """
 
 import random
@@ -55,6 +72,9 @@ JOIN_KEYS = [
     ("items", "i_sku", "products", "p_sku"),
 ]
 ALIASES = {"customers": "c", "orders": "o", "items": "i", "products": "p"}
+# A column whose values are unique in each table: the last window ORDER BY key that
+# makes the order of a partition's rows total.
+UNIQUE_KEYS = {"customers": "c_id", "orders": "o_id", "items": "i_id", "products": "p_sku"}
 
 # Joins without an equality between the sides (they run as nested-loop joins), each
 # selective enough to keep results small: (FROM items with {kind} for the join keyword,
@@ -602,6 +622,258 @@ class QueryGenerator:
         clause, ordered = self.maybe_order_and_limit(len(types))
         return Query(sql + clause, ordered, "values", types)
 
+    # ---- window functions ----------------------------------------------------------------
+
+    def window_order(self, scope, unique_key, total):
+        """ORDER BY items of a window (1-2 keys, explicit direction and NULLS); with `total`,
+        the table's unique key last, so no two rows of a partition tie."""
+        r = self.rng
+        keys = []
+        for _ in range(r.randint(1, 2)):
+            typ = self.pick_type(scope, ORDERABLE)
+            keys.append(self.expr(typ, scope, r.choice([0, 0, 1])))
+        if total:
+            keys.append(unique_key)
+        return ", ".join(f"{k} {r.choice(['ASC', 'DESC'])} NULLS {r.choice(['FIRST', 'LAST'])}" for k in keys)
+
+    def frame_bound(self, position, unit):
+        """Frame bound number `position` (0 = UNBOUNDED PRECEDING … 4 = UNBOUNDED FOLLOWING)."""
+        offset = self.rng.choice([0, 1, 2, 5]) if unit != "RANGE" else self.rng.choice([0, 1, 3, 10])
+        return ["UNBOUNDED PRECEDING", f"{offset} PRECEDING", "CURRENT ROW", f"{offset} FOLLOWING",
+                "UNBOUNDED FOLLOWING"][position]
+
+    def frame(self, unit):
+        r = self.rng
+        start = r.choice([0, 1, 2, 3])
+        end = r.choice([p for p in (1, 2, 3, 4) if p >= start])
+        return f"{unit} BETWEEN {self.frame_bound(start, unit)} AND {self.frame_bound(end, unit)}"
+
+    def window_call(self, scope, total, ordered, range_offsets):
+        """A window function call and its result type. Without a total order only functions
+        whose value does not depend on how ties are ordered: ranks, cume_dist and aggregates
+        over RANGE / GROUPS frames, which include all peers of a row or none."""
+        r = self.rng
+        frames = []
+        if ordered:
+            frames = ["", "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW",
+                      "RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING",
+                      "RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING", self.frame("GROUPS")]
+            if range_offsets:
+                frames.append(self.frame("RANGE"))
+            if total:
+                frames += [self.frame("ROWS"), self.frame("ROWS")]
+        choices = ["aggregate"]
+        if ordered:
+            choices += ["rank", "dense_rank", "percent_rank", "cume_dist"]
+        if total:
+            choices += ["row_number", "ntile", "lag", "lead", "value", "value"]
+        choice = r.choice(choices)
+        frame = r.choice(frames) if frames else ""
+        if choice in ("rank", "dense_rank", "row_number"):
+            return f"{choice}()", "", "int"
+        if choice in ("percent_rank", "cume_dist"):
+            return f"{choice}()", "", "float"
+        if choice == "ntile":
+            return f"ntile({r.randint(1, 5)})", "", "int"
+        if choice in ("lag", "lead"):
+            typ = self.pick_type(scope, ORDERABLE)
+            arguments = self.expr(typ, scope, r.choice([0, 1]))
+            shape = r.randrange(3)
+            if shape >= 1:
+                arguments += f", {r.choice([0, 1, 2, 3])}"
+            # DuckDB casts the default to the value's type: a decimal literal value has a
+            # precision too small for most defaults (PostgreSQL's numeric has none).
+            if shape == 2 and (typ != "dec" or any(column.sql in arguments for column in scope)):
+                arguments += f", {self.literal(typ)}"
+            return f"{choice}({arguments})", "", typ
+        if choice == "value":
+            typ = self.pick_type(scope, ORDERABLE)
+            value = self.expr(typ, scope, r.choice([0, 1]))
+            function = r.choice(["first_value", "last_value", "nth_value"])
+            arguments = value + (f", {r.randint(1, 3)}" if function == "nth_value" else "")
+            return f"{function}({arguments})", frame, typ
+        function = r.choice(["sum", "avg", "min", "max", "count", "count"])
+        if function == "count" and r.random() < 0.3:
+            return "count(*)", frame, "int"
+        if function in ("sum", "avg"):
+            typ = self.pick_type(scope, NUMERIC)
+            result = "float" if function == "avg" or typ == "float" else typ
+            return f"{function}({self.column_expr(typ, scope)})", frame, result
+        typ = self.pick_type(scope, ORDERABLE)
+        return f"{function}({self.expr(typ, scope, r.choice([0, 1]))})", frame, ("int" if function == "count" else typ)
+
+    def gen_window(self):
+        """Window functions over one table: each call's window has its own PARTITION BY and
+        ORDER BY. Functions that see ties in some order (row_number, ntile, lag / lead,
+        first / last / nth_value, ROWS frames) only get an ORDER BY ending in the table's
+        unique key; RANGE offsets only an ORDER BY of a single integer column."""
+        r = self.rng
+        table = r.choice(list(self.tables))
+        alias = ALIASES[table]
+        scope = self.table_scope(table, alias)
+        unique_key = f"{alias}.{UNIQUE_KEYS[table]}"
+        types = self.random_types(scope, 0, 2)
+        outputs = [(e, t) for e, t in zip(self.projection(scope, types), types)]
+        for _ in range(r.randint(1, 3)):
+            partition = [self.expr(t, scope, r.choice([0, 0, 1]))
+                         for t in self.random_types(scope, 0, 2, ORDERABLE + ("bool",))]
+            # DuckDB fails ("PhysicalWindow::GetPartitionData: partition columns not
+            # supported") on two windows partitioned by just a Hive partition column.
+            partition = ["upper(c.c_region)" if p == "c.c_region" else p for p in partition]
+            over = f"PARTITION BY {', '.join(partition)}" if partition else ""
+            ordered = r.random() < 0.85
+            total = ordered and r.random() < 0.6
+            range_offsets = False
+            if ordered:
+                integers = self.columns_of(scope, "int")
+                if integers and r.random() < 0.25:
+                    # RANGE offsets need a single numeric ORDER BY key.
+                    key = r.choice(integers).sql
+                    total = key == unique_key
+                    range_offsets = True
+                    order = f"{key} {r.choice(['ASC', 'DESC'])} NULLS {r.choice(['FIRST', 'LAST'])}"
+                else:
+                    order = self.window_order(scope, unique_key, total)
+                over += f" ORDER BY {order}"
+            call, frame, typ = self.window_call(scope, total, ordered, range_offsets)
+            outputs.append((f"{call} OVER ({' '.join(p for p in (over.strip(), frame) if p)})", typ))
+        select = ", ".join(f"{e} AS c{i}" for i, (e, _) in enumerate(outputs))
+        sql = f"SELECT {select} FROM {table} AS {alias}"
+        if r.random() < 0.5:
+            sql += f" WHERE {self.where(scope)}"
+        out_types = [t for _, t in outputs]
+        if r.random() < 0.2:
+            # Filtering on a window result (top rows per partition) needs a derived table.
+            inner = [Column(f"w.c{i}", t) for i, t in enumerate(out_types)]
+            sql = f"SELECT * FROM ({sql}) AS w WHERE {self.predicate(inner, 1)}"
+        clause, ordered = self.maybe_order_and_limit(len(out_types))
+        return Query(sql + clause, ordered, "window", out_types)
+
+    # ---- FILTER on aggregates ----------------------------------------------------------------
+
+    def gen_filter_aggregate(self):
+        """A grouped or ungrouped query whose aggregates carry FILTER (WHERE …) clauses."""
+        r = self.rng
+        from_sql, scope = self.from_join() if r.random() < 0.3 else self.from_single()
+        keys = [(self.expr(t, scope, r.choice([0, 0, 1])), t) for t in self.random_types(scope, 0, 2, ORDERABLE)]
+        outputs = list(keys)
+        for _ in range(r.randint(1, 3)):
+            aggregate, typ = self.aggregate(scope)
+            if r.random() < 0.8:
+                aggregate += f" FILTER (WHERE {self.predicate(scope, r.choice([0, 1]))})"
+            outputs.append((aggregate, typ))
+        sql = "SELECT " + ", ".join(f"{e} AS c{i}" for i, (e, _) in enumerate(outputs)) + f" FROM {from_sql}"
+        if r.random() < 0.4:
+            sql += f" WHERE {self.where(scope)}"
+        if keys:
+            sql += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(keys)))
+            if r.random() < 0.3:
+                sql += f" HAVING count(*) FILTER (WHERE {self.predicate(scope, 0)}) > {r.choice([0, 1, 3])}"
+        types = [t for _, t in outputs]
+        clause, ordered = self.maybe_order_and_limit(len(types))
+        return Query(sql + clause, ordered, "filter", types)
+
+    # ---- subqueries in expressions -----------------------------------------------------------
+
+    def correlation(self, outer_table, outer_alias):
+        """(inner table, inner alias, equality tying it to the outer row) or no equality."""
+        r = self.rng
+        pairs = [(k[2], f"{ALIASES[k[2]]}2.{k[3]} = {outer_alias}.{k[1]}") for k in JOIN_KEYS if k[0] == outer_table]
+        pairs += [(k[0], f"{ALIASES[k[0]]}2.{k[1]} = {outer_alias}.{k[3]}") for k in JOIN_KEYS if k[2] == outer_table]
+        # The same table on a column with few values: many inner rows per outer row.
+        same = {"customers": "c_region", "orders": "o_status", "items": "i_sku", "products": "p_cat"}[outer_table]
+        pairs.append((outer_table, f"{ALIASES[outer_table]}2.{same} = {outer_alias}.{same}"))
+        if r.random() < 0.2:
+            return r.choice(list(self.tables)), None
+        return r.choice(pairs)
+
+    def subquery_source(self, outer_table, outer_alias, outer_scope=None):
+        """FROM and WHERE of a subquery (possibly correlated) and its scope. With
+        `outer_scope`, sometimes also a comparison between inner and outer columns (Quiver
+        takes such correlation only in a top-level WHERE conjunct)."""
+        r = self.rng
+        table, condition = self.correlation(outer_table, outer_alias)
+        alias = ALIASES[table] + "2"
+        scope = self.table_scope(table, alias)
+        conditions = [condition] if condition else []
+        if r.random() < 0.5:
+            conditions.append(self.predicate(scope, 1))
+        shared = [t for t in ORDERABLE if outer_scope and self.columns_of(scope, t) and self.columns_of(outer_scope, t)]
+        if shared and r.random() < 0.4:
+            typ = r.choice(shared)
+            inner, outer = r.choice(self.columns_of(scope, typ)).sql, r.choice(self.columns_of(outer_scope, typ)).sql
+            conditions.append(f"{inner} {r.choice(['<', '<=', '>', '>=', '<>'])} {outer}")
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return f"{table} AS {alias}{where}", scope
+
+    def subquery_predicate(self, outer_table, outer_alias, outer_scope, top_level=False):
+        """EXISTS, [NOT] IN, ANY / ALL or a comparison with a scalar subquery. Only EXISTS,
+        NOT EXISTS, IN and ANY may be correlated by more than an equality, and only as a
+        top-level WHERE conjunct (Quiver: "correlated by anything but equalities is
+        supported only as a WHERE condition"; NOT IN, ALL and scalar subqueries not at all)."""
+        r = self.rng
+        choice = r.randrange(4)
+        negated = r.choice(["", "NOT "])
+        quantifier = r.choice(["ANY", "SOME", "ALL"])
+        loose = top_level and (choice == 0 or (choice == 1 and not negated) or (choice == 2 and quantifier != "ALL"))
+        source, scope = self.subquery_source(outer_table, outer_alias, outer_scope if loose else None)
+        if choice == 0:
+            return f"{negated}EXISTS (SELECT 1 FROM {source})"
+        # A column of the subquery and an outer expression of the same type.
+        shared = [t for t in ORDERABLE if self.columns_of(scope, t) and self.columns_of(outer_scope, t)]
+        if not shared:
+            return f"EXISTS (SELECT 1 FROM {source})"
+        typ = r.choice(shared)
+        inner = self.expr(typ, scope, r.choice([0, 0, 1]))
+        outer = self.expr(typ, outer_scope, r.choice([0, 0, 1]))
+        if choice == 1:
+            return f"{outer} {negated}IN (SELECT {inner} FROM {source})"
+        if choice == 2:
+            operator = r.choice(["=", "<>", "<", "<=", ">", ">="])
+            return f"{outer} {operator} {quantifier} (SELECT {inner} FROM {source})"
+        aggregate, agg_type = self.aggregate(scope)
+        if agg_type in NUMERIC:
+            numeric = [t for t in NUMERIC if self.columns_of(outer_scope, t)] or ["int"]
+            outer = self.expr(r.choice(numeric), outer_scope, 0)
+        elif agg_type in ORDERABLE and self.columns_of(outer_scope, agg_type):
+            outer = self.expr(agg_type, outer_scope, 0)
+        else:
+            return f"(SELECT {aggregate} FROM {source}) IS NOT NULL"
+        return f"{outer} {r.choice(['<', '>', '=', '<>', '<=', '>='])} (SELECT {aggregate} FROM {source})"
+
+    def gen_subquery_expression(self):
+        """Scalar subqueries with aggregates (correlated or not) in the select list, and
+        EXISTS, IN, ANY / ALL and scalar comparisons in WHERE or as boolean outputs. IN and
+        ANY / ALL read columns with NULLs, so NOT IN and ALL meet SQL's three-valued logic."""
+        r = self.rng
+        table = r.choice(list(self.tables))
+        alias = ALIASES[table]
+        scope = self.table_scope(table, alias)
+        types = self.random_types(scope, 1, 2)
+        outputs = [(e, t) for e, t in zip(self.projection(scope, types), types)]
+        for _ in range(r.randint(0, 2)):
+            if r.random() < 0.6:
+                source, inner_scope = self.subquery_source(table, alias)
+                aggregate, typ = self.aggregate(inner_scope)
+                expression = f"(SELECT {aggregate} FROM {source})"
+                if typ == "int" and r.random() < 0.3:
+                    expression = f"COALESCE({expression}, 0) + {self.expr('int', scope, 0)}"
+                outputs.append((expression, typ))
+            else:
+                outputs.append((f"({self.subquery_predicate(table, alias, scope)})", "bool"))
+        conditions = []
+        connective = r.choice(["AND", "OR"])
+        if r.random() < 0.8:
+            conditions.append(self.subquery_predicate(table, alias, scope, top_level=connective == "AND"))
+        if r.random() < 0.4:
+            conditions.append(self.predicate(scope, 1))
+        sql = "SELECT " + ", ".join(f"{e} AS c{i}" for i, (e, _) in enumerate(outputs)) + f" FROM {table} AS {alias}"
+        if conditions:
+            sql += " WHERE " + f" {connective} ".join(f"({c})" for c in conditions)
+        out_types = [t for _, t in outputs]
+        clause, ordered = self.maybe_order_and_limit(len(out_types))
+        return Query(sql + clause, ordered, "subexpr", out_types)
+
     SHAPES = [
         ("gen_select", 3), ("gen_group", 3), ("gen_join", 2), ("gen_union", 1),
         ("gen_subquery", 2), ("gen_with", 1), ("gen_values_join", 0.5),
@@ -614,4 +886,10 @@ class QueryGenerator:
         # Theta joins come from a stream of their own, so adding them left the other
         # shapes' queries for a seed as they were.
         theta = QueryGenerator(self.tables, self.rng.randrange(1 << 30))
-        return queries + [theta.gen_theta_join() for _ in range(max(1, count // 12))]
+        queries += [theta.gen_theta_join() for _ in range(max(1, count // 12))]
+        # Window functions, FILTER clauses and subqueries in expressions likewise.
+        extra = QueryGenerator(self.tables, self.rng.randrange(1 << 30))
+        queries += [extra.gen_window() for _ in range(max(1, count // 12))]
+        queries += [extra.gen_filter_aggregate() for _ in range(max(1, count // 24))]
+        queries += [extra.gen_subquery_expression() for _ in range(max(1, count // 12))]
+        return queries

@@ -29,7 +29,7 @@ QUERY_SEED = int(os.environ.get("QUIVER_DIFFERENTIAL_SEED", "7"))
 QUERY_COUNT = int(os.environ.get("QUIVER_DIFFERENTIAL_QUERIES", "300"))
 QUERY_TIMEOUT_S = 20
 # Marks a difference that vanishes at float32 precision (rel. tol 1e-6).
-KINDS = ["select", "group", "join", "union", "subquery", "with", "values", "theta"]
+KINDS = ["select", "group", "join", "union", "subquery", "with", "values", "theta", "window", "filter", "subexpr"]
 
 
 @pytest.fixture(scope="module")

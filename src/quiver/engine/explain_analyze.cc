@@ -94,7 +94,10 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
   auto annotate = [&](const plan::LogicalPlanPtr& node) {
     std::string text = "  (estimated " + plan::FormatRows(estimator.Of(node).rows) + " rows";
     auto found = metrics.operators.find(node.get());
-    if (found == metrics.operators.end()) return text + ")";
+    if (found == metrics.operators.end()) {
+      // A sort under a small LIMIT runs inside the top-N node measured on the LIMIT's line.
+      return text + (node->kind == plan::LogicalKind::kSort ? ", done by the top-N of the LIMIT above)" : ")");
+    }
     const auto& measured = *found->second;
     const int64_t finished = std::max<int64_t>(measured.finished_ns.load() - start, 0);
     const int64_t first_row_ns = measured.first_row_ns.load();

@@ -6,10 +6,12 @@
 #include <arrow/dataset/scanner.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
+#include "quiver/exec/top_n_node.h"
 #include "quiver/exec/unordered_limit_node.h"
 #include "quiver/exec/window_node.h"
 #include "quiver/plan/cardinality.h"
@@ -371,6 +373,19 @@ bool HasOrder(const plan::LogicalOperator& node) {
   }
 }
 
+// LIMIT directly above ORDER BY with few rows to keep: the top-N node, which holds
+// only those rows instead of sorting the whole input.
+std::optional<TopNNodeOptions> TopNOf(const plan::LogicalOperator& node) {
+  if (node.kind != LogicalKind::kLimit || node.inputs[0]->kind != LogicalKind::kSort) return std::nullopt;
+  const auto& limit = static_cast<const plan::LogicalLimit&>(node);
+  if (!limit.count || limit.offset < 0 || *limit.count < 0 || limit.offset > kTopNMaxRows ||
+      *limit.count > kTopNMaxRows - limit.offset) {
+    return std::nullopt;
+  }
+  const auto& sort = static_cast<const plan::LogicalSort&>(*node.inputs[0]);
+  return TopNNodeOptions(sort.keys, limit.offset, *limit.count);
+}
+
 // The input whose rows the operator keeps until its input ends (see OperatorMetrics).
 int HeldInput(const plan::LogicalOperator& node) {
   switch (node.kind) {
@@ -409,6 +424,15 @@ arrow::Result<ac::Declaration> LowerMeasured(const plan::LogicalOperator& node, 
 
 arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, const LoweringOptions& options,
                                              const std::shared_ptr<OperatorMetrics>& own_metrics) {
+  if (auto top_n = TopNOf(node)) {
+    ARROW_RETURN_NOT_OK(RegisterTopNNode());
+    const auto& sort = *node.inputs[0];
+    ARROW_ASSIGN_OR_RAISE(auto input, LowerMeasured(*sort.inputs[0], options, own_metrics));
+    // "Limit: count=…" and "Sort: keys" read as "TopN count=… order: keys".
+    std::string label = "TopN" + static_cast<const plan::LogicalLimit&>(node).Describe().substr(6) +
+                        " order: " + sort.Describe().substr(6);
+    return Labeled(TopNNodeOptions::kFactoryName, {std::move(input)}, std::make_shared<TopNNodeOptions>(*top_n), label);
+  }
   std::vector<ac::Declaration> inputs;
   for (const auto& input : node.inputs) {
     ARROW_ASSIGN_OR_RAISE(auto lowered, LowerMeasured(*input, options, own_metrics));

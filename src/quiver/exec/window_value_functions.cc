@@ -62,8 +62,9 @@ arrow::Result<std::shared_ptr<arrow::Array>> LagLead(const WindowCallInput& inpu
   std::shared_ptr<arrow::Array> source = values;
   int64_t outside = kNoRow;
   if (input.call.constants.size() > 1 && input.call.constants[1] && input.call.constants[1]->is_valid) {
-    ARROW_ASSIGN_OR_RAISE(auto fallback, input.call.constants[1]->CastTo(values->type()));
-    ARROW_ASSIGN_OR_RAISE(auto fallback_array, arrow::MakeArrayFromScalar(*fallback, 1));
+    // The cast kernel, not Scalar::CastTo, which cannot cast between decimal types.
+    ARROW_ASSIGN_OR_RAISE(auto fallback, arrow::compute::Cast(arrow::Datum(input.call.constants[1]), values->type()));
+    ARROW_ASSIGN_OR_RAISE(auto fallback_array, arrow::MakeArrayFromScalar(*fallback.scalar(), 1));
     ARROW_ASSIGN_OR_RAISE(source, arrow::Concatenate({values, fallback_array}));
     outside = n;
   }

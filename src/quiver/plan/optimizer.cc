@@ -3,6 +3,7 @@
 #include <arrow/compute/api.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "quiver/plan/cardinality.h"
@@ -543,9 +544,68 @@ arrow::Status MergeProjections(LogicalPlanPtr& node) {
   return arrow::Status::OK();
 }
 
+// ---- limit pushdown ---------------------------------------------------------------------
+
+// The input column a projection passes through unchanged as `name`, if any.
+std::optional<std::string> PassedThrough(const LogicalProject& project, const std::string& name) {
+  int index = project.schema->GetFieldIndex(name);
+  if (index < 0) return std::nullopt;
+  const auto* ref = project.expressions[index].field_ref();
+  if (!ref || !ref->name()) return std::nullopt;
+  return *ref->name();
+}
+
+// A projection computes each row on its own, so it may run after a LIMIT instead of
+// before: LIMIT (PROJECT x) = PROJECT (LIMIT x), and likewise with an ORDER BY under the
+// LIMIT when every sort key is a column the projection passes through. The projection
+// then computes only the rows kept, and the ORDER BY meets the LIMIT directly below it
+// (the executor's top-N node).
+// New nodes are made rather than the old ones changed, as a subtree may be shared.
+void PushLimits(LogicalPlanPtr& node) {
+  for (auto& input : node->inputs) PushLimits(input);
+  if (node->kind != LogicalKind::kLimit) return;
+  const LogicalPlanPtr& child = node->inputs[0];
+  if (child->kind == LogicalKind::kProject) {
+    auto project = std::make_shared<LogicalProject>(static_cast<const LogicalProject&>(*child));
+    LogicalPlanPtr limit = std::make_shared<LogicalLimit>(static_cast<const LogicalLimit&>(*node));
+    limit->inputs = {child->inputs[0]};
+    limit->schema = child->inputs[0]->schema;
+    PushLimits(limit);
+    project->inputs = {std::move(limit)};
+    node = std::move(project);
+    return;
+  }
+  if (child->kind != LogicalKind::kSort || child->inputs[0]->kind != LogicalKind::kProject) return;
+  const auto& sort = static_cast<const LogicalSort&>(*child);
+  const auto& project = static_cast<const LogicalProject&>(*child->inputs[0]);
+  std::vector<cp::SortKey> keys;
+  for (const auto& key : sort.keys) {
+    auto source = key.target.name() ? PassedThrough(project, *key.target.name()) : std::nullopt;
+    if (!source) return;
+    keys.emplace_back(arrow::FieldRef(*source), key.order, key.null_placement);
+  }
+  const LogicalPlanPtr& below = project.inputs[0];
+  auto lowered_sort = std::make_shared<LogicalSort>();
+  lowered_sort->keys = std::move(keys);
+  lowered_sort->schema = below->schema;
+  lowered_sort->inputs = {below};
+  auto limit = std::make_shared<LogicalLimit>(static_cast<const LogicalLimit&>(*node));
+  limit->inputs = {std::move(lowered_sort)};
+  limit->schema = below->schema;
+  auto lifted = std::make_shared<LogicalProject>(project);
+  lifted->inputs = {std::move(limit)};
+  node = std::move(lifted);
+}
+
 }  // namespace
 
 arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
+  // The rewrites below change operators in place (pruning narrows each to the columns
+  // its parent reads, filters move into inputs). An operator with two parents (a
+  // decorrelated subquery reads the outer rows again; NOT IN counts the subquery's
+  // NULLs beside its anti join) must not change for one parent under the other, so
+  // every parent gets its own copy.
+  plan = ClonePlan(plan);
   ARROW_RETURN_NOT_OK(SimplifyPlan(plan));
   plan = PushFilters(std::move(plan), {});
   // Pushed conditions may have met constants (an empty side, a contradiction).
@@ -556,6 +616,9 @@ arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   CardinalityEstimator reordered(KeyColumns(*plan));
   ARROW_RETURN_NOT_OK(ReduceAggregatedJoinSides(plan, reordered));
   ARROW_RETURN_NOT_OK(Prune(plan, FieldNames(*plan->schema), /*is_root=*/true));
+  ARROW_RETURN_NOT_OK(MergeProjections(plan));
+  PushLimits(plan);
+  // A projection lifted above a limit may now sit on another one.
   ARROW_RETURN_NOT_OK(MergeProjections(plan));
   ARROW_RETURN_NOT_OK(ShareCommonSubexpressions(plan));
   return plan;

@@ -127,8 +127,10 @@ arrow::Result<BoundExpression> WindowBinder::BindWindow(const ParsedExpr& call, 
   auto bind_column = [&](const ParsedExpr& expr) -> arrow::Result<std::shared_ptr<arrow::DataType>> {
     ARROW_ASSIGN_OR_RAISE(auto value, binder.Bind(expr));
     if (value.adapts_to_context) {
-      ARROW_ASSIGN_OR_RAISE(
-          value, binder.CastTo(value, aggregate && name != "count" ? arrow::float64() : arrow::utf8(), expr.location));
+      // An untyped literal is a number for sum and avg and text elsewhere (min('x') is
+      // a string, as in PostgreSQL).
+      const bool numeric = aggregate && (name == "sum" || name == "avg");
+      ARROW_ASSIGN_OR_RAISE(value, binder.CastTo(value, numeric ? arrow::float64() : arrow::utf8(), expr.location));
     }
     if (name == "avg") {
       ARROW_ASSIGN_OR_RAISE(value, binder.CastTo(value, arrow::float64(), expr.location));

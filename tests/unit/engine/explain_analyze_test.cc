@@ -94,6 +94,8 @@ class ExplainAnalyze : public EngineTest {
     size_t operators = 0;
     for (size_t i = 1; i < lines.size() && lines[i] != "Physical plan:"; ++i) {
       std::smatch match;
+      // A sort under a small LIMIT is part of the top-N node measured on the LIMIT's line.
+      if (lines[i].find(", done by the top-N of the LIMIT above)") != std::string::npos) continue;
       ASSERT_TRUE(std::regex_search(lines[i], match, kOperator)) << lines[i];
       EXPECT_LE(std::stod(match[1]), std::stod(match[2])) << lines[i];
       // Scans have no CPU time of their own (their decoding runs outside the plan).
@@ -162,7 +164,8 @@ TEST_F(ExplainAnalyze, SortedLimitAndUnionStillRun) {
   auto sorted = Analyze("SELECT id FROM t ORDER BY id DESC LIMIT 7");
   ExpectWellFormed(sorted, 7);
   EXPECT_EQ(ActualRows(sorted, "Limit"), 7) << Text(sorted);
-  EXPECT_EQ(ActualRows(sorted, "Sort"), 20000) << Text(sorted);
+  // The sort runs inside the top-N node, measured as the LIMIT.
+  EXPECT_NE(OperatorLine(sorted, "Sort").find("done by the top-N"), std::string::npos) << Text(sorted);
   // A limit over a scan uses Acero's fetch, which needs ordered input: measuring must
   // keep the scan's order.
   auto scanned = Analyze("SELECT id FROM t LIMIT 3");
