@@ -4,12 +4,23 @@
 #include <arrow/record_batch.h>
 #include <arrow/result.h>
 
+#include <functional>
 #include <memory>
 
 namespace quiver::exec {
 
+/// Asked while a reader waits for the plan's next batch (every few tens of
+/// milliseconds): true when whoever wants the result has gone away, e.g. the
+/// Flight client disconnected. The plan is then stopped and the read fails with
+/// Cancelled.
+using InterruptCheck = std::function<bool()>;
+
 /// Starts an Acero plan and returns a reader that yields its batches as they are
 /// produced (in order where the plan sorts). Closing the reader stops the plan.
-arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(arrow::acero::Declaration declaration);
+/// Every allocation the plan makes goes through QueryMemoryPool(); when the memory
+/// budget runs out the read fails with OutOfMemory naming the limit and the plan's
+/// operators that hold rows.
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(arrow::acero::Declaration declaration,
+                                                                   InterruptCheck interrupted = {});
 
 }  // namespace quiver::exec
