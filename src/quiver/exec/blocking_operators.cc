@@ -1,5 +1,8 @@
 #include "quiver/exec/blocking_operators.h"
 
+#include <arrow/acero/options.h>
+
+#include <algorithm>
 #include <string_view>
 #include <vector>
 
@@ -21,8 +24,19 @@ const char* BlockingOperatorName(std::string_view factory) {
   return nullptr;
 }
 
+// An aggregate without grouping keys keeps one value per aggregate, unless it
+// collects lists (the ungrouped list aggregate behind ordered-set aggregates).
+bool HoldsRows(const arrow::acero::Declaration& declaration) {
+  if (declaration.factory_name != "aggregate") return true;
+  const auto* options = dynamic_cast<const arrow::acero::AggregateNodeOptions*>(declaration.options.get());
+  if (options == nullptr || !options->keys.empty()) return true;
+  return std::any_of(options->aggregates.begin(), options->aggregates.end(),
+                     [](const auto& aggregate) { return aggregate.function.find("list") != std::string::npos; });
+}
+
 void Collect(const arrow::acero::Declaration& declaration, std::vector<std::string>& out) {
-  if (const char* name = BlockingOperatorName(declaration.factory_name)) {
+  const char* name = BlockingOperatorName(declaration.factory_name);
+  if (name != nullptr && HoldsRows(declaration)) {
     std::string described = name;
     if (!declaration.label.empty()) described += " (" + declaration.label + ")";
     out.push_back(std::move(described));
