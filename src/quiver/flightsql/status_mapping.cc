@@ -16,8 +16,6 @@ arrow::Status ToFlightStatus(const arrow::Status& status) {
     case arrow::StatusCode::AlreadyExists:
     case arrow::StatusCode::NotImplemented:
     case arrow::StatusCode::Cancelled:
-    // A query over the memory budget: Flight sends it as RESOURCE_EXHAUSTED.
-    case arrow::StatusCode::OutOfMemory:
       return status;
     case arrow::StatusCode::TypeError:
     case arrow::StatusCode::IndexError:
