@@ -54,12 +54,12 @@ class QuiverServer:
             raise AssertionError(f"quiver server did not stop within {timeout}s of signal {sig}")
 
 
-def start_server(tmp_path: Path) -> QuiverServer:
+def start_server(tmp_path: Path, *extra_args: str) -> QuiverServer:
     data_dir = tmp_path / "data"
     stderr_path = tmp_path / "server.stderr"
     stderr_file = open(stderr_path, "w")
     process = subprocess.Popen(
-        [str(quiver_binary()), "server", "--port", "0", "--data-dir", str(data_dir)],
+        [str(quiver_binary()), "server", "--port", "0", "--data-dir", str(data_dir), *extra_args],
         stdout=subprocess.PIPE,
         stderr=stderr_file,
         text=True,

@@ -17,8 +17,10 @@
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/cli/commands.h"
+#include "quiver/cli/memory_limit_option.h"
 #include "quiver/engine/demo_dataset.h"
 #include "quiver/engine/engine.h"
+#include "quiver/exec/memory_budget.h"
 #include "quiver/flightsql/flight_sql_server.h"
 
 namespace quiver::cli {
@@ -35,6 +37,7 @@ struct ServerFlags {
   // Demo tables: installed into the default data directory unless told otherwise.
   bool demo = false;
   bool no_demo = false;
+  std::string memory_limit{kDefaultMemoryLimit};
 };
 
 // The default data directory: $QUIVER_HOME, else var/quiver in the checkout the
@@ -102,8 +105,26 @@ class SignalShutdown {
   std::atomic<bool> server_stopped_{false};
 };
 
+// Sets the budget every query allocates from (shared by all running queries) and says
+// what it is, so an operator can tell why a big query failed.
+bool ApplyMemoryLimit(const std::string& text) {
+  int64_t available = AvailableMemoryBytes();
+  auto limit = ParseMemoryLimit(text, available);
+  if (!limit.ok()) {
+    std::cerr << "quiver server: " << limit.status().message() << "\n";
+    return false;
+  }
+  exec::SetQueryMemoryLimit(*limit);
+  std::cerr << "quiver server: memory limit " << exec::FormatByteSize(*limit) << " for all running queries";
+  if (text.find('%') != std::string::npos)
+    std::cerr << " (" << text << " of " << exec::FormatByteSize(available) << ")";
+  std::cerr << "\n";
+  return true;
+}
+
 int RunServer(const ServerFlags& flags) {
   SignalShutdown shutdown;
+  if (!ApplyMemoryLimit(flags.memory_limit)) return 2;
   engine::EngineOptions options;
   options.data_dir = flags.data_dir.empty() ? DefaultDataDir() : flags.data_dir;
   options.threads = flags.threads;
@@ -171,6 +192,11 @@ CommandRunner AddServerCommand(CLI::App& app) {
   command->add_option("--threads", flags->threads, "Query worker threads; 0 means one per core")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  command
+      ->add_option("--memory-limit", flags->memory_limit,
+                   "Memory all running queries may hold together (512MB, 2GiB, or a share of the machine's "
+                   "memory such as 60%); a query that would exceed it fails")
+      ->capture_default_str();
   return [flags] { return RunServer(*flags); };
 }
 

@@ -66,7 +66,7 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
   metrics.unattributed = std::make_shared<exec::UnattributedCpu>();
   // Allocations of the plan's nodes (and of its scans) go through this pool, which
   // notes the most bytes allocated at once.
-  exec::QueryMemoryPool query_pool;
+  exec::MeasuredQueryPool query_pool;
   exec::TrackingMemoryPool* pool = query_pool.get();
   exec::LoweringOptions lowering;
   lowering.metrics = &metrics;
@@ -80,7 +80,7 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
     // Tasks this thread spawns (starting the plan, pulling its output) belong to no
     // operator; their time is the plan's unattributed time.
     exec::CreditScope not_an_operator(nullptr, nullptr, metrics.unattributed);
-    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), pool, exec::AttributingExecutor()));
+    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), {}, pool, exec::AttributingExecutor()));
     while (true) {
       ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());
       if (!batch) break;

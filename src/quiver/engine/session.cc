@@ -42,7 +42,7 @@ Session::Session(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {}
 arrow::Result<StatementResult> Session::Execute(std::string_view sql, const ParameterValues& parameters) {
   ARROW_ASSIGN_OR_RAISE(auto statements, sql::ParseSql(sql));
   if (statements.empty()) return arrow::Status::Invalid("no statement to run");
-  StatementRunner runner(engine_->catalog(), settings_);
+  StatementRunner runner(engine_->catalog(), settings_, interrupted_);
   StatementResult result;
   for (const auto& statement : statements) {
     plan::BindContext context;
@@ -54,7 +54,7 @@ arrow::Result<StatementResult> Session::Execute(std::string_view sql, const Para
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> Session::ResultSchema(std::string_view sql,
-                                                                   const ParameterValues& parameters) {
+                                                                    const ParameterValues& parameters) {
   ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;
   context.sql = statement.text;

@@ -3,6 +3,7 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -61,10 +62,16 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Engine& engine() { return *engine_; }
 
+  /// Asked while the session's queries wait for their plans; when it says true the
+  /// query is stopped and its read fails with Cancelled (exec::StartPlan). The Flight
+  /// server sets it to whether the request's client has gone away.
+  void set_interrupt_check(std::function<bool()> interrupted) { interrupted_ = std::move(interrupted); }
+
  private:
   friend class SessionStatement;
   std::shared_ptr<Engine> engine_;
   std::map<std::string, std::string> settings_;
+  std::function<bool()> interrupted_;
 };
 
 }  // namespace quiver::engine

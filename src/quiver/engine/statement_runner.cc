@@ -139,11 +139,11 @@ arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& s
     // Recursive WITH queries run first, in order; the plan reads their rows.
     ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
     for (const auto& cte : context.recursive_ctes) {
-      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations));
+      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations, interrupted_));
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
-  ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration)));
+  ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration), interrupted_));
   return result;
 }
 

@@ -7,6 +7,7 @@
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/session.h"
+#include "quiver/exec/executor.h"
 #include "quiver/plan/bind_context.h"
 #include "quiver/sql/ast.h"
 
@@ -16,8 +17,10 @@ namespace quiver::engine {
 /// DDL against the catalog, answers SHOW / DESCRIBE / EXPLAIN, records SET.
 class StatementRunner {
  public:
-  StatementRunner(catalog::Catalog& catalog, std::map<std::string, std::string>& settings)
-      : catalog_(catalog), settings_(settings) {}
+  /// `interrupted` lets the one reading a query's result stop it (see exec::StartPlan).
+  StatementRunner(catalog::Catalog& catalog, std::map<std::string, std::string>& settings,
+                  exec::InterruptCheck interrupted = {})
+      : catalog_(catalog), settings_(settings), interrupted_(std::move(interrupted)) {}
 
   /// `parameters` is null when only the result's schema is wanted (preparing): then
   /// nothing is run or changed, and parameter types are inferred into `context`.
@@ -38,6 +41,7 @@ class StatementRunner {
 
   catalog::Catalog& catalog_;
   std::map<std::string, std::string>& settings_;
+  exec::InterruptCheck interrupted_;
 };
 
 }  // namespace quiver::engine

@@ -8,6 +8,7 @@
 #include <arrow/table.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 
@@ -88,12 +89,22 @@ class NestedLoopJoinNode : public ac::ExecNode {
 
   arrow::Status StartProducing() override { return arrow::Status::OK(); }
   void PauseProducing(ac::ExecNode*, int32_t counter) override {
+    SetPaused(true, counter);
     for (auto* input : inputs_) input->PauseProducing(this, counter);
   }
   void ResumeProducing(ac::ExecNode*, int32_t counter) override {
+    SetPaused(false, counter);
     for (auto* input : inputs_) input->ResumeProducing(this, counter);
   }
-  arrow::Status StopProducingImpl() override { return arrow::Status::OK(); }
+  // One probe batch against a large build side can take minutes (a cross product), so
+  // a stopped plan (a cancelled query, or a LIMIT that has its rows) must also end
+  // the probe in progress, not only keep new batches from coming.
+  arrow::Status StopProducingImpl() override {
+    stopped_.store(true);
+    { std::lock_guard lock(pause_mutex_); }
+    unpaused_.notify_all();
+    return arrow::Status::OK();
+  }
 
  protected:
   std::string ToStringExtra(int) const override { return "condition=" + condition_; }
@@ -125,8 +136,11 @@ class NestedLoopJoinNode : public ac::ExecNode {
   }
 
   arrow::Status ProcessProbe(cp::ExecBatch batch) {
-    ARROW_ASSIGN_OR_RAISE(auto probe, batch.ToRecordBatch(inputs_[1 - build_index_]->output_schema()));
-    ARROW_RETURN_NOT_OK(joiner_->Probe(probe, [this](cp::ExecBatch out) { return Emit(std::move(out)); }));
+    if (!stopped_.load()) {
+      ARROW_ASSIGN_OR_RAISE(auto probe, batch.ToRecordBatch(inputs_[1 - build_index_]->output_schema()));
+      ARROW_RETURN_NOT_OK(
+          UnlessStopped(joiner_->Probe(probe, [this](cp::ExecBatch out) { return Emit(std::move(out)); })));
+    }
     {
       std::lock_guard lock(mutex_);
       ++probes_done_;
@@ -141,13 +155,41 @@ class NestedLoopJoinNode : public ac::ExecNode {
       if (finished_ || !build_ready_ || !probe_total_ || probes_done_ != *probe_total_) return arrow::Status::OK();
       finished_ = true;
     }
-    ARROW_RETURN_NOT_OK(joiner_->EmitUnmatchedBuild([this](cp::ExecBatch out) { return Emit(std::move(out)); }));
+    // A stopped plan must not finish its output: that would set a sort or an
+    // aggregate above to work on everything received so far.
+    if (stopped_.load()) return arrow::Status::OK();
+    ARROW_RETURN_NOT_OK(
+        UnlessStopped(joiner_->EmitUnmatchedBuild([this](cp::ExecBatch out) { return Emit(std::move(out)); })));
     return output_->InputFinished(this, emitted_.load());
   }
 
+  // Emit's refusal after a stop only ends the joiner's loop; it is not the query's error.
+  arrow::Status UnlessStopped(arrow::Status status) const {
+    if (stopped_.load() && status.IsCancelled()) return arrow::Status::OK();
+    return status;
+  }
+
+  // Pausing the inputs does not slow down a probe batch already being joined, which
+  // can produce millions of rows; while the consumer is behind (a client reading
+  // slowly), the joining thread waits here so its output does not pile up in memory.
   arrow::Status Emit(cp::ExecBatch batch) {
+    if (stopped_.load()) return arrow::Status::Cancelled("the nested-loop join was stopped");
     emitted_.fetch_add(1);
-    return output_->InputReceived(this, std::move(batch));
+    ARROW_RETURN_NOT_OK(output_->InputReceived(this, std::move(batch)));
+    std::unique_lock lock(pause_mutex_);
+    unpaused_.wait(lock, [this] { return !paused_ || stopped_.load(); });
+    return arrow::Status::OK();
+  }
+
+  // Backpressure signals may arrive out of order; the highest counter is the latest.
+  void SetPaused(bool paused, int32_t counter) {
+    {
+      std::lock_guard lock(pause_mutex_);
+      if (counter <= pause_counter_) return;
+      pause_counter_ = counter;
+      paused_ = paused;
+    }
+    if (!paused) unpaused_.notify_all();
   }
 
   std::unique_ptr<nested_loop::NestedLoopJoiner> joiner_;
@@ -162,6 +204,11 @@ class NestedLoopJoinNode : public ac::ExecNode {
   int probes_done_ = 0;
   bool finished_ = false;
   std::atomic<int> emitted_{0};
+  std::atomic<bool> stopped_{false};
+  std::mutex pause_mutex_;
+  std::condition_variable unpaused_;
+  bool paused_ = false;
+  int32_t pause_counter_ = -1;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
+#include "quiver/exec/memory_budget.h"
 
 namespace quiver::exec {
 
@@ -17,11 +18,12 @@ namespace cp = arrow::compute;
 
 // Runs a plan to completion; its columns become the slot's (same order and types).
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> RunToBatch(const plan::LogicalOperator& plan,
-                                                              const std::shared_ptr<arrow::Schema>& schema) {
+                                                              const std::shared_ptr<arrow::Schema>& schema,
+                                                              const InterruptCheck& interrupted) {
   ARROW_ASSIGN_OR_RAISE(auto declaration, LowerToAcero(plan));
-  ARROW_ASSIGN_OR_RAISE(auto reader, StartPlan(std::move(declaration)));
+  ARROW_ASSIGN_OR_RAISE(auto reader, StartPlan(std::move(declaration), interrupted));
   ARROW_ASSIGN_OR_RAISE(auto table, reader->ToTable());
-  ARROW_ASSIGN_OR_RAISE(auto batch, table->CombineChunksToBatch());
+  ARROW_ASSIGN_OR_RAISE(auto batch, table->CombineChunksToBatch(QueryMemoryPool()));
   return arrow::RecordBatch::Make(schema, batch->num_rows(), batch->columns());
 }
 
@@ -63,14 +65,15 @@ class SeenRows {
 
 }  // namespace
 
-arrow::Status MaterializeRecursiveCte(const plan::RecursiveCtePlan& cte, int64_t max_iterations) {
+arrow::Status MaterializeRecursiveCte(const plan::RecursiveCtePlan& cte, int64_t max_iterations,
+                                      const InterruptCheck& interrupted) {
   const auto& schema = cte.result->schema;
   std::optional<SeenRows> seen;
   if (!cte.union_all) {
     ARROW_ASSIGN_OR_RAISE(seen, SeenRows::Make(*schema));
   }
   std::vector<std::shared_ptr<arrow::RecordBatch>> result;
-  ARROW_ASSIGN_OR_RAISE(auto added, RunToBatch(*cte.anchor, schema));
+  ARROW_ASSIGN_OR_RAISE(auto added, RunToBatch(*cte.anchor, schema, interrupted));
   if (seen) {
     ARROW_ASSIGN_OR_RAISE(added, seen->KeepNew(added));
   }
@@ -81,8 +84,12 @@ arrow::Status MaterializeRecursiveCte(const plan::RecursiveCtePlan& cte, int64_t
       return arrow::Status::Invalid("recursive query \"", cte.name, "\" still adds rows after ", max_iterations,
                                     " iterations (SET max_recursive_iterations to allow more)");
     }
+    if (interrupted && interrupted()) {
+      cte.working->table.reset();
+      return arrow::Status::Cancelled("the query was cancelled: its client went away");
+    }
     ARROW_ASSIGN_OR_RAISE(cte.working->table, arrow::Table::FromRecordBatches(schema, {added}));
-    ARROW_ASSIGN_OR_RAISE(added, RunToBatch(*cte.recursive, schema));
+    ARROW_ASSIGN_OR_RAISE(added, RunToBatch(*cte.recursive, schema, interrupted));
     if (seen) {
       ARROW_ASSIGN_OR_RAISE(added, seen->KeepNew(added));
     }

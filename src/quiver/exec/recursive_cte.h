@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "quiver/exec/executor.h"
 #include "quiver/plan/logical_plan.h"
 
 namespace quiver::exec {
@@ -13,7 +14,10 @@ namespace quiver::exec {
 /// (put in `cte.working`), until a round adds none. With UNION (not ALL) a round keeps
 /// only rows unlike every earlier row (NULLs equal), as PostgreSQL does. PostgreSQL
 /// iterates without limit; this fails with an error naming the query after
-/// `max_iterations` rounds that still added rows. The plans must be optimized.
-arrow::Status MaterializeRecursiveCte(const plan::RecursiveCtePlan& cte, int64_t max_iterations);
+/// `max_iterations` rounds that still added rows. The plans must be optimized. Each
+/// round's plan is interruptible (see StartPlan), and `interrupted` is also asked
+/// between rounds.
+arrow::Status MaterializeRecursiveCte(const plan::RecursiveCtePlan& cte, int64_t max_iterations,
+                                      const InterruptCheck& interrupted = {});
 
 }  // namespace quiver::exec

@@ -3,6 +3,8 @@
 #include <mutex>
 #include <vector>
 
+#include "quiver/exec/memory_budget.h"
+
 namespace quiver::exec {
 
 void TrackingMemoryPool::Grew(int64_t bytes) {
@@ -42,7 +44,7 @@ std::vector<TrackingMemoryPool*>& FreePools() {
 
 }  // namespace
 
-QueryMemoryPool::QueryMemoryPool() {
+MeasuredQueryPool::MeasuredQueryPool() {
   {
     std::lock_guard lock(free_pools_mutex);
     if (!FreePools().empty()) {
@@ -52,10 +54,10 @@ QueryMemoryPool::QueryMemoryPool() {
       return;
     }
   }
-  pool_ = new TrackingMemoryPool(arrow::default_memory_pool());
+  pool_ = new TrackingMemoryPool(QueryMemoryPool());
 }
 
-QueryMemoryPool::~QueryMemoryPool() {
+MeasuredQueryPool::~MeasuredQueryPool() {
   if (pool_->bytes_allocated() != 0) return;
   std::lock_guard lock(free_pools_mutex);
   FreePools().push_back(pool_);

@@ -42,16 +42,16 @@ class TrackingMemoryPool : public arrow::MemoryPool {
   std::atomic<int64_t> allocations_{0};
 };
 
-/// A tracking pool over the default pool for the length of one query. A buffer of the
+/// A tracking pool over the query memory pool (the budget) for the length of one measured query. A buffer of the
 /// query may be freed, and a scan's read-ahead may allocate, after the query is over, so
 /// pools are never destroyed: one that lends nothing when its query ends is reused by a
 /// later query, one still lending is left to its buffers.
-class QueryMemoryPool {
+class MeasuredQueryPool {
  public:
-  QueryMemoryPool();
-  ~QueryMemoryPool();
-  QueryMemoryPool(const QueryMemoryPool&) = delete;
-  QueryMemoryPool& operator=(const QueryMemoryPool&) = delete;
+  MeasuredQueryPool();
+  ~MeasuredQueryPool();
+  MeasuredQueryPool(const MeasuredQueryPool&) = delete;
+  MeasuredQueryPool& operator=(const MeasuredQueryPool&) = delete;
 
   TrackingMemoryPool* get() const { return pool_; }
 

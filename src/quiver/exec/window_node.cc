@@ -8,6 +8,7 @@
 #include <arrow/table.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -67,13 +68,22 @@ class WindowNode : public ac::ExecNode {
   arrow::Status StartProducing() override { return arrow::Status::OK(); }
   void PauseProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->PauseProducing(this, counter); }
   void ResumeProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->ResumeProducing(this, counter); }
-  arrow::Status StopProducingImpl() override { return arrow::Status::OK(); }
+  // A stopped plan (a cancelled query) may still see its input end; then the sort and
+  // the window computation over everything received so far would be wasted work.
+  arrow::Status StopProducingImpl() override {
+    stopped_.store(true);
+    return arrow::Status::OK();
+  }
 
  private:
   static constexpr const char* kKindName = "WindowNode";
 
   // Runs once, on the thread that completed the input; no batch arrives after it.
   arrow::Status Finish() {
+    if (stopped_.load()) {
+      batches_.clear();
+      return arrow::Status::OK();
+    }
     // An ordered input (a table, sorted data) keeps its order among rows the sort keys
     // do not tell apart, whatever order its batches arrived in.
     const bool sequenced = std::all_of(batches_.begin(), batches_.end(),
@@ -109,6 +119,7 @@ class WindowNode : public ac::ExecNode {
     return output_->InputFinished(this, batch_index);
   }
 
+  std::atomic<bool> stopped_{false};
   WindowNodeOptions options_;
   cp::Ordering ordering_ = cp::Ordering::Unordered();
   std::mutex mutex_;

@@ -138,9 +138,12 @@ arrow::Status FlightSqlServer::GetSchema(const flight::ServerCallContext&, const
 
 // --- DoGet ---------------------------------------------------------------------------
 
-arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::StreamFor(const flight::Ticket& ticket) {
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::StreamFor(const flight::Ticket& ticket,
+                                                                                    std::function<bool()> client_gone) {
   ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(ticket.ticket, "ticket"));
-  if (auto* statement = std::get_if<pb::TicketStatementQuery>(&command)) return statements_.Redeem(*statement);
+  if (auto* statement = std::get_if<pb::TicketStatementQuery>(&command)) {
+    return statements_.Redeem(*statement, std::move(client_gone));
+  }
   if (metadata_.Schema(command)) {
     ARROW_ASSIGN_OR_RAISE(auto batch, metadata_.Run(command));
     return arrow::RecordBatchReader::Make({batch}, batch->schema());
@@ -148,9 +151,12 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::Stream
   return NotWith(command, "DoGet", "call GetFlightInfo first and redeem the ticket it returns");
 }
 
-arrow::Status FlightSqlServer::DoGet(const flight::ServerCallContext&, const flight::Ticket& request,
+arrow::Status FlightSqlServer::DoGet(const flight::ServerCallContext& context, const flight::Ticket& request,
                                      std::unique_ptr<flight::FlightDataStream>* stream) {
-  auto reader = StreamFor(request);
+  // A query whose client disconnects (or cancels the call) stops within a poll interval
+  // even while it has no batch to send: reads ask the call whether it is still wanted.
+  // Flight reads the stream inside this call, so the context outlives every read.
+  auto reader = StreamFor(request, [&context] { return context.is_cancelled(); });
   if (!reader.ok()) return ToFlightStatus(reader.status());
   *stream = std::make_unique<flight::RecordBatchStream>(*reader);
   return arrow::Status::OK();

@@ -2,6 +2,7 @@
 
 #include <arrow/flight/server.h>
 
+#include <functional>
 #include <memory>
 
 #include "quiver/flightsql/metadata_commands.h"
@@ -45,7 +46,8 @@ class FlightSqlServer : public arrow::flight::FlightServerBase {
   arrow::Result<std::unique_ptr<arrow::flight::FlightInfo>> FlightInfoFor(
       const arrow::flight::FlightDescriptor& descriptor);
   arrow::Result<std::shared_ptr<arrow::Schema>> SchemaFor(const arrow::flight::FlightDescriptor& descriptor);
-  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StreamFor(const arrow::flight::Ticket& ticket);
+  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StreamFor(const arrow::flight::Ticket& ticket,
+                                                                     std::function<bool()> client_gone);
   arrow::Status Put(arrow::flight::FlightMessageReader& reader, arrow::flight::FlightMetadataWriter& writer);
   arrow::Result<std::vector<arrow::flight::Result>> Act(const arrow::flight::Action& action);
 

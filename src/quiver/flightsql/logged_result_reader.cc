@@ -24,7 +24,7 @@ arrow::Status LoggedResultReader::ReadNext(std::shared_ptr<arrow::RecordBatch>* 
   }
   auto status = source_->ReadNext(batch);
   if (!status.ok()) {
-    Finish("error: " + status.message());
+    Finish(status.IsCancelled() ? "cancelled" : "error: " + status.message());
     return ToFlightStatus(status);
   }
   if (*batch) {

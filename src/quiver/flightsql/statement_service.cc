@@ -154,13 +154,15 @@ arrow::Result<int64_t> StatementService::RunPreparedUpdate(
 }
 
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StatementService::Redeem(
-    const pb::TicketStatementQuery& message) {
+    const pb::TicketStatementQuery& message, std::function<bool()> client_gone) {
   ARROW_ASSIGN_OR_RAISE(auto ticket, StatementTicket::Decode(message.statement_handle()));
   if (ticket.already_executed) return arrow::RecordBatchReader::Make({}, arrow::schema({}));
   int64_t id = log_.NextId();
   auto start = std::chrono::steady_clock::now();
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(ticket.parameters));
-  auto reader = RunQuery(engine_->NewSession(), ticket.sql, std::move(rows));
+  auto session = engine_->NewSession();
+  session->set_interrupt_check(std::move(client_gone));
+  auto reader = RunQuery(std::move(session), ticket.sql, std::move(rows));
   if (!reader.ok()) {
     StatementOutcome outcome;
     outcome.duration_ms = MillisecondsSince(start);

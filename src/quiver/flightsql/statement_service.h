@@ -55,8 +55,10 @@ class StatementService {
   arrow::Result<int64_t> RunPreparedUpdate(const pb::CommandPreparedStatementUpdate& command,
                                            const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters);
 
-  /// The result stream of a ticket made by PlanQuery or PlanPrepared.
-  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Redeem(const pb::TicketStatementQuery& ticket);
+  /// The result stream of a ticket made by PlanQuery or PlanPrepared. The query stops,
+  /// and its reads fail with Cancelled, once `client_gone` says true.
+  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Redeem(const pb::TicketStatementQuery& ticket,
+                                                                  std::function<bool()> client_gone = {});
 
   const PreparedStatementRegistry& prepared_statements() const { return registry_; }
 
