@@ -191,6 +191,67 @@ double MatchedShare(const Estimate& left, const Estimate& right, const LogicalJo
   return share;
 }
 
+// A column compared with a constant: `column op constant`, mirrored if written the
+// other way round. Only the four range comparisons.
+struct RangeBound {
+  std::string column;
+  double value = 0;
+  bool upper = false;  // column < value (or <=); otherwise column > value (or >=)
+};
+
+std::optional<RangeBound> AsRangeBound(const cp::Expression& expr) {
+  const auto* call = expr.call();
+  if (!call || call->arguments.size() != 2) return std::nullopt;
+  const std::string& name = call->function_name;
+  const bool less = name == "less" || name == "less_equal";
+  if (!less && name != "greater" && name != "greater_equal") return std::nullopt;
+  for (int i = 0; i < 2; ++i) {
+    const auto* ref = call->arguments[i].field_ref();
+    auto value = LiteralNumber(call->arguments[1 - i]);
+    if (!ref || !ref->name() || !value) continue;
+    // `c < x` bounds x from below: the comparison reads the other way round.
+    return RangeBound{*ref->name(), *value, i == 0 ? less : !less};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// Conjuncts multiply, except range bounds on one column, which together keep the share
+// of [min, max] between the highest lower bound and the lowest upper bound: `d >= a AND
+// d < b` keeps (b - a) / (max - min), not the product of the two shares.
+double CardinalityEstimator::ConjunctionSelectivity(const cp::Expression& predicate, const Estimate& input) {
+  std::vector<cp::Expression> conjuncts = SplitConjunction(predicate);
+  std::map<std::string, std::pair<std::optional<double>, std::optional<double>>> ranges;  // lowest, highest
+  double product = 1;
+  for (const auto& conjunct : conjuncts) {
+    auto bound = AsRangeBound(conjunct);
+    auto column = bound ? input.columns.find(bound->column) : input.columns.end();
+    if (column == input.columns.end() || !column->second.min || !column->second.max) {
+      product *= Selectivity(conjunct, input);
+      continue;
+    }
+    auto& [low, high] = ranges[bound->column];
+    if (bound->upper) {
+      high = high ? std::min(*high, bound->value) : bound->value;
+    } else {
+      low = low ? std::max(*low, bound->value) : bound->value;
+    }
+  }
+  for (const auto& [name, range] : ranges) {
+    const auto& column = input.columns.at(name);
+    const double min = *column.min, max = *column.max;
+    const double low = std::max(range.first.value_or(min), min);
+    const double high = std::min(range.second.value_or(max), max);
+    const double width = max - min;
+    double share = width > 0 ? (high - low) / width : (low <= high ? 1.0 : 0.0);
+    product *= Clamp01(share) * (1 - column.null_fraction);
+  }
+  return product;
+}
+
+namespace {
+
 void CollectKeyColumns(const LogicalOperator& node, std::set<std::string>* out) {
   auto add = [&](const cp::Expression& expr) {
     for (auto& name : ReferencedColumns(expr)) out->insert(name);
@@ -269,11 +330,7 @@ double CardinalityEstimator::Selectivity(const cp::Expression& predicate, const 
   if (!call) return kUnknownPredicate;
   const std::string& name = call->function_name;
   const auto& args = call->arguments;
-  if (name == "and_kleene" || name == "and") {
-    double product = 1;
-    for (const auto& arg : args) product *= Selectivity(arg, input);
-    return product;
-  }
+  if (name == "and_kleene" || name == "and") return ConjunctionSelectivity(predicate, input);
   if (name == "or_kleene" || name == "or") {
     double none = 1;
     for (const auto& arg : args) none *= 1 - Selectivity(arg, input);

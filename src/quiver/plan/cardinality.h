@@ -47,6 +47,7 @@ class CardinalityEstimator {
   static Estimate InnerJoin(const Estimate& left, const Estimate& right, const std::vector<cp::Expression>& conditions);
 
  private:
+  static double ConjunctionSelectivity(const cp::Expression& predicate, const Estimate& input);
   Estimate Compute(const LogicalOperator& node);
   Estimate ScanEstimate(const LogicalScan& scan);
 

@@ -274,6 +274,13 @@ TEST_F(Cardinality, RangesInterpolateBetweenMinAndMax) {
   EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE a >= 900 AND b = 3"), 100.0 / 7, 3);
 }
 
+TEST_F(Cardinality, RangesOnOneColumnCombine) {
+  // Two bounds on a: the interval [100, 200) of [0, 999], not 0.9 × 0.2 of the rows.
+  EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE a >= 100 AND a < 200"), 100, 5);
+  EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE 200 > a AND a >= 100 AND a > 150"), 50, 5);
+  EXPECT_LE(EstimatedRows("SELECT a FROM t WHERE a > 500 AND a < 400"), 1);
+}
+
 TEST_F(Cardinality, EqualityUsesDistinctCounts) {
   // b has 7 values, c has 3.
   EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE b = 3"), 1000.0 / 7, 10);
