@@ -108,8 +108,22 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   if (filter_on_files) {
     // Filter first, on the files' types: the rows a filter drops are never converted,
     // and dictionary-encoded strings are filtered as their small integer codes.
-    node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(*filter_on_files),
-                   "Filter " + scan.filter->ToString());
+    auto conjuncts = plan::SplitConjunction(*scan.filter);
+    if (scan.leading_conjuncts > 0 && scan.leading_conjuncts < conjuncts.size()) {
+      // The most selective part first, on every row; the rest on the rows it keeps.
+      std::vector<cp::Expression> leading(conjuncts.begin(), conjuncts.begin() + scan.leading_conjuncts);
+      std::vector<cp::Expression> rest(conjuncts.begin() + scan.leading_conjuncts, conjuncts.end());
+      auto first = plan::JoinConjunction(leading), second = plan::JoinConjunction(rest);
+      ARROW_ASSIGN_OR_RAISE(auto first_bound, first.Bind(*file_schema));
+      ARROW_ASSIGN_OR_RAISE(auto second_bound, second.Bind(*file_schema));
+      node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(first_bound),
+                     "Filter " + first.ToString());
+      node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(second_bound),
+                     "Filter " + second.ToString());
+    } else {
+      node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(*filter_on_files),
+                     "Filter " + scan.filter->ToString());
+    }
     std::vector<cp::Expression> outputs;
     for (const auto& column : scan.columns) {
       outputs.push_back(converted[std::find(read.begin(), read.end(), column) - read.begin()]);

@@ -378,7 +378,7 @@ const Estimate& CardinalityEstimator::Of(const LogicalPlanPtr& node) {
   return (memo_[node.get()] = {node, std::move(estimate)}).second;
 }
 
-Estimate CardinalityEstimator::ScanEstimate(const LogicalScan& scan) {
+Estimate CardinalityEstimator::FileColumns(const LogicalScan& scan) {
   // Statistics are keyed by file column names, like the scan's filter.
   std::vector<std::string> sampled;
   for (int i = 0; i < scan.schema->num_fields(); ++i) {
@@ -408,6 +408,11 @@ Estimate CardinalityEstimator::ScanEstimate(const LogicalScan& scan) {
       files.columns[name] = estimate;
     }
   }
+  return files;
+}
+
+Estimate CardinalityEstimator::ScanEstimate(const LogicalScan& scan) {
+  Estimate files = FileColumns(scan);
   if (scan.filter) files = Filtered(std::move(files), Selectivity(*scan.filter, files));
   Estimate out;
   out.rows = files.rows;

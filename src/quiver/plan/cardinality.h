@@ -41,13 +41,17 @@ class CardinalityEstimator {
 
   /// The fraction of `input`'s rows for which `predicate` holds.
   static double Selectivity(const cp::Expression& predicate, const Estimate& input);
+  /// The same for a conjunction, range bounds on one column taken together.
+  static double ConjunctionSelectivity(const cp::Expression& predicate, const Estimate& input);
+
+  /// The scan's table before its filter, keyed by file column names (as the filter is).
+  Estimate FileColumns(const LogicalScan& scan);
 
   /// Rows of an inner join of `left` and `right` on `conditions` (expressions over both
   /// sides' columns; equalities of columns count as keys), with the output's columns.
   static Estimate InnerJoin(const Estimate& left, const Estimate& right, const std::vector<cp::Expression>& conditions);
 
  private:
-  static double ConjunctionSelectivity(const cp::Expression& predicate, const Estimate& input);
   Estimate Compute(const LogicalOperator& node);
   Estimate ScanEstimate(const LogicalScan& scan);
 

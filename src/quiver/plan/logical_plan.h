@@ -64,6 +64,9 @@ class LogicalScan : public LogicalOperator {
   std::shared_ptr<storage::FileTable> source;
   std::vector<std::string> columns;
   std::optional<cp::Expression> filter;
+  /// The first this many conjuncts of `filter` are checked first, on every row read;
+  /// the rest only on the rows that pass them (0: all at once).
+  size_t leading_conjuncts = 0;
 };
 
 /// Constant rows computed while binding (VALUES, SELECT without FROM).

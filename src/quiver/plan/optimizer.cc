@@ -11,6 +11,7 @@
 #include "quiver/plan/join_key_reduction.h"
 #include "quiver/plan/join_order.h"
 #include "quiver/plan/plan_builders.h"
+#include "quiver/plan/scan_filter_order.h"
 #include "quiver/plan/simplify_plan.h"
 
 namespace quiver::plan {
@@ -621,6 +622,7 @@ arrow::Result<LogicalPlanPtr> Optimize(LogicalPlanPtr plan) {
   // A projection lifted above a limit may now sit on another one.
   ARROW_RETURN_NOT_OK(MergeProjections(plan));
   ARROW_RETURN_NOT_OK(ShareCommonSubexpressions(plan));
+  ARROW_RETURN_NOT_OK(OrderScanFilters(plan, reordered));
   return plan;
 }
 

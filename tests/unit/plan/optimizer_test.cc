@@ -2,6 +2,7 @@
 
 #include "plan_test_util.h"
 #include "quiver/plan/cardinality.h"
+#include "quiver/plan/plan_builders.h"
 
 namespace quiver::plan::testing {
 namespace {
@@ -279,6 +280,22 @@ TEST_F(Cardinality, RangesOnOneColumnCombine) {
   EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE a >= 100 AND a < 200"), 100, 5);
   EXPECT_NEAR(EstimatedRows("SELECT a FROM t WHERE 200 > a AND a >= 100 AND a > 150"), 50, 5);
   EXPECT_LE(EstimatedRows("SELECT a FROM t WHERE a > 500 AND a < 400"), 1);
+}
+
+TEST_F(Cardinality, ScanChecksItsMostSelectiveColumnFirst) {
+  // a < 100 keeps a tenth of t, c = 'v1' a third: a's bound is checked first, alone.
+  auto plan = Plan("SELECT a FROM t WHERE c = 'v1' AND a < 100").ValueOrDie();
+  const LogicalOperator* node = plan.get();
+  while (node->kind != LogicalKind::kScan) node = node->inputs[0].get();
+  const auto& scan = static_cast<const LogicalScan&>(*node);
+  ASSERT_TRUE(scan.filter.has_value());
+  EXPECT_EQ(scan.leading_conjuncts, 1u);
+  EXPECT_EQ(SplitConjunction(*scan.filter)[0].ToString(), "(a < 100)");
+  // One column only: nothing to order.
+  auto single = Plan("SELECT a FROM t WHERE a > 10 AND a < 100").ValueOrDie();
+  node = single.get();
+  while (node->kind != LogicalKind::kScan) node = node->inputs[0].get();
+  EXPECT_EQ(static_cast<const LogicalScan&>(*node).leading_conjuncts, 0u);
 }
 
 TEST_F(Cardinality, EqualityUsesDistinctCounts) {
