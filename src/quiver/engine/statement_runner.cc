@@ -79,7 +79,9 @@ arrow::Result<plan::LogicalPlanPtr> PlanQuery(const sql::QueryNode& query, plan:
   ARROW_ASSIGN_OR_RAISE(auto bound, binder.BindStatementQuery(query));
   for (auto& cte : context.recursive_ctes) {
     ARROW_ASSIGN_OR_RAISE(cte->anchor, plan::Optimize(cte->anchor));
-    ARROW_ASSIGN_OR_RAISE(cte->recursive, plan::Optimize(cte->recursive));
+    if (cte->recursive) {
+      ARROW_ASSIGN_OR_RAISE(cte->recursive, plan::Optimize(cte->recursive));
+    }
   }
   return plan::Optimize(std::move(bound));
 }
@@ -176,6 +178,13 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
     for (auto& line : Lines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
   }
   for (const auto& cte : context.recursive_ctes) {
+    if (!cte->recursive) {
+      rows.push_back({"WITH query " + cte->name + " (named more than once), computed first:"});
+      for (auto& line : Lines(plan::FormatLogicalPlan(*cte->anchor, statement.explain_verbose))) {
+        rows.push_back({"  " + line});
+      }
+      continue;
+    }
     rows.push_back({std::string("Recursive query ") + cte->name + " (UNION" + (cte->union_all ? " ALL" : "") +
                     "), computed first:"});
     rows.push_back({"  Non-recursive term:"});

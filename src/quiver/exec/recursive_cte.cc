@@ -68,6 +68,12 @@ class SeenRows {
 arrow::Status MaterializeRecursiveCte(const plan::RecursiveCtePlan& cte, int64_t max_iterations,
                                       const InterruptCheck& interrupted) {
   const auto& schema = cte.result->schema;
+  if (!cte.recursive) {
+    // A WITH query named more than once: computed once.
+    ARROW_ASSIGN_OR_RAISE(auto rows, RunToBatch(*cte.anchor, schema, interrupted));
+    ARROW_ASSIGN_OR_RAISE(cte.result->table, arrow::Table::FromRecordBatches(schema, {rows}));
+    return arrow::Status::OK();
+  }
   std::optional<SeenRows> seen;
   if (!cte.union_all) {
     ARROW_ASSIGN_OR_RAISE(seen, SeenRows::Make(*schema));

@@ -174,6 +174,13 @@ arrow::Result<BoundQuery> Binder::BindQuery(const QueryNode& query) {
       return sql::SqlError(context_.sql, cte.location, "WITH query name \"", cte.name, "\" specified more than once");
     }
     definitions[cte.name] = {&cte, i};
+    // The statement's own WITH queries named more than once are computed once; those
+    // of views and subqueries stay inline, where outer columns may be in scope.
+    const bool statement_level = ctes_.empty() && view_depth_ == 0 && expression_subquery_depth_ == 0;
+    if (statement_level && !(cte.recursive && QueryReadsTable(*cte.query, cte.name)) &&
+        CountTableReferences(query, cte.name) > 1) {
+      shared_ctes_[&cte] = nullptr;
+    }
   }
   ctes_.push_back(std::move(definitions));
   auto result = BindQueryBody(query);
@@ -864,7 +871,9 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
         const bool hidden = recursive ? entry->second.second > position : entry->second.second >= position;
         entry = hidden ? ctes_.back().erase(entry) : std::next(entry);
       }
-      auto bound = recursive ? BindRecursiveCte(cte, ref.location) : BindQuery(*cte.query);
+      auto bound = recursive                  ? BindRecursiveCte(cte, ref.location)
+                   : shared_ctes_.count(&cte) ? BindSharedCte(cte)
+                                              : BindQuery(*cte.query);
       ctes_ = std::move(saved);
       ARROW_RETURN_NOT_OK(bound.status());
       ARROW_RETURN_NOT_OK(ApplyAlias(&*bound, name, cte.column_aliases, ref.location));

@@ -70,6 +70,10 @@ class Binder {
   /// the first time (recursive_cte_binder.cc), then reads its materialized rows; inside
   /// its own recursive term, reads the working table.
   arrow::Result<BoundQuery> BindRecursiveCte(const sql::CommonTableExpr& cte, int location);
+  /// A reference to a statement-level WITH query named more than once: binds and
+  /// registers it the first time, to be computed once before the statement (as
+  /// PostgreSQL materializes such queries), then reads its rows.
+  arrow::Result<BoundQuery> BindSharedCte(const sql::CommonTableExpr& cte);
   BoundQuery MaterializedLeaf(const std::shared_ptr<MaterializedTable>& slot, const std::string& table_name,
                               bool working_table);
   arrow::Result<BoundQuery> BindFileTable(std::shared_ptr<storage::FileTable> table, const std::string& name);
@@ -105,6 +109,8 @@ class Binder {
     int nullable_depth = 0;
   };
   std::map<const sql::QueryNode*, RecursiveCteState> recursive_ctes_;
+  /// Statement-level WITH queries named more than once, and their plans once bound.
+  std::map<const sql::CommonTableExpr*, std::shared_ptr<RecursiveCtePlan>> shared_ctes_;
   /// Set by BindSubquery for the subquery's own SELECT (not for queries nested in it).
   const BindScope* correlation_scope_ = nullptr;
   std::vector<cp::Expression>* correlation_out_ = nullptr;

@@ -235,7 +235,8 @@ class LogicalMaterialized : public LogicalOperator {
 /// (the non-recursive term) gives the first rows; then `recursive`, which reads the
 /// rows of the previous round through `working`, runs until it adds no rows. With
 /// UNION (not ALL) rows equal to any earlier row are dropped, NULLs counting as equal.
-/// Both plans output the slot's columns in order and types.
+/// Both plans output the slot's columns in order and types. Without `recursive` (and
+/// `working`), a WITH query named more than once: `anchor` alone, computed once.
 struct RecursiveCtePlan {
   std::string name;
   std::shared_ptr<MaterializedTable> result;

@@ -13,32 +13,32 @@ namespace quiver::plan {
 
 namespace {
 
-bool ExprReadsTable(const sql::ParsedExpr& expr, const std::string& name);
+int ExprReferences(const sql::ParsedExpr& expr, const std::string& name);
 
-bool TableRefReadsTable(const sql::TableRef& ref, const std::string& name) {
+int TableRefReferences(const sql::TableRef& ref, const std::string& name) {
   switch (ref.kind) {
     case sql::TableRefKind::kNamed:
-      return ref.names.size() == 1 && ref.names[0] == name;
+      return ref.names.size() == 1 && ref.names[0] == name ? 1 : 0;
     case sql::TableRefKind::kSubquery:
-      return QueryReadsTable(*ref.subquery, name);
+      return CountTableReferences(*ref.subquery, name);
     case sql::TableRefKind::kFunction:
-      return ref.function && ExprReadsTable(*ref.function, name);
+      return ref.function ? ExprReferences(*ref.function, name) : 0;
     case sql::TableRefKind::kJoin:
-      return TableRefReadsTable(*ref.left, name) || TableRefReadsTable(*ref.right, name) ||
-             (ref.condition && ExprReadsTable(*ref.condition, name));
+      return TableRefReferences(*ref.left, name) + TableRefReferences(*ref.right, name) +
+             (ref.condition ? ExprReferences(*ref.condition, name) : 0);
   }
-  return false;
+  return 0;
 }
 
-bool ExprReadsTable(const sql::ParsedExpr& expr, const std::string& name) {
-  if (expr.subquery && QueryReadsTable(*expr.subquery, name)) return true;
+int ExprReferences(const sql::ParsedExpr& expr, const std::string& name) {
+  int count = expr.subquery ? CountTableReferences(*expr.subquery, name) : 0;
   for (const auto& arg : expr.args) {
-    if (arg && ExprReadsTable(*arg, name)) return true;
+    if (arg) count += ExprReferences(*arg, name);
   }
   for (const auto* child : {expr.case_operand.get(), expr.case_else.get(), expr.filter.get()}) {
-    if (child && ExprReadsTable(*child, name)) return true;
+    if (child) count += ExprReferences(*child, name);
   }
-  return false;
+  return count;
 }
 
 bool SelectReadsAggregates(const sql::QueryNode& query) {
@@ -52,34 +52,33 @@ bool SelectReadsAggregates(const sql::QueryNode& query) {
 
 }  // namespace
 
-bool QueryReadsTable(const sql::QueryNode& query, const std::string& name) {
-  for (const auto& cte : query.ctes) {
-    if (QueryReadsTable(*cte.query, name)) return true;
-  }
+int CountTableReferences(const sql::QueryNode& query, const std::string& name) {
+  int count = 0;
+  for (const auto& cte : query.ctes) count += CountTableReferences(*cte.query, name);
   switch (query.kind) {
     case sql::QueryKind::kSetOperation:
-      return QueryReadsTable(*query.left, name) || QueryReadsTable(*query.right, name);
+      return count + CountTableReferences(*query.left, name) + CountTableReferences(*query.right, name);
     case sql::QueryKind::kValues:
       for (const auto& row : query.values_rows) {
-        for (const auto& value : row) {
-          if (ExprReadsTable(*value, name)) return true;
-        }
+        for (const auto& value : row) count += ExprReferences(*value, name);
       }
-      return false;
+      return count;
     case sql::QueryKind::kSelect:
       break;
   }
-  for (const auto& from : query.from) {
-    if (TableRefReadsTable(*from, name)) return true;
-  }
+  for (const auto& from : query.from) count += TableRefReferences(*from, name);
   std::vector<const sql::ParsedExpr*> exprs = {query.where.get(), query.having.get()};
   for (const auto& item : query.select_list) exprs.push_back(item.expr.get());
   for (const auto& group : query.group_by) exprs.push_back(group.get());
   for (const auto& order : query.order_by) exprs.push_back(order.expr.get());
   for (const auto* expr : exprs) {
-    if (expr && ExprReadsTable(*expr, name)) return true;
+    if (expr) count += ExprReferences(*expr, name);
   }
-  return false;
+  return count;
+}
+
+bool QueryReadsTable(const sql::QueryNode& query, const std::string& name) {
+  return CountTableReferences(query, name) > 0;
 }
 
 BoundQuery Binder::MaterializedLeaf(const std::shared_ptr<MaterializedTable>& slot, const std::string& table_name,
@@ -201,6 +200,39 @@ arrow::Result<BoundQuery> Binder::BindRecursiveCte(const sql::CommonTableExpr& c
                         MakeProject(recursive.plan, std::move(recursive_exprs), std::move(recursive_names)));
   context_.recursive_ctes.push_back(plan);
   return MaterializedLeaf(plan->result, name, false);
+}
+
+arrow::Result<BoundQuery> Binder::BindSharedCte(const sql::CommonTableExpr& cte) {
+  auto& plan = shared_ctes_.at(&cte);
+  if (plan) return MaterializedLeaf(plan->result, cte.name, false);
+  // Computed before the statement: it sees no outer query's columns.
+  auto saved_scope = correlation_scope_;
+  auto saved_correlation = correlation_out_;
+  auto saved_deferred = deferred_out_;
+  correlation_scope_ = nullptr;
+  correlation_out_ = nullptr;
+  deferred_out_ = nullptr;
+  auto bound_or = BindQuery(*cte.query);
+  correlation_scope_ = saved_scope;
+  correlation_out_ = saved_correlation;
+  deferred_out_ = saved_deferred;
+  ARROW_ASSIGN_OR_RAISE(auto bound, std::move(bound_or));
+  arrow::FieldVector slot_fields;
+  std::vector<cp::Expression> columns;
+  std::vector<std::string> names;
+  for (const auto& column : bound.scope.columns()) {
+    slot_fields.push_back(arrow::field(column.name, column.type));
+    columns.push_back(cp::field_ref(column.field));
+    names.push_back(context_.NewColumnName(column.name));
+  }
+  auto slot_schema = arrow::schema(slot_fields);
+  plan = std::make_shared<RecursiveCtePlan>();
+  plan->name = cte.name;
+  plan->union_all = true;
+  plan->result = std::make_shared<MaterializedTable>(MaterializedTable{cte.name, slot_schema, nullptr});
+  ARROW_ASSIGN_OR_RAISE(plan->anchor, MakeProject(bound.plan, std::move(columns), std::move(names)));
+  context_.recursive_ctes.push_back(plan);
+  return MaterializedLeaf(plan->result, cte.name, false);
 }
 
 }  // namespace quiver::plan
