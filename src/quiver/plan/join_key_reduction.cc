@@ -65,15 +65,22 @@ double RowsRead(const LogicalOperator& node) {
   return rows;
 }
 
+// A subtree that produces the join's key values, and the keys' names in it.
+struct KeySource {
+  LogicalPlanPtr plan;
+  std::vector<std::string> keys;
+};
+
 // Among the subtrees on the way down from `node` that still produce every key column
-// (each join or filter below keeps a subset of the key values), the one estimated to
-// produce fewest rows whose copy reads at most `budget` rows; null if none.
-LogicalPlanPtr SmallestKeySource(const LogicalPlanPtr& node, const std::vector<std::string>& keys, double budget,
-                                 CardinalityEstimator& estimator) {
-  LogicalPlanPtr best;
+// (each join or filter below keeps a subset of the key values; a projection may rename
+// them), the one estimated to produce fewest rows whose copy reads at most `budget`
+// rows; empty if none.
+std::optional<KeySource> SmallestKeySource(const LogicalPlanPtr& node, std::vector<std::string> keys, double budget,
+                                           CardinalityEstimator& estimator) {
+  std::optional<KeySource> best;
   for (LogicalPlanPtr current = node; current;) {
-    if (RowsRead(*current) <= budget && (!best || estimator.Of(current).rows < estimator.Of(best).rows)) {
-      best = current;
+    if (RowsRead(*current) <= budget && (!best || estimator.Of(current).rows < estimator.Of(best->plan).rows)) {
+      best = KeySource{current, keys};
     }
     LogicalPlanPtr next;
     if (current->kind == LogicalKind::kJoin || current->kind == LogicalKind::kFilter) {
@@ -82,6 +89,17 @@ LogicalPlanPtr SmallestKeySource(const LogicalPlanPtr& node, const std::vector<s
           next = input;
           break;
         }
+      }
+    } else if (current->kind == LogicalKind::kProject) {
+      std::vector<std::string> below;
+      for (const auto& key : keys) {
+        auto name = PassedThrough(static_cast<const LogicalProject&>(*current), key);
+        if (!name) break;
+        below.push_back(*name);
+      }
+      if (below.size() == keys.size()) {
+        keys = std::move(below);
+        next = current->inputs[0];
       }
     }
     current = next;
@@ -133,10 +151,10 @@ arrow::Status Reduce(LogicalPlanPtr& node, CardinalityEstimator& estimator) {
   auto aggregate = FindGroupingAggregate(join.inputs[1], &aggregate_keys);
   if (!aggregate) return arrow::Status::OK();
   const double aggregated_rows = estimator.Of(aggregate->inputs[0]).rows;
-  LogicalPlanPtr source =
-      SmallestKeySource(join.inputs[0], join.left_keys, kRecomputeBudget * aggregated_rows, estimator);
-  if (!source || estimator.Of(source).rows >= kReductionRatio * aggregated_rows) return arrow::Status::OK();
-  ARROW_ASSIGN_OR_RAISE(join.inputs[1], WithKeyFilter(join.inputs[1], join.right_keys, false, source, join.left_keys));
+  auto source = SmallestKeySource(join.inputs[0], join.left_keys, kRecomputeBudget * aggregated_rows, estimator);
+  if (!source || estimator.Of(source->plan).rows >= kReductionRatio * aggregated_rows) return arrow::Status::OK();
+  ARROW_ASSIGN_OR_RAISE(join.inputs[1],
+                        WithKeyFilter(join.inputs[1], join.right_keys, false, source->plan, source->keys));
   return arrow::Status::OK();
 }
 
