@@ -61,7 +61,8 @@ std::vector<std::string> Lines(const std::string& text) {
 
 }  // namespace
 
-arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose) {
+arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
+                                                       exec::InterruptCheck interrupted) {
   exec::PlanMetrics metrics;
   metrics.unattributed = std::make_shared<exec::UnattributedCpu>();
   // Allocations of the plan's nodes (and of its scans) go through this pool, which
@@ -80,7 +81,8 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
     // Tasks this thread spawns (starting the plan, pulling its output) belong to no
     // operator; their time is the plan's unattributed time.
     exec::CreditScope not_an_operator(nullptr, nullptr, metrics.unattributed);
-    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), {}, pool, exec::AttributingExecutor()));
+    ARROW_ASSIGN_OR_RAISE(auto reader, exec::StartPlan(std::move(declaration), std::move(interrupted), pool,
+                                                       exec::AttributingExecutor()));
     while (true) {
       ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());
       if (!batch) break;

@@ -159,9 +159,9 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
     // not measured.
     ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
     for (const auto& cte : context.recursive_ctes) {
-      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations));
+      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations, interrupted_));
     }
-    ARROW_ASSIGN_OR_RAISE(auto lines, ExplainAnalyze(plan, statement.explain_verbose));
+    ARROW_ASSIGN_OR_RAISE(auto lines, ExplainAnalyze(plan, statement.explain_verbose, interrupted_));
     for (auto& line : lines) rows.push_back({std::move(line)});
     analyzed_lines = rows.size();
   } else {

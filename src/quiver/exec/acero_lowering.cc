@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "quiver/exec/memory_budget.h"
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
 #include "quiver/exec/top_n_node.h"
@@ -55,7 +56,8 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   const auto file_schema = scan.source->file_schema();
   const auto& table_schema = *scan.source->schema();
   auto options = std::make_shared<ds::ScanOptions>();
-  if (pool) options->pool = pool;
+  // Decoded columns count against the memory budget like every other allocation.
+  options->pool = pool ? pool : QueryMemoryPool();
   options->dataset_schema = file_schema;
   options->batch_readahead = kScanBatchReadahead;
   // Only the listed columns, and those the filter reads, are decoded.

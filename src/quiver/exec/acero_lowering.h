@@ -14,8 +14,8 @@ struct LoweringOptions {
   /// When set, every logical operator's Acero nodes get a "quiver_metrics" node above
   /// them, and the operator's counters are recorded here (EXPLAIN ANALYZE).
   PlanMetrics* metrics = nullptr;
-  /// The pool scans allocate from (the default pool when null); other nodes use the
-  /// plan's.
+  /// The pool scans allocate from (the query memory pool, which enforces the budget,
+  /// when null); other nodes use the plan's.
   arrow::MemoryPool* pool = nullptr;
 };
 

@@ -48,7 +48,9 @@ class PlanBatchReader : public arrow::RecordBatchReader {
     auto status = Next(batch);
     if (!status.ok() || *batch == nullptr) done_ = true;
     if (!status.ok()) {
-      failed_ = !status.IsCancelled();
+      // Only the plan's own failure lets it finish by itself; an error here (the batch
+      // could not be copied within the budget, say) leaves it running until stopped.
+      failed_ = !status.IsCancelled() && plan_->finished().is_finished();
       if (IsMemoryLimitError(status)) status = AttributeMemoryLimitError(status, holders_);
     }
     return status;
@@ -59,7 +61,7 @@ class PlanBatchReader : public arrow::RecordBatchReader {
     // A plan stopped before its end (the client went away) reports Cancelled; that is
     // not an error of the query.
     bool cut_short = failed_ || !done_;
-    if (!failed_ && !plan_->finished().is_finished()) plan_->StopProducing();
+    if (!failed_ && !stopped_ && !plan_->finished().is_finished()) plan_->StopProducing();
     plan_->finished().Wait();
     plan_.reset();
     batches_ = nullptr;
@@ -75,7 +77,8 @@ class PlanBatchReader : public arrow::RecordBatchReader {
     auto next = batches_();
     while (!next.Wait(kInterruptPollSeconds)) {
       if (interrupted_ && interrupted_()) {
-        plan_->StopProducing();
+        if (!plan_->finished().is_finished()) plan_->StopProducing();
+        stopped_ = true;
         return arrow::Status::Cancelled("the query was cancelled: its client went away");
       }
     }
@@ -94,6 +97,7 @@ class PlanBatchReader : public arrow::RecordBatchReader {
   InterruptCheck interrupted_;
   std::string holders_;
   bool failed_ = false;
+  bool stopped_ = false;
   bool done_ = false;
 };
 

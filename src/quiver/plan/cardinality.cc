@@ -30,17 +30,32 @@ constexpr double kUnknownGroupFraction = 0.1;
 
 double Clamp01(double value) { return std::clamp(value, 0.0, 1.0); }
 
-const ColumnEstimate* ColumnOf(const cp::Expression& expr, const Estimate& input) {
+// Types whose values NumberOf places on one scale, so min / max survive a cast between
+// them (integers, floats and decimals count in their own units).
+bool IsPlainNumber(const arrow::DataType& type) {
+  return arrow::is_integer(type.id()) || arrow::is_floating(type.id()) || arrow::is_decimal(type.id());
+}
+
+// What is known of the column an expression reads, seen through casts (the binder casts
+// join keys to one type): the distinct values and NULLs stay; the range only where the
+// cast keeps the number scale (a date cast to a timestamp counts microseconds, not days).
+std::optional<ColumnEstimate> ColumnOf(const cp::Expression& expr, const Estimate& input) {
   const cp::Expression* target = &expr;
-  // A cast keeps the column's distinct values (the binder casts join keys to one type).
+  bool same_scale = true;
   while (target->call() &&
          (target->call()->function_name == "cast" || target->call()->function_name == kPinDecimalFunction)) {
+    const auto* to = target->type();
+    const auto* from = target->call()->arguments[0].type();
+    if (!to || !from || !(to->Equals(*from) || (IsPlainNumber(*to) && IsPlainNumber(*from)))) same_scale = false;
     target = &target->call()->arguments[0];
   }
   const auto* ref = target->field_ref();
-  if (!ref || !ref->name()) return nullptr;
+  if (!ref || !ref->name()) return std::nullopt;
   auto found = input.columns.find(*ref->name());
-  return found == input.columns.end() ? nullptr : &found->second;
+  if (found == input.columns.end()) return std::nullopt;
+  ColumnEstimate column = found->second;
+  if (!same_scale) column.min = column.max = std::nullopt;
+  return column;
 }
 
 std::optional<double> LiteralNumber(const cp::Expression& expr) {
@@ -76,8 +91,10 @@ double BelowConstant(const ColumnEstimate* column, const cp::Expression& constan
 
 double CompareSelectivity(const std::string& name, const cp::Expression& a, const cp::Expression& b,
                           const Estimate& input) {
-  const ColumnEstimate* left = ColumnOf(a, input);
-  const ColumnEstimate* right = ColumnOf(b, input);
+  const auto left_column = ColumnOf(a, input);
+  const ColumnEstimate* left = left_column ? &*left_column : nullptr;
+  const auto right_column = ColumnOf(b, input);
+  const ColumnEstimate* right = right_column ? &*right_column : nullptr;
   const bool a_constant = a.literal() != nullptr, b_constant = b.literal() != nullptr;
   if (name == "equal" || name == "not_equal") {
     double equal;
@@ -344,12 +361,12 @@ double CardinalityEstimator::Selectivity(const cp::Expression& predicate, const 
   if (name == "is_in" && args.size() == 1) {
     const auto* options = static_cast<const cp::SetLookupOptions*>(call->options.get());
     double values = options && options->value_set.is_array() ? static_cast<double>(options->value_set.length()) : 1;
-    const ColumnEstimate* column = ColumnOf(args[0], input);
+    const auto column = ColumnOf(args[0], input);
     if (!column || !column->distinct) return Clamp01(values * kUnknownEquality);
     return Clamp01(values * (1 - column->null_fraction) / std::max(*column->distinct, 1.0));
   }
   if (name == "is_null" || name == "is_valid") {
-    const ColumnEstimate* column = ColumnOf(args[0], input);
+    const auto column = ColumnOf(args[0], input);
     double nulls = column ? column->null_fraction : 0.05;
     return name == "is_null" ? nulls : 1 - nulls;
   }
@@ -451,8 +468,8 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
       Estimate out;
       out.rows = input.rows;
       for (size_t i = 0; i < project.expressions.size(); ++i) {
-        const ColumnEstimate* column = ColumnOf(project.expressions[i], input);
-        out.columns[project.schema->field(static_cast<int>(i))->name()] = column ? *column : ColumnEstimate{};
+        const auto column = ColumnOf(project.expressions[i], input);
+        out.columns[project.schema->field(static_cast<int>(i))->name()] = column.value_or(ColumnEstimate{});
       }
       return out;
     }

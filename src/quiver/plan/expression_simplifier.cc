@@ -128,6 +128,26 @@ std::optional<std::pair<cp::Expression, std::shared_ptr<arrow::Scalar>>> Equalit
   return std::nullopt;
 }
 
+// The column and constants of `x IN (…)` with SQL's NULL rule, if it is one.
+std::optional<std::pair<cp::Expression, std::vector<std::shared_ptr<arrow::Scalar>>>> InListValues(
+    const cp::Expression& expr) {
+  const auto* call = expr.call();
+  if (!call || call->function_name != "is_in" || call->arguments.size() != 1) return std::nullopt;
+  const auto* options = static_cast<const cp::SetLookupOptions*>(call->options.get());
+  if (!options || options->null_matching_behavior != cp::SetLookupOptions::INCONCLUSIVE ||
+      !options->value_set.is_array()) {
+    return std::nullopt;
+  }
+  auto values = options->value_set.make_array();
+  std::vector<std::shared_ptr<arrow::Scalar>> constants;
+  for (int64_t i = 0; i < values->length(); ++i) {
+    auto scalar = values->GetScalar(i);
+    if (!scalar.ok()) return std::nullopt;
+    constants.push_back(*scalar);
+  }
+  return std::make_pair(call->arguments[0], std::move(constants));
+}
+
 // x = a OR y = b OR x = c  →  x IN (a, c) OR y = b. The lookup is one hash probe per
 // row instead of one comparison per constant, and it keeps SQL's answer for NULLs:
 // NULL when x is NULL, or when nothing matched and a constant is NULL.
@@ -142,19 +162,25 @@ arrow::Result<std::optional<cp::Expression>> OrOfEqualitiesToInList(const cp::Ex
   };
   std::vector<Group> groups;
   std::vector<cp::Expression> others;
+  auto add = [&](const cp::Expression& column, std::shared_ptr<arrow::Scalar> constant) {
+    auto group = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.column.Equals(column); });
+    if (group == groups.end()) {
+      groups.push_back({column, {std::move(constant)}});
+    } else {
+      group->constants.push_back(std::move(constant));
+    }
+  };
   for (const auto& disjunct : disjuncts) {
-    auto equality = EqualityWithConstant(disjunct);
-    if (!equality) {
-      others.push_back(disjunct);
+    if (auto equality = EqualityWithConstant(disjunct)) {
+      add(equality->first, equality->second);
       continue;
     }
-    auto group =
-        std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.column.Equals(equality->first); });
-    if (group == groups.end()) {
-      groups.push_back({equality->first, {equality->second}});
-    } else {
-      group->constants.push_back(equality->second);
+    // An IN list made from the inner part of a longer OR chain joins its column's group.
+    if (auto in_list = InListValues(disjunct)) {
+      for (auto& value : in_list->second) add(in_list->first, std::move(value));
+      continue;
     }
+    others.push_back(disjunct);
   }
   bool any_list = std::any_of(groups.begin(), groups.end(), [](const Group& g) { return g.constants.size() > 1; });
   if (!any_list) return std::nullopt;

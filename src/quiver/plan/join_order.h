@@ -19,9 +19,4 @@ arrow::Result<LogicalPlanPtr> ReorderJoins(LogicalPlanPtr plan, CardinalityEstim
 
 inline constexpr size_t kMaxExhaustiveRelations = 10;
 
-/// Rows a subtree may produce: Parquet footers' row counts for scans (a fifth kept per
-/// pushed filter conjunct), the largest input for most other operators. Rough; good
-/// for telling a small side from a large one.
-double EstimateRows(const LogicalOperator& node);
-
 }  // namespace quiver::plan

@@ -92,7 +92,7 @@ arrow::Status SimplifyExpressions(LogicalOperator& node) {
     }
     case LogicalKind::kScan: {
       auto& scan = static_cast<LogicalScan&>(node);
-      if (scan.filter) scan.filter = SimplifyExpression(*scan.filter, *scan.source->file_schema());
+      if (scan.filter) scan.filter = SimplifyExpression(*scan.filter, *scan.source->schema());
       break;
     }
     default:

@@ -86,18 +86,10 @@ arrow::Result<FileIdentity> Identify(const std::string& path) {
   return identity;
 }
 
-arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileIdentity& file) {
-  {
-    std::lock_guard lock(cache_mutex);
-    if (auto found = footer_cache.find(file); found != footer_cache.end()) return found->second;
-  }
-  ARROW_ASSIGN_OR_RAISE(auto input, arrow::io::ReadableFile::Open(file.path));
-  std::shared_ptr<parquet::FileMetaData> metadata;
-  try {
-    metadata = parquet::ReadMetaData(input);
-  } catch (const std::exception& e) {
-    return arrow::Status::IOError("cannot read the Parquet footer of '", file.path, "': ", e.what());
-  }
+// What estimates need from one footer. The Parquet reader reports damaged or encrypted
+// footers by throwing; the caller catches.
+std::shared_ptr<const FooterStatistics> SummarizeFooter(const parquet::FileMetaData& footer_metadata) {
+  const auto* metadata = &footer_metadata;
   auto footer = std::make_shared<FooterStatistics>();
   const auto* schema = metadata->schema();
   for (int i = 0; i < schema->group_node()->field_count(); ++i) {
@@ -129,6 +121,21 @@ arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileIden
       }
       footer->chunks[name].push_back(std::move(chunk));
     }
+  }
+  return footer;
+}
+
+arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileIdentity& file) {
+  {
+    std::lock_guard lock(cache_mutex);
+    if (auto found = footer_cache.find(file); found != footer_cache.end()) return found->second;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto input, arrow::io::ReadableFile::Open(file.path));
+  std::shared_ptr<const FooterStatistics> footer;
+  try {
+    footer = SummarizeFooter(*parquet::ReadMetaData(input));
+  } catch (const std::exception& e) {
+    return arrow::Status::IOError("cannot read the Parquet footer of '", file.path, "': ", e.what());
   }
   std::lock_guard lock(cache_mutex);
   footer_cache[file] = footer;

@@ -95,6 +95,16 @@ TEST_F(ExpressionSimplifier, TurnsEqualitiesOnOneColumnIntoAnInList) {
   EXPECT_NE(simplified.find(" or b"), std::string::npos) << simplified;
 }
 
+TEST_F(ExpressionSimplifier, LongEqualityChainsBecomeOneInList) {
+  auto x = cp::field_ref("x");
+  cp::Expression chain = cp::call("equal", {x, cp::literal(int64_t{1})});
+  for (int64_t value : {2, 3, 4}) chain = cp::call("or_kleene", {chain, cp::call("equal", {x, cp::literal(value)})});
+  auto simplified = Simplified(chain);
+  EXPECT_EQ(simplified.find(" or "), std::string::npos) << "[" << simplified << "]";
+  EXPECT_NE(simplified.find("is_in(x"), std::string::npos) << simplified;
+  EXPECT_NE(simplified.find("4"), std::string::npos) << simplified;
+}
+
 TEST_F(ExpressionSimplifier, InListKeepsSqlNullSemantics) {
   auto x = cp::field_ref("x");
   auto null = cp::literal(arrow::MakeNullScalar(arrow::int64()));
