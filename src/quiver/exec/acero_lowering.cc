@@ -12,6 +12,7 @@
 #include "quiver/exec/memory_budget.h"
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
+#include "quiver/exec/scalar_expanding_node.h"
 #include "quiver/exec/top_n_node.h"
 #include "quiver/exec/unordered_limit_node.h"
 #include "quiver/exec/window_node.h"
@@ -161,6 +162,12 @@ arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggr
   }
   std::vector<arrow::FieldRef> keys;
   for (const auto& key : aggregate.keys) keys.emplace_back(key);
+  if (!grouped) {
+    // Arrow's ungrouped min / max take a NULL scalar column for a value (scalar_expanding_node.h).
+    ARROW_RETURN_NOT_OK(RegisterScalarExpandingNode());
+    input = Labeled(ScalarExpandingNodeOptions::kFactoryName, {std::move(input)},
+                    std::make_shared<ScalarExpandingNodeOptions>(), "Expand constant columns");
+  }
   ac::Declaration node =
       Labeled("aggregate", {std::move(input)},
               std::make_shared<ac::AggregateNodeOptions>(std::move(aggregates), std::move(keys)),
