@@ -107,7 +107,11 @@ double CompareSelectivity(const std::string& name, const cp::Expression& a, cons
     } else {
       equal = kUnknownEquality;
     }
-    return name == "equal" ? equal : Clamp01(1 - equal);
+    if (name == "equal") return equal;
+    // `x <> NULL` holds for no row, and neither does `x <> c` where x is NULL.
+    if ((a_constant && IsNullLiteral(a)) || (b_constant && IsNullLiteral(b))) return 0;
+    const auto* column = b_constant ? left : a_constant ? right : nullptr;
+    return Clamp01(1 - equal - (column ? column->null_fraction : 0));
   }
   const bool less = name == "less" || name == "less_equal";
   if (b_constant) return BelowConstant(left, b, less);

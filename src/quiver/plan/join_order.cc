@@ -118,7 +118,8 @@ class JoinOrderer {
     std::vector<Mask> components = Components();
     std::vector<std::pair<Subplan, Mask>> parts;
     for (Mask component : components) {
-      auto best = relations_.size() <= kMaxExhaustiveRelations ? Exhaustive(component) : Greedy(component);
+      const auto size = static_cast<size_t>(std::popcount(component));
+      auto best = size <= kMaxExhaustiveRelations ? Exhaustive(component) : Greedy(component);
       // A condition over three or more relations links them with no pair connected.
       if (!best[component].valid) best = Greedy(component);
       parts.emplace_back(best[component], component);
