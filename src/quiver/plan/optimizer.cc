@@ -177,12 +177,15 @@ LogicalPlanPtr PushIntoJoin(std::shared_ptr<LogicalJoin> join, std::vector<cp::E
       stay.push_back(conjunct);
     }
   }
-  if (inner && !stay.empty() && !join->left_keys.empty()) {
-    // With hash keys in place, the remaining cross-side conditions join the residual.
+  if (inner && !stay.empty()) {
+    // The remaining cross-side conditions join the residual (beside the hash keys, or as
+    // the condition of a nested-loop join): a join with its condition stays one join
+    // that join ordering can move, where a filter over a cross join would pin it.
     if (join->residual) stay.push_back(*join->residual);
     auto bound = JoinConjunction(stay).Bind(*JoinedSchema(*join));
     if (bound.ok()) {
       join->residual = *bound;
+      join->join_type = LogicalJoinType::kInner;
       stay.clear();
     }
   }

@@ -261,6 +261,14 @@ TEST_F(JoinOrder, CorrelatedAggregateReadsOnlyKeysTheOuterQueryKeeps) {
   EXPECT_EQ(static_cast<const LogicalJoin*>(input)->join_type, LogicalJoinType::kSemi) << FormatLogicalPlan(*plan);
 }
 
+TEST_F(JoinOrder, NonEqualityConditionsStayJoinConditions) {
+  // t1 < u joins u by a nested loop; t1 = t2 stays a hash join: a condition without an
+  // equality does not turn into a filter over a cross product that pins the order.
+  auto plan = Plan("SELECT t1.c FROM t t1, u, t t2 WHERE t1.b < u.a AND t1.a = t2.a").ValueOrDie();
+  EXPECT_EQ(FindOperator(*plan, LogicalKind::kFilter), nullptr) << FormatLogicalPlan(*plan);
+  EXPECT_FALSE(HasCrossJoin(*plan)) << FormatLogicalPlan(*plan);
+}
+
 class Cardinality : public PlanTest {
  protected:
   double EstimatedRows(const std::string& sql) {
