@@ -68,7 +68,7 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
   // Allocations of the plan's nodes (and of its scans) go through this pool, which
   // notes the most bytes allocated at once.
   exec::MeasuredQueryPool query_pool;
-  exec::TrackingMemoryPool* pool = query_pool.get();
+  exec::BudgetedMemoryPool* pool = query_pool.get();
   exec::LoweringOptions lowering;
   lowering.metrics = &metrics;
   lowering.pool = pool;

@@ -14,7 +14,7 @@ namespace quiver::exec {
 /// OutOfMemory instead of reaching the allocator, so a query that grows too large
 /// fails cleanly rather than drawing the operating system's OOM killer. Safe to
 /// use from many threads at once; the limit may change while in use (allocations
-/// already made stay).
+/// already made stay). Without a limit it only counts: bytes lent now and at most.
 class BudgetedMemoryPool : public arrow::MemoryPool {
  public:
   static constexpr int64_t kUnlimited = INT64_MAX;
@@ -39,6 +39,9 @@ class BudgetedMemoryPool : public arrow::MemoryPool {
 
   int64_t limit() const { return limit_.load(); }
   void set_limit(int64_t limit) { limit_.store(limit); }
+
+  /// max_memory() starts again from the bytes lent now.
+  void ResetPeak() { max_.store(bytes_.load()); }
 
  private:
   // Claims `size` more bytes of the budget, or says why it cannot.

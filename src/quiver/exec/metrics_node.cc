@@ -5,8 +5,8 @@
 #include <arrow/compute/exec.h>
 
 #include <chrono>
-#include <mutex>
 
+#include "quiver/exec/node_registry.h"
 #include "quiver/exec/operator_cpu_time.h"
 
 namespace quiver::exec {
@@ -89,13 +89,6 @@ int64_t MetricsClockNow() {
       .count();
 }
 
-arrow::Status RegisterMetricsNode() {
-  static std::once_flag once;
-  static arrow::Status status;
-  std::call_once(once, [] {
-    status = ac::default_exec_factory_registry()->AddFactory(MetricsNodeOptions::kFactoryName, MetricsNode::Make);
-  });
-  return status;
-}
+arrow::Status RegisterMetricsNode() { return RegisterNodeFactory(MetricsNodeOptions::kFactoryName, MetricsNode::Make); }
 
 }  // namespace quiver::exec

@@ -4,7 +4,6 @@
 #include <arrow/acero/query_context.h>
 #include <arrow/acero/util.h>
 #include <arrow/compute/exec.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/table.h>
 
 #include <atomic>
@@ -13,6 +12,7 @@
 #include <optional>
 
 #include "quiver/exec/nested_loop_joiner.h"
+#include "quiver/exec/node_registry.h"
 
 namespace quiver::exec {
 
@@ -214,16 +214,7 @@ class NestedLoopJoinNode : public ac::ExecNode {
 }  // namespace
 
 arrow::Status RegisterNestedLoopJoinNode() {
-  static std::once_flag once;
-  static arrow::Status status;
-  std::call_once(once, [] {
-    // The node calls Arrow's take and filter kernels, which live in the compute module.
-    status = cp::Initialize();
-    if (!status.ok()) return;
-    status = ac::default_exec_factory_registry()->AddFactory(NestedLoopJoinNodeOptions::kFactoryName,
-                                                             NestedLoopJoinNode::Make);
-  });
-  return status;
+  return RegisterNodeFactory(NestedLoopJoinNodeOptions::kFactoryName, NestedLoopJoinNode::Make);
 }
 
 }  // namespace quiver::exec

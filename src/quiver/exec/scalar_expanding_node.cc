@@ -6,7 +6,8 @@
 #include <arrow/array/util.h>
 #include <arrow/compute/exec.h>
 
-#include <mutex>
+
+#include "quiver/exec/node_registry.h"
 
 namespace quiver::exec {
 
@@ -46,13 +47,7 @@ class ScalarExpandingNode : public ac::MapNode {
 }  // namespace
 
 arrow::Status RegisterScalarExpandingNode() {
-  static std::once_flag once;
-  static arrow::Status status;
-  std::call_once(once, [] {
-    status = ac::default_exec_factory_registry()->AddFactory(ScalarExpandingNodeOptions::kFactoryName,
-                                                             ScalarExpandingNode::Make);
-  });
-  return status;
+  return RegisterNodeFactory(ScalarExpandingNodeOptions::kFactoryName, ScalarExpandingNode::Make);
 }
 
 }  // namespace quiver::exec

@@ -7,13 +7,14 @@
 #include <arrow/array/util.h>
 #include <arrow/compute/api.h>
 #include <arrow/compute/exec.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/table.h>
 
 #include <algorithm>
 #include <limits>
 #include <mutex>
 #include <optional>
+
+#include "quiver/exec/node_registry.h"
 
 namespace quiver::exec {
 
@@ -182,16 +183,6 @@ class TopNNode : public ac::ExecNode {
 
 }  // namespace
 
-arrow::Status RegisterTopNNode() {
-  static std::once_flag once;
-  static arrow::Status status;
-  std::call_once(once, [] {
-    // The node calls Arrow's sort and take kernels, which live in the compute module.
-    status = cp::Initialize();
-    if (!status.ok()) return;
-    status = ac::default_exec_factory_registry()->AddFactory(TopNNodeOptions::kFactoryName, TopNNode::Make);
-  });
-  return status;
-}
+arrow::Status RegisterTopNNode() { return RegisterNodeFactory(TopNNodeOptions::kFactoryName, TopNNode::Make); }
 
 }  // namespace quiver::exec

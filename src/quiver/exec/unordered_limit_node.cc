@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "quiver/exec/node_registry.h"
+
 namespace quiver::exec {
 
 namespace {
@@ -56,13 +58,7 @@ class UnorderedLimitNode : public ac::MapNode {
 }  // namespace
 
 arrow::Status RegisterUnorderedLimitNode() {
-  static std::once_flag once;
-  static arrow::Status status;
-  std::call_once(once, [] {
-    status = ac::default_exec_factory_registry()->AddFactory(UnorderedLimitNodeOptions::kFactoryName,
-                                                             UnorderedLimitNode::Make);
-  });
-  return status;
+  return RegisterNodeFactory(UnorderedLimitNodeOptions::kFactoryName, UnorderedLimitNode::Make);
 }
 
 }  // namespace quiver::exec

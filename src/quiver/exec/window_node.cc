@@ -4,7 +4,6 @@
 #include <arrow/acero/query_context.h>
 #include <arrow/acero/util.h>
 #include <arrow/compute/exec.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/table.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include <mutex>
 #include <optional>
 
+#include "quiver/exec/node_registry.h"
 #include "quiver/exec/window_compute.h"
 
 namespace quiver::exec {
@@ -129,16 +129,6 @@ class WindowNode : public ac::ExecNode {
 
 }  // namespace
 
-arrow::Status RegisterWindowNode() {
-  static std::once_flag once;
-  static arrow::Status status;
-  std::call_once(once, [] {
-    // The node calls Arrow's sort and take kernels, which live in the compute module.
-    status = cp::Initialize();
-    if (!status.ok()) return;
-    status = ac::default_exec_factory_registry()->AddFactory(WindowNodeOptions::kFactoryName, WindowNode::Make);
-  });
-  return status;
-}
+arrow::Status RegisterWindowNode() { return RegisterNodeFactory(WindowNodeOptions::kFactoryName, WindowNode::Make); }
 
 }  // namespace quiver::exec
