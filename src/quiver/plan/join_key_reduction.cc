@@ -22,15 +22,6 @@ bool HasColumns(const LogicalOperator& node, const std::vector<std::string>& nam
                      [&](const std::string& name) { return node.schema->GetFieldIndex(name) >= 0; });
 }
 
-// The name an output column of a projection has in its input, if it passes through.
-std::optional<std::string> PassedThrough(const LogicalProject& project, const std::string& name) {
-  int index = project.schema->GetFieldIndex(name);
-  if (index < 0) return std::nullopt;
-  const auto* ref = project.expressions[index].field_ref();
-  if (!ref || !ref->name()) return std::nullopt;
-  return *ref->name();
-}
-
 // Follows `keys` (columns of `node`) down through projections that pass them through
 // to the aggregate grouped by them; returns it with the keys' names there.
 std::shared_ptr<LogicalAggregate> FindGroupingAggregate(const LogicalPlanPtr& node, std::vector<std::string>* keys) {

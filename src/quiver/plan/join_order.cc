@@ -16,17 +16,10 @@ namespace {
 
 using Mask = uint32_t;
 
-bool IsReorderable(const LogicalOperator& node) {
-  if (node.kind != LogicalKind::kJoin) return false;
-  const auto& join = static_cast<const LogicalJoin&>(node);
-  return (join.join_type == LogicalJoinType::kInner || join.join_type == LogicalJoinType::kCross) &&
-         !join.null_equal_keys;
-}
-
 // Splits a tree of inner joins into its relations and the conditions between them.
 void Flatten(const LogicalPlanPtr& node, std::vector<LogicalPlanPtr>* relations,
              std::vector<cp::Expression>* conditions) {
-  if (!IsReorderable(*node)) {
+  if (!IsInnerJoin(*node)) {
     relations->push_back(node);
     return;
   }
@@ -298,7 +291,7 @@ class JoinOrderer {
 }  // namespace
 
 arrow::Result<LogicalPlanPtr> ReorderJoins(LogicalPlanPtr node, CardinalityEstimator& estimator) {
-  if (!IsReorderable(*node)) {
+  if (!IsInnerJoin(*node)) {
     for (auto& input : node->inputs) {
       ARROW_ASSIGN_OR_RAISE(input, ReorderJoins(input, estimator));
     }

@@ -308,13 +308,6 @@ LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pend
 // the side the semi join would move to.
 constexpr double kSemiJoinPushdownShrink = 0.5;
 
-bool IsInnerOrCross(const LogicalOperator& node) {
-  if (node.kind != LogicalKind::kJoin) return false;
-  const auto& join = static_cast<const LogicalJoin&>(node);
-  return (join.join_type == LogicalJoinType::kInner || join.join_type == LogicalJoinType::kCross) &&
-         !join.null_equal_keys;
-}
-
 // (A JOIN B) SEMI JOIN C ON a = c keeps the rows of A JOIN B whose A part has a match
 // in C, which is (A SEMI JOIN C) JOIN B; likewise for anti joins. Moving the semi join
 // next to the relation it tests filters that relation before the inner join builds or
@@ -323,7 +316,7 @@ bool IsInnerOrCross(const LogicalOperator& node) {
 // Not when the inner join is estimated to drop most of that relation's rows (a join
 // with a filtered dimension, TPC-H Q21): then testing after the join tests fewer rows.
 arrow::Result<LogicalPlanPtr> PushSemiJoinDown(std::shared_ptr<LogicalJoin> semi, CardinalityEstimator& estimator) {
-  if (!IsInnerOrCross(*semi->inputs[0])) return semi;
+  if (!IsInnerJoin(*semi->inputs[0])) return semi;
   auto inner = std::static_pointer_cast<LogicalJoin>(semi->inputs[0]);
   ColumnSet needed(semi->left_keys.begin(), semi->left_keys.end());
   ColumnSet right_columns = FieldNames(*semi->inputs[1]->schema);
@@ -549,15 +542,6 @@ arrow::Status MergeProjections(LogicalPlanPtr& node) {
 }
 
 // ---- limit pushdown ---------------------------------------------------------------------
-
-// The input column a projection passes through unchanged as `name`, if any.
-std::optional<std::string> PassedThrough(const LogicalProject& project, const std::string& name) {
-  int index = project.schema->GetFieldIndex(name);
-  if (index < 0) return std::nullopt;
-  const auto* ref = project.expressions[index].field_ref();
-  if (!ref || !ref->name()) return std::nullopt;
-  return *ref->name();
-}
 
 // A projection computes each row on its own, so it may run after a LIMIT instead of
 // before: LIMIT (PROJECT x) = PROJECT (LIMIT x), and likewise with an ORDER BY under the

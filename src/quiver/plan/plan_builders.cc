@@ -201,4 +201,19 @@ cp::Expression RenameColumns(const cp::Expression& expr, const std::map<std::str
   return expr;
 }
 
+std::optional<std::string> PassedThrough(const LogicalProject& project, const std::string& name) {
+  int index = project.schema->GetFieldIndex(name);
+  if (index < 0) return std::nullopt;
+  const auto* ref = project.expressions[index].field_ref();
+  if (!ref || !ref->name()) return std::nullopt;
+  return *ref->name();
+}
+
+bool IsInnerJoin(const LogicalOperator& node) {
+  if (node.kind != LogicalKind::kJoin) return false;
+  const auto& join = static_cast<const LogicalJoin&>(node);
+  return (join.join_type == LogicalJoinType::kInner || join.join_type == LogicalJoinType::kCross) &&
+         !join.null_equal_keys;
+}
+
 }  // namespace quiver::plan

@@ -28,6 +28,11 @@ arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, Log
 /// Keeps only the named columns of input, in the given order.
 arrow::Result<LogicalPlanPtr> MakeColumnSelection(LogicalPlanPtr input, const std::vector<std::string>& names);
 
+/// The input column a projection passes on unchanged as its output column `name`, if any.
+std::optional<std::string> PassedThrough(const LogicalProject& project, const std::string& name);
+/// An inner or cross join whose keys never match NULLs: one whose inputs join ordering
+/// may reorder and semi joins may move into.
+bool IsInnerJoin(const LogicalOperator& node);
 /// The column names an expression reads.
 std::vector<std::string> ReferencedColumns(const cp::Expression& expr);
 /// The conjuncts of an AND chain (and_kleene / and), or the expression itself.
