@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "quiver/exec/filter_node.h"
 #include "quiver/exec/memory_budget.h"
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
@@ -45,6 +46,14 @@ ac::Declaration Labeled(std::string factory, std::vector<ac::Declaration::Input>
   ac::Declaration declaration(std::move(factory), std::move(inputs), std::move(options));
   declaration.label = std::move(label);
   return declaration;
+}
+
+// Quiver's filter node (filter_node.h) over `input`, keeping the rows where the bound
+// `condition` holds.
+arrow::Result<ac::Declaration> Filtered(ac::Declaration input, cp::Expression condition, std::string label) {
+  ARROW_RETURN_NOT_OK(RegisterFilterNode());
+  return Labeled(FilterNodeOptions::kFactoryName, {std::move(input)},
+                 std::make_shared<FilterNodeOptions>(std::move(condition)), std::move(label));
 }
 
 // Batches a scan decodes ahead of its consumer. Arrow's default (16) keeps up to 16
@@ -116,16 +125,15 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
       // The most selective part first, on every row; the rest on the rows it keeps.
       std::vector<cp::Expression> leading(conjuncts.begin(), conjuncts.begin() + scan.leading_conjuncts);
       std::vector<cp::Expression> rest(conjuncts.begin() + scan.leading_conjuncts, conjuncts.end());
-      auto first = plan::JoinConjunction(leading), second = plan::JoinConjunction(rest);
+      auto first = plan::AsFilterCondition(plan::JoinConjunction(leading));
+      auto second = plan::AsFilterCondition(plan::JoinConjunction(rest));
       ARROW_ASSIGN_OR_RAISE(auto first_bound, first.Bind(*file_schema));
       ARROW_ASSIGN_OR_RAISE(auto second_bound, second.Bind(*file_schema));
-      node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(first_bound),
-                     "Filter " + first.ToString());
-      node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(second_bound),
-                     "Filter " + second.ToString());
+      ARROW_ASSIGN_OR_RAISE(node, Filtered(std::move(node), first_bound, "Filter " + first.ToString()));
+      ARROW_ASSIGN_OR_RAISE(node, Filtered(std::move(node), second_bound, "Filter " + second.ToString()));
     } else {
-      node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(*filter_on_files),
-                     "Filter " + scan.filter->ToString());
+      ARROW_ASSIGN_OR_RAISE(auto bound, plan::AsFilterCondition(*scan.filter).Bind(*file_schema));
+      ARROW_ASSIGN_OR_RAISE(node, Filtered(std::move(node), bound, "Filter " + scan.filter->ToString()));
     }
     std::vector<cp::Expression> outputs;
     for (const auto& column : scan.columns) {
@@ -141,9 +149,8 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   node = Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(converted, read),
                  "Project (table types)");
   // Statistics only rule row groups out; the filter is applied exactly to the rows read.
-  ARROW_ASSIGN_OR_RAISE(auto exact, scan.filter->Bind(*arrow::schema(converted_fields)));
-  node = Labeled("filter", {std::move(node)}, std::make_shared<ac::FilterNodeOptions>(exact),
-                 "Filter " + scan.filter->ToString());
+  ARROW_ASSIGN_OR_RAISE(auto exact, plan::AsFilterCondition(*scan.filter).Bind(*arrow::schema(converted_fields)));
+  ARROW_ASSIGN_OR_RAISE(node, Filtered(std::move(node), exact, "Filter " + scan.filter->ToString()));
   for (const auto& column : scan.columns) renames.push_back(cp::field_ref(column));
   return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(renames, names),
                  "Project (name columns)");
@@ -472,8 +479,9 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
       return LowerMaterialized(static_cast<const plan::LogicalMaterialized&>(node));
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
-      return Labeled("filter", {std::move(inputs[0])}, std::make_shared<ac::FilterNodeOptions>(filter.predicate),
-                     filter.Describe());
+      ARROW_ASSIGN_OR_RAISE(auto condition,
+                            plan::AsFilterCondition(filter.predicate).Bind(*filter.inputs[0]->schema));
+      return Filtered(std::move(inputs[0]), std::move(condition), filter.Describe());
     }
     case LogicalKind::kProject: {
       const auto& project = static_cast<const plan::LogicalProject&>(node);

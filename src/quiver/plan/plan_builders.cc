@@ -184,6 +184,13 @@ cp::Expression JoinConjunction(const std::vector<cp::Expression>& conjuncts) {
   return result;
 }
 
+cp::Expression AsFilterCondition(const cp::Expression& condition) {
+  auto conjuncts = SplitConjunction(condition);
+  cp::Expression result = conjuncts[0];
+  for (size_t i = 1; i < conjuncts.size(); ++i) result = cp::call("and", {result, conjuncts[i]});
+  return result;
+}
+
 cp::Expression RenameColumns(const cp::Expression& expr, const std::map<std::string, std::string>& renames) {
   if (const auto* ref = expr.field_ref()) {
     if (const auto* name = ref->name()) {

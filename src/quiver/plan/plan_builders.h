@@ -39,6 +39,11 @@ std::vector<std::string> ReferencedColumns(const cp::Expression& expr);
 std::vector<cp::Expression> SplitConjunction(const cp::Expression& expr);
 /// The AND of conjuncts (true when empty).
 cp::Expression JoinConjunction(const std::vector<cp::Expression>& conjuncts);
+/// The same condition for a filter, which keeps only the rows where it is true. There a
+/// NULL conjunct drops the row as false would, so plain `and` replaces Kleene's: its
+/// result has no validity bitmap when its inputs have none, which lets Arrow's filter
+/// copy selected runs instead of testing validity row by row.
+cp::Expression AsFilterCondition(const cp::Expression& condition);
 /// The schema a join's residual is bound against: left columns then right columns.
 std::shared_ptr<arrow::Schema> JoinedSchema(const LogicalJoin& join);
 /// Rewrites the column names an expression reads; names not in the map stay.
