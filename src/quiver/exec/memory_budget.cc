@@ -10,6 +10,8 @@ namespace {
 // Marks the statuses made here, so callers can tell a budget refusal from others.
 constexpr const char* kLimitMessage = "query exceeded the memory limit of ";
 
+constexpr int kFreedPagesDecayMilliseconds = 3000;
+
 // Queries allocate from jemalloc where Arrow has it (unless ARROW_DEFAULT_MEMORY_POOL
 // chooses): it hands freed memory back to the system within about a second, whichever
 // thread frees it. mimalloc, Arrow's default in this build, keeps pages freed by other
@@ -18,7 +20,14 @@ constexpr const char* kLimitMessage = "query exceeded the memory limit of ";
 arrow::MemoryPool* BackingPool() {
   if (std::getenv("ARROW_DEFAULT_MEMORY_POOL") == nullptr) {
     arrow::MemoryPool* jemalloc = nullptr;
-    if (arrow::jemalloc_memory_pool(&jemalloc).ok() && jemalloc != nullptr) return jemalloc;
+    if (arrow::jemalloc_memory_pool(&jemalloc).ok() && jemalloc != nullptr) {
+      // Freed pages stay a few seconds for the next allocation to reuse (Arrow sets
+      // one second): a query that frees and allocates as it goes (growing hash tables,
+      // batches) otherwise keeps faulting in and zeroing fresh pages. Idle, the server
+      // still shrinks back within seconds.
+      (void)arrow::jemalloc_set_decay_ms(kFreedPagesDecayMilliseconds);
+      return jemalloc;
+    }
   }
   return arrow::default_memory_pool();
 }
