@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "quiver/common/decimal_sum_aggregate.h"
 #include "quiver/exec/filter_node.h"
 #include "quiver/exec/memory_budget.h"
 #include "quiver/exec/metrics_node.h"
@@ -160,8 +161,14 @@ arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggr
   const bool grouped = !aggregate.keys.empty();
   std::vector<cp::Aggregate> aggregates;
   std::vector<std::string> described;
+  const auto& input_schema = *aggregate.inputs[0]->schema;
   for (const auto& call : aggregate.aggregates) {
     std::string function = grouped ? "hash_" + call.function : call.function;
+    if (grouped && call.function == "sum" && !call.input.empty() &&
+        input_schema.GetFieldByName(call.input)->type()->id() == arrow::Type::DECIMAL128) {
+      ARROW_RETURN_NOT_OK(RegisterDecimalSumAggregate());
+      function = kGroupedDecimalSumFunction;
+    }
     std::vector<arrow::FieldRef> targets;
     if (!call.input.empty()) targets.emplace_back(call.input);
     aggregates.emplace_back(function, call.options, std::move(targets), call.output);
@@ -479,8 +486,7 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
       return LowerMaterialized(static_cast<const plan::LogicalMaterialized&>(node));
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
-      ARROW_ASSIGN_OR_RAISE(auto condition,
-                            plan::AsFilterCondition(filter.predicate).Bind(*filter.inputs[0]->schema));
+      ARROW_ASSIGN_OR_RAISE(auto condition, plan::AsFilterCondition(filter.predicate).Bind(*filter.inputs[0]->schema));
       return Filtered(std::move(inputs[0]), std::move(condition), filter.Describe());
     }
     case LogicalKind::kProject: {

@@ -93,8 +93,7 @@ void GatherBits(const KeptRows& kept, const uint8_t* in, int64_t in_offset, uint
 
 bool GathersByWidth(const arrow::DataType& type) {
   if (type.id() == arrow::Type::BOOL) return false;
-  return arrow::is_primitive(type.id()) || arrow::is_decimal(type.id()) ||
-         type.id() == arrow::Type::FIXED_SIZE_BINARY;
+  return arrow::is_primitive(type.id()) || arrow::is_decimal(type.id()) || type.id() == arrow::Type::FIXED_SIZE_BINARY;
 }
 
 arrow::Result<std::shared_ptr<arrow::ArrayData>> GatherColumn(const arrow::ArrayData& column, const KeptRows& kept,
@@ -104,12 +103,24 @@ arrow::Result<std::shared_ptr<arrow::ArrayData>> GatherColumn(const arrow::Array
   const uint8_t* in = column.buffers[1]->data() + column.offset * width;
   uint8_t* out = data->mutable_data();
   switch (width) {
-    case 1: GatherFixed<1>(kept, in, out); break;
-    case 2: GatherFixed<2>(kept, in, out); break;
-    case 4: GatherFixed<4>(kept, in, out); break;
-    case 8: GatherFixed<8>(kept, in, out); break;
-    case 16: GatherFixed<16>(kept, in, out); break;
-    default: GatherAnyWidth(kept, width, in, out); break;
+    case 1:
+      GatherFixed<1>(kept, in, out);
+      break;
+    case 2:
+      GatherFixed<2>(kept, in, out);
+      break;
+    case 4:
+      GatherFixed<4>(kept, in, out);
+      break;
+    case 8:
+      GatherFixed<8>(kept, in, out);
+      break;
+    case 16:
+      GatherFixed<16>(kept, in, out);
+      break;
+    default:
+      GatherAnyWidth(kept, width, in, out);
+      break;
   }
   std::shared_ptr<arrow::Buffer> validity;
   int64_t null_count = 0;
