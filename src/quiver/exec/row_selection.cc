@@ -98,7 +98,9 @@ bool GathersByWidth(const arrow::DataType& type) {
 
 arrow::Result<std::shared_ptr<arrow::ArrayData>> GatherColumn(const arrow::ArrayData& column, const KeptRows& kept,
                                                               arrow::MemoryPool* pool) {
-  const int width = column.type->byte_width();
+  const int width = column.type->id() == arrow::Type::DICTIONARY
+                        ? static_cast<const arrow::DictionaryType&>(*column.type).index_type()->byte_width()
+                        : column.type->byte_width();
   ARROW_ASSIGN_OR_RAISE(auto data, arrow::AllocateBuffer(kept.count * width, pool));
   const uint8_t* in = column.buffers[1]->data() + column.offset * width;
   uint8_t* out = data->mutable_data();
@@ -130,7 +132,9 @@ arrow::Result<std::shared_ptr<arrow::ArrayData>> GatherColumn(const arrow::Array
     null_count = kept.count - arrow::internal::CountSetBits(validity->data(), 0, kept.count);
     if (null_count == 0) validity = nullptr;
   }
-  return arrow::ArrayData::Make(column.type, kept.count, {std::move(validity), std::move(data)}, null_count);
+  auto gathered = arrow::ArrayData::Make(column.type, kept.count, {std::move(validity), std::move(data)}, null_count);
+  gathered->dictionary = column.dictionary;
+  return gathered;
 }
 
 }  // namespace
