@@ -3,7 +3,9 @@
 #include <arrow/acero/options.h>
 #include <arrow/compute/api.h>
 #include <arrow/dataset/dataset.h>
+#include <arrow/dataset/file_parquet.h>
 #include <arrow/dataset/scanner.h>
+#include <parquet/properties.h>
 
 #include <algorithm>
 #include <optional>
@@ -62,6 +64,20 @@ arrow::Result<ac::Declaration> Filtered(ac::Declaration input, cp::Expression co
 // memory without speeding up a plan whose threads are all busy anyway.
 constexpr int32_t kScanBatchReadahead = 4;
 
+// Parquet column chunks are read from the files into buffers of the query's pool too,
+// rather than Arrow's default pool, so they count against the budget.
+arrow::Status ReadFilesInto(arrow::MemoryPool* pool, const ds::Dataset& dataset, ds::ScanOptions* options) {
+  const auto* files = dynamic_cast<const ds::FileSystemDataset*>(&dataset);
+  if (files == nullptr || files->format()->type_name() != "parquet") return arrow::Status::OK();
+  const auto& defaults =
+      static_cast<const ds::ParquetFragmentScanOptions&>(*files->format()->default_fragment_scan_options);
+  auto parquet = std::make_shared<ds::ParquetFragmentScanOptions>(defaults);
+  parquet->arrow_reader_properties = std::make_shared<parquet::ArrowReaderProperties>(*defaults.arrow_reader_properties);
+  parquet->arrow_reader_properties->set_io_context(arrow::io::IOContext(pool));
+  options->fragment_scan_options = std::move(parquet);
+  return arrow::Status::OK();
+}
+
 arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::MemoryPool* pool) {
   const auto& dataset = scan.source->dataset();
   const auto file_schema = scan.source->file_schema();
@@ -71,6 +87,7 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   options->pool = pool ? pool : QueryMemoryPool();
   options->dataset_schema = file_schema;
   options->batch_readahead = kScanBatchReadahead;
+  ARROW_RETURN_NOT_OK(ReadFilesInto(options->pool, *dataset, options.get()));
   // Only the listed columns, and those the filter reads, are decoded.
   std::vector<std::string> read = scan.columns;
   if (scan.filter) {
