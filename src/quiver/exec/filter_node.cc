@@ -5,6 +5,7 @@
 #include <arrow/acero/query_context.h>
 #include <arrow/compute/exec.h>
 
+#include "quiver/exec/dictionary_condition.h"
 #include "quiver/exec/node_registry.h"
 #include "quiver/exec/row_selection.h"
 
@@ -18,7 +19,9 @@ namespace cp = arrow::compute;
 class FilterNode : public ac::MapNode {
  public:
   FilterNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, cp::Expression condition)
-      : MapNode(plan, inputs, inputs[0]->output_schema()), condition_(std::move(condition)) {}
+      : MapNode(plan, inputs, inputs[0]->output_schema()), condition_(std::move(condition)) {
+    DictionaryCondition::Split(condition_, *output_schema(), &on_dictionaries_, &others_);
+  }
 
   static arrow::Result<ac::ExecNode*> Make(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs,
                                            const ac::ExecNodeOptions& options) {
@@ -34,13 +37,8 @@ class FilterNode : public ac::MapNode {
 
  protected:
   arrow::Result<cp::ExecBatch> ProcessBatch(cp::ExecBatch batch) override {
-    cp::Expression condition = condition_;
-    if (batch.guarantee != cp::literal(true)) {
-      // What the scan knows of the batch (its partition) may decide conjuncts outright.
-      ARROW_ASSIGN_OR_RAISE(condition, cp::SimplifyWithGuarantee(condition_, batch.guarantee));
-    }
     auto* context = plan()->query_context()->exec_context();
-    ARROW_ASSIGN_OR_RAISE(auto mask, cp::ExecuteScalarExpression(condition, batch, context));
+    ARROW_ASSIGN_OR_RAISE(auto mask, Mask(batch, context));
     if (mask.is_scalar()) {
       const auto& keep = mask.scalar_as<arrow::BooleanScalar>();
       if (keep.is_valid && keep.value) return batch;
@@ -52,8 +50,30 @@ class FilterNode : public ac::MapNode {
   std::string ToStringExtra(int) const override { return "condition=" + condition_.ToString(); }
 
  private:
+  // Which rows pass: the conjuncts over dictionary columns per dictionary entry, the
+  // rest row by row, the two ANDed.
+  arrow::Result<arrow::Datum> Mask(const cp::ExecBatch& batch, cp::ExecContext* context) const {
+    if (batch.guarantee != cp::literal(true) || on_dictionaries_.empty()) {
+      // What the scan knows of the batch (its partition) may decide conjuncts outright.
+      ARROW_ASSIGN_OR_RAISE(auto condition, cp::SimplifyWithGuarantee(condition_, batch.guarantee));
+      return cp::ExecuteScalarExpression(condition, batch, context);
+    }
+    arrow::Datum mask;
+    for (const auto& conjunct : on_dictionaries_) {
+      ARROW_ASSIGN_OR_RAISE(auto part, conjunct.Evaluate(batch, context));
+      ARROW_ASSIGN_OR_RAISE(mask, mask.is_value() ? cp::CallFunction("and", {mask, part}, context) : part);
+    }
+    for (const auto& conjunct : others_) {
+      ARROW_ASSIGN_OR_RAISE(auto part, cp::ExecuteScalarExpression(conjunct, batch, context));
+      ARROW_ASSIGN_OR_RAISE(mask, cp::CallFunction("and", {mask, part}, context));
+    }
+    return mask;
+  }
+
   static constexpr const char* kKindName = "FilterNode";
   cp::Expression condition_;
+  std::vector<DictionaryCondition> on_dictionaries_;
+  std::vector<cp::Expression> others_;  // the other conjuncts
 };
 
 }  // namespace

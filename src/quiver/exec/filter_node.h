@@ -11,7 +11,8 @@ namespace quiver::exec {
 /// (row_selection.h). A batch whose rows all pass goes on without a copy, kept rows of
 /// fixed-width columns are gathered word by word of the mask instead of one memcpy per
 /// run of kept rows, and the copies are made in the query's memory pool, so they count
-/// against its budget.
+/// against its budget. Conjuncts over one dictionary-encoded column are evaluated
+/// once per dictionary entry (dictionary_condition.h).
 class FilterNodeOptions : public arrow::acero::ExecNodeOptions {
  public:
   static constexpr const char* kFactoryName = "quiver_filter";
