@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "quiver/common/decimal_arithmetic.h"
 #include "quiver/common/decimal_pin.h"
 #include "quiver/plan/interval_literal.h"
 #include "quiver/plan/scalar_functions.h"
@@ -141,6 +142,11 @@ arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& functio
   BoundExpression out;
   out.type = bound->type()->GetSharedPtr();
   out.expr = std::move(*bound);
+  if (IsDecimalType(*out.type)) {
+    // Decimal +, - and * run on native 128-bit integers (decimal_arithmetic.h).
+    auto native = WithNativeDecimalArithmetic(out.expr, *CurrentSchema());
+    if (native.ok()) out.expr = std::move(*native);
+  }
   if (IsDecimalType(*out.type) && function != "cast") {
     // Pin decimal results to the type bound here: Arrow's per-batch simplification
     // can re-derive a nested decimal call one digit wider than declared.
