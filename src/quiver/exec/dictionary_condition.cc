@@ -28,6 +28,19 @@ void CollectColumns(const cp::Expression& expr, std::set<int>* columns) {
   }
 }
 
+// Whether the expression gives every row with the same inputs the same value: not
+// so with random(), which evaluated per dictionary entry would give all rows of an
+// entry one draw.
+bool Deterministic(const cp::Expression& expr) {
+  const auto* call = expr.call();
+  if (call == nullptr) return true;
+  if (call->function_name == "random") return false;
+  for (const auto& argument : call->arguments) {
+    if (!Deterministic(argument)) return false;
+  }
+  return true;
+}
+
 // Indices 0, 1, … n-1 of `type`: each dictionary entry once.
 arrow::Result<std::shared_ptr<arrow::ArrayData>> EveryEntry(const arrow::DataType& index_type, int64_t entries,
                                                             arrow::MemoryPool* pool) {
@@ -60,7 +73,7 @@ void DictionaryCondition::Split(const cp::Expression& condition, const arrow::Sc
   for (auto& conjunct : plan::SplitConjunction(condition)) {
     std::set<int> columns;
     CollectColumns(conjunct, &columns);
-    if (columns.size() == 1 && *columns.begin() >= 0 &&
+    if (columns.size() == 1 && *columns.begin() >= 0 && Deterministic(conjunct) &&
         schema.field(*columns.begin())->type()->id() == arrow::Type::DICTIONARY) {
       on_dictionaries->push_back(DictionaryCondition(std::move(conjunct), *columns.begin()));
     } else {

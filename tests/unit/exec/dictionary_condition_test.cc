@@ -73,5 +73,17 @@ TEST_F(DictionaryConditionTest, ConjunctsReadingOtherColumnsAreLeftToTheRest) {
   EXPECT_EQ(others.size(), 1u);
 }
 
+TEST_F(DictionaryConditionTest, ConjunctsWithRandomAreLeftToTheRest) {
+  auto codes = cp::DictionaryEncode(Strings({"a", "b"})).ValueOrDie().make_array();
+  auto schema = arrow::schema({arrow::field("s", codes->type())});
+  auto coin = cp::less(cp::call("random", {}, cp::RandomOptions::FromSeed(1)), cp::literal(0.5));
+  auto condition = cp::equal(cp::equal(cp::field_ref("s"), cp::literal("a")), coin);
+  std::vector<DictionaryCondition> on_dictionaries;
+  std::vector<cp::Expression> others;
+  DictionaryCondition::Split(condition.Bind(*schema).ValueOrDie(), *schema, &on_dictionaries, &others);
+  EXPECT_TRUE(on_dictionaries.empty());
+  EXPECT_EQ(others.size(), 1u);
+}
+
 }  // namespace
 }  // namespace quiver::exec
