@@ -72,7 +72,8 @@ arrow::Status ReadFilesInto(arrow::MemoryPool* pool, const ds::Dataset& dataset,
   const auto& defaults =
       static_cast<const ds::ParquetFragmentScanOptions&>(*files->format()->default_fragment_scan_options);
   auto parquet = std::make_shared<ds::ParquetFragmentScanOptions>(defaults);
-  parquet->arrow_reader_properties = std::make_shared<parquet::ArrowReaderProperties>(*defaults.arrow_reader_properties);
+  parquet->arrow_reader_properties =
+      std::make_shared<parquet::ArrowReaderProperties>(*defaults.arrow_reader_properties);
   parquet->arrow_reader_properties->set_io_context(arrow::io::IOContext(pool));
   options->fragment_scan_options = std::move(parquet);
   return arrow::Status::OK();
@@ -138,21 +139,25 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   if (filter_on_files) {
     // Filter first, on the files' types: the rows a filter drops are never converted,
     // and dictionary-encoded strings are filtered as their small integer codes.
+    // The most selective part first, on every row; the rest on the rows it keeps. Only
+    // the scan's own columns go on: those only the filter reads are never copied.
     auto conjuncts = plan::SplitConjunction(*scan.filter);
+    std::vector<std::vector<cp::Expression>> parts = {conjuncts};
     if (scan.leading_conjuncts > 0 && scan.leading_conjuncts < conjuncts.size()) {
-      // The most selective part first, on every row; the rest on the rows it keeps.
-      std::vector<cp::Expression> leading(conjuncts.begin(), conjuncts.begin() + scan.leading_conjuncts);
-      std::vector<cp::Expression> rest(conjuncts.begin() + scan.leading_conjuncts, conjuncts.end());
-      auto first = plan::AsFilterCondition(plan::JoinConjunction(leading));
-      auto second = plan::AsFilterCondition(plan::JoinConjunction(rest));
-      ARROW_ASSIGN_OR_RAISE(auto first_bound, first.Bind(*file_schema));
-      ARROW_ASSIGN_OR_RAISE(auto second_bound, second.Bind(*file_schema));
-      ARROW_ASSIGN_OR_RAISE(node, Filtered(std::move(node), first_bound, "Filter " + first.ToString()));
-      ARROW_ASSIGN_OR_RAISE(node, Filtered(std::move(node), second_bound, "Filter " + second.ToString()));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(auto bound, plan::AsFilterCondition(*scan.filter).Bind(*file_schema));
-      ARROW_ASSIGN_OR_RAISE(node, Filtered(std::move(node), bound, "Filter " + scan.filter->ToString()));
+      parts = {{conjuncts.begin(), conjuncts.begin() + scan.leading_conjuncts},
+               {conjuncts.begin() + scan.leading_conjuncts, conjuncts.end()}};
     }
+    std::vector<cp::Expression> stages;
+    std::string label = "Filter ";
+    for (const auto& part : parts) {
+      auto stage = plan::AsFilterCondition(plan::JoinConjunction(part));
+      ARROW_ASSIGN_OR_RAISE(auto bound, stage.Bind(*file_schema));
+      stages.push_back(std::move(bound));
+      label += (stages.size() > 1 ? ", then " : "") + stage.ToString();
+    }
+    ARROW_RETURN_NOT_OK(RegisterFilterNode());
+    node = Labeled(FilterNodeOptions::kFactoryName, {std::move(node)},
+                   std::make_shared<FilterNodeOptions>(std::move(stages), scan.columns), label);
     std::vector<cp::Expression> outputs;
     for (const auto& column : scan.columns) {
       outputs.push_back(converted[std::find(read.begin(), read.end(), column) - read.begin()]);

@@ -5,9 +5,9 @@
 #include <arrow/scalar.h>
 #include <arrow/type.h>
 
-#include <numeric>
 #include <set>
 
+#include "quiver/exec/bound_columns.h"
 #include "quiver/plan/plan_builders.h"
 
 namespace quiver::exec {
@@ -15,18 +15,6 @@ namespace quiver::exec {
 namespace {
 
 namespace cp = arrow::compute;
-
-// The top-level columns a bound expression reads, by index; -1 among them for a
-// nested field.
-void CollectColumns(const cp::Expression& expr, std::set<int>* columns) {
-  if (const auto* parameter = expr.parameter()) {
-    columns->insert(parameter->indices.size() == 1 ? parameter->indices[0] : -1);
-    return;
-  }
-  if (const auto* call = expr.call()) {
-    for (const auto& argument : call->arguments) CollectColumns(argument, columns);
-  }
-}
 
 // Whether the expression gives every row with the same inputs the same value: not
 // so with random(), which evaluated per dictionary entry would give all rows of an
@@ -71,8 +59,7 @@ void DictionaryCondition::Split(const cp::Expression& condition, const arrow::Sc
                                 std::vector<DictionaryCondition>* on_dictionaries,
                                 std::vector<cp::Expression>* others) {
   for (auto& conjunct : plan::SplitConjunction(condition)) {
-    std::set<int> columns;
-    CollectColumns(conjunct, &columns);
+    const std::set<int> columns = ColumnsRead(conjunct);
     if (columns.size() == 1 && *columns.begin() >= 0 && Deterministic(conjunct) &&
         schema.field(*columns.begin())->type()->id() == arrow::Type::DICTIONARY) {
       on_dictionaries->push_back(DictionaryCondition(std::move(conjunct), *columns.begin()));

@@ -4,7 +4,11 @@
 #include <arrow/acero/map_node.h>
 #include <arrow/acero/query_context.h>
 #include <arrow/compute/exec.h>
+#include <arrow/scalar.h>
 
+#include <set>
+
+#include "quiver/exec/bound_columns.h"
 #include "quiver/exec/dictionary_condition.h"
 #include "quiver/exec/node_registry.h"
 #include "quiver/exec/row_selection.h"
@@ -16,21 +20,82 @@ namespace {
 namespace ac = arrow::acero;
 namespace cp = arrow::compute;
 
+// One stage of the condition, split for evaluation.
+struct Stage {
+  explicit Stage(cp::Expression condition, const arrow::Schema& input) : condition(std::move(condition)) {
+    DictionaryCondition::Split(this->condition, input, &on_dictionaries, &others);
+    columns = ColumnsRead(this->condition);
+  }
+
+  // Which rows of `batch` pass: the conjuncts over dictionary columns per dictionary
+  // entry, the rest row by row, the two ANDed. A scalar when all or none pass.
+  arrow::Result<arrow::Datum> Mask(const cp::ExecBatch& batch, cp::ExecContext* context) const {
+    if (batch.guarantee != cp::literal(true) || on_dictionaries.empty()) {
+      // What the scan knows of the batch (its partition) may decide conjuncts outright.
+      ARROW_ASSIGN_OR_RAISE(auto simplified, cp::SimplifyWithGuarantee(condition, batch.guarantee));
+      return cp::ExecuteScalarExpression(simplified, batch, context);
+    }
+    arrow::Datum mask;
+    for (const auto& conjunct : on_dictionaries) {
+      ARROW_ASSIGN_OR_RAISE(auto part, conjunct.Evaluate(batch, context));
+      ARROW_ASSIGN_OR_RAISE(mask, mask.is_value() ? cp::CallFunction("and", {mask, part}, context) : part);
+    }
+    for (const auto& conjunct : others) {
+      ARROW_ASSIGN_OR_RAISE(auto part, cp::ExecuteScalarExpression(conjunct, batch, context));
+      ARROW_ASSIGN_OR_RAISE(mask, cp::CallFunction("and", {mask, part}, context));
+    }
+    return mask;
+  }
+
+  // `batch` with the columns this stage does not read left out (NULL scalars in
+  // their place), so gathering its rows copies only what the stage needs.
+  cp::ExecBatch Narrowed(const cp::ExecBatch& batch) const {
+    cp::ExecBatch narrowed = batch;
+    for (size_t i = 0; i < narrowed.values.size(); ++i) {
+      if (columns.count(static_cast<int>(i)) == 0 && columns.count(-1) == 0) {
+        narrowed.values[i] = arrow::MakeNullScalar(batch.values[i].type());
+      }
+    }
+    return narrowed;
+  }
+
+  cp::Expression condition;
+  std::vector<DictionaryCondition> on_dictionaries;
+  std::vector<cp::Expression> others;
+  std::set<int> columns;
+};
+
 class FilterNode : public ac::MapNode {
  public:
-  FilterNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, cp::Expression condition)
-      : MapNode(plan, inputs, inputs[0]->output_schema()), condition_(std::move(condition)) {
-    DictionaryCondition::Split(condition_, *output_schema(), &on_dictionaries_, &others_);
-  }
+  FilterNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, std::shared_ptr<arrow::Schema> output_schema,
+             std::vector<Stage> stages, std::vector<int> outputs)
+      : MapNode(plan, inputs, std::move(output_schema)), stages_(std::move(stages)), outputs_(std::move(outputs)) {}
 
   static arrow::Result<ac::ExecNode*> Make(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs,
                                            const ac::ExecNodeOptions& options) {
     RETURN_NOT_OK(ValidateExecNodeInputs(plan, inputs, 1, kKindName));
-    const auto& condition = static_cast<const FilterNodeOptions&>(options).condition;
-    if (!condition.IsBound() || condition.type()->id() != arrow::Type::BOOL) {
-      return arrow::Status::Invalid("a filter needs a bound boolean condition, got ", condition.ToString());
+    const auto& filter = static_cast<const FilterNodeOptions&>(options);
+    const auto& input = *inputs[0]->output_schema();
+    std::vector<Stage> stages;
+    for (const auto& condition : filter.stages) {
+      if (!condition.IsBound() || condition.type()->id() != arrow::Type::BOOL) {
+        return arrow::Status::Invalid("a filter needs bound boolean conditions, got ", condition.ToString());
+      }
+      stages.emplace_back(condition, input);
     }
-    return plan->EmplaceNode<FilterNode>(plan, std::move(inputs), condition);
+    std::vector<int> outputs;
+    arrow::FieldVector fields;
+    for (int i = 0; i < input.num_fields(); ++i) {
+      if (filter.outputs.empty()) outputs.push_back(i);
+    }
+    for (const auto& name : filter.outputs) {
+      const int index = input.GetFieldIndex(name);
+      if (index < 0) return arrow::Status::Invalid("a filter cannot pass on column '", name, "': not in its input");
+      outputs.push_back(index);
+    }
+    for (int index : outputs) fields.push_back(input.field(index));
+    return plan->EmplaceNode<FilterNode>(plan, std::move(inputs), arrow::schema(std::move(fields)), std::move(stages),
+                                         std::move(outputs));
   }
 
   const char* kind_name() const override { return kKindName; }
@@ -38,42 +103,46 @@ class FilterNode : public ac::MapNode {
  protected:
   arrow::Result<cp::ExecBatch> ProcessBatch(cp::ExecBatch batch) override {
     auto* context = plan()->query_context()->exec_context();
-    ARROW_ASSIGN_OR_RAISE(auto mask, Mask(batch, context));
-    if (mask.is_scalar()) {
-      const auto& keep = mask.scalar_as<arrow::BooleanScalar>();
-      if (keep.is_valid && keep.value) return batch;
-      return batch.Slice(0, 0);
+    auto* pool = plan()->query_context()->memory_pool();
+    std::shared_ptr<arrow::ArrayData> kept;  // none: every row so far
+    for (const auto& stage : stages_) {
+      cp::ExecBatch input = batch;
+      if (kept) {
+        ARROW_ASSIGN_OR_RAISE(input, SelectRows(stage.Narrowed(batch), *kept, pool));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto mask, stage.Mask(input, context));
+      if (mask.is_scalar()) {
+        const auto& keep = mask.scalar_as<arrow::BooleanScalar>();
+        if (keep.is_valid && keep.value) continue;
+        return Outputs(batch.Slice(0, 0));
+      }
+      if (kept) {
+        ARROW_ASSIGN_OR_RAISE(kept, ComposeMasks(*kept, *mask.array(), pool));
+      } else {
+        kept = mask.array();
+      }
     }
-    return SelectRows(batch, *mask.array(), plan()->query_context()->memory_pool());
+    if (!kept) return Outputs(std::move(batch));
+    return SelectRows(Outputs(std::move(batch)), *kept, pool);
   }
 
-  std::string ToStringExtra(int) const override { return "condition=" + condition_.ToString(); }
+  std::string ToStringExtra(int) const override {
+    std::string out = "condition=";
+    for (size_t i = 0; i < stages_.size(); ++i) out += (i ? " then " : "") + stages_[i].condition.ToString();
+    return out;
+  }
 
  private:
-  // Which rows pass: the conjuncts over dictionary columns per dictionary entry, the
-  // rest row by row, the two ANDed.
-  arrow::Result<arrow::Datum> Mask(const cp::ExecBatch& batch, cp::ExecContext* context) const {
-    if (batch.guarantee != cp::literal(true) || on_dictionaries_.empty()) {
-      // What the scan knows of the batch (its partition) may decide conjuncts outright.
-      ARROW_ASSIGN_OR_RAISE(auto condition, cp::SimplifyWithGuarantee(condition_, batch.guarantee));
-      return cp::ExecuteScalarExpression(condition, batch, context);
-    }
-    arrow::Datum mask;
-    for (const auto& conjunct : on_dictionaries_) {
-      ARROW_ASSIGN_OR_RAISE(auto part, conjunct.Evaluate(batch, context));
-      ARROW_ASSIGN_OR_RAISE(mask, mask.is_value() ? cp::CallFunction("and", {mask, part}, context) : part);
-    }
-    for (const auto& conjunct : others_) {
-      ARROW_ASSIGN_OR_RAISE(auto part, cp::ExecuteScalarExpression(conjunct, batch, context));
-      ARROW_ASSIGN_OR_RAISE(mask, cp::CallFunction("and", {mask, part}, context));
-    }
-    return mask;
+  cp::ExecBatch Outputs(cp::ExecBatch batch) const {
+    cp::ExecBatch out = batch;
+    out.values.clear();
+    for (int index : outputs_) out.values.push_back(batch.values[index]);
+    return out;
   }
 
   static constexpr const char* kKindName = "FilterNode";
-  cp::Expression condition_;
-  std::vector<DictionaryCondition> on_dictionaries_;
-  std::vector<cp::Expression> others_;  // the other conjuncts
+  std::vector<Stage> stages_;
+  std::vector<int> outputs_;
 };
 
 }  // namespace

@@ -139,6 +139,28 @@ arrow::Result<std::shared_ptr<arrow::ArrayData>> GatherColumn(const arrow::Array
 
 }  // namespace
 
+arrow::Result<std::shared_ptr<arrow::ArrayData>> ComposeMasks(const arrow::ArrayData& outer,
+                                                              const arrow::ArrayData& inner, arrow::MemoryPool* pool) {
+  ARROW_ASSIGN_OR_RAISE(auto kept, KeptRowsOf(outer, pool));
+  if (inner.length != kept.count) {
+    return arrow::Status::Invalid("the inner mask has ", inner.length, " rows where the outer one keeps ", kept.count);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto inner_kept, KeptRowsOf(inner, pool));
+  ARROW_ASSIGN_OR_RAISE(auto bits, arrow::AllocateBuffer(kept.bits->size(), pool));
+  uint8_t* out = bits->mutable_data();
+  const uint8_t* next = inner_kept.bits->data();
+  int64_t position = 0;  // in `inner`
+  const int64_t words = bit_util::CeilDiv(kept.length, 64);
+  for (int64_t w = 0; w < words; ++w) {
+    uint64_t composed = 0;
+    for (uint64_t word = Word(kept, w); word != 0; word &= word - 1) {
+      if (bit_util::GetBit(next, position++)) composed |= word & (~word + 1);  // the lowest set bit
+    }
+    std::memcpy(out + w * 8, &composed, 8);
+  }
+  return arrow::ArrayData::Make(arrow::boolean(), kept.length, {nullptr, std::move(bits)}, 0);
+}
+
 arrow::Result<cp::ExecBatch> SelectRows(const cp::ExecBatch& batch, const arrow::ArrayData& mask,
                                         arrow::MemoryPool* pool) {
   ARROW_ASSIGN_OR_RAISE(auto kept, KeptRowsOf(mask, pool));

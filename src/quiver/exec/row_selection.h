@@ -15,4 +15,11 @@ namespace quiver::exec {
 arrow::Result<arrow::compute::ExecBatch> SelectRows(const arrow::compute::ExecBatch& batch,
                                                     const arrow::ArrayData& mask, arrow::MemoryPool* pool);
 
+/// The rows of a batch that `outer` keeps and, among those, `inner` keeps: `inner` has
+/// one entry per row `outer` keeps, in order (a condition evaluated on the rows
+/// `outer` selected). A NULL in either drops its row. The result has `outer`'s length
+/// and no NULLs.
+arrow::Result<std::shared_ptr<arrow::ArrayData>> ComposeMasks(const arrow::ArrayData& outer,
+                                                              const arrow::ArrayData& inner, arrow::MemoryPool* pool);
+
 }  // namespace quiver::exec

@@ -6,7 +6,6 @@
 #include <arrow/array/util.h>
 #include <arrow/compute/exec.h>
 
-
 #include "quiver/exec/node_registry.h"
 
 namespace quiver::exec {

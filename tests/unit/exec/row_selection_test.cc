@@ -110,5 +110,43 @@ TEST(RowSelectionTest, ABatchWhoseRowsAllPassIsNotCopied) {
   EXPECT_EQ(selected->values[0].array()->buffers[1]->data(), column->data()->buffers[1]->data());
 }
 
+// A row passes the composition when the outer mask keeps it and the inner mask, which
+// has one entry per row the outer keeps, keeps that entry; NULLs drop rows.
+TEST(RowSelectionTest, ComposedMasksKeepRowsBothKeep) {
+  std::mt19937 random(11);
+  for (double density : {0.0, 0.05, 0.5, 1.0}) {
+    for (int64_t offset : {0, 3}) {
+      const int64_t length = 777;
+      auto outer = RandomMask(length + offset, density, 0.1, &random)->Slice(offset);
+      auto kept_by_outer = cp::Filter(outer, outer).ValueOrDie().length();
+      auto inner = RandomMask(kept_by_outer, 0.5, 0.1, &random);
+      auto composed = ComposeMasks(*outer->data(), *inner->data(), arrow::default_memory_pool());
+      ASSERT_TRUE(composed.ok()) << composed.status().ToString();
+      ASSERT_EQ((*composed)->length, length);
+      const auto& outer_values = static_cast<const arrow::BooleanArray&>(*outer);
+      const auto& inner_values = static_cast<const arrow::BooleanArray&>(*inner);
+      auto result = arrow::MakeArray(*composed);
+      const auto& result_values = static_cast<const arrow::BooleanArray&>(*result);
+      EXPECT_EQ(result->null_count(), 0);
+      int64_t position = 0;
+      for (int64_t i = 0; i < length; ++i) {
+        bool expected = false;
+        if (outer_values.IsValid(i) && outer_values.Value(i)) {
+          expected = inner_values.IsValid(position) && inner_values.Value(position);
+          ++position;
+        }
+        ASSERT_EQ(result_values.Value(i), expected) << "row " << i << " density " << density;
+      }
+    }
+  }
+}
+
+TEST(RowSelectionTest, ComposingRefusesAnInnerMaskOfTheWrongLength) {
+  std::mt19937 random(5);
+  auto outer = RandomMask(100, 1.0, 0.0, &random);
+  auto inner = RandomMask(99, 1.0, 0.0, &random);
+  EXPECT_TRUE(ComposeMasks(*outer->data(), *inner->data(), arrow::default_memory_pool()).status().IsInvalid());
+}
+
 }  // namespace
 }  // namespace quiver::exec
