@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "quiver/common/decimal_sum_aggregate.h"
+#include "quiver/common/decimal_unscaled.h"
 #include "quiver/exec/filter_node.h"
 #include "quiver/exec/memory_budget.h"
 #include "quiver/exec/metrics_node.h"
@@ -286,6 +288,44 @@ ac::JoinType Mirrored(ac::JoinType type) {
   }
 }
 
+// The build side's decimal columns a hash join carries as unscaled int64s
+// (decimal_unscaled.h): those of at most 18 digits that the join passes on, but
+// neither matches on nor reads in its residual.
+std::set<std::string> NarrowedBuildColumns(const plan::LogicalJoin& join, bool build_is_left) {
+  std::set<std::string> narrowed;
+  const bool build_output = build_is_left || plan::OutputsRightColumns(join.join_type);
+  if (!build_output) return narrowed;
+  const auto& keys = build_is_left ? join.left_keys : join.right_keys;
+  std::vector<std::string> residual;
+  if (join.residual) residual = plan::ReferencedColumns(*join.residual);
+  for (const auto& field : join.inputs[build_is_left ? 0 : 1]->schema->fields()) {
+    const auto& type = *field->type();
+    if (type.id() != arrow::Type::DECIMAL128 ||
+        static_cast<const arrow::Decimal128Type&>(type).precision() > kMaxUnscaledDigits) {
+      continue;
+    }
+    const auto& name = field->name();
+    if (std::find(keys.begin(), keys.end(), name) != keys.end()) continue;
+    if (std::find(residual.begin(), residual.end(), name) != residual.end()) continue;
+    narrowed.insert(name);
+  }
+  return narrowed;
+}
+
+// `input` (of `schema`) with the `narrowed` decimal columns as their unscaled values.
+ac::Declaration Narrowed(ac::Declaration input, const arrow::Schema& schema, const std::set<std::string>& narrowed) {
+  std::vector<cp::Expression> columns;
+  std::vector<std::string> names;
+  for (const auto& field : schema.fields()) {
+    cp::Expression column = cp::field_ref(field->name());
+    if (narrowed.count(field->name())) column = cp::call(kDecimalUnscaledFunction, {column});
+    columns.push_back(std::move(column));
+    names.push_back(field->name());
+  }
+  return Labeled("project", {std::move(input)}, std::make_shared<ac::ProjectNodeOptions>(columns, names),
+                 "Project (decimals narrowed for the hash join)");
+}
+
 arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Declaration left, ac::Declaration right) {
   if (join.left_keys.empty()) return LowerNestedLoopJoin(join, std::move(left), std::move(right));
   std::vector<arrow::FieldRef> left_keys, right_keys;
@@ -330,38 +370,53 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
   const bool swap = join.join_type != plan::LogicalJoinType::kInner &&
                     join.join_type != plan::LogicalJoinType::kCross &&
                     plan::EstimateRows(join.inputs[1]) > kSwapBuildSideRatio * plan::EstimateRows(join.inputs[0]);
+  const auto narrowed = NarrowedBuildColumns(join, /*build_is_left=*/swap);
+  if (!narrowed.empty()) {
+    ARROW_RETURN_NOT_OK(RegisterDecimalUnscaled());
+    ac::Declaration& build = swap ? left : right;
+    build = Narrowed(std::move(build), *join.inputs[swap ? 0 : 1]->schema, narrowed);
+  }
+  ac::Declaration node;
+  bool reordered = false;  // whether the join's output columns need putting back in order
   if (!swap) {
     auto options =
         std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output, residual);
     if (join.null_equal_keys) {
       for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
     }
-    return Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
+    node = Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
+  } else {
+    ac::JoinType swapped = Mirrored(type);
+    std::vector<arrow::FieldRef> build_output;  // the original left's columns, now on the right
+    for (const auto& field : join.inputs[0]->schema->fields()) build_output.emplace_back(field->name());
+    std::vector<arrow::FieldRef> probe_output;
+    if (plan::OutputsRightColumns(join.join_type)) {
+      for (const auto& field : join.inputs[1]->schema->fields()) probe_output.emplace_back(field->name());
+    }
+    reordered = !probe_output.empty();
+    auto options =
+        std::make_shared<ac::HashJoinNodeOptions>(swapped, right_keys, left_keys, probe_output, build_output, residual);
+    if (join.null_equal_keys) {
+      for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
+    }
+    node = Labeled("hashjoin", {std::move(right), std::move(left)}, options,
+                   "HashJoin (inputs swapped: the left side is hashed) " + join.Describe());
   }
-  ac::JoinType swapped = Mirrored(type);
-  std::vector<arrow::FieldRef> build_output;  // the original left's columns, now on the right
-  for (const auto& field : join.inputs[0]->schema->fields()) build_output.emplace_back(field->name());
-  std::vector<arrow::FieldRef> probe_output;
-  if (plan::OutputsRightColumns(join.join_type)) {
-    for (const auto& field : join.inputs[1]->schema->fields()) probe_output.emplace_back(field->name());
-  }
-  auto options =
-      std::make_shared<ac::HashJoinNodeOptions>(swapped, right_keys, left_keys, probe_output, build_output, residual);
-  if (join.null_equal_keys) {
-    for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
-  }
-  ac::Declaration node = Labeled("hashjoin", {std::move(right), std::move(left)}, options,
-                                 "HashJoin (inputs swapped: the left side is hashed) " + join.Describe());
-  if (probe_output.empty()) return node;
-  // Back to left columns then right columns.
+  if (!reordered && narrowed.empty()) return node;
+  // Left columns then right columns, decimals carried narrowed widened back.
   std::vector<cp::Expression> columns;
   std::vector<std::string> names;
   for (const auto& field : join.schema->fields()) {
-    columns.push_back(cp::field_ref(field->name()));
+    cp::Expression column = cp::field_ref(field->name());
+    if (narrowed.count(field->name())) {
+      column = cp::call(kDecimalFromUnscaledFunction, {column},
+                        std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(field->type())));
+    }
+    columns.push_back(std::move(column));
     names.push_back(field->name());
   }
   return Labeled("project", {std::move(node)}, std::make_shared<ac::ProjectNodeOptions>(columns, names),
-                 "Project (join columns in order)");
+                 narrowed.empty() ? "Project (join columns in order)" : "Project (join columns, decimals widened)");
 }
 
 WindowFrameBound ToExecBound(const plan::WindowBound& bound) {
