@@ -3,6 +3,7 @@
 #include <arrow/acero/exec_plan.h>
 #include <arrow/acero/map_node.h>
 #include <arrow/compute/exec.h>
+#include <arrow/util/byte_size.h>
 
 #include <chrono>
 
@@ -32,6 +33,19 @@ void StoreMax(std::atomic<int64_t>& target, int64_t value) {
 // sink above still sees ordered input). Counting happens before a batch moves up, as
 // Acero pushes batches synchronously: the time noted is when the operator below
 // produced the batch, not when the operators above were done with it.
+// The bytes a batch's columns refer to. An aggregate emits its result as slices of
+// whole-result arrays, so counting whole buffers (ExecBatch::TotalBufferSize) would
+// count the result once per slice.
+int64_t ReferencedBytes(const cp::ExecBatch& batch) {
+  int64_t bytes = 0;
+  for (const auto& value : batch.values) {
+    if (!value.is_array()) continue;
+    auto referenced = arrow::util::ReferencedBufferSize(*value.array());
+    bytes += referenced.ok() ? *referenced : arrow::util::TotalBufferSize(*value.array());
+  }
+  return bytes;
+}
+
 class MetricsNode : public ac::MapNode {
  public:
   MetricsNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, const MetricsNodeOptions& options)
@@ -60,7 +74,7 @@ class MetricsNode : public ac::MapNode {
     const int64_t now = MetricsClockNow();
     metrics_->rows += batch.length;
     metrics_->batches += 1;
-    metrics_->bytes += batch.TotalBufferSize();
+    metrics_->bytes += ReferencedBytes(batch);
     if (batch.length > 0) StoreMin(metrics_->first_row_ns, now);
     StoreMax(metrics_->finished_ns, now);
     return batch;
