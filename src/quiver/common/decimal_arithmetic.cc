@@ -13,6 +13,8 @@
 #include <map>
 #include <mutex>
 
+#include "quiver/common/decimal_result_type.h"
+
 namespace quiver {
 
 namespace {
@@ -58,23 +60,6 @@ Operand OperandOf(const cp::ExecValue& value) {
   return operand;
 }
 
-struct ResultTypeState : cp::KernelState {
-  explicit ResultTypeState(arrow::TypeHolder type) : type(std::move(type)) {}
-  arrow::TypeHolder type;
-};
-
-arrow::Result<std::unique_ptr<cp::KernelState>> InitResultType(cp::KernelContext*, const cp::KernelInitArgs& args) {
-  const auto* options = static_cast<const cp::CastOptions*>(args.options);
-  if (!options || !options->to_type.type || options->to_type.id() != arrow::Type::DECIMAL128) {
-    return arrow::Status::Invalid("native decimal arithmetic needs its decimal128 result type");
-  }
-  return std::make_unique<ResultTypeState>(options->to_type);
-}
-
-arrow::Result<arrow::TypeHolder> ResultType(cp::KernelContext* context, const std::vector<arrow::TypeHolder>&) {
-  return static_cast<const ResultTypeState*>(context->state())->type;
-}
-
 template <typename Op>
 arrow::Status Exec(cp::KernelContext*, const cp::ExecSpan& batch, cp::ExecResult* out) {
   const Operand left = OperandOf(batch[0]);
@@ -108,7 +93,7 @@ arrow::Status RegisterOne(const std::string& name) {
                                    "CastOptions"};
   auto function = std::make_shared<cp::ScalarFunction>(name, cp::Arity::Binary(), doc);
   cp::ScalarKernel kernel({cp::InputType(arrow::Type::DECIMAL128), cp::InputType(arrow::Type::DECIMAL128)},
-                          cp::OutputType(ResultType), Exec<Op>, InitResultType);
+                          cp::OutputType(DecimalResultType), Exec<Op>, InitDecimalResultType);
   ARROW_RETURN_NOT_OK(function->AddKernel(std::move(kernel)));
   return cp::GetFunctionRegistry()->AddFunction(std::move(function));
 }

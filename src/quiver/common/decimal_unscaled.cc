@@ -10,6 +10,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "quiver/common/decimal_result_type.h"
+
 namespace quiver {
 
 namespace {
@@ -53,23 +55,6 @@ arrow::Status FromUnscaled(cp::KernelContext*, const cp::ExecSpan& batch, cp::Ex
   return arrow::Status::OK();
 }
 
-struct TargetState : cp::KernelState {
-  explicit TargetState(arrow::TypeHolder type) : type(std::move(type)) {}
-  arrow::TypeHolder type;
-};
-
-arrow::Result<std::unique_ptr<cp::KernelState>> InitTarget(cp::KernelContext*, const cp::KernelInitArgs& args) {
-  const auto* options = static_cast<const cp::CastOptions*>(args.options);
-  if (!options || !options->to_type.type || options->to_type.id() != arrow::Type::DECIMAL128) {
-    return arrow::Status::Invalid(kDecimalFromUnscaledFunction, " needs its decimal128 result type");
-  }
-  return std::make_unique<TargetState>(options->to_type);
-}
-
-arrow::Result<arrow::TypeHolder> TargetType(cp::KernelContext* context, const std::vector<arrow::TypeHolder>&) {
-  return static_cast<const TargetState*>(context->state())->type;
-}
-
 }  // namespace
 
 arrow::Status RegisterDecimalUnscaled() {
@@ -86,8 +71,8 @@ arrow::Status RegisterDecimalUnscaled() {
     static const cp::FunctionDoc from_doc{
         "A decimal from its unscaled value", "The inverse of quiver_decimal_unscaled.", {"unscaled"}, "CastOptions"};
     auto from = std::make_shared<cp::ScalarFunction>(kDecimalFromUnscaledFunction, cp::Arity::Unary(), from_doc);
-    cp::ScalarKernel from_kernel({cp::InputType(arrow::Type::INT64)}, cp::OutputType(TargetType), FromUnscaled,
-                                 InitTarget);
+    cp::ScalarKernel from_kernel({cp::InputType(arrow::Type::INT64)}, cp::OutputType(DecimalResultType), FromUnscaled,
+                                 InitDecimalResultType);
     status = from->AddKernel(std::move(from_kernel));
     if (status.ok()) status = cp::GetFunctionRegistry()->AddFunction(std::move(from));
   });
