@@ -15,6 +15,7 @@
 #include "quiver/common/decimal_sum_aggregate.h"
 #include "quiver/common/decimal_unscaled.h"
 #include "quiver/exec/filter_node.h"
+#include "quiver/exec/integer_key_aggregate_node.h"
 #include "quiver/exec/memory_budget.h"
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
@@ -181,6 +182,13 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
                  "Project (name columns)");
 }
 
+// The planner's estimate of an aggregate's groups (its output rows).
+int64_t EstimatedGroups(const plan::LogicalAggregate& aggregate) {
+  // A handle that does not own the aggregate, which outlives the call.
+  plan::LogicalPlanPtr handle(plan::LogicalPlanPtr(), const_cast<plan::LogicalAggregate*>(&aggregate));
+  return static_cast<int64_t>(plan::EstimateRows(handle));
+}
+
 arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggregate, ac::Declaration input) {
   const bool grouped = !aggregate.keys.empty();
   std::vector<cp::Aggregate> aggregates;
@@ -188,28 +196,41 @@ arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggr
   const auto& input_schema = *aggregate.inputs[0]->schema;
   for (const auto& call : aggregate.aggregates) {
     std::string function = grouped ? "hash_" + call.function : call.function;
-    if (grouped && call.function == "sum" && !call.input.empty() &&
-        input_schema.GetFieldByName(call.input)->type()->id() == arrow::Type::DECIMAL128) {
-      ARROW_RETURN_NOT_OK(RegisterDecimalSumAggregate());
-      function = kGroupedDecimalSumFunction;
-    }
     std::vector<arrow::FieldRef> targets;
     if (!call.input.empty()) targets.emplace_back(call.input);
     aggregates.emplace_back(function, call.options, std::move(targets), call.output);
     described.push_back(function + "(" + (call.input.empty() ? "*" : call.input) + ")");
   }
-  std::vector<arrow::FieldRef> keys;
-  for (const auto& key : aggregate.keys) keys.emplace_back(key);
-  if (!grouped) {
-    // Arrow's ungrouped min / max take a NULL scalar column for a value (scalar_expanding_node.h).
-    ARROW_RETURN_NOT_OK(RegisterScalarExpandingNode());
-    input = Labeled(ScalarExpandingNodeOptions::kFactoryName, {std::move(input)},
-                    std::make_shared<ScalarExpandingNodeOptions>(), "Expand constant columns");
+  const std::string label =
+      "HashAggregate keys=[" + JoinNames(aggregate.keys) + "] aggregates=[" + JoinNames(described) + "]";
+  ac::Declaration node;
+  if (grouped && IntegerKeyAggregateNodeOptions::Supports(input_schema, aggregate.keys, aggregates)) {
+    ARROW_RETURN_NOT_OK(RegisterIntegerKeyAggregateNode());
+    node = Labeled(IntegerKeyAggregateNodeOptions::kFactoryName, {std::move(input)},
+                   std::make_shared<IntegerKeyAggregateNodeOptions>(aggregate.keys[0], std::move(aggregates),
+                                                                    EstimatedGroups(aggregate)),
+                   label + " (integer key)");
+  } else {
+    for (auto& call : aggregates) {
+      const bool decimal_input =
+          !call.target.empty() &&
+          input_schema.GetFieldByName(*call.target[0].name())->type()->id() == arrow::Type::DECIMAL128;
+      if (grouped && call.function == "hash_sum" && decimal_input) {
+        ARROW_RETURN_NOT_OK(RegisterDecimalSumAggregate());
+        call.function = kGroupedDecimalSumFunction;
+      }
+    }
+    std::vector<arrow::FieldRef> keys;
+    for (const auto& key : aggregate.keys) keys.emplace_back(key);
+    if (!grouped) {
+      // Arrow's ungrouped min / max take a NULL scalar column for a value (scalar_expanding_node.h).
+      ARROW_RETURN_NOT_OK(RegisterScalarExpandingNode());
+      input = Labeled(ScalarExpandingNodeOptions::kFactoryName, {std::move(input)},
+                      std::make_shared<ScalarExpandingNodeOptions>(), "Expand constant columns");
+    }
+    node = Labeled("aggregate", {std::move(input)},
+                   std::make_shared<ac::AggregateNodeOptions>(std::move(aggregates), std::move(keys)), label);
   }
-  ac::Declaration node =
-      Labeled("aggregate", {std::move(input)},
-              std::make_shared<ac::AggregateNodeOptions>(std::move(aggregates), std::move(keys)),
-              "HashAggregate keys=[" + JoinNames(aggregate.keys) + "] aggregates=[" + JoinNames(described) + "]");
   // Put columns in the logical order (keys, then aggregates) whatever Acero emits.
   std::vector<cp::Expression> columns;
   std::vector<std::string> names;

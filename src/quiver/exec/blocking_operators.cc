@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "quiver/exec/integer_key_aggregate_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
 #include "quiver/exec/window_node.h"
 
@@ -17,7 +18,7 @@ namespace {
 // nullptr for streaming operators.
 const char* BlockingOperatorName(std::string_view factory) {
   if (factory == "hashjoin") return "hash join build";
-  if (factory == "aggregate") return "aggregate";
+  if (factory == "aggregate" || factory == IntegerKeyAggregateNodeOptions::kFactoryName) return "aggregate";
   if (factory == "order_by") return "sort";
   if (factory == WindowNodeOptions::kFactoryName) return "window function sort";
   if (factory == NestedLoopJoinNodeOptions::kFactoryName) return "nested-loop join build";
