@@ -37,7 +37,7 @@ class IntegerKeyAggregateNodeOptions : public arrow::acero::ExecNodeOptions {
   /// large (up to kMaxPresizedGroups) instead of doubling its way there, rehashing
   /// every key at each step.
   int64_t expected_groups;
-  static constexpr int64_t kMaxPresizedGroups = int64_t{1} << 21;
+  static constexpr int64_t kMaxPresizedGroups = int64_t{1} << 20;
 
   /// Whether the node can run an aggregate with these keys and aggregates over `input`.
   static bool Supports(const arrow::Schema& input, const std::vector<std::string>& keys,
