@@ -1,7 +1,9 @@
 """TPC-H, all 22 queries: Quiver against DuckDB, DataFusion and Polars, same data, same run.
 
 Every engine runs in its own worker process (worker.py) limited to --threads threads;
-each query runs once to warm up, then --runs times, and the median is reported. Results
+each query runs on every engine in turn (or, with --in-blocks, each engine runs all its
+queries in one block); each query runs once to warm up, then --runs times, and the
+median is reported. Results
 are compared with DuckDB's. A query that fails, crashes its engine or runs past
 --timeout is shown as such in the table and the run goes on. See bench/README.md.
 """
@@ -50,7 +52,7 @@ def ensure_bench_requirements():
         return
 
 
-def run_engine(engine: str, queries: list, args, work_dir: Path):
+def run_engine(engine: str, queries: list, args, work_dir: Path, results_dir: Path = None):
     """Runs the queries on one engine and returns its EngineRun.
 
     The worker reports each execution as it starts; if one runs past the timeout or the
@@ -68,11 +70,11 @@ def run_engine(engine: str, queries: list, args, work_dir: Path):
     while remaining:
         attempt += 1
         engine_dir = work_dir / f"{engine}{attempt}"
-        engine_dir.mkdir()
+        engine_dir.mkdir(parents=True)
         stderr_path = engine_dir / "worker.stderr"
         command = [sys.executable, str(WORKER), "--engine", engine, "--data-dir", str(args.data_dir),
                    "--threads", str(args.threads), "--runs", str(args.runs), "--timeout", str(args.timeout),
-                   "--results-dir", str(work_dir / "results" / engine), "--work-dir", str(engine_dir),
+                   "--results-dir", str((results_dir or work_dir / "results") / engine), "--work-dir", str(engine_dir),
                    "--quiver-bin", str(args.quiver_bin), *remaining]
         with open(stderr_path, "w") as stderr:
             # A session of its own, so that a stuck worker is killed with everything it
@@ -153,6 +155,27 @@ def run_engine(engine: str, queries: list, args, work_dir: Path):
     return run
 
 
+def run_in_turn(engines: list, queries: list, args, work_dir: Path):
+    """Runs query by query, each on every engine in turn (a fresh worker each time).
+
+    On a shared machine, load comes and goes over seconds; an engine that ran all its
+    queries in one block could meet much more or much less of it than its peers, which
+    skews the ratios. In turn, each query's timings on all engines are taken within
+    seconds of each other.
+    """
+    from tpch.report import EngineRun
+
+    runs = {engine: EngineRun(engine) for engine in engines}
+    for query in queries:
+        for engine in engines:
+            part = run_engine(engine, [query], args, work_dir / query, results_dir=work_dir / "results")
+            run = runs[engine]
+            run.version = run.version or part.version
+            run.outcomes.update(part.outcomes)
+            run.peak_rss = max(run.peak_rss, part.peak_rss)
+    return [runs[engine] for engine in engines]
+
+
 def compare_with_duckdb(runs, queries, results_dir: Path):
     import pyarrow.feather
 
@@ -190,6 +213,9 @@ def main():
                         help="seconds one execution of a query may take (default 120 per unit of scale, at least 120)")
     parser.add_argument("--engine", action="append", choices=ENGINE_ORDER, help="run only this engine (repeatable)")
     parser.add_argument("--query", action="append", help="run only this query, e.g. 7 or q07 (repeatable)")
+    parser.add_argument("--in-blocks", action="store_true",
+                        help="run each engine's queries in one block (faster) instead of the engines in turn, "
+                             "query by query")
     parser.add_argument("--quiver-bin", type=Path, default=Path(os.environ.get("QUIVER_BIN", REPO / "build" / "quiver")))
     args = parser.parse_args()
 
@@ -220,10 +246,13 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="quiver-tpch-") as work_dir:
         work_dir = Path(work_dir)
-        runs = []
-        for engine in engines:
-            log(f"{engine}:")
-            runs.append(run_engine(engine, [q.name for q in queries], args, work_dir))
+        if args.in_blocks:
+            runs = []
+            for engine in engines:
+                log(f"{engine}:")
+                runs.append(run_engine(engine, [q.name for q in queries], args, work_dir))
+        else:
+            runs = run_in_turn(engines, [q.name for q in queries], args, work_dir)
         compare_with_duckdb(runs, queries, work_dir / "results")
     # Another process busy on a 2-core machine skews every number; the load says so.
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
