@@ -55,6 +55,17 @@ def statement_update(sql: str) -> bytes:
     return any_message("CommandStatementUpdate", length_delimited(1, sql.encode()))
 
 
+def cancel_flight_info_request(info_bytes: bytes) -> bytes:
+    """Flight's CancelFlightInfoRequest (field 1: the FlightInfo) for a serialized
+    FlightInfo; pyarrow's client has no call for the action."""
+    return length_delimited(1, info_bytes)
+
+
+# Flight's CancelStatus values, as CancelFlightInfoResult's field 1 carries them.
+CANCEL_STATUS_CANCELLED = 1
+CANCEL_STATUS_NOT_CANCELLABLE = 3
+
+
 def read_varint_field(message: bytes, wanted: int) -> int:
     """The value of varint field `wanted` in a serialized message (0 when absent)."""
     pos = 0

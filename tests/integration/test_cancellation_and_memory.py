@@ -18,7 +18,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import start_server
-from flight_sql_wire import statement_query, statement_update
+from flight_sql_wire import (
+    CANCEL_STATUS_CANCELLED,
+    any_message,
+    cancel_flight_info_request,
+    length_delimited,
+    read_bytes_field,
+    read_varint_field,
+    statement_query,
+    statement_update,
+)
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 
@@ -146,6 +155,66 @@ def test_cancelling_before_the_first_batch_stops_a_query_that_has_none_to_send(s
     assert_goes_idle(pid, since=time.monotonic())
     assert_still_serving(client)
     assert "status=cancelled" in server.stderr()
+
+
+def info_for(client, sql: str) -> flight.FlightInfo:
+    return client.get_flight_info(flight.FlightDescriptor.for_command(statement_query(sql)))
+
+
+def cancel(client, info: flight.FlightInfo) -> int:
+    """CancelFlightInfo's status for `info`."""
+    action = flight.Action("CancelFlightInfo", cancel_flight_info_request(info.serialize()))
+    results = list(client.do_action(action))
+    assert len(results) == 1
+    return read_varint_field(results[0].body.to_pybytes(), 1)
+
+
+def test_cancel_flight_info_stops_a_query_another_call_is_reading(server_with_table):
+    server, client = server_with_table
+    pid = server.process.pid
+    info = info_for(client, SILENT_QUERY)
+    # The stream is open and its query running; the cancel comes on another call.
+    reader = client.do_get(info.endpoints[0].ticket)
+    assert_busy(pid)
+    assert cancel(client, info) == CANCEL_STATUS_CANCELLED
+    cancelled_at = time.monotonic()
+    # read_chunk, not read_all: pyarrow turns a Cancelled status met inside read_all
+    # into a KeyboardInterrupt, as if the user had pressed Ctrl-C.
+    with pytest.raises(flight.FlightCancelledError, match="cancelled"):
+        while True:
+            reader.read_chunk()
+    assert time.monotonic() - cancelled_at < 2, "the stream did not end within 2 s of the cancel"
+    assert_goes_idle(pid, since=cancelled_at)
+    assert "status=cancelled" in server.stderr()
+    assert_still_serving(client)
+
+
+def test_a_cancelled_ticket_is_not_run_later_and_other_tickets_are_not_touched(server_with_table):
+    server, client = server_with_table
+    pid = server.process.pid
+    cancelled = info_for(client, SILENT_QUERY)
+    # The same SQL planned again gets a ticket of its own.
+    other = info_for(client, "SELECT count(*) AS n FROM t")
+    same_sql = info_for(client, "SELECT count(*) AS n FROM t")
+    assert other.endpoints[0].ticket != same_sql.endpoints[0].ticket
+    assert cancel(client, cancelled) == CANCEL_STATUS_CANCELLED
+    assert cancel(client, other) == CANCEL_STATUS_CANCELLED
+    with pytest.raises(flight.FlightCancelledError, match="cancelled before its result was fetched"):
+        client.do_get(cancelled.endpoints[0].ticket).read_chunk()
+    assert cpu_used(pid, 0.5) < 0.15
+    assert client.do_get(same_sql.endpoints[0].ticket).read_all().column("n").to_pylist() == [ROWS]
+
+
+def test_the_older_cancel_query_action_cancels_too(server_with_table):
+    server, client = server_with_table
+    info = info_for(client, SILENT_QUERY)
+    body = any_message("ActionCancelQueryRequest", length_delimited(1, info.serialize()))
+    results = list(client.do_action(flight.Action("CancelQuery", body)))
+    assert len(results) == 1
+    # An Any holding ActionCancelQueryResult; its field 1 is CANCEL_RESULT_CANCELLED (1).
+    assert read_varint_field(read_bytes_field(results[0].body.to_pybytes(), 2), 1) == 1
+    with pytest.raises(flight.FlightCancelledError):
+        client.do_get(info.endpoints[0].ticket).read_chunk()
 
 
 def test_a_client_process_that_dies_mid_query_stops_it(server_with_table, tmp_path):

@@ -79,7 +79,7 @@ class PlanBatchReader : public arrow::RecordBatchReader {
       if (interrupted_ && interrupted_()) {
         if (!plan_->finished().is_finished()) plan_->StopProducing();
         stopped_ = true;
-        return arrow::Status::Cancelled("the query was cancelled: its client went away");
+        return arrow::Status::Cancelled("the query was cancelled: its client cancelled it or went away");
       }
     }
     ARROW_ASSIGN_OR_RAISE(auto produced, next.result());

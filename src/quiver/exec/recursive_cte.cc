@@ -92,7 +92,7 @@ arrow::Status MaterializeRecursiveCte(const plan::RecursiveCtePlan& cte, int64_t
     }
     if (interrupted && interrupted()) {
       cte.working->table.reset();
-      return arrow::Status::Cancelled("the query was cancelled: its client went away");
+      return arrow::Status::Cancelled("the query was cancelled: its client cancelled it or went away");
     }
     ARROW_ASSIGN_OR_RAISE(cte.working->table, arrow::Table::FromRecordBatches(schema, {added}));
     ARROW_ASSIGN_OR_RAISE(added, RunToBatch(*cte.recursive, schema, interrupted));

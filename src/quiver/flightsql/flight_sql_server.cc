@@ -203,6 +203,19 @@ arrow::Status FlightSqlServer::DoPut(const flight::ServerCallContext&,
 
 // --- DoAction ------------------------------------------------------------------------
 
+arrow::Result<flight::CancelStatus> FlightSqlServer::Cancel(const flight::FlightInfo& info) {
+  // Only statements run long enough to cancel; metadata results are made at once.
+  bool statement = false;
+  for (const auto& endpoint : info.endpoints()) {
+    ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(endpoint.ticket.ticket, "ticket"));
+    if (auto* query = std::get_if<pb::TicketStatementQuery>(&command)) {
+      ARROW_RETURN_NOT_OK(statements_.Cancel(*query));
+      statement = true;
+    }
+  }
+  return statement ? flight::CancelStatus::kCancelled : flight::CancelStatus::kNotCancellable;
+}
+
 arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Action& action) {
   std::vector<flight::Result> results;
   std::string_view body = BodyOf(action);
@@ -220,9 +233,22 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
     return TransactionsUnsupported();
   } else if (action.type == kCreatePreparedSubstraitPlan) {
     return SubstraitUnsupported();
-  } else if (action.type == kCancelQuery || action.type == flight::ActionType::kCancelFlightInfo.type) {
-    return arrow::Status::NotImplemented(
-        "Quiver cannot cancel queries (FLIGHT_SQL_SERVER_CANCEL is false); stop reading the stream instead");
+  } else if (action.type == flight::ActionType::kCancelFlightInfo.type) {
+    ARROW_ASSIGN_OR_RAISE(auto request, flight::CancelFlightInfoRequest::Deserialize(body));
+    if (!request.info) return arrow::Status::Invalid("CancelFlightInfo needs the FlightInfo to cancel");
+    ARROW_ASSIGN_OR_RAISE(auto status, Cancel(*request.info));
+    ARROW_ASSIGN_OR_RAISE(auto bytes, flight::CancelFlightInfoResult{status}.SerializeToString());
+    results.push_back(flight::Result{arrow::Buffer::FromString(std::move(bytes))});
+  } else if (action.type == kCancelQuery) {
+    // The action CancelFlightInfo replaced: the FlightInfo serialized inside an Any.
+    ARROW_ASSIGN_OR_RAISE(auto request, UnpackAny<pb::ActionCancelQueryRequest>(body, "CancelQuery body"));
+    ARROW_ASSIGN_OR_RAISE(auto info, flight::FlightInfo::Deserialize(request.info()));
+    ARROW_ASSIGN_OR_RAISE(auto status, Cancel(*info));
+    pb::ActionCancelQueryResult result;
+    result.set_result(status == flight::CancelStatus::kCancelled
+                          ? pb::ActionCancelQueryResult::CANCEL_RESULT_CANCELLED
+                          : pb::ActionCancelQueryResult::CANCEL_RESULT_NOT_CANCELLABLE);
+    results.push_back(AnyResult(result));
   } else if (action.type == flight::ActionType::kCloseSession.type) {
     // Quiver keeps no per-client session, so there is nothing to close.
     flight::CloseSessionResult closed{flight::CloseSessionStatus::kClosed};
@@ -247,6 +273,8 @@ arrow::Status FlightSqlServer::ListActions(const flight::ServerCallContext&, std
       {kCreatePreparedStatement, "Prepare a SQL statement; returns its handle and schemas"},
       {kClosePreparedStatement, "Release a prepared statement"},
       {flight::ActionType::kCloseSession.type, "End the client's session (Quiver keeps none)"},
+      {flight::ActionType::kCancelFlightInfo.type, "Stop the statements of a FlightInfo; their tickets stay cancelled"},
+      {kCancelQuery, "The same, in the Any-wrapped form CancelFlightInfo replaced"},
   };
   return arrow::Status::OK();
 }

@@ -50,6 +50,8 @@ class FlightSqlServer : public arrow::flight::FlightServerBase {
                                                                      std::function<bool()> client_gone);
   arrow::Status Put(arrow::flight::FlightMessageReader& reader, arrow::flight::FlightMetadataWriter& writer);
   arrow::Result<std::vector<arrow::flight::Result>> Act(const arrow::flight::Action& action);
+  /// Cancels the statements whose tickets `info` lists.
+  arrow::Result<arrow::flight::CancelStatus> Cancel(const arrow::flight::FlightInfo& info);
 
   std::shared_ptr<engine::Engine> engine_;
   StatementService statements_;

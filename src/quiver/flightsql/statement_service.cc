@@ -73,6 +73,7 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
   StatementTicket ticket;
   ticket.sql = statement.sql();
   ticket.parameters = parameters;
+  ticket.query_id = StatementTicket::NewQueryId();
   PlannedStatement planned;
   if (statement.is_query()) {
     ARROW_ASSIGN_OR_RAISE(planned.schema, ResultSchema(session, statement, parameters));
@@ -153,15 +154,26 @@ arrow::Result<int64_t> StatementService::RunPreparedUpdate(
   return LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
 }
 
+arrow::Status StatementService::Cancel(const pb::TicketStatementQuery& message) {
+  ARROW_ASSIGN_OR_RAISE(auto ticket, StatementTicket::Decode(message.statement_handle()));
+  running_.Cancel(ticket.query_id);
+  return arrow::Status::OK();
+}
+
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StatementService::Redeem(
     const pb::TicketStatementQuery& message, std::function<bool()> client_gone) {
   ARROW_ASSIGN_OR_RAISE(auto ticket, StatementTicket::Decode(message.statement_handle()));
   if (ticket.already_executed) return arrow::RecordBatchReader::Make({}, arrow::schema({}));
+  auto run = running_.Start(ticket.query_id);
+  if (!run) return arrow::Status::Cancelled("the query was cancelled before its result was fetched");
   int64_t id = log_.NextId();
   auto start = std::chrono::steady_clock::now();
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(ticket.parameters));
   auto session = engine_->NewSession();
-  session->set_interrupt_check(std::move(client_gone));
+  // The check lives as long as the result's reader, and with it the run's listing.
+  session->set_interrupt_check([client_gone = std::move(client_gone), run = std::move(run)] {
+    return run->cancelled() || (client_gone && client_gone());
+  });
   auto reader = RunQuery(std::move(session), ticket.sql, std::move(rows));
   if (!reader.ok()) {
     StatementOutcome outcome;

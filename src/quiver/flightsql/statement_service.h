@@ -10,6 +10,7 @@
 
 #include "flight_sql.pb.h"
 #include "quiver/flightsql/prepared_statement_registry.h"
+#include "quiver/flightsql/running_queries.h"
 #include "quiver/flightsql/statement_log.h"
 
 namespace quiver::engine {
@@ -56,9 +57,14 @@ class StatementService {
                                            const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters);
 
   /// The result stream of a ticket made by PlanQuery or PlanPrepared. The query stops,
-  /// and its reads fail with Cancelled, once `client_gone` says true.
+  /// and its reads fail with Cancelled, once `client_gone` says true or the ticket is
+  /// cancelled; a ticket cancelled before it is redeemed fails with Cancelled at once.
   arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Redeem(const pb::TicketStatementQuery& ticket,
                                                                   std::function<bool()> client_gone = {});
+
+  /// Cancels the query of a ticket made by PlanQuery or PlanPrepared: its streams stop
+  /// within a poll interval, and redeeming it later fails.
+  arrow::Status Cancel(const pb::TicketStatementQuery& ticket);
 
   const PreparedStatementRegistry& prepared_statements() const { return registry_; }
 
@@ -71,6 +77,7 @@ class StatementService {
 
   std::shared_ptr<engine::Engine> engine_;
   PreparedStatementRegistry registry_;
+  RunningQueries running_;
   StatementLog log_;
 };
 

@@ -8,14 +8,16 @@
 #include <arrow/util/endian.h>
 
 #include <cstring>
+#include <random>
 
 namespace quiver::flightsql {
 
-// Layout: magic, one flag byte, the SQL's length (u32 little-endian) and bytes,
-// then, when parameters are bound, an Arrow IPC stream holding them.
+// Layout: magic, one flag byte, the query id (kQueryIdBytes bytes), the SQL's length
+// (u32 little-endian) and bytes, then, when parameters are bound, an Arrow IPC stream
+// holding them.
 namespace {
 
-constexpr std::string_view kMagic = "QVST1";
+constexpr std::string_view kMagic = "QVST2";
 constexpr uint8_t kHasParameters = 1;
 constexpr uint8_t kAlreadyExecuted = 2;
 
@@ -26,10 +28,23 @@ arrow::Status Malformed(const char* why) {
 
 }  // namespace
 
+std::string StatementTicket::NewQueryId() {
+  static thread_local std::mt19937_64 random{std::random_device{}()};
+  std::string id(kQueryIdBytes, '\0');
+  for (size_t i = 0; i < kQueryIdBytes; i += sizeof(uint64_t)) {
+    const uint64_t bits = random();
+    std::memcpy(id.data() + i, &bits, sizeof(bits));
+  }
+  return id;
+}
+
 arrow::Result<std::string> StatementTicket::Encode() const {
   std::string out(kMagic);
   uint8_t flags = (parameters ? kHasParameters : 0) | (already_executed ? kAlreadyExecuted : 0);
   out.push_back(static_cast<char>(flags));
+  std::string id = query_id;
+  id.resize(kQueryIdBytes, '\0');
+  out.append(id);
   uint32_t length = arrow::bit_util::ToLittleEndian(static_cast<uint32_t>(sql.size()));
   out.append(reinterpret_cast<const char*>(&length), sizeof(length));
   out.append(sql);
@@ -47,17 +62,19 @@ arrow::Result<std::string> StatementTicket::Encode() const {
 arrow::Result<StatementTicket> StatementTicket::Decode(std::string_view handle) {
   if (handle.substr(0, kMagic.size()) != kMagic) return Malformed("unknown format");
   handle.remove_prefix(kMagic.size());
-  if (handle.size() < 1 + sizeof(uint32_t)) return Malformed("truncated header");
+  if (handle.size() < 1 + kQueryIdBytes + sizeof(uint32_t)) return Malformed("truncated header");
   auto flags = static_cast<uint8_t>(handle[0]);
+  std::string query_id(handle.substr(1, kQueryIdBytes));
   uint32_t length;
-  std::memcpy(&length, handle.data() + 1, sizeof(length));
+  std::memcpy(&length, handle.data() + 1 + kQueryIdBytes, sizeof(length));
   length = arrow::bit_util::FromLittleEndian(length);
-  handle.remove_prefix(1 + sizeof(uint32_t));
+  handle.remove_prefix(1 + kQueryIdBytes + sizeof(uint32_t));
   if (handle.size() < length) return Malformed("truncated SQL text");
 
   StatementTicket ticket;
   ticket.sql.assign(handle.substr(0, length));
   ticket.already_executed = (flags & kAlreadyExecuted) != 0;
+  ticket.query_id = std::move(query_id);
   handle.remove_prefix(length);
   if (flags & kHasParameters) {
     // The view dies with the request; copy the bytes the batch will point into.

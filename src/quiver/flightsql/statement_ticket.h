@@ -23,6 +23,13 @@ struct StatementTicket {
   /// ticket only says so, so that DoGet yields an empty result without running
   /// them a second time.
   bool already_executed = false;
+  /// Names this FlightInfo's run of the statement (kQueryIdBytes random bytes), so that
+  /// CancelFlightInfo can find it: two clients sending the same SQL get different ids.
+  std::string query_id;
+  static constexpr size_t kQueryIdBytes = 16;
+
+  /// A fresh random query id.
+  static std::string NewQueryId();
 
   /// The bytes of statement_handle.
   arrow::Result<std::string> Encode() const;

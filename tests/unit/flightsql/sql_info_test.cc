@@ -6,7 +6,6 @@
 #include <arrow/type.h>
 #include <gtest/gtest.h>
 
-
 #include "flight_sql.pb.h"
 #include "quiver/flightsql/metadata_schemas.h"
 #include "quiver/flightsql/version.h"

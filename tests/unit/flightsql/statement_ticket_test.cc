@@ -45,6 +45,18 @@ TEST(StatementTicketTest, RoundTripsParametersAndExecutedFlag) {
   EXPECT_TRUE(decoded->parameters->Equals(*ticket.parameters));
 }
 
+TEST(StatementTicketTest, CarriesAQueryIdFreshForEachTicket) {
+  StatementTicket ticket;
+  ticket.sql = "SELECT 1";
+  ticket.query_id = StatementTicket::NewQueryId();
+  EXPECT_EQ(ticket.query_id.size(), StatementTicket::kQueryIdBytes);
+  EXPECT_NE(ticket.query_id, StatementTicket::NewQueryId());
+  auto decoded = StatementTicket::Decode(ticket.Encode().ValueOrDie());
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->query_id, ticket.query_id);
+  EXPECT_EQ(decoded->sql, ticket.sql);
+}
+
 TEST(StatementTicketTest, RejectsForeignAndTruncatedBytes) {
   EXPECT_TRUE(StatementTicket::Decode("hello").status().IsInvalid());
   StatementTicket ticket;
