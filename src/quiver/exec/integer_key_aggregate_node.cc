@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 
+#include "quiver/exec/accumulating_node.h"
 #include "quiver/exec/grouped_accumulator.h"
 #include "quiver/exec/integer_key_table.h"
 #include "quiver/exec/node_registry.h"
@@ -52,12 +53,12 @@ struct ThreadState {
   PoolArray<uint32_t> run_groups;
 };
 
-class IntegerKeyAggregateNode : public ac::ExecNode {
+class IntegerKeyAggregateNode : public AccumulatingNode {
  public:
   IntegerKeyAggregateNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs,
                           std::shared_ptr<arrow::Schema> output_schema, int key, std::vector<AggregateSpec> aggregates,
                           int64_t expected_groups)
-      : ExecNode(plan, inputs, {"input"}, std::move(output_schema)),
+      : AccumulatingNode(plan, inputs, {"input"}, std::move(output_schema)),
         key_(key),
         aggregates_(std::move(aggregates)),
         expected_groups_(std::min(expected_groups, IntegerKeyAggregateNodeOptions::kMaxPresizedGroups)),
@@ -105,11 +106,6 @@ class IntegerKeyAggregateNode : public ac::ExecNode {
     total_batches_.store(total_batches);
     return MaybeFinish();
   }
-
-  arrow::Status StartProducing() override { return arrow::Status::OK(); }
-  void PauseProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->PauseProducing(this, counter); }
-  void ResumeProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->ResumeProducing(this, counter); }
-  arrow::Status StopProducingImpl() override { return arrow::Status::OK(); }
 
  private:
   static constexpr const char* kKindName = "IntegerKeyAggregateNode";
@@ -208,6 +204,10 @@ class IntegerKeyAggregateNode : public ac::ExecNode {
     const int total = total_batches_.load();
     if (total < 0 || received_.load() != total) return arrow::Status::OK();
     if (finished_.exchange(true)) return arrow::Status::OK();
+    if (stopped()) {
+      for (auto& state : states_) state.reset();
+      return arrow::Status::OK();
+    }
     ThreadState* result = nullptr;
     for (auto& state : states_) {
       if (!state) continue;
@@ -221,15 +221,7 @@ class IntegerKeyAggregateNode : public ac::ExecNode {
     if (result == nullptr) return output_->InputFinished(this, 0);
     ARROW_ASSIGN_OR_RAISE(auto batch, Result(result));
     for (auto& state : states_) state.reset();
-    int batch_index = 0;
-    for (int64_t offset = 0; offset < batch.length; offset += ac::ExecPlan::kMaxBatchSize) {
-      cp::ExecBatch slice = batch.Slice(offset, std::min<int64_t>(ac::ExecPlan::kMaxBatchSize, batch.length - offset));
-      slice.index = batch_index++;
-      plan_->query_context()->ScheduleTask(
-          [this, slice = std::move(slice)]() mutable { return output_->InputReceived(this, std::move(slice)); },
-          "IntegerKeyAggregateNode::Emit");
-    }
-    return output_->InputFinished(this, batch_index);
+    return EmitInBatches(batch, "IntegerKeyAggregateNode::Emit");
   }
 
   arrow::Status MergeInto(ThreadState* into, ThreadState* from) {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 
+#include "quiver/exec/accumulating_node.h"
 #include "quiver/exec/node_registry.h"
 
 namespace quiver::exec {
@@ -37,10 +38,10 @@ std::string UnusedName(const arrow::Schema& schema, const std::string& base) {
 // Two helper columns make the order total: the batch's sequence number (its index when
 // the input is ordered, else its arrival number) and the row's position in its batch.
 // As the last sort keys they give the order a stable sort of the whole input would.
-class TopNNode : public ac::ExecNode {
+class TopNNode : public AccumulatingNode {
  public:
   TopNNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, TopNNodeOptions options)
-      : ExecNode(plan, inputs, {"input"}, inputs[0]->output_schema()),
+      : AccumulatingNode(plan, inputs, {"input"}, inputs[0]->output_schema()),
         options_(std::move(options)),
         limit_(options_.offset + options_.count) {
     const auto& input_schema = *inputs_[0]->output_schema();
@@ -93,11 +94,6 @@ class TopNNode : public ac::ExecNode {
     return MaybeFinish();
   }
 
-  arrow::Status StartProducing() override { return arrow::Status::OK(); }
-  void PauseProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->PauseProducing(this, counter); }
-  void ResumeProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->ResumeProducing(this, counter); }
-  arrow::Status StopProducingImpl() override { return arrow::Status::OK(); }
-
  private:
   static constexpr const char* kKindName = "TopNNode";
   static constexpr int64_t kMinMergeRows = 32 * 1024;
@@ -146,21 +142,8 @@ class TopNNode : public ac::ExecNode {
       ARROW_ASSIGN_OR_RAISE(result, result->RemoveColumn(result->num_columns() - 1));
     }
     best_.reset();
-    int batch_index = 0;
-    if (result) {
-      for (int64_t offset = 0; offset < result->num_rows(); offset += ac::ExecPlan::kMaxBatchSize) {
-        auto slice = result->Slice(offset, ac::ExecPlan::kMaxBatchSize);
-        const int index = batch_index++;
-        plan_->query_context()->ScheduleTask(
-            [this, slice = std::move(slice), index]() {
-              cp::ExecBatch batch(*slice);
-              batch.index = index;
-              return output_->InputReceived(this, std::move(batch));
-            },
-            "TopNNode::Emit");
-      }
-    }
-    return output_->InputFinished(this, batch_index);
+    if (!result) return output_->InputFinished(this, 0);
+    return EmitInBatches(cp::ExecBatch(*result), "TopNNode::Emit");
   }
 
   TopNNodeOptions options_;

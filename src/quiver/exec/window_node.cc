@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 
+#include "quiver/exec/accumulating_node.h"
 #include "quiver/exec/node_registry.h"
 #include "quiver/exec/window_compute.h"
 
@@ -24,11 +25,11 @@ namespace cp = arrow::compute;
 // Buffers every input batch (they may arrive on several threads at once), then, once
 // the input is complete, computes the window functions over all rows and emits the
 // result in order-numbered batches.
-class WindowNode : public ac::ExecNode {
+class WindowNode : public AccumulatingNode {
  public:
   WindowNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, std::shared_ptr<arrow::Schema> output_schema,
              WindowNodeOptions options)
-      : ExecNode(plan, std::move(inputs), {"input"}, std::move(output_schema)), options_(std::move(options)) {
+      : AccumulatingNode(plan, std::move(inputs), {"input"}, std::move(output_schema)), options_(std::move(options)) {
     auto keys = window::WindowSortKeys(options_);
     // Without keys the rows keep their arrival order, which the batch indices record.
     ordering_ = keys.empty() ? cp::Ordering::Implicit() : cp::Ordering(std::move(keys));
@@ -65,22 +66,12 @@ class WindowNode : public ac::ExecNode {
     return complete ? Finish() : arrow::Status::OK();
   }
 
-  arrow::Status StartProducing() override { return arrow::Status::OK(); }
-  void PauseProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->PauseProducing(this, counter); }
-  void ResumeProducing(ac::ExecNode*, int32_t counter) override { inputs_[0]->ResumeProducing(this, counter); }
-  // A stopped plan (a cancelled query) may still see its input end; then the sort and
-  // the window computation over everything received so far would be wasted work.
-  arrow::Status StopProducingImpl() override {
-    stopped_.store(true);
-    return arrow::Status::OK();
-  }
-
  private:
   static constexpr const char* kKindName = "WindowNode";
 
   // Runs once, on the thread that completed the input; no batch arrives after it.
   arrow::Status Finish() {
-    if (stopped_.load()) {
+    if (stopped()) {
       batches_.clear();
       return arrow::Status::OK();
     }
@@ -104,22 +95,9 @@ class WindowNode : public ac::ExecNode {
     ARROW_ASSIGN_OR_RAISE(auto combined, table->CombineChunksToBatch(context->memory_pool()));
     ARROW_ASSIGN_OR_RAISE(auto result, window::ComputeWindow(combined, options_, output_schema_, context));
 
-    int batch_index = 0;
-    for (int64_t offset = 0; offset < result->num_rows(); offset += ac::ExecPlan::kMaxBatchSize) {
-      auto slice = result->Slice(offset, ac::ExecPlan::kMaxBatchSize);
-      const int index = batch_index++;
-      plan_->query_context()->ScheduleTask(
-          [this, slice = std::move(slice), index]() {
-            cp::ExecBatch batch(*slice);
-            batch.index = index;
-            return output_->InputReceived(this, std::move(batch));
-          },
-          "WindowNode::Emit");
-    }
-    return output_->InputFinished(this, batch_index);
+    return EmitInBatches(cp::ExecBatch(*result), "WindowNode::Emit");
   }
 
-  std::atomic<bool> stopped_{false};
   WindowNodeOptions options_;
   cp::Ordering ordering_ = cp::Ordering::Unordered();
   std::mutex mutex_;
