@@ -84,15 +84,15 @@ class FilterNode : public ac::MapNode {
       stages.emplace_back(condition, input);
     }
     std::vector<int> outputs;
-    arrow::FieldVector fields;
-    for (int i = 0; i < input.num_fields(); ++i) {
-      if (filter.outputs.empty()) outputs.push_back(i);
+    if (filter.outputs.empty()) {
+      for (int i = 0; i < input.num_fields(); ++i) outputs.push_back(i);
     }
     for (const auto& name : filter.outputs) {
       const int index = input.GetFieldIndex(name);
       if (index < 0) return arrow::Status::Invalid("a filter cannot pass on column '", name, "': not in its input");
       outputs.push_back(index);
     }
+    arrow::FieldVector fields;
     for (int index : outputs) fields.push_back(input.field(index));
     return plan->EmplaceNode<FilterNode>(plan, std::move(inputs), arrow::schema(std::move(fields)), std::move(stages),
                                          std::move(outputs));
