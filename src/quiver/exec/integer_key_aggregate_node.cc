@@ -119,7 +119,9 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
     if (!state) {
       // Only this thread uses this slot, so no lock is needed.
       state = std::make_unique<ThreadState>(pool());
-      ARROW_RETURN_NOT_OK(state->table.Reserve(expected_groups_));
+      // The estimate is a hint: where the budget cannot hold a table that large, the
+      // table starts small and grows with the groups actually met.
+      (void)state->table.Reserve(expected_groups_);
       for (const auto& spec : aggregates_) {
         state->accumulators.push_back(
             GroupedAccumulator::Make(spec.function, spec.input_type, spec.options.get(), pool()));

@@ -3,6 +3,7 @@
 #include <arrow/memory_pool.h>
 #include <arrow/status.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "quiver/exec/pool_array.h"
@@ -17,11 +18,11 @@ namespace quiver::exec {
 /// identifiers and dates form.
 class IntegerKeyTable {
  public:
-  explicit IntegerKeyTable(arrow::MemoryPool* pool) : slots_(pool), keys_(pool) {}
+  explicit IntegerKeyTable(arrow::MemoryPool* pool) : pool_(pool), slots_(pool), keys_(pool) {}
 
   /// The group of `key`, a new one if the key is new.
   arrow::Result<uint32_t> Find(int64_t key) {
-    if (2 * (keys_.size() + 1) > slots_.size()) ARROW_RETURN_NOT_OK(Grow());
+    if (2 * (keys_.size() + 1) > slots_.size()) ARROW_RETURN_NOT_OK(Reserve(keys_.size() + 1));
     for (uint64_t slot = SlotOf(key);; slot = (slot + 1) & mask_) {
       Slot& entry = slots_[static_cast<int64_t>(slot)];
       if (entry.group_plus_one == 0) {
@@ -46,10 +47,14 @@ class IntegerKeyTable {
     return arrow::Status::OK();
   }
 
-  /// Makes room for `groups` groups in all without growing again.
+  /// Makes room for `groups` groups in all without growing again (at least doubling
+  /// when it grows, so that adding keys one by one costs amortized constant time).
+  /// A failed allocation leaves the table as it was.
   arrow::Status Reserve(int64_t groups) {
-    while (2 * (groups + 1) > slots_.size()) ARROW_RETURN_NOT_OK(Grow());
-    return arrow::Status::OK();
+    if (2 * (groups + 1) <= slots_.size()) return arrow::Status::OK();
+    int64_t slots = std::max<int64_t>(1024, slots_.size() * 2);
+    while (slots < 2 * (groups + 1)) slots *= 2;
+    return Rehash(slots);
   }
 
   /// The group of the NULL key, a new one the first time.
@@ -76,8 +81,10 @@ class IntegerKeyTable {
 
   uint64_t SlotOf(int64_t key) const { return (static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> shift_; }
 
-  arrow::Status Grow();
+  // Moves every key into a table of `slots` slots (a power of two).
+  arrow::Status Rehash(int64_t slots);
 
+  arrow::MemoryPool* pool_;
   PoolArray<Slot> slots_;
   PoolArray<int64_t> keys_;
   int64_t null_group_ = -1;
