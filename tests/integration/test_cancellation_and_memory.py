@@ -286,6 +286,9 @@ def test_queries_over_the_memory_budget_fail_naming_it_and_the_operator(tmp_path
             "SELECT x.a, y.b FROM t x CROSS JOIN t y WHERE y.a < 2000 ORDER BY x.a + y.b": "one of the operators holding rows: sort (",
             # Four hundred million groups.
             "SELECT x.a, y.a, count(*) FROM t x CROSS JOIN t y WHERE y.a < 2000 GROUP BY 1, 2": "one of the operators holding rows: aggregate (",
+            # Forty million groups of one integer key (Quiver's integer-key aggregate).
+            "SELECT x.a * 200000 + y.a AS k, count(*) FROM t x CROSS JOIN t y WHERE y.a < 200 GROUP BY 1":
+                "(integer key)",
             # A hash table over three million strings.
             "SELECT count(*) FROM strings x JOIN strings y ON x.s = y.s": "in the hash join build (HashJoin ",
         }
