@@ -239,3 +239,15 @@ def test_errors_while_streaming_reach_the_client_and_the_log(quiver_server, flig
         time.sleep(0.05)
     assert 'status="error: divide by zero" sql="SELECT 1/0 AS x"' in quiver_server.stderr()
     assert "Failed to close" not in quiver_server.stderr()
+
+
+def test_array_agg_with_order_by_returns_each_groups_values_sorted(dbapi_connection):
+    # sqllogictest files compare with PostgreSQL's text; lists are checked here.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT g, array_agg(s ORDER BY k DESC NULLS LAST, s) AS a FROM (VALUES "
+            "(1, 'a', 3), (1, 'b', NULL), (1, NULL, 2), (1, 'c', 3), (2, 'd', 1)) t(g, s, k) "
+            "GROUP BY g ORDER BY g"
+        )
+        table = cursor.fetch_arrow_table()
+    assert table.column("a").to_pylist() == [["a", "c", None, "b"], ["d"]]

@@ -9,6 +9,7 @@
 #include "quiver/common/list_kernels.h"
 #include "quiver/common/ordered_set_kernels.h"
 #include "quiver/common/single_row_check.h"
+#include "quiver/common/sorted_list_kernel.h"
 #include "quiver/common/sql_kernels.h"
 
 namespace quiver::engine {
@@ -24,6 +25,7 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   ARROW_RETURN_NOT_OK(RegisterSqlKernels());
   ARROW_RETURN_NOT_OK(RegisterSingleRowCheck());
   ARROW_RETURN_NOT_OK(RegisterListKernels());
+  ARROW_RETURN_NOT_OK(RegisterSortedListKernel());
   ARROW_RETURN_NOT_OK(RegisterCollectListAggregate());
   ARROW_RETURN_NOT_OK(RegisterOrderedSetKernels());
   if (options.threads > 0) ARROW_RETURN_NOT_OK(arrow::SetCpuThreadPoolCapacity(options.threads));

@@ -11,6 +11,7 @@
 
 #include "quiver/common/collect_list_aggregate.h"
 #include "quiver/common/list_kernels.h"
+#include "quiver/common/sorted_list_kernel.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/sql/source_text.h"
@@ -164,6 +165,28 @@ arrow::Result<BoundExpression> AggregateBinder::AddListAggregate(const BoundExpr
   return ref;
 }
 
+arrow::Result<std::vector<BoundExpression>> AggregateBinder::CollectSortKeys(
+    const sql::ParsedExpr& call, std::shared_ptr<cp::SortOptions>* sort_options) {
+  ExpressionBinder binder(context_, input_scope_, "ORDER BY in an aggregate");
+  std::vector<BoundExpression> lists;
+  std::vector<cp::SortKey> keys;
+  for (const auto& item : call.aggregate_order) {
+    if (ContainsAggregate(*item->expr)) {
+      return sql::SqlError(context_.sql, item->expr->location, "aggregate function calls cannot be nested");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto key, binder.Bind(*item->expr));
+    ARROW_ASSIGN_OR_RAISE(auto list, AddListAggregate(key, call.names[0] + "_key"));
+    lists.push_back(std::move(list));
+    // PostgreSQL's default: NULLs sort as if larger than every value.
+    const bool nulls_first = item->nulls_first.value_or(item->descending);
+    keys.emplace_back("key" + std::to_string(keys.size()),
+                      item->descending ? cp::SortOrder::Descending : cp::SortOrder::Ascending,
+                      nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+  }
+  *sort_options = std::make_shared<cp::SortOptions>(std::move(keys));
+  return lists;
+}
+
 arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedExpr& call) {
   const std::string& name = call.names[0];
   AggregateCall aggregate;
@@ -175,6 +198,8 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   auto filtered = [&](BoundExpression value) { return ApplyFilter(filter, std::move(value), call.location); };
   // Extra arguments after the first (string_agg's separator) must be constants.
   std::vector<std::shared_ptr<arrow::Scalar>> constants;
+  std::shared_ptr<cp::SortOptions> sort_options;  // set for f(x ORDER BY …)
+  std::vector<BoundExpression> sort_key_lists;    // the group's keys, beside its values
 
   if (call.star && filter) {
     // count(*) FILTER (…) counts the rows where the condition holds.
@@ -247,6 +272,12 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
       return sql::SqlError(context_.sql, call.location, "FILTER on array_agg is not supported");
     }
     ARROW_ASSIGN_OR_RAISE(argument, filtered(std::move(argument)));
+    if (!call.aggregate_order.empty() && (name == "string_agg" || name == "array_agg")) {
+      // f(x ORDER BY k…): each group's keys are collected beside its values, and the
+      // values sorted by them at the end. The other aggregates give the same result in
+      // any order; theirs is ignored.
+      ARROW_ASSIGN_OR_RAISE(sort_key_lists, CollectSortKeys(call, &sort_options));
+    }
     static const std::map<std::string, std::string> kArrowNames = {
         {"avg", "sum"},           {"mean", "sum"},          {"bool_and", "all"},       {"every", "all"},
         {"bool_or", "any"},       {"stddev", "stddev"},     {"stddev_samp", "stddev"}, {"stddev_pop", "stddev"},
@@ -289,6 +320,12 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
   BoundExpression ref;
   ref.type = result_type;
   ARROW_ASSIGN_OR_RAISE(ref.expr, cp::field_ref(output).Bind(*GroupedSchema()));
+  if (sort_options) {
+    ExpressionBinder after(context_, input_scope_, name, this);
+    std::vector<BoundExpression> lists = {ref};
+    lists.insert(lists.end(), sort_key_lists.begin(), sort_key_lists.end());
+    ARROW_ASSIGN_OR_RAISE(ref, after.Call(kSortListByFunction, std::move(lists), sort_options, name, call.location));
+  }
   if ((name == "avg" || name == "mean") && !call.distinct) {
     // avg = sum / count of the values summed; over no values the sum is NULL, and so
     // is the average.

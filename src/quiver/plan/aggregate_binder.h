@@ -1,5 +1,6 @@
 #pragma once
 
+#include <arrow/compute/api_vector.h>
 #include <arrow/result.h>
 
 #include <map>
@@ -60,6 +61,10 @@ class AggregateBinder : public AggregateResolver {
   /// `value`, or NULL where the filter does not hold.
   arrow::Result<BoundExpression> ApplyFilter(const std::optional<BoundExpression>& filter, BoundExpression value,
                                              int location);
+  /// f(x ORDER BY k…): each sort key collected per group into a list (references to
+  /// them, in ORDER BY order), and the options that sort a group's values by them.
+  arrow::Result<std::vector<BoundExpression>> CollectSortKeys(const sql::ParsedExpr& call,
+                                                              std::shared_ptr<cp::SortOptions>* sort_options);
   /// Collects `argument` per group into a list and returns a reference to that list.
   arrow::Result<BoundExpression> AddListAggregate(const BoundExpression& argument, const std::string& name);
   /// percentile_cont, percentile_disc, mode (WITHIN GROUP) and median: the group's

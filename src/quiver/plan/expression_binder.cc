@@ -805,6 +805,10 @@ arrow::Result<BoundExpression> ExpressionBinder::BindFunction(const ParsedExpr& 
     return sql::SqlError(context_.sql, expr.location, "WITHIN GROUP specified, but ", expr.names.back(),
                          " is not an aggregate function");
   }
+  if (!expr.aggregate_order.empty()) {
+    return sql::SqlError(context_.sql, expr.location, "ORDER BY specified, but ", expr.names.back(),
+                         " is not an aggregate function");
+  }
   if (expr.star) {
     return sql::SqlError(context_.sql, expr.location, expr.names.back(), "(*) is not a function");
   }

@@ -110,6 +110,10 @@ arrow::Result<BoundExpression> WindowBinder::BindWindow(const ParsedExpr& call, 
   if (!ranking && !value_function && !aggregate) {
     return sql::SqlError(context_.sql, call.location, "function ", name, " is not a window function");
   }
+  if (!call.aggregate_order.empty()) {
+    return sql::SqlError(context_.sql, call.location,
+                         "ORDER BY inside a window aggregate is not supported; the window's ORDER BY orders its rows");
+  }
   if (call.distinct)
     return sql::SqlError(context_.sql, call.location, "DISTINCT is not implemented for window functions");
   if (call.filter) return sql::SqlError(context_.sql, call.location, "FILTER is not implemented for window functions");

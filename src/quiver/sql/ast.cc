@@ -26,6 +26,16 @@ std::string JoinArgs(const std::vector<ParsedExprPtr>& args, size_t from = 0) {
   return out;
 }
 
+// "x DESC, y": sort items as written (NULLS FIRST / LAST left out).
+std::string JoinOrder(const std::vector<std::shared_ptr<OrderItem>>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += items[i]->expr->ToString() + (items[i]->descending ? " DESC" : "");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ParsedExpr::ToString() const {
@@ -41,15 +51,10 @@ std::string ParsedExpr::ToString() const {
     case ExprKind::kParameter:
       return "$" + std::to_string(parameter_index);
     case ExprKind::kFunction: {
-      std::string out = Join(names, ".") + "(" + (distinct ? "DISTINCT " : "") + (star ? "*" : JoinArgs(args)) + ")";
-      if (!within_group.empty()) {
-        out += " WITHIN GROUP (ORDER BY ";
-        for (size_t i = 0; i < within_group.size(); ++i) {
-          if (i > 0) out += ", ";
-          out += within_group[i]->expr->ToString() + (within_group[i]->descending ? " DESC" : "");
-        }
-        out += ")";
-      }
+      std::string out = Join(names, ".") + "(" + (distinct ? "DISTINCT " : "") + (star ? "*" : JoinArgs(args));
+      if (!aggregate_order.empty()) out += " ORDER BY " + JoinOrder(aggregate_order);
+      out += ")";
+      if (!within_group.empty()) out += " WITHIN GROUP (ORDER BY " + JoinOrder(within_group) + ")";
       return out;
     }
     case ExprKind::kOperator:

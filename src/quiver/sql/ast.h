@@ -101,6 +101,9 @@ struct ParsedExpr {
   /// kFunction: the sort of an ordered-set aggregate, f(…) WITHIN GROUP (ORDER BY …);
   /// empty when there is no WITHIN GROUP.
   std::vector<std::shared_ptr<OrderItem>> within_group;
+  /// kFunction: the order an aggregate sees its values in, f(x ORDER BY …); empty when
+  /// none is written.
+  std::vector<std::shared_ptr<OrderItem>> aggregate_order;
   bool quantifier_all = false;  // kQuantifiedSubquery: ALL rather than ANY / SOME
   ParsedExprPtr case_operand;
   ParsedExprPtr case_else;

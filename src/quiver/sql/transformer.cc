@@ -680,7 +680,8 @@ arrow::Result<ParsedExprPtr> Transformer::TransformFuncCall(const pg_query::Func
     ARROW_ASSIGN_OR_RAISE(auto order, TransformSortClause(call.agg_order()));
     for (auto& item : order) expr->within_group.push_back(std::make_shared<OrderItem>(std::move(item)));
   } else if (call.agg_order_size() > 0) {
-    return Unsupported(call.location(), "ORDER BY inside an aggregate");
+    ARROW_ASSIGN_OR_RAISE(auto order, TransformSortClause(call.agg_order()));
+    for (auto& item : order) expr->aggregate_order.push_back(std::make_shared<OrderItem>(std::move(item)));
   }
   if (call.func_variadic()) return Unsupported(call.location(), "VARIADIC");
   if (call.has_agg_filter()) {

@@ -197,8 +197,12 @@ TEST(Parser, WithinGroupKeepsTheSortOfAnOrderedSetAggregate) {
   EXPECT_TRUE(call.within_group[0]->descending);
   EXPECT_EQ(call.ToString(), "percentile_cont(0.5) WITHIN GROUP (ORDER BY x DESC)");
   EXPECT_EQ(call.DefaultColumnName(), "percentile_cont");
-  auto ordered = ParseSingleStatement("SELECT string_agg(x, ',' ORDER BY x) FROM t");
-  EXPECT_NE(ordered.status().message().find("ORDER BY inside an aggregate"), std::string::npos);
+  auto ordered = ParseSingleStatement("SELECT string_agg(x, ',' ORDER BY y DESC, x) FROM t");
+  ASSERT_TRUE(ordered.ok()) << ordered.status();
+  const auto& aggregate = *ordered->query->select_list[0].expr;
+  ASSERT_EQ(aggregate.aggregate_order.size(), 2u);
+  EXPECT_TRUE(aggregate.aggregate_order[0]->descending);
+  EXPECT_EQ(aggregate.ToString(), "string_agg(x, ',' ORDER BY y DESC, x)");
 }
 
 TEST(Parser, QuantifiedComparisonsWithSubqueries) {
