@@ -13,6 +13,7 @@
 
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace quiver {
 
@@ -37,16 +38,26 @@ arrow::Result<arrow::TypeHolder> FirstListType(cp::KernelContext*, const std::ve
   return types[0];
 }
 
-// Each argument's list at `row` as an array: from a list column, or a list scalar
-// standing for every row (no GROUP BY). Null when the list is NULL.
-std::shared_ptr<arrow::Array> ListAt(const cp::ExecValue& value, int64_t row) {
-  if (value.is_scalar()) {
-    const auto& list = static_cast<const arrow::BaseListScalar&>(*value.scalar);
-    return list.is_valid ? list.value : nullptr;
+// An argument: a column of lists, or one list standing for every row (no GROUP BY).
+struct ListArgument {
+  explicit ListArgument(const cp::ExecValue& value) {
+    if (value.is_scalar()) {
+      const auto& list = static_cast<const arrow::BaseListScalar&>(*value.scalar);
+      if (list.is_valid) scalar = list.value;
+    } else {
+      lists = std::static_pointer_cast<arrow::ListArray>(arrow::MakeArray(value.array.ToArrayData()));
+    }
   }
-  auto lists = std::static_pointer_cast<arrow::ListArray>(arrow::MakeArray(value.array.ToArrayData()));
-  return lists->IsValid(row) ? lists->value_slice(row) : nullptr;
-}
+
+  // The list at `row`; null when it is NULL.
+  std::shared_ptr<arrow::Array> At(int64_t row) const {
+    if (!lists) return scalar;
+    return lists->IsValid(row) ? lists->value_slice(row) : nullptr;
+  }
+
+  std::shared_ptr<arrow::ListArray> lists;
+  std::shared_ptr<arrow::Array> scalar;
+};
 
 arrow::Status SortListBy(cp::KernelContext* kernel_context, const cp::ExecSpan& batch, cp::ExecResult* out) {
   const auto& options = static_cast<const SortState*>(kernel_context->state())->options;
@@ -59,6 +70,8 @@ arrow::Status SortListBy(cp::KernelContext* kernel_context, const cp::ExecSpan& 
                                   static_cast<const arrow::ListType&>(*batch[i].type()).value_type()));
   }
   auto schema = arrow::schema(fields);
+  std::vector<ListArgument> arguments;
+  for (int i = 0; i < batch.num_values(); ++i) arguments.emplace_back(batch[i]);
   arrow::ArrayVector sorted;
   ARROW_ASSIGN_OR_RAISE(auto offsets, arrow::AllocateBuffer((batch.length + 1) * sizeof(int32_t), pool));
   ARROW_ASSIGN_OR_RAISE(auto validity, arrow::AllocateEmptyBitmap(batch.length, pool));
@@ -67,7 +80,7 @@ arrow::Status SortListBy(cp::KernelContext* kernel_context, const cp::ExecSpan& 
   int64_t null_count = 0;
   for (int64_t row = 0; row < batch.length; ++row) {
     arrow::ArrayVector columns;
-    for (int i = 0; i < batch.num_values(); ++i) columns.push_back(ListAt(batch[i], row));
+    for (const auto& argument : arguments) columns.push_back(argument.At(row));
     offset[row + 1] = offset[row];
     if (columns[0] == nullptr) {
       ++null_count;

@@ -7,10 +7,15 @@
 
 #include <mutex>
 
+#include "quiver/common/collect_list_aggregate.h"
 #include "quiver/common/datetime_kernels.h"
 #include "quiver/common/decimal_pin.h"
 #include "quiver/common/kernel_calendar.h"
+#include "quiver/common/list_kernels.h"
 #include "quiver/common/number_format_kernels.h"
+#include "quiver/common/ordered_set_kernels.h"
+#include "quiver/common/single_row_check.h"
+#include "quiver/common/sorted_list_kernel.h"
 #include "quiver/common/text_kernels.h"
 
 namespace quiver {
@@ -124,6 +129,11 @@ arrow::Status RegisterSqlKernels() {
     if (status.ok()) status = RegisterTextKernels(registry);
     if (status.ok()) status = RegisterNumberFormatKernels(registry);
     if (status.ok()) status = RegisterDecimalPin();
+    if (status.ok()) status = RegisterSingleRowCheck();
+    if (status.ok()) status = RegisterListKernels();
+    if (status.ok()) status = RegisterSortedListKernel();
+    if (status.ok()) status = RegisterCollectListAggregate();
+    if (status.ok()) status = RegisterOrderedSetKernels();
   });
   return status;
 }

@@ -5,11 +5,6 @@
 #include <arrow/util/thread_pool.h>
 
 #include "quiver/catalog/catalog.h"
-#include "quiver/common/collect_list_aggregate.h"
-#include "quiver/common/list_kernels.h"
-#include "quiver/common/ordered_set_kernels.h"
-#include "quiver/common/single_row_check.h"
-#include "quiver/common/sorted_list_kernel.h"
 #include "quiver/common/sql_kernels.h"
 
 namespace quiver::engine {
@@ -23,11 +18,6 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   // Registers the dataset "scan" node with Acero.
   arrow::dataset::internal::Initialize();
   ARROW_RETURN_NOT_OK(RegisterSqlKernels());
-  ARROW_RETURN_NOT_OK(RegisterSingleRowCheck());
-  ARROW_RETURN_NOT_OK(RegisterListKernels());
-  ARROW_RETURN_NOT_OK(RegisterSortedListKernel());
-  ARROW_RETURN_NOT_OK(RegisterCollectListAggregate());
-  ARROW_RETURN_NOT_OK(RegisterOrderedSetKernels());
   if (options.threads > 0) ARROW_RETURN_NOT_OK(arrow::SetCpuThreadPoolCapacity(options.threads));
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
   return std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));

@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
-#include <sstream>
 
+#include "quiver/engine/text_lines.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
 #include "quiver/exec/metrics_node.h"
@@ -51,18 +51,10 @@ std::optional<int64_t> HeldBytes(const plan::LogicalPlanPtr& node, const exec::P
   return metrics.operators.at(node->inputs[own.held_input].get())->bytes.load();
 }
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  return lines;
-}
-
 }  // namespace
 
-arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
-                                                       exec::InterruptCheck interrupted) {
+arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
+                                           exec::InterruptCheck interrupted) {
   exec::PlanMetrics metrics;
   metrics.unattributed = std::make_shared<exec::UnattributedCpu>();
   // Allocations of the plan's nodes (and of its scans) go through this pool, which
@@ -112,20 +104,22 @@ arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPt
     if (auto held = HeldBytes(node, metrics)) text += ", held " + FormatBytes(*held);
     return text + ")";
   };
-  std::vector<std::string> lines;
-  lines.push_back("Logical plan:");
-  for (auto& line : Lines(plan::FormatLogicalPlan(plan, verbose, annotate))) lines.push_back("  " + line);
-  lines.push_back("Physical plan:");
-  for (auto& line : Lines(physical_plan)) lines.push_back("  " + line);
+  AnalyzedPlan analyzed;
+  analyzed.plans.push_back("Logical plan:");
+  for (auto& line : SplitLines(plan::FormatLogicalPlan(plan, verbose, annotate))) {
+    analyzed.plans.push_back("  " + line);
+  }
+  analyzed.plans.push_back("Physical plan:");
+  for (auto& line : SplitLines(physical_plan)) analyzed.plans.push_back("  " + line);
   int64_t operators_cpu = 0;
   for (const auto& [node, measured] : metrics.operators) {
     if (node->kind != plan::LogicalKind::kScan) operators_cpu += measured->cpu_ns.load();
   }
-  lines.push_back("CPU time " + FormatSeconds(operators_cpu) + " s in operators other than scans, " +
-                  FormatSeconds(metrics.unattributed->ns.load()) + " s in plan tasks not attributed");
-  lines.push_back("Execution time " + FormatSeconds(total) + " s, " + std::to_string(rows_returned) +
-                  " rows returned (discarded), peak memory " + FormatBytes(pool->max_memory()));
-  return lines;
+  analyzed.summary.push_back("CPU time " + FormatSeconds(operators_cpu) + " s in operators other than scans, " +
+                             FormatSeconds(metrics.unattributed->ns.load()) + " s in plan tasks not attributed");
+  analyzed.summary.push_back("Execution time " + FormatSeconds(total) + " s, " + std::to_string(rows_returned) +
+                             " rows returned (discarded), peak memory " + FormatBytes(pool->max_memory()));
+  return analyzed;
 }
 
 }  // namespace quiver::engine

@@ -10,11 +10,19 @@
 
 namespace quiver::engine {
 
-/// EXPLAIN ANALYZE: runs `plan` to its end, discarding its rows, and returns the text
-/// lines: the logical plan with each operator's estimated and actual rows, its times, CPU
-/// time and the memory it held; the physical plan; the CPU time in operators; and last a
-/// summary with the total time and the query's peak memory. What each number means is in docs/architecture.md.
-arrow::Result<std::vector<std::string>> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
-                                                       exec::InterruptCheck interrupted = {});
+/// The text of EXPLAIN ANALYZE, in two parts so that a caller can put more plans (of
+/// WITH queries computed first) between them.
+struct AnalyzedPlan {
+  /// The logical plan with each operator's estimated and actual rows, its times, CPU
+  /// time and the memory it held; then the physical plan.
+  std::vector<std::string> plans;
+  /// The CPU time in operators, then the total time and the query's peak memory.
+  std::vector<std::string> summary;
+};
+
+/// EXPLAIN ANALYZE: runs `plan` to its end, discarding its rows, and describes the run.
+/// What each number means is in docs/architecture.md.
+arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
+                                           exec::InterruptCheck interrupted = {});
 
 }  // namespace quiver::engine

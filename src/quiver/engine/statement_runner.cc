@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <sstream>
 
 #include "quiver/engine/explain_analyze.h"
+#include "quiver/engine/text_lines.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
 #include "quiver/exec/recursive_cte.h"
@@ -40,14 +40,6 @@ arrow::Result<StatementResult> TextResult(const std::vector<std::string>& column
   auto table = arrow::Table::Make(result.schema, arrays, static_cast<int64_t>(rows.size()));
   result.batches = std::make_shared<arrow::TableBatchReader>(table);
   return result;
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  return lines;
 }
 
 struct QualifiedName {
@@ -137,33 +129,33 @@ arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& s
   result.is_query = true;
   result.schema = plan->schema;
   if (describe_only) return result;
-  if (!context.recursive_ctes.empty()) {
-    // Recursive WITH queries run first, in order; the plan reads their rows.
-    ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
-    for (const auto& cte : context.recursive_ctes) {
-      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations, interrupted_));
-    }
-  }
+  ARROW_RETURN_NOT_OK(MaterializeWithQueries(context));
   ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
   ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration), interrupted_));
   return result;
+}
+
+arrow::Status StatementRunner::MaterializeWithQueries(const plan::BindContext& context) {
+  if (context.recursive_ctes.empty()) return arrow::Status::OK();
+  // In order: a later one may read an earlier one's rows, and the plan reads them all.
+  ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
+  for (const auto& cte : context.recursive_ctes) {
+    ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations, interrupted_));
+  }
+  return arrow::Status::OK();
 }
 
 arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement& statement,
                                                            plan::BindContext& context) {
   ARROW_ASSIGN_OR_RAISE(auto plan, PlanQuery(*statement.query, context, catalog_));
   std::vector<std::vector<std::string>> rows;
-  size_t analyzed_lines = 0;
+  std::vector<std::string> summary;  // EXPLAIN ANALYZE's execution summary closes the text
   if (statement.explain_analyze) {
-    // The recursive WITH queries run first, as for the query itself; their rounds are
-    // not measured.
-    ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
-    for (const auto& cte : context.recursive_ctes) {
-      ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations, interrupted_));
-    }
-    ARROW_ASSIGN_OR_RAISE(auto lines, ExplainAnalyze(plan, statement.explain_verbose, interrupted_));
-    for (auto& line : lines) rows.push_back({std::move(line)});
-    analyzed_lines = rows.size();
+    // The WITH queries run first, as for the query itself; their rounds are not measured.
+    ARROW_RETURN_NOT_OK(MaterializeWithQueries(context));
+    ARROW_ASSIGN_OR_RAISE(auto analyzed, ExplainAnalyze(plan, statement.explain_verbose, interrupted_));
+    for (auto& line : analyzed.plans) rows.push_back({std::move(line)});
+    summary = std::move(analyzed.summary);
   } else {
     ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
     rows.push_back({"Logical plan:"});
@@ -171,16 +163,16 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
     auto estimated_rows = [&](const plan::LogicalPlanPtr& node) {
       return "  (~" + plan::FormatRows(estimator.Of(node).rows) + " rows)";
     };
-    for (auto& line : Lines(plan::FormatLogicalPlan(plan, statement.explain_verbose, estimated_rows))) {
+    for (auto& line : SplitLines(plan::FormatLogicalPlan(plan, statement.explain_verbose, estimated_rows))) {
       rows.push_back({"  " + line});
     }
     rows.push_back({"Physical plan:"});
-    for (auto& line : Lines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
+    for (auto& line : SplitLines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
   }
   for (const auto& cte : context.recursive_ctes) {
     if (!cte->recursive) {
       rows.push_back({"WITH query " + cte->name + " (named more than once), computed first:"});
-      for (auto& line : Lines(plan::FormatLogicalPlan(*cte->anchor, statement.explain_verbose))) {
+      for (auto& line : SplitLines(plan::FormatLogicalPlan(*cte->anchor, statement.explain_verbose))) {
         rows.push_back({"  " + line});
       }
       continue;
@@ -188,18 +180,15 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
     rows.push_back({std::string("Recursive query ") + cte->name + " (UNION" + (cte->union_all ? " ALL" : "") +
                     "), computed first:"});
     rows.push_back({"  Non-recursive term:"});
-    for (auto& line : Lines(plan::FormatLogicalPlan(*cte->anchor, statement.explain_verbose))) {
+    for (auto& line : SplitLines(plan::FormatLogicalPlan(*cte->anchor, statement.explain_verbose))) {
       rows.push_back({"    " + line});
     }
     rows.push_back({"  Recursive term (repeated while it adds rows):"});
-    for (auto& line : Lines(plan::FormatLogicalPlan(*cte->recursive, statement.explain_verbose))) {
+    for (auto& line : SplitLines(plan::FormatLogicalPlan(*cte->recursive, statement.explain_verbose))) {
       rows.push_back({"    " + line});
     }
   }
-  if (statement.explain_analyze) {
-    // The execution summary (CPU time, then total time and memory) closes the text.
-    std::rotate(rows.begin() + analyzed_lines - 2, rows.begin() + analyzed_lines, rows.end());
-  }
+  for (auto& line : summary) rows.push_back({std::move(line)});
   return TextResult({"plan"}, rows, false);
 }
 

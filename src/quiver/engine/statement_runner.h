@@ -30,6 +30,9 @@ class StatementRunner {
   arrow::Result<StatementResult> RunQuery(const sql::Statement& statement, plan::BindContext& context,
                                           bool describe_only);
   arrow::Result<StatementResult> RunExplain(const sql::Statement& statement, plan::BindContext& context);
+  /// Computes the WITH queries the plan reads as tables (recursive ones, and those named
+  /// more than once) before the plan runs.
+  arrow::Status MaterializeWithQueries(const plan::BindContext& context);
   arrow::Result<StatementResult> RunCreateExternalTable(const sql::Statement& statement);
   arrow::Result<StatementResult> RunCreateView(const sql::Statement& statement, plan::BindContext& context,
                                                bool describe_only);

@@ -103,14 +103,14 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   for (const auto& column : read) columns.push_back(cp::field_ref(column));
   ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, read).Bind(*file_schema));
   std::string pushed = "";
-  std::optional<cp::Expression> filter_on_files;
+  bool filter_on_files = false;  // the filter binds against the files' own types
   if (scan.filter) {
     // The filter lets files, partitions and row groups be skipped by their statistics.
     // It reads the table's types; where a column is converted (string_view to utf8)
     // it cannot be checked against the files' types, and nothing is skipped.
     if (auto on_files = scan.filter->Bind(*file_schema); on_files.ok()) {
       options->filter = *on_files;
-      filter_on_files = *on_files;
+      filter_on_files = true;
       pushed = " pushed_filter=" + scan.filter->ToString();
     }
   }
@@ -242,6 +242,18 @@ arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggr
                  "Project (order columns)");
 }
 
+// How much larger the right side of an outer, semi or anti join must be estimated to
+// be before the left side is hashed instead (estimates are rough: swap only when clear).
+constexpr double kSwapBuildSideRatio = 2.0;
+
+// Acero hashes its right input. Inner joins were ordered by the optimizer; an outer,
+// semi or anti join whose right side is much larger swaps its inputs (a left join
+// becomes a right join, a semi join a right semi join) so the smaller side is hashed.
+bool HashJoinBuildsLeft(const plan::LogicalJoin& join) {
+  return join.join_type != plan::LogicalJoinType::kInner && join.join_type != plan::LogicalJoinType::kCross &&
+         plan::EstimateRows(join.inputs[1]) > kSwapBuildSideRatio * plan::EstimateRows(join.inputs[0]);
+}
+
 bool NestedLoopBuildsLeft(const plan::LogicalJoin& join) {
   return plan::OutputsRightColumns(join.join_type) &&
          plan::EstimateRows(join.inputs[0]) < plan::EstimateRows(join.inputs[1]);
@@ -284,10 +296,6 @@ arrow::Result<ac::Declaration> LowerNestedLoopJoin(const plan::LogicalJoin& join
   return Labeled(NestedLoopJoinNodeOptions::kFactoryName, {std::move(left), std::move(right)},
                  std::make_shared<NestedLoopJoinNodeOptions>(type, std::move(condition), build), label);
 }
-
-// How much larger the right side of an outer, semi or anti join must be estimated to
-// be before the left side is hashed instead (estimates are rough: swap only when clear).
-constexpr double kSwapBuildSideRatio = 2.0;
 
 // The join type that gives the same rows with the inputs exchanged.
 ac::JoinType Mirrored(ac::JoinType type) {
@@ -385,12 +393,7 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
     // which keeps NULL as "no match".
     residual = cp::call("equal", {residual, cp::literal(true)});
   }
-  // Acero hashes its right input. Inner joins were ordered by the optimizer; an outer,
-  // semi or anti join whose right side is much larger swaps its inputs (a left join
-  // becomes a right join, a semi join a right semi join) so the smaller side is hashed.
-  const bool swap = join.join_type != plan::LogicalJoinType::kInner &&
-                    join.join_type != plan::LogicalJoinType::kCross &&
-                    plan::EstimateRows(join.inputs[1]) > kSwapBuildSideRatio * plan::EstimateRows(join.inputs[0]);
+  const bool swap = HashJoinBuildsLeft(join);
   const auto narrowed = NarrowedBuildColumns(join, /*build_is_left=*/swap);
   if (!narrowed.empty()) {
     ARROW_RETURN_NOT_OK(RegisterDecimalUnscaled());
@@ -529,9 +532,8 @@ int HeldInput(const plan::LogicalOperator& node) {
       return 0;
     case LogicalKind::kJoin: {
       const auto& join = static_cast<const plan::LogicalJoin&>(node);
-      // Acero's hash join builds its table from the right input.
-      if (!join.left_keys.empty()) return 1;
-      return NestedLoopBuildsLeft(join) ? 0 : 1;
+      const bool builds_left = join.left_keys.empty() ? NestedLoopBuildsLeft(join) : HashJoinBuildsLeft(join);
+      return builds_left ? 0 : 1;
     }
     default:
       return -1;

@@ -2,6 +2,7 @@
 
 #include <arrow/array/data.h>
 #include <arrow/compute/api_vector.h>
+#include <arrow/compute/function.h>
 #include <arrow/scalar.h>
 #include <arrow/type.h>
 
@@ -16,13 +17,13 @@ namespace {
 
 namespace cp = arrow::compute;
 
-// Whether the expression gives every row with the same inputs the same value: not
-// so with random(), which evaluated per dictionary entry would give all rows of an
-// entry one draw.
+// Whether the expression gives every row with the same inputs the same value: not so
+// with an impure function (random()), which evaluated per dictionary entry would give
+// all rows of an entry one draw.
 bool Deterministic(const cp::Expression& expr) {
   const auto* call = expr.call();
   if (call == nullptr) return true;
-  if (call->function_name == "random") return false;
+  if (call->function && !call->function->is_pure()) return false;
   for (const auto& argument : call->arguments) {
     if (!Deterministic(argument)) return false;
   }

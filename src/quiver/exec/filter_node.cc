@@ -7,6 +7,7 @@
 #include <arrow/scalar.h>
 
 #include <set>
+#include <utility>
 
 #include "quiver/exec/bound_columns.h"
 #include "quiver/exec/dictionary_condition.h"
@@ -24,17 +25,23 @@ namespace cp = arrow::compute;
 struct Stage {
   explicit Stage(cp::Expression condition, const arrow::Schema& input) : condition(std::move(condition)) {
     DictionaryCondition::Split(this->condition, input, &on_dictionaries, &others);
-    columns = ColumnsRead(this->condition);
+    const std::set<int> read = ColumnsRead(this->condition);
+    if (read.count(-1) == 0) {  // a nested field read keeps every column
+      for (int i = 0; i < input.num_fields(); ++i) {
+        if (read.count(i) == 0) left_out.emplace_back(i, arrow::MakeNullScalar(input.field(i)->type()));
+      }
+    }
   }
 
   // Which rows of `batch` pass: the conjuncts over dictionary columns per dictionary
   // entry, the rest row by row, the two ANDed. A scalar when all or none pass.
   arrow::Result<arrow::Datum> Mask(const cp::ExecBatch& batch, cp::ExecContext* context) const {
-    if (batch.guarantee != cp::literal(true) || on_dictionaries.empty()) {
+    if (batch.guarantee != cp::literal(true)) {
       // What the scan knows of the batch (its partition) may decide conjuncts outright.
       ARROW_ASSIGN_OR_RAISE(auto simplified, cp::SimplifyWithGuarantee(condition, batch.guarantee));
       return cp::ExecuteScalarExpression(simplified, batch, context);
     }
+    if (on_dictionaries.empty()) return cp::ExecuteScalarExpression(condition, batch, context);
     arrow::Datum mask;
     for (const auto& conjunct : on_dictionaries) {
       ARROW_ASSIGN_OR_RAISE(auto part, conjunct.Evaluate(batch, context));
@@ -51,18 +58,14 @@ struct Stage {
   // their place), so gathering its rows copies only what the stage needs.
   cp::ExecBatch Narrowed(const cp::ExecBatch& batch) const {
     cp::ExecBatch narrowed = batch;
-    for (size_t i = 0; i < narrowed.values.size(); ++i) {
-      if (columns.count(static_cast<int>(i)) == 0 && columns.count(-1) == 0) {
-        narrowed.values[i] = arrow::MakeNullScalar(batch.values[i].type());
-      }
-    }
+    for (const auto& [column, placeholder] : left_out) narrowed.values[column] = placeholder;
     return narrowed;
   }
 
   cp::Expression condition;
   std::vector<DictionaryCondition> on_dictionaries;
   std::vector<cp::Expression> others;
-  std::set<int> columns;
+  std::vector<std::pair<int, arrow::Datum>> left_out;  // columns not read, and their NULL placeholders
 };
 
 class FilterNode : public ac::MapNode {

@@ -692,15 +692,8 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
 
 arrow::Result<LogicalPlanPtr> Binder::LimitPerKey(LogicalPlanPtr plan, const std::vector<std::string>& keys,
                                                   const std::vector<cp::SortKey>& order, const QueryNode& query) {
-  std::optional<int64_t> count;
-  int64_t offset = 0;
-  if (query.limit) {
-    ARROW_ASSIGN_OR_RAISE(count, BindConstantInteger(*query.limit, "LIMIT"));
-  }
-  if (query.offset) {
-    ARROW_ASSIGN_OR_RAISE(auto value, BindConstantInteger(*query.offset, "OFFSET"));
-    offset = value.value_or(0);
-  }
+  ARROW_ASSIGN_OR_RAISE(auto bounds, BindLimitAndOffset(query));
+  const auto& [count, offset] = bounds;
   auto window = std::make_shared<LogicalWindow>();
   window->partition_by = keys;
   window->order_by = order;
@@ -748,15 +741,8 @@ arrow::Result<BoundQuery> Binder::BindOrderAndLimit(BoundQuery input, const Quer
     sort->inputs = {input.plan};
     input.plan = sort;
   }
-  std::optional<int64_t> count;
-  int64_t offset = 0;
-  if (query.limit) {
-    ARROW_ASSIGN_OR_RAISE(count, BindConstantInteger(*query.limit, "LIMIT"));
-  }
-  if (query.offset) {
-    ARROW_ASSIGN_OR_RAISE(auto value, BindConstantInteger(*query.offset, "OFFSET"));
-    offset = value.value_or(0);
-  }
+  ARROW_ASSIGN_OR_RAISE(auto bounds, BindLimitAndOffset(query));
+  const auto& [count, offset] = bounds;
   if (count || offset > 0) {
     auto limit = std::make_shared<LogicalLimit>();
     limit->count = count;
@@ -766,6 +752,19 @@ arrow::Result<BoundQuery> Binder::BindOrderAndLimit(BoundQuery input, const Quer
     input.plan = limit;
   }
   return input;
+}
+
+arrow::Result<std::pair<std::optional<int64_t>, int64_t>> Binder::BindLimitAndOffset(const QueryNode& query) {
+  std::optional<int64_t> count;
+  int64_t offset = 0;
+  if (query.limit) {
+    ARROW_ASSIGN_OR_RAISE(count, BindConstantInteger(*query.limit, "LIMIT"));
+  }
+  if (query.offset) {
+    ARROW_ASSIGN_OR_RAISE(auto value, BindConstantInteger(*query.offset, "OFFSET"));
+    offset = value.value_or(0);
+  }
+  return std::make_pair(count, offset);
 }
 
 arrow::Result<std::optional<int64_t>> Binder::BindConstantInteger(const ParsedExpr& expr, const char* clause) {

@@ -3,7 +3,9 @@
 #include <arrow/result.h>
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "quiver/catalog/catalog.h"
@@ -83,6 +85,8 @@ class Binder {
   /// `keys`, in `order`.
   arrow::Result<LogicalPlanPtr> LimitPerKey(LogicalPlanPtr plan, const std::vector<std::string>& keys,
                                             const std::vector<cp::SortKey>& order, const sql::QueryNode& query);
+  /// The query's LIMIT count (none when absent or NULL) and OFFSET (0 when absent).
+  arrow::Result<std::pair<std::optional<int64_t>, int64_t>> BindLimitAndOffset(const sql::QueryNode& query);
   arrow::Result<std::optional<int64_t>> BindConstantInteger(const sql::ParsedExpr& expr, const char* clause);
 
   /// Gives the scope's columns a table name and optional column aliases.
