@@ -326,7 +326,7 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     lists.insert(lists.end(), sort_key_lists.begin(), sort_key_lists.end());
     ARROW_ASSIGN_OR_RAISE(ref, after.Call(kSortListByFunction, std::move(lists), sort_options, name, call.location));
   }
-  if ((name == "avg" || name == "mean") && !call.distinct) {
+  if (name == "avg" || name == "mean") {
     // avg = sum / count of the values summed; over no values the sum is NULL, and so
     // is the average.
     AggregateCall count{"count", input_column, std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID),

@@ -494,11 +494,11 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // after the join, from the outer columns and the inner ones they read.
   std::map<size_t, BoundExpression> deferred;
   for (const auto& item : items) {
-    if (deferred_out && aggregation && ReadsOuterColumns(*item.expr, scope, *outer)) {
-      return sql::SqlError(context_.sql, item.expr->location,
-                           "a LATERAL subquery that aggregates cannot read outer columns in its select list");
-    }
-    if (deferred_out && !aggregation && ReadsOuterColumns(*item.expr, scope, *outer)) {
+    if (deferred_out && ReadsOuterColumns(*item.expr, scope, *outer)) {
+      if (aggregation) {
+        return sql::SqlError(context_.sql, item.expr->location,
+                             "a LATERAL subquery that aggregates cannot read outer columns in its select list");
+      }
       if (ContainsWindow(*item.expr)) {
         return sql::SqlError(context_.sql, item.expr->location,
                              "window functions over outer columns in a LATERAL subquery are not supported");

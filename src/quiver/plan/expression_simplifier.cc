@@ -7,6 +7,8 @@
 #include <limits>
 #include <map>
 
+#include "quiver/plan/plan_builders.h"
+
 namespace quiver::plan {
 
 namespace {
@@ -104,15 +106,6 @@ std::optional<cp::Expression> CompareDatesAsDates(const cp::Expression::Call& ca
   return cp::call(op, {*date, std::move(date_literal)});
 }
 
-void CollectDisjuncts(const cp::Expression& expr, std::vector<cp::Expression>* out) {
-  const auto* call = expr.call();
-  if (call && call->function_name == "or_kleene") {
-    for (const auto& argument : call->arguments) CollectDisjuncts(argument, out);
-    return;
-  }
-  out->push_back(expr);
-}
-
 // The column side and the constant of `x = constant` (either order), if it is one.
 std::optional<std::pair<cp::Expression, std::shared_ptr<arrow::Scalar>>> EqualityWithConstant(
     const cp::Expression& expr) {
@@ -154,8 +147,7 @@ std::optional<std::pair<cp::Expression, std::vector<std::shared_ptr<arrow::Scala
 arrow::Result<std::optional<cp::Expression>> OrOfEqualitiesToInList(const cp::Expression& expr) {
   const auto* call = expr.call();
   if (!call || call->function_name != "or_kleene") return std::nullopt;
-  std::vector<cp::Expression> disjuncts;
-  CollectDisjuncts(expr, &disjuncts);
+  const std::vector<cp::Expression> disjuncts = SplitDisjunction(expr);
   struct Group {
     cp::Expression column;
     std::vector<std::shared_ptr<arrow::Scalar>> constants;

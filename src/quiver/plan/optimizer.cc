@@ -35,19 +35,6 @@ bool ReadsOnly(const cp::Expression& expr, const ColumnSet& columns) {
 
 // ---- filter pushdown -------------------------------------------------------------------
 
-std::vector<cp::Expression> SplitDisjunction(const cp::Expression& expr) {
-  const auto* call = expr.call();
-  if (call && (call->function_name == "or_kleene" || call->function_name == "or")) {
-    std::vector<cp::Expression> out;
-    for (const auto& arg : call->arguments) {
-      auto parts = SplitDisjunction(arg);
-      out.insert(out.end(), parts.begin(), parts.end());
-    }
-    return out;
-  }
-  return {expr};
-}
-
 // (A AND B) OR (A AND C) → A AND (B OR C), which holds in SQL's three-valued logic too.
 // The common conjunct A can then move down on its own: a join condition repeated in
 // every branch of an OR (TPC-H Q19) becomes a hash key instead of a filter over a cross
@@ -273,9 +260,7 @@ LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pend
       }
       std::vector<cp::Expression> below, stay;
       for (auto& conjunct : pending) {
-        auto columns = ReferencedColumns(conjunct);
-        bool on_keys = !columns.empty() &&
-                       std::all_of(columns.begin(), columns.end(), [&](const std::string& c) { return keys.count(c); });
+        const bool on_keys = !ReferencedColumns(conjunct).empty() && ReadsOnly(conjunct, keys);
         (on_keys ? below : stay).push_back(conjunct);
       }
       node->inputs[0] = PushFilters(node->inputs[0], std::move(below));

@@ -177,6 +177,19 @@ std::vector<cp::Expression> SplitConjunction(const cp::Expression& expr) {
   return {expr};
 }
 
+std::vector<cp::Expression> SplitDisjunction(const cp::Expression& expr) {
+  const auto* call = expr.call();
+  if (call && (call->function_name == "or_kleene" || call->function_name == "or")) {
+    std::vector<cp::Expression> out;
+    for (const auto& arg : call->arguments) {
+      auto parts = SplitDisjunction(arg);
+      out.insert(out.end(), parts.begin(), parts.end());
+    }
+    return out;
+  }
+  return {expr};
+}
+
 cp::Expression JoinConjunction(const std::vector<cp::Expression>& conjuncts) {
   if (conjuncts.empty()) return cp::literal(true);
   cp::Expression result = conjuncts[0];

@@ -37,6 +37,8 @@ bool IsInnerJoin(const LogicalOperator& node);
 std::vector<std::string> ReferencedColumns(const cp::Expression& expr);
 /// The conjuncts of an AND chain (and_kleene / and), or the expression itself.
 std::vector<cp::Expression> SplitConjunction(const cp::Expression& expr);
+/// The disjuncts of an OR chain (or_kleene / or), or the expression itself.
+std::vector<cp::Expression> SplitDisjunction(const cp::Expression& expr);
 /// The AND of conjuncts (true when empty).
 cp::Expression JoinConjunction(const std::vector<cp::Expression>& conjuncts);
 /// The same condition for a filter, which keeps only the rows where it is true. There a

@@ -389,10 +389,9 @@ arrow::Result<cp::Expression> SubqueryBinder::QuantifiedTest(const Comparison& c
     decisive = cp::call("or_kleene", {compare("not_equal", least), compare("not_equal", greatest)});
   } else {
     const bool greater = op == ">" || op == ">=";
-    const char* function = op == ">" ? "greater" : op == ">=" ? "greater_equal" : op == "<" ? "less" : "less_equal";
     // ANY compares with the easiest value to beat, ALL with the hardest.
     const cp::Expression& bound = greater != all ? least : greatest;
-    decisive = compare(function, bound);
+    decisive = compare(ComparisonFunction(op), bound);
     if (all) decisive = cp::call("invert", {decisive});
   }
   decisive = cp::call("coalesce", {decisive, cp::literal(false)});
@@ -522,13 +521,7 @@ arrow::Result<LogicalPlanPtr> SubqueryBinder::FilterByQuantified(LogicalPlanPtr 
   // that compares true (a semi join), ALL drops those with one that does not (an anti
   // join), which is also right for no rows (ALL holds) and a NULL (it is not true).
   std::vector<cp::Expression> conditions = correlation;
-  const char* function = expr.op == "="    ? "equal"
-                         : expr.op == "<>" ? "not_equal"
-                         : expr.op == ">"  ? "greater"
-                         : expr.op == ">=" ? "greater_equal"
-                         : expr.op == "<"  ? "less"
-                                           : "less_equal";
-  auto compared = cp::call(function, {comparison.value, comparison.member});
+  auto compared = cp::call(ComparisonFunction(expr.op), {comparison.value, comparison.member});
   if (expr.quantifier_all) {
     conditions.push_back(cp::call("invert", {cp::call("coalesce", {compared, cp::literal(false)})}));
   } else {
