@@ -160,12 +160,19 @@ std::shared_ptr<arrow::Scalar> Extreme(const std::shared_ptr<arrow::Scalar>& a, 
 // The column's values from the chosen row groups, as one array of a hashable type.
 arrow::Result<std::shared_ptr<arrow::Array>> ReadSample(
     const std::vector<std::pair<const FileIdentity*, int>>& row_groups, int column_index) {
-  arrow::ArrayVector pieces;
+  // Each file is opened (and its footer parsed) once, for all its chosen row groups.
+  std::vector<std::pair<const FileIdentity*, std::vector<int>>> by_file;
   for (const auto& [file, group] : row_groups) {
+    auto same = std::find_if(by_file.begin(), by_file.end(), [&](const auto& entry) { return entry.first == file; });
+    if (same == by_file.end()) same = by_file.insert(by_file.end(), {file, {}});
+    same->second.push_back(group);
+  }
+  arrow::ArrayVector pieces;
+  for (const auto& [file, groups] : by_file) {
     ARROW_ASSIGN_OR_RAISE(auto input, arrow::io::ReadableFile::Open(file->path));
     ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(input, arrow::default_memory_pool()));
     std::shared_ptr<arrow::Table> table;
-    ARROW_RETURN_NOT_OK(reader->ReadRowGroup(group, {column_index}, &table));
+    ARROW_RETURN_NOT_OK(reader->ReadRowGroups(groups, {column_index}, &table));
     for (auto chunk : table->column(0)->chunks()) {
       const auto id = chunk->type()->id();
       if (id == arrow::Type::STRING_VIEW || id == arrow::Type::LARGE_STRING || id == arrow::Type::DICTIONARY) {
