@@ -400,32 +400,20 @@ arrow::Result<ac::Declaration> LowerJoin(const plan::LogicalJoin& join, ac::Decl
     ac::Declaration& build = swap ? left : right;
     build = Narrowed(std::move(build), *join.inputs[swap ? 0 : 1]->schema, narrowed);
   }
-  ac::Declaration node;
-  bool reordered = false;  // whether the join's output columns need putting back in order
-  if (!swap) {
-    auto options =
-        std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output, right_output, residual);
-    if (join.null_equal_keys) {
-      for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
-    }
-    node = Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
-  } else {
-    ac::JoinType swapped = Mirrored(type);
-    std::vector<arrow::FieldRef> build_output;  // the original left's columns, now on the right
-    for (const auto& field : join.inputs[0]->schema->fields()) build_output.emplace_back(field->name());
-    std::vector<arrow::FieldRef> probe_output;
-    if (plan::OutputsRightColumns(join.join_type)) {
-      for (const auto& field : join.inputs[1]->schema->fields()) probe_output.emplace_back(field->name());
-    }
-    reordered = !probe_output.empty();
-    auto options =
-        std::make_shared<ac::HashJoinNodeOptions>(swapped, right_keys, left_keys, probe_output, build_output, residual);
-    if (join.null_equal_keys) {
-      for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
-    }
-    node = Labeled("hashjoin", {std::move(right), std::move(left)}, options,
-                   "HashJoin (inputs swapped: the left side is hashed) " + join.Describe());
+  // Swapped, the original right input probes and the original left is hashed; its
+  // columns (left_output) come second, so they are put back in order below.
+  auto options = swap ? std::make_shared<ac::HashJoinNodeOptions>(Mirrored(type), right_keys, left_keys, right_output,
+                                                                  left_output, residual)
+                      : std::make_shared<ac::HashJoinNodeOptions>(type, left_keys, right_keys, left_output,
+                                                                  right_output, residual);
+  if (join.null_equal_keys) {
+    for (auto& comparison : options->key_cmp) comparison = ac::JoinKeyCmp::IS;
   }
+  const bool reordered = swap && !right_output.empty();
+  ac::Declaration node =
+      swap ? Labeled("hashjoin", {std::move(right), std::move(left)}, options,
+                     "HashJoin (inputs swapped: the left side is hashed) " + join.Describe())
+           : Labeled("hashjoin", {std::move(left), std::move(right)}, options, "HashJoin " + join.Describe());
   if (!reordered && narrowed.empty()) return node;
   // Left columns then right columns, decimals carried narrowed widened back.
   std::vector<cp::Expression> columns;
