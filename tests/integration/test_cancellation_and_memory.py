@@ -85,9 +85,12 @@ def run_update(client, sql: str):
     writer.close()
 
 
+def info_for(client, sql: str) -> flight.FlightInfo:
+    return client.get_flight_info(flight.FlightDescriptor.for_command(statement_query(sql)))
+
+
 def ticket_for(client, sql: str):
-    info = client.get_flight_info(flight.FlightDescriptor.for_command(statement_query(sql)))
-    return info.endpoints[0].ticket
+    return info_for(client, sql).endpoints[0].ticket
 
 
 def fetch(client, sql: str) -> pa.Table:
@@ -155,10 +158,6 @@ def test_cancelling_before_the_first_batch_stops_a_query_that_has_none_to_send(s
     assert_goes_idle(pid, since=time.monotonic())
     assert_still_serving(client)
     assert "status=cancelled" in server.stderr()
-
-
-def info_for(client, sql: str) -> flight.FlightInfo:
-    return client.get_flight_info(flight.FlightDescriptor.for_command(statement_query(sql)))
 
 
 def cancel(client, info: flight.FlightInfo) -> int:

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <arrow/builder.h>
+#include <arrow/io/file.h>
 #include <arrow/pretty_print.h>
 #include <arrow/table.h>
 #include <gtest/gtest.h>
+#include <parquet/arrow/writer.h>
 
 #include <filesystem>
 #include <string>
@@ -10,6 +13,24 @@
 #include "quiver/engine/engine.h"
 
 namespace quiver::engine::testing {
+
+/// A Parquet file of rows id = first .. first + count - 1 (int64) and name =
+/// 'n' || id % 10, in row groups of `row_group_size` rows.
+inline void WriteParquet(const std::filesystem::path& path, int64_t first, int64_t count,
+                         int64_t row_group_size = 1000) {
+  std::filesystem::create_directories(path.parent_path());
+  arrow::Int64Builder ids;
+  arrow::StringBuilder names;
+  for (int64_t i = first; i < first + count; ++i) {
+    ASSERT_TRUE(ids.Append(i).ok());
+    ASSERT_TRUE(names.Append("n" + std::to_string(i % 10)).ok());
+  }
+  auto schema = arrow::schema({arrow::field("id", arrow::int64()), arrow::field("name", arrow::utf8())});
+  auto table = arrow::Table::Make(schema, {ids.Finish().ValueOrDie(), names.Finish().ValueOrDie()});
+  auto out = arrow::io::FileOutputStream::Open(path.string()).ValueOrDie();
+  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, row_group_size).ok());
+  ASSERT_TRUE(out->Close().ok());
+}
 
 /// A fresh data directory and engine per test.
 class EngineTest : public ::testing::Test {

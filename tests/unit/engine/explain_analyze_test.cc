@@ -1,32 +1,11 @@
 // EXPLAIN ANALYZE: the query runs, its rows are counted per operator (exactly), and
 // each line carries times, CPU time and, for operators that hold rows, memory.
-#include <arrow/builder.h>
-#include <arrow/io/file.h>
-#include <parquet/arrow/writer.h>
-
 #include <regex>
 
 #include "engine_test_util.h"
 
 namespace quiver::engine::testing {
 namespace {
-
-// Rows id = first .. first + count - 1, name = 'n' || id % 10, in row groups of 1000,
-// so scans deliver many batches.
-void WriteParquet(const std::filesystem::path& path, int64_t first, int64_t count) {
-  std::filesystem::create_directories(path.parent_path());
-  arrow::Int64Builder ids;
-  arrow::StringBuilder names;
-  for (int64_t i = first; i < first + count; ++i) {
-    ASSERT_TRUE(ids.Append(i).ok());
-    ASSERT_TRUE(names.Append("n" + std::to_string(i % 10)).ok());
-  }
-  auto schema = arrow::schema({arrow::field("id", arrow::int64()), arrow::field("name", arrow::utf8())});
-  auto table = arrow::Table::Make(schema, {ids.Finish().ValueOrDie(), names.Finish().ValueOrDie()});
-  auto out = arrow::io::FileOutputStream::Open(path.string()).ValueOrDie();
-  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, 1000).ok());
-  ASSERT_TRUE(out->Close().ok());
-}
 
 class ExplainAnalyze : public EngineTest {
  protected:

@@ -1,9 +1,5 @@
 // Tables over files: external tables, table functions, Hive partitions, views, and
 // their survival across restarts.
-#include <arrow/builder.h>
-#include <arrow/io/file.h>
-#include <parquet/arrow/writer.h>
-
 #include <fstream>
 
 #include "engine_test_util.h"
@@ -11,21 +7,6 @@
 
 namespace quiver::engine::testing {
 namespace {
-
-void WriteParquet(const std::filesystem::path& path, int64_t first, int64_t count, int64_t row_group_size = 1000) {
-  std::filesystem::create_directories(path.parent_path());
-  arrow::Int64Builder ids;
-  arrow::StringBuilder names;
-  for (int64_t i = first; i < first + count; ++i) {
-    ASSERT_TRUE(ids.Append(i).ok());
-    ASSERT_TRUE(names.Append("n" + std::to_string(i % 10)).ok());
-  }
-  auto schema = arrow::schema({arrow::field("id", arrow::int64()), arrow::field("name", arrow::utf8())});
-  auto table = arrow::Table::Make(schema, {ids.Finish().ValueOrDie(), names.Finish().ValueOrDie()});
-  auto out = arrow::io::FileOutputStream::Open(path.string()).ValueOrDie();
-  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, row_group_size).ok());
-  ASSERT_TRUE(out->Close().ok());
-}
 
 class TablesOverFiles : public EngineTest {};
 
