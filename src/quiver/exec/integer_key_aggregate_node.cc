@@ -10,7 +10,6 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "quiver/exec/accumulating_node.h"

@@ -142,19 +142,20 @@ arrow::Result<BoundExpression> ExpressionBinder::Call(const std::string& functio
   BoundExpression out;
   out.type = bound->type()->GetSharedPtr();
   out.expr = std::move(*bound);
-  if (IsDecimalType(*out.type)) {
-    // Decimal +, - and * run on native 128-bit integers (decimal_arithmetic.h).
-    auto native = WithNativeDecimalArithmetic(out.expr, *CurrentSchema());
-    if (native.ok()) out.expr = std::move(*native);
+  if (!IsDecimalType(*out.type) || function == "cast") return out;
+  // Decimal +, - and * run on native 128-bit integers (decimal_arithmetic.h), whose
+  // result type is fixed by their options.
+  auto native = WithNativeDecimalArithmetic(out.expr, *CurrentSchema());
+  if (native.ok() && !native->Equals(out.expr)) {
+    out.expr = std::move(*native);
+    return out;
   }
-  if (IsDecimalType(*out.type) && function != "cast") {
-    // Pin decimal results to the type bound here: Arrow's per-batch simplification
-    // can re-derive a nested decimal call one digit wider than declared.
-    auto pinned =
-        cp::call(kPinDecimalFunction, {out.expr}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(out.type)))
-            .Bind(*CurrentSchema());
-    if (pinned.ok()) out.expr = std::move(*pinned);
-  }
+  // Other decimal results are pinned to the type bound here: Arrow's per-batch
+  // simplification can re-derive a nested decimal call one digit wider than declared.
+  auto pinned =
+      cp::call(kPinDecimalFunction, {out.expr}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(out.type)))
+          .Bind(*CurrentSchema());
+  if (pinned.ok()) out.expr = std::move(*pinned);
   return out;
 }
 
