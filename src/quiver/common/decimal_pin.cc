@@ -7,35 +7,23 @@
 
 #include <mutex>
 
+#include "quiver/common/decimal_result_type.h"
+
 namespace quiver {
 
 namespace {
 
 namespace cp = arrow::compute;
 
-struct PinState : cp::KernelState {
-  explicit PinState(cp::CastOptions options) : options(std::move(options)) {}
-  cp::CastOptions options;
-};
-
-arrow::Result<std::unique_ptr<cp::KernelState>> InitPin(cp::KernelContext*, const cp::KernelInitArgs& args) {
-  const auto* options = static_cast<const cp::CastOptions*>(args.options);
-  if (!options || !options->to_type.type) return arrow::Status::Invalid(kPinDecimalFunction, " needs a target type");
-  return std::make_unique<PinState>(*options);
-}
-
-arrow::Result<arrow::TypeHolder> PinnedType(cp::KernelContext* context, const std::vector<arrow::TypeHolder>&) {
-  return static_cast<const PinState*>(context->state())->options.to_type;
-}
-
 arrow::Status PinExec(cp::KernelContext* context, const cp::ExecSpan& batch, cp::ExecResult* out) {
-  const auto& options = static_cast<const PinState*>(context->state())->options;
+  const arrow::TypeHolder& type = DecimalResultTypeOf(context);
   std::shared_ptr<arrow::ArrayData> input = batch[0].array.ToArrayData();
-  if (input->type->Equals(*options.to_type)) {
+  if (input->type->Equals(*type.type)) {
     out->value = std::move(input);  // already the pinned type: no work
     return arrow::Status::OK();
   }
-  ARROW_ASSIGN_OR_RAISE(auto cast, cp::Cast(arrow::Datum(input), options, context->exec_context()));
+  ARROW_ASSIGN_OR_RAISE(
+      auto cast, cp::Cast(arrow::Datum(input), cp::CastOptions::Safe(type.GetSharedPtr()), context->exec_context()));
   out->value = cast.array();
   return arrow::Status::OK();
 }
@@ -52,7 +40,7 @@ arrow::Status RegisterDecimalPin() {
                                      "CastOptions"};
     auto function = std::make_shared<cp::ScalarFunction>(kPinDecimalFunction, cp::Arity::Unary(), doc);
     for (auto id : {arrow::Type::DECIMAL128, arrow::Type::DECIMAL256}) {
-      cp::ScalarKernel kernel({cp::InputType(id)}, cp::OutputType(PinnedType), PinExec, InitPin);
+      cp::ScalarKernel kernel({cp::InputType(id)}, cp::OutputType(DecimalResultType), PinExec, InitDecimalResultType);
       kernel.null_handling = cp::NullHandling::COMPUTED_NO_PREALLOCATE;
       kernel.mem_allocation = cp::MemAllocation::NO_PREALLOCATE;
       kernel.can_write_into_slices = false;

@@ -1,6 +1,7 @@
 #include "quiver/common/decimal_result_type.h"
 
 #include <arrow/compute/cast.h>
+#include <arrow/type_traits.h>
 
 namespace quiver {
 
@@ -18,13 +19,17 @@ struct ResultTypeState : cp::KernelState {
 arrow::Result<std::unique_ptr<cp::KernelState>> InitDecimalResultType(cp::KernelContext*,
                                                                       const cp::KernelInitArgs& args) {
   const auto* options = static_cast<const cp::CastOptions*>(args.options);
-  if (!options || !options->to_type.type || options->to_type.id() != arrow::Type::DECIMAL128) {
-    return arrow::Status::Invalid("this decimal function needs its decimal128 result type in CastOptions");
+  if (!options || !options->to_type.type || !arrow::is_decimal(options->to_type.id())) {
+    return arrow::Status::Invalid("this decimal function needs its decimal result type in CastOptions");
   }
   return std::make_unique<ResultTypeState>(options->to_type);
 }
 
 arrow::Result<arrow::TypeHolder> DecimalResultType(cp::KernelContext* context, const std::vector<arrow::TypeHolder>&) {
+  return DecimalResultTypeOf(context);
+}
+
+const arrow::TypeHolder& DecimalResultTypeOf(cp::KernelContext* context) {
   return static_cast<const ResultTypeState*>(context->state())->type;
 }
 
