@@ -20,6 +20,7 @@
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/nested_loop_join_node.h"
 #include "quiver/exec/scalar_expanding_node.h"
+#include "quiver/exec/scan_filter.h"
 #include "quiver/exec/top_n_node.h"
 #include "quiver/exec/unordered_limit_node.h"
 #include "quiver/exec/window_node.h"
@@ -103,15 +104,14 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   for (const auto& column : read) columns.push_back(cp::field_ref(column));
   ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, read).Bind(*file_schema));
   std::string pushed = "";
-  bool filter_on_files = false;  // the filter binds against the files' own types
+  // The filter over the files' own types, where it binds there.
+  std::optional<cp::Expression> file_filter;
   if (scan.filter) {
     // The filter lets files, partitions and row groups be skipped by their statistics.
-    // It reads the table's types; where a column is converted (string_view to utf8)
-    // it cannot be checked against the files' types, and nothing is skipped.
-    if (auto on_files = scan.filter->Bind(*file_schema); on_files.ok()) {
-      options->filter = *on_files;
-      filter_on_files = true;
-      pushed = " pushed_filter=" + scan.filter->ToString();
+    if (auto on_files = FilterOnFileTypes(*scan.filter, *file_schema, table_schema); on_files.ok()) {
+      file_filter = *on_files;
+      ARROW_ASSIGN_OR_RAISE(options->filter, file_filter->Bind(*file_schema));
+      pushed = " pushed_filter=" + file_filter->ToString();
     }
   }
   // Implicit ordering (file and row-group order) lets a LIMIT above use Acero's fetch,
@@ -139,12 +139,12 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   std::vector<cp::Expression> renames;
   std::vector<std::string> names;
   for (int i = 0; i < scan.schema->num_fields(); ++i) names.push_back(scan.schema->field(i)->name());
-  if (filter_on_files) {
+  if (file_filter) {
     // Filter first, on the files' types: the rows a filter drops are never converted,
     // and dictionary-encoded strings are filtered as their small integer codes.
     // The most selective part first, on every row; the rest on the rows it keeps. Only
     // the scan's own columns go on: those only the filter reads are never copied.
-    auto conjuncts = plan::SplitConjunction(*scan.filter);
+    auto conjuncts = plan::SplitConjunction(*file_filter);
     std::vector<std::vector<cp::Expression>> parts = {conjuncts};
     if (scan.leading_conjuncts > 0 && scan.leading_conjuncts < conjuncts.size()) {
       parts = {{conjuncts.begin(), conjuncts.begin() + scan.leading_conjuncts},

@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <mutex>
 
 #include "quiver/storage/file_statistics.h"
 
@@ -75,7 +77,8 @@ std::string GlobBase(const std::string& pattern) {
   return slash == std::string::npos ? "." : pattern.substr(0, slash);
 }
 
-arrow::Result<std::vector<std::string>> ExpandGlob(arrow::fs::FileSystem& filesystem, const std::string& pattern) {
+arrow::Result<std::vector<arrow::fs::FileInfo>> ExpandGlob(arrow::fs::FileSystem& filesystem,
+                                                           const std::string& pattern) {
   std::string base = GlobBase(pattern);
   arrow::fs::FileSelector selector;
   selector.base_dir = base;
@@ -83,19 +86,103 @@ arrow::Result<std::vector<std::string>> ExpandGlob(arrow::fs::FileSystem& filesy
   ARROW_ASSIGN_OR_RAISE(auto infos, filesystem.GetFileInfo(selector));
   // `**` may cross directories; a single `*` stays within one.
   int flags = pattern.find("**") == std::string::npos ? FNM_PATHNAME : 0;
-  std::vector<std::string> paths;
+  std::vector<arrow::fs::FileInfo> files;
   // `dir/**/x` also matches `dir/x`: ** stands for zero or more directories.
   std::string without_globstar = pattern;
   for (size_t at; (at = without_globstar.find("**/")) != std::string::npos;) without_globstar.erase(at, 3);
-  for (const auto& info : infos) {
+  for (auto& info : infos) {
     if (!info.IsFile() || IsHiddenName(info.path())) continue;
     if (fnmatch(pattern.c_str(), info.path().c_str(), flags) == 0 ||
         fnmatch(without_globstar.c_str(), info.path().c_str(), FNM_PATHNAME) == 0) {
-      paths.push_back(info.path());
+      files.push_back(std::move(info));
     }
   }
-  std::sort(paths.begin(), paths.end());
-  return paths;
+  return files;
+}
+
+// The data files a location matches, sorted by path, with their sizes and times.
+struct Listing {
+  std::vector<arrow::fs::FileInfo> files;
+  std::string partition_base_dir;  // where Hive partition directories start
+};
+
+arrow::Result<Listing> ListFiles(arrow::fs::FileSystem& filesystem, std::string location) {
+  Listing listing;
+  if (HasGlob(location)) {
+    ARROW_ASSIGN_OR_RAISE(listing.files, ExpandGlob(filesystem, location));
+    if (listing.files.empty()) return arrow::Status::IOError("no files match '", location, "'");
+    listing.partition_base_dir = GlobBase(location);
+  } else {
+    while (location.size() > 1 && location.back() == '/') location.pop_back();
+    ARROW_ASSIGN_OR_RAISE(auto info, filesystem.GetFileInfo(location));
+    if (info.type() == arrow::fs::FileType::NotFound) {
+      return arrow::Status::IOError("no such file or directory: '", location, "'");
+    }
+    if (info.IsDirectory()) {
+      arrow::fs::FileSelector selector;
+      selector.base_dir = location;
+      selector.recursive = true;
+      ARROW_ASSIGN_OR_RAISE(auto infos, filesystem.GetFileInfo(selector));
+      for (auto& file : infos) {
+        if (file.IsFile() && !IsHiddenName(file.path())) listing.files.push_back(std::move(file));
+      }
+      if (listing.files.empty()) return arrow::Status::IOError("directory '", location, "' has no data files");
+      listing.partition_base_dir = location;
+    } else {
+      listing.files.push_back(std::move(info));
+    }
+  }
+  std::sort(listing.files.begin(), listing.files.end(), arrow::fs::FileInfo::ByPath{});
+  return listing;
+}
+
+// Opened tables by what opened them. Opening lists the files and reads a footer for
+// the schema, and a fresh dataset reads every file's footer again when scanned; a
+// table is opened for each statement that names it, so an unchanged one is reused.
+class OpenTables {
+ public:
+  static std::string Key(const FileTableSpec& spec, const arrow::Schema* known_schema) {
+    std::string key = spec.format + "\n" + spec.location + "\n";
+    for (const auto& [name, value] : spec.options) key += name + "=" + value + "\n";
+    key += (spec.declared_schema ? spec.declared_schema->ToString(true) : "") + "\n";
+    return key + (known_schema ? known_schema->ToString(true) : "");
+  }
+
+  // The table opened with `key` if its files are still `files` (paths, sizes, times).
+  std::shared_ptr<FileTable> Find(const std::string& key, const std::vector<arrow::fs::FileInfo>& files) {
+    std::lock_guard lock(mutex_);
+    auto found = tables_.find(key);
+    if (found == tables_.end() || found->second.files != files) return nullptr;
+    found->second.last_used = ++clock_;
+    return found->second.table;
+  }
+
+  void Remember(const std::string& key, std::vector<arrow::fs::FileInfo> files, std::shared_ptr<FileTable> table) {
+    std::lock_guard lock(mutex_);
+    if (tables_.size() >= kCapacity && tables_.find(key) == tables_.end()) {
+      auto least_recent = std::min_element(tables_.begin(), tables_.end(), [](const auto& a, const auto& b) {
+        return a.second.last_used < b.second.last_used;
+      });
+      tables_.erase(least_recent);
+    }
+    tables_[key] = Entry{std::move(files), std::move(table), ++clock_};
+  }
+
+ private:
+  static constexpr size_t kCapacity = 256;
+  struct Entry {
+    std::vector<arrow::fs::FileInfo> files;
+    std::shared_ptr<FileTable> table;
+    uint64_t last_used = 0;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Entry> tables_;
+  uint64_t clock_ = 0;
+};
+
+OpenTables& OpenedTables() {
+  static OpenTables tables;
+  return tables;
 }
 
 // Files may store strings as string_view, large_string or dictionaries (the Arrow
@@ -135,48 +222,20 @@ std::string AbsoluteLocation(const std::string& location) {
 
 arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
                                                           std::shared_ptr<arrow::Schema> known_schema) {
-  std::shared_ptr<FileTable> table(new FileTable());
   spec.location = AbsoluteLocation(spec.location);
   ARROW_ASSIGN_OR_RAISE(auto format, MakeFormat(spec));
   auto filesystem = std::make_shared<arrow::fs::LocalFileSystem>();
+  ARROW_ASSIGN_OR_RAISE(auto listing, ListFiles(*filesystem, spec.location));
+  const std::string key = OpenTables::Key(spec, known_schema.get());
+  if (auto opened = OpenedTables().Find(key, listing.files)) return opened;
 
+  std::shared_ptr<FileTable> table(new FileTable());
+  table->file_count_ = listing.files.size();
+  const std::string first_file = listing.files[0].path();  // decides which strings are read as dictionaries
   ds::FileSystemFactoryOptions options;
   options.partitioning = ds::HivePartitioning::MakeFactory();
-  std::shared_ptr<ds::DatasetFactory> factory;
-  std::string location = spec.location;
-  std::string first_file;  // decides which string columns are read as dictionaries
-  if (HasGlob(location)) {
-    ARROW_ASSIGN_OR_RAISE(auto paths, ExpandGlob(*filesystem, location));
-    if (paths.empty()) return arrow::Status::IOError("no files match '", location, "'");
-    options.partition_base_dir = GlobBase(location);
-    table->file_count_ = paths.size();
-    first_file = paths[0];
-    ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, paths, format, options));
-  } else {
-    while (location.size() > 1 && location.back() == '/') location.pop_back();
-    ARROW_ASSIGN_OR_RAISE(auto info, filesystem->GetFileInfo(location));
-    if (info.type() == arrow::fs::FileType::NotFound) {
-      return arrow::Status::IOError("no such file or directory: '", location, "'");
-    }
-    if (info.IsDirectory()) {
-      arrow::fs::FileSelector selector;
-      selector.base_dir = location;
-      selector.recursive = true;
-      ARROW_ASSIGN_OR_RAISE(auto infos, filesystem->GetFileInfo(selector));
-      std::vector<std::string> files;
-      for (const auto& info : infos) {
-        if (info.IsFile() && !IsHiddenName(info.path())) files.push_back(info.path());
-      }
-      table->file_count_ = files.size();
-      if (!files.empty()) first_file = *std::min_element(files.begin(), files.end());
-      if (table->file_count_ == 0) return arrow::Status::IOError("directory '", location, "' has no data files");
-      ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, selector, format, options));
-    } else {
-      table->file_count_ = 1;
-      first_file = location;
-      ARROW_ASSIGN_OR_RAISE(factory, ds::FileSystemDatasetFactory::Make(filesystem, {location}, format, options));
-    }
-  }
+  options.partition_base_dir = listing.partition_base_dir;
+  ARROW_ASSIGN_OR_RAISE(auto factory, ds::FileSystemDatasetFactory::Make(filesystem, listing.files, format, options));
 
   if (spec.format == "parquet") {
     // Strings stored with dictionaries are read as Arrow dictionaries (the scan
@@ -228,6 +287,7 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
   }
   table->schema_ = schema;
   table->spec_ = std::move(spec);
+  OpenedTables().Remember(key, std::move(listing.files), table);
   return table;
 }
 

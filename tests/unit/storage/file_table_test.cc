@@ -87,6 +87,30 @@ TEST_F(FileTableTest, CsvHeaderAndDelimiterOptions) {
   EXPECT_EQ(Names(*(*table)->schema()), (std::vector<std::string>{"f0", "f1"}));
 }
 
+TEST_F(FileTableTest, AnUnchangedTableIsReusedAndAChangedOneReopened) {
+  WriteParquet("t/a.parquet");
+  const FileTableSpec spec{"parquet", (dir_ / "t").string(), {}, nullptr};
+  auto first = FileTable::Open(spec);
+  auto again = FileTable::Open(spec);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->get(), again->get()) << "an unchanged table is opened once";
+
+  WriteParquet("t/b.parquet");
+  auto with_new_file = FileTable::Open(spec);
+  ASSERT_TRUE(with_new_file.ok());
+  EXPECT_NE(with_new_file->get(), first->get());
+  EXPECT_EQ((*with_new_file)->file_count(), 2u);
+
+  std::filesystem::remove(dir_ / "t" / "a.parquet");
+  auto without_a = FileTable::Open(spec);
+  ASSERT_TRUE(without_a.ok());
+  EXPECT_EQ((*without_a)->file_count(), 1u);
+
+  auto declared = FileTable::Open(spec, arrow::schema({arrow::field("x", arrow::int64())}));
+  ASSERT_TRUE(declared.ok());
+  EXPECT_NE(declared->get(), without_a->get()) << "another schema is another table";
+}
+
 TEST_F(FileTableTest, RelativeLocationsBecomeAbsolute) {
   EXPECT_EQ(AbsoluteLocation("/a/b/"), "/a/b/");
   auto absolute = AbsoluteLocation("data/x/");
