@@ -11,12 +11,14 @@ namespace {
 class SqlPreparedStatement : public PreparedStatement {
  public:
   SqlPreparedStatement(std::shared_ptr<Session> session, std::string sql, bool is_query,
-                       std::shared_ptr<arrow::Schema> dataset_schema, std::shared_ptr<arrow::Schema> parameter_schema)
+                       std::shared_ptr<arrow::Schema> dataset_schema, std::shared_ptr<arrow::Schema> parameter_schema,
+                       std::shared_ptr<PlannedQuery> planned)
       : session_(std::move(session)),
         sql_(std::move(sql)),
         is_query_(is_query),
         dataset_schema_(std::move(dataset_schema)),
-        parameter_schema_(std::move(parameter_schema)) {}
+        parameter_schema_(std::move(parameter_schema)),
+        planned_(std::move(planned)) {}
 
   const std::string& sql() const override { return sql_; }
   bool is_query() const override { return is_query_; }
@@ -27,12 +29,15 @@ class SqlPreparedStatement : public PreparedStatement {
     return session_->Execute(sql_, parameters);
   }
 
+  std::shared_ptr<PlannedQuery> TakePlan() override { return std::exchange(planned_, nullptr); }
+
  private:
   std::shared_ptr<Session> session_;
   std::string sql_;
   bool is_query_;
   std::shared_ptr<arrow::Schema> dataset_schema_;
   std::shared_ptr<arrow::Schema> parameter_schema_;
+  std::shared_ptr<PlannedQuery> planned_;
 };
 
 }  // namespace
@@ -64,6 +69,11 @@ arrow::Result<std::shared_ptr<arrow::Schema>> Session::ResultSchema(std::string_
   return described.schema ? described.schema : arrow::schema({});
 }
 
+arrow::Result<StatementResult> Session::ExecutePlanned(const PlannedQuery& planned) {
+  StatementRunner runner(engine_->catalog(), settings_, interrupted_);
+  return runner.RunPlanned(planned);
+}
+
 arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_view sql) {
   ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;
@@ -76,8 +86,10 @@ arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_v
     parameters.push_back(arrow::field("$" + std::to_string(i + 1), type));
   }
   auto dataset_schema = described.schema ? described.schema : arrow::schema({});
+  // A plan with open placeholders cannot run as it is.
+  auto planned = parameters.empty() ? std::move(described.planned) : nullptr;
   return std::make_shared<SqlPreparedStatement>(shared_from_this(), std::string(sql), described.is_query,
-                                                dataset_schema, arrow::schema(parameters));
+                                                dataset_schema, arrow::schema(parameters), std::move(planned));
 }
 
 }  // namespace quiver::engine

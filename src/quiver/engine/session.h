@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "quiver/engine/planned_query.h"
 #include "quiver/engine/statement_result.h"
 
 namespace quiver::engine {
@@ -35,6 +36,11 @@ class PreparedStatement {
   virtual std::shared_ptr<arrow::Schema> parameter_schema() const = 0;
 
   virtual arrow::Result<StatementResult> Execute(const ParameterValues& parameters) = 0;
+
+  /// The plan preparing made, handed over once (then null): a query without
+  /// placeholders prepared to run right away need not be planned again. A statement
+  /// prepared to be run later should be planned when it runs, against the data then.
+  virtual std::shared_ptr<PlannedQuery> TakePlan() = 0;
 };
 
 /// One client's conversation with the engine: holds its settings. Errors are
@@ -56,6 +62,9 @@ class Session : public std::enable_shared_from_this<Session> {
   /// The schema `sql`'s result would have with these parameter values (their types can
   /// change the result's column types), worked out without running anything.
   arrow::Result<std::shared_ptr<arrow::Schema>> ResultSchema(std::string_view sql, const ParameterValues& parameters);
+
+  /// Starts a query planned earlier (PreparedStatement::TakePlan).
+  arrow::Result<StatementResult> ExecutePlanned(const PlannedQuery& planned);
 
   /// Session settings changed with SET.
   const std::map<std::string, std::string>& settings() const { return settings_; }

@@ -8,6 +8,8 @@
 
 namespace quiver::engine {
 
+struct PlannedQuery;
+
 /// What running one statement produced. A query yields a stream of batches; any
 /// other statement (DDL, SET …) has already finished when the result is returned and
 /// only reports how many rows it affected (-1 when the notion does not apply).
@@ -16,6 +18,8 @@ struct StatementResult {
   std::shared_ptr<arrow::Schema> schema;              // queries only
   std::shared_ptr<arrow::RecordBatchReader> batches;  // queries only
   int64_t rows_affected = -1;
+  /// A query that was only described (prepared): its plan, to run it later as is.
+  std::shared_ptr<PlannedQuery> planned;
 };
 
 }  // namespace quiver::engine

@@ -125,21 +125,31 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
 arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& statement, plan::BindContext& context,
                                                          bool describe_only) {
   ARROW_ASSIGN_OR_RAISE(auto plan, PlanQuery(*statement.query, context, catalog_));
+  auto planned = std::make_shared<PlannedQuery>(PlannedQuery{std::move(plan), context.recursive_ctes});
+  if (!describe_only) return RunPlanned(*planned);
   StatementResult result;
   result.is_query = true;
-  result.schema = plan->schema;
-  if (describe_only) return result;
-  ARROW_RETURN_NOT_OK(MaterializeWithQueries(context));
-  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan));
+  result.schema = planned->plan->schema;
+  result.planned = std::move(planned);
+  return result;
+}
+
+arrow::Result<StatementResult> StatementRunner::RunPlanned(const PlannedQuery& planned) {
+  StatementResult result;
+  result.is_query = true;
+  result.schema = planned.plan->schema;
+  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
+  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*planned.plan));
   ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration), interrupted_));
   return result;
 }
 
-arrow::Status StatementRunner::MaterializeWithQueries(const plan::BindContext& context) {
-  if (context.recursive_ctes.empty()) return arrow::Status::OK();
+arrow::Status StatementRunner::MaterializeWithQueries(
+    const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries) {
+  if (with_queries.empty()) return arrow::Status::OK();
   // In order: a later one may read an earlier one's rows, and the plan reads them all.
   ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
-  for (const auto& cte : context.recursive_ctes) {
+  for (const auto& cte : with_queries) {
     ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations, interrupted_));
   }
   return arrow::Status::OK();
@@ -152,7 +162,7 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
   std::vector<std::string> summary;  // EXPLAIN ANALYZE's execution summary closes the text
   if (statement.explain_analyze) {
     // The WITH queries run first, as for the query itself; their rounds are not measured.
-    ARROW_RETURN_NOT_OK(MaterializeWithQueries(context));
+    ARROW_RETURN_NOT_OK(MaterializeWithQueries(context.recursive_ctes));
     ARROW_ASSIGN_OR_RAISE(auto analyzed, ExplainAnalyze(plan, statement.explain_verbose, interrupted_));
     for (auto& line : analyzed.plans) rows.push_back({std::move(line)});
     summary = std::move(analyzed.summary);

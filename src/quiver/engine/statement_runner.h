@@ -6,6 +6,7 @@
 #include <string>
 
 #include "quiver/catalog/catalog.h"
+#include "quiver/engine/planned_query.h"
 #include "quiver/engine/session.h"
 #include "quiver/exec/executor.h"
 #include "quiver/plan/bind_context.h"
@@ -26,13 +27,16 @@ class StatementRunner {
   /// nothing is run or changed, and parameter types are inferred into `context`.
   arrow::Result<StatementResult> Run(const sql::Statement& statement, plan::BindContext& context, bool describe_only);
 
+  /// Starts a query planned earlier (StatementResult::planned of a described query).
+  arrow::Result<StatementResult> RunPlanned(const PlannedQuery& planned);
+
  private:
   arrow::Result<StatementResult> RunQuery(const sql::Statement& statement, plan::BindContext& context,
                                           bool describe_only);
   arrow::Result<StatementResult> RunExplain(const sql::Statement& statement, plan::BindContext& context);
   /// Computes the WITH queries the plan reads as tables (recursive ones, and those named
   /// more than once) before the plan runs.
-  arrow::Status MaterializeWithQueries(const plan::BindContext& context);
+  arrow::Status MaterializeWithQueries(const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries);
   arrow::Result<StatementResult> RunCreateExternalTable(const sql::Statement& statement);
   arrow::Result<StatementResult> RunCreateView(const sql::Statement& statement, plan::BindContext& context,
                                                bool describe_only);

@@ -91,6 +91,12 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(std::shared_pt
                                                    first.batches);
 }
 
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunPlanned(engine::Session& session,
+                                                                    const engine::PlannedQuery& planned) {
+  ARROW_ASSIGN_OR_RAISE(auto result, session.ExecutePlanned(planned));
+  return result.batches;
+}
+
 arrow::Result<int64_t> RunUpdate(engine::PreparedStatement& statement,
                                  const std::vector<engine::ParameterValues>& parameter_rows) {
   int64_t total = -1;

@@ -20,6 +20,10 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunQuery(std::shared_pt
                                                                   std::string sql,
                                                                   std::vector<engine::ParameterValues> parameter_rows);
 
+/// Starts a query planned earlier (when its FlightInfo was made).
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunPlanned(engine::Session& session,
+                                                                    const engine::PlannedQuery& planned);
+
 /// Runs a statement that returns no rows once per parameter row and adds up the
 /// rows each affected; -1 when none of them reports a count. A query given here
 /// is refused (after running it once), naming the command to use instead.

@@ -84,6 +84,7 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
     planned.schema = arrow::schema({});
   }
   ARROW_ASSIGN_OR_RAISE(planned.ticket, PackTicket(ticket));
+  planned.query_id = ticket.query_id;
   return planned;
 }
 
@@ -91,7 +92,10 @@ arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandSta
   ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
   auto session = engine_->NewSession();
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
-  return Plan(*session, *statement, nullptr);
+  ARROW_ASSIGN_OR_RAISE(auto planned, Plan(*session, *statement, nullptr));
+  // Planned just now, so the ticket's fetch may run this plan instead of planning again.
+  if (auto plan = statement->TakePlan()) planned_.Put(planned.query_id, std::move(plan));
+  return planned;
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(const pb::CommandStatementQuery& command) {
@@ -174,7 +178,8 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StatementService::Redee
   session->set_interrupt_check([client_gone = std::move(client_gone), run = std::move(run)] {
     return run->cancelled() || (client_gone && client_gone());
   });
-  auto reader = RunQuery(std::move(session), ticket.sql, std::move(rows));
+  auto plan = ticket.parameters ? nullptr : planned_.Take(ticket.query_id);
+  auto reader = plan ? RunPlanned(*session, *plan) : RunQuery(std::move(session), ticket.sql, std::move(rows));
   if (!reader.ok()) {
     StatementOutcome outcome;
     outcome.duration_ms = MillisecondsSince(start);

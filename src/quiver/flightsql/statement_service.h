@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "flight_sql.pb.h"
+#include "quiver/flightsql/planned_queries.h"
 #include "quiver/flightsql/prepared_statement_registry.h"
 #include "quiver/flightsql/running_queries.h"
 #include "quiver/flightsql/statement_log.h"
@@ -26,6 +27,7 @@ namespace pb = arrow::flight::protocol::sql;
 struct PlannedStatement {
   std::shared_ptr<arrow::Schema> schema;
   std::string ticket;
+  std::string query_id;  // the ticket's
 };
 
 /// Flight SQL's statement commands on top of the engine: plain queries and
@@ -78,6 +80,7 @@ class StatementService {
   std::shared_ptr<engine::Engine> engine_;
   PreparedStatementRegistry registry_;
   RunningQueries running_;
+  PlannedQueries planned_;
   StatementLog log_;
 };
 

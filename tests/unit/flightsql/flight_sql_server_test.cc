@@ -4,13 +4,16 @@
 
 #include <arrow/array.h>
 #include <arrow/buffer.h>
+#include <arrow/builder.h>
 #include <arrow/flight/client.h>
+#include <arrow/io/file.h>
 #include <arrow/io/memory.h>
 #include <arrow/ipc/reader.h>
 #include <arrow/table.h>
 #include <arrow/type.h>
 #include <google/protobuf/any.pb.h>
 #include <gtest/gtest.h>
+#include <parquet/arrow/writer.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -387,6 +390,34 @@ TEST_F(FlightSqlServerTest, ExecutedStatementTicketsYieldAnEmptyResultWithoutRun
   auto table = client_->DoGet(flight::Ticket{PackAny(message)}).ValueOrDie()->ToTable().ValueOrDie();
   EXPECT_EQ(table->num_rows(), 0);
   EXPECT_EQ(table->num_columns(), 0);
+}
+
+TEST_F(FlightSqlServerTest, ATicketsFirstFetchRunsThePlanMadeForItsFlightInfo) {
+  auto write_rows = [&](const std::string& file) {
+    arrow::Int64Builder values;
+    ASSERT_TRUE(values.AppendValues({1, 2, 3}).ok());
+    auto table = arrow::Table::Make(arrow::schema({arrow::field("x", arrow::int64())}),
+                                    arrow::ArrayVector{values.Finish().ValueOrDie()});
+    std::filesystem::create_directories(dir_ / "files");
+    auto out = arrow::io::FileOutputStream::Open((dir_ / "files" / file).string()).ValueOrDie();
+    ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out).ok());
+    ASSERT_TRUE(out->Close().ok());
+  };
+  write_rows("a.parquet");
+  auto session = engine_->NewSession();
+  ASSERT_TRUE(
+      session->Execute("CREATE EXTERNAL TABLE t STORED AS PARQUET LOCATION '" + (dir_ / "files").string() + "'").ok());
+  pb::CommandStatementQuery query;
+  query.set_query("SELECT count(*) AS n FROM t");
+  auto info = client_->GetFlightInfo(Command(query)).ValueOrDie();
+  write_rows("b.parquet");  // after the plan was made
+
+  auto count = [&] {
+    auto table = client_->DoGet(info->endpoints()[0].ticket).ValueOrDie()->ToTable().ValueOrDie();
+    return std::static_pointer_cast<arrow::Int64Array>(table->column(0)->chunk(0))->Value(0);
+  };
+  EXPECT_EQ(count(), 3) << "the first fetch runs the plan made with the FlightInfo";
+  EXPECT_EQ(count(), 6) << "a ticket fetched again is planned anew from its SQL";
 }
 
 TEST_F(FlightSqlServerTest, UnknownPreparedStatementHandleIsNotFound) {
