@@ -6,6 +6,8 @@
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/common/sql_kernels.h"
+#include "quiver/exec/memory_budget.h"
+#include "quiver/storage/file_table.h"
 
 namespace quiver::engine {
 
@@ -19,6 +21,7 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   arrow::dataset::internal::Initialize();
   ARROW_RETURN_NOT_OK(RegisterSqlKernels());
   if (options.threads > 0) ARROW_RETURN_NOT_OK(arrow::SetCpuThreadPoolCapacity(options.threads));
+  storage::SetFileReadPool(exec::QueryMemoryPool());
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
   return std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));
 }

@@ -11,6 +11,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -180,6 +181,8 @@ class OpenTables {
   uint64_t clock_ = 0;
 };
 
+std::atomic<arrow::MemoryPool*> file_read_pool{nullptr};
+
 OpenTables& OpenedTables() {
   static OpenTables tables;
   return tables;
@@ -212,6 +215,8 @@ std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema) {
   return arrow::schema(std::move(fields), schema.metadata());
 }
 
+void SetFileReadPool(arrow::MemoryPool* pool) { file_read_pool.store(pool); }
+
 std::string AbsoluteLocation(const std::string& location) {
   if (location.empty() || location[0] == '/') return location;
   std::string absolute = (fs::current_path() / location).lexically_normal().string();
@@ -224,7 +229,10 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
                                                           std::shared_ptr<arrow::Schema> known_schema) {
   spec.location = AbsoluteLocation(spec.location);
   ARROW_ASSIGN_OR_RAISE(auto format, MakeFormat(spec));
-  auto filesystem = std::make_shared<arrow::fs::LocalFileSystem>();
+  arrow::MemoryPool* read_pool = file_read_pool.load();
+  auto filesystem = std::make_shared<arrow::fs::LocalFileSystem>(
+      arrow::fs::LocalFileSystemOptions::Defaults(),
+      arrow::io::IOContext(read_pool ? read_pool : arrow::default_memory_pool()));
   ARROW_ASSIGN_OR_RAISE(auto listing, ListFiles(*filesystem, spec.location));
   const std::string key = OpenTables::Key(spec, known_schema.get());
   if (auto opened = OpenedTables().Find(key, listing.files)) return opened;

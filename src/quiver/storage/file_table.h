@@ -59,6 +59,14 @@ class FileTable {
 /// binary, so every operator sees one string type.
 std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema);
 
+/// The pool that raw file reads (Parquet column chunks as stored) are allocated
+/// from: Arrow allocates each read's buffer from the pool of the filesystem that
+/// opened the file, not from the scan's. Arrow's default pool until set; the engine
+/// sets the query memory budget's pool, so reads count against the budget and reuse
+/// the pages freed by earlier reads instead of faulting in fresh ones. Tables opened
+/// before a change keep the pool they were opened with.
+void SetFileReadPool(arrow::MemoryPool* pool);
+
 /// Makes a location absolute against the current directory, keeping glob characters.
 std::string AbsoluteLocation(const std::string& location);
 
