@@ -11,6 +11,7 @@
 #include "quiver/common/datetime_kernels.h"
 #include "quiver/common/decimal_pin.h"
 #include "quiver/common/kernel_calendar.h"
+#include "quiver/common/like_kernel.h"
 #include "quiver/common/list_kernels.h"
 #include "quiver/common/number_format_kernels.h"
 #include "quiver/common/ordered_set_kernels.h"
@@ -127,6 +128,7 @@ arrow::Status RegisterSqlKernels() {
     if (status.ok()) status = RegisterAscii(registry);
     if (status.ok()) status = RegisterDateTimeKernels(registry);
     if (status.ok()) status = RegisterTextKernels(registry);
+    if (status.ok()) status = RegisterPiecewiseLike(registry);
     if (status.ok()) status = RegisterNumberFormatKernels(registry);
     if (status.ok()) status = RegisterDecimalPin();
     if (status.ok()) status = RegisterSingleRowCheck();

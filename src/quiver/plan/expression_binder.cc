@@ -9,6 +9,7 @@
 
 #include "quiver/common/decimal_arithmetic.h"
 #include "quiver/common/decimal_pin.h"
+#include "quiver/common/like_kernel.h"
 #include "quiver/plan/interval_literal.h"
 #include "quiver/plan/scalar_functions.h"
 #include "quiver/plan/sql_types.h"
@@ -790,8 +791,11 @@ arrow::Result<BoundExpression> ExpressionBinder::BindLike(const ParsedExpr& expr
     return sql::SqlError(context_.sql, expr.args[1]->location, "LIKE patterns must be constants in this version");
   }
   if (!scalar->is_valid) return MakeLiteral(arrow::MakeNullScalar(arrow::boolean()));
-  auto options = std::make_shared<cp::MatchSubstringOptions>(scalar->ToString(), expr.case_insensitive);
-  ARROW_ASSIGN_OR_RAISE(auto matched, Call("match_like", {value}, options, "LIKE", expr.location));
+  const std::string text = scalar->ToString();
+  auto options = std::make_shared<cp::MatchSubstringOptions>(text, expr.case_insensitive);
+  const bool piecewise = !expr.case_insensitive && PiecewiseLikePattern::Parse(text).has_value();
+  ARROW_ASSIGN_OR_RAISE(
+      auto matched, Call(piecewise ? kPiecewiseLikeFunction : "match_like", {value}, options, "LIKE", expr.location));
   if (expr.negated) return Call("invert", {matched}, nullptr, "NOT", expr.location);
   return matched;
 }
