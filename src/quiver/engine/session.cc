@@ -1,5 +1,7 @@
 #include "quiver/engine/session.h"
 
+#include <utility>
+
 #include "quiver/engine/engine.h"
 #include "quiver/engine/statement_runner.h"
 #include "quiver/sql/parser.h"

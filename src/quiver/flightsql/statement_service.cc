@@ -116,6 +116,8 @@ arrow::Result<pb::ActionCreatePreparedStatementResult> StatementService::Prepare
   ARROW_RETURN_NOT_OK(RefuseTransaction(request.has_transaction_id()));
   auto session = engine_->NewSession();
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(request.query()));
+  // Each execution plans the statement against the data of its time.
+  (void)statement->TakePlan();
   pb::ActionCreatePreparedStatementResult result;
   ARROW_ASSIGN_OR_RAISE(*result.mutable_dataset_schema(), SerializedSchema(statement->dataset_schema()));
   ARROW_ASSIGN_OR_RAISE(*result.mutable_parameter_schema(), SerializedSchema(statement->parameter_schema()));

@@ -13,10 +13,9 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <map>
-#include <mutex>
 
 #include "quiver/storage/file_statistics.h"
+#include "quiver/storage/opened_file_tables.h"
 
 namespace quiver::storage {
 
@@ -137,56 +136,7 @@ arrow::Result<Listing> ListFiles(arrow::fs::FileSystem& filesystem, std::string 
   return listing;
 }
 
-// Opened tables by what opened them. Opening lists the files and reads a footer for
-// the schema, and a fresh dataset reads every file's footer again when scanned; a
-// table is opened for each statement that names it, so an unchanged one is reused.
-class OpenTables {
- public:
-  static std::string Key(const FileTableSpec& spec, const arrow::Schema* known_schema) {
-    std::string key = spec.format + "\n" + spec.location + "\n";
-    for (const auto& [name, value] : spec.options) key += name + "=" + value + "\n";
-    key += (spec.declared_schema ? spec.declared_schema->ToString(true) : "") + "\n";
-    return key + (known_schema ? known_schema->ToString(true) : "");
-  }
-
-  // The table opened with `key` if its files are still `files` (paths, sizes, times).
-  std::shared_ptr<FileTable> Find(const std::string& key, const std::vector<arrow::fs::FileInfo>& files) {
-    std::lock_guard lock(mutex_);
-    auto found = tables_.find(key);
-    if (found == tables_.end() || found->second.files != files) return nullptr;
-    found->second.last_used = ++clock_;
-    return found->second.table;
-  }
-
-  void Remember(const std::string& key, std::vector<arrow::fs::FileInfo> files, std::shared_ptr<FileTable> table) {
-    std::lock_guard lock(mutex_);
-    if (tables_.size() >= kCapacity && tables_.find(key) == tables_.end()) {
-      auto least_recent = std::min_element(tables_.begin(), tables_.end(), [](const auto& a, const auto& b) {
-        return a.second.last_used < b.second.last_used;
-      });
-      tables_.erase(least_recent);
-    }
-    tables_[key] = Entry{std::move(files), std::move(table), ++clock_};
-  }
-
- private:
-  static constexpr size_t kCapacity = 256;
-  struct Entry {
-    std::vector<arrow::fs::FileInfo> files;
-    std::shared_ptr<FileTable> table;
-    uint64_t last_used = 0;
-  };
-  std::mutex mutex_;
-  std::map<std::string, Entry> tables_;
-  uint64_t clock_ = 0;
-};
-
 std::atomic<arrow::MemoryPool*> file_read_pool{nullptr};
-
-OpenTables& OpenedTables() {
-  static OpenTables tables;
-  return tables;
-}
 
 // Files may store strings as string_view, large_string or dictionaries (the Arrow
 // schema saved in Parquet says so, e.g. tpchgen-cli writes string_view). Many compute
@@ -234,8 +184,8 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
       arrow::fs::LocalFileSystemOptions::Defaults(),
       arrow::io::IOContext(read_pool ? read_pool : arrow::default_memory_pool()));
   ARROW_ASSIGN_OR_RAISE(auto listing, ListFiles(*filesystem, spec.location));
-  const std::string key = OpenTables::Key(spec, known_schema.get());
-  if (auto opened = OpenedTables().Find(key, listing.files)) return opened;
+  const std::string key = OpenedFileTables::Key(spec, known_schema.get());
+  if (auto opened = OpenedFileTables::Instance().Find(key, listing.files)) return opened;
 
   std::shared_ptr<FileTable> table(new FileTable());
   table->file_count_ = listing.files.size();
@@ -295,7 +245,7 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
   }
   table->schema_ = schema;
   table->spec_ = std::move(spec);
-  OpenedTables().Remember(key, std::move(listing.files), table);
+  OpenedFileTables::Instance().Remember(key, std::move(listing.files), table);
   return table;
 }
 

@@ -72,31 +72,36 @@ inline void CopyBackReferenceFast(uint8_t* out, int64_t length, uint32_t offset)
   }
 }
 
-}  // namespace
+// The preamble: the uncompressed length as a little-endian base-128 varint of at
+// most 32 bits.
+struct Preamble {
+  int64_t uncompressed_length;
+  int64_t size;  // bytes
+};
 
-arrow::Result<int64_t> SnappyUncompressedLength(const uint8_t* input, int64_t input_length) {
-  // A little-endian base-128 varint of at most 32 bits.
+arrow::Result<Preamble> ReadPreamble(const uint8_t* input, int64_t input_length) {
   uint64_t length = 0;
   for (int64_t i = 0; i < input_length && i < 5; ++i) {
     length |= static_cast<uint64_t>(input[i] & 0x7f) << (7 * i);
     if ((input[i] & 0x80) == 0) {
       if (length > UINT32_MAX) break;
-      return static_cast<int64_t>(length);
+      return Preamble{static_cast<int64_t>(length), i + 1};
     }
   }
   return Corrupt("bad length preamble", input, input);
 }
 
+}  // namespace
+
 arrow::Result<int64_t> DecodeSnappy(const uint8_t* input, int64_t input_length, uint8_t* output,
                                     int64_t output_capacity) {
-  ARROW_ASSIGN_OR_RAISE(const int64_t expected, SnappyUncompressedLength(input, input_length));
+  ARROW_ASSIGN_OR_RAISE(const auto preamble, ReadPreamble(input, input_length));
+  const int64_t expected = preamble.uncompressed_length;
   if (expected > output_capacity) {
     return arrow::Status::IOError("corrupt Snappy data: it declares ", expected, " bytes, more than the ",
                                   output_capacity, " expected");
   }
-  const uint8_t* in = input;
-  while (*in & 0x80) ++in;
-  ++in;
+  const uint8_t* in = input + preamble.size;
   const uint8_t* const in_end = input + input_length;
   uint8_t* out = output;
   uint8_t* const out_end = output + expected;

@@ -13,9 +13,6 @@ namespace quiver::storage {
 // many short back-references) at about half the speed of a decoder written for
 // them; on TPC-H, Snappy was a fifth of all the CPU a query used.
 
-// The uncompressed length the input's preamble declares.
-arrow::Result<int64_t> SnappyUncompressedLength(const uint8_t* input, int64_t input_length);
-
 // Decodes `input` into `output`, which holds `output_capacity` bytes, and returns
 // the number of bytes written. Corrupt or truncated input is an error and never
 // reads or writes outside the two buffers.
