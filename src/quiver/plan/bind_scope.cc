@@ -5,13 +5,15 @@
 namespace quiver::plan {
 
 std::shared_ptr<arrow::Schema> BindScope::schema() const {
+  if (schema_) return schema_;
   arrow::FieldVector fields;
   fields.reserve(columns_.size());
   std::unordered_set<std::string> seen;  // a USING column is listed twice, once hidden
   for (const auto& column : columns_) {
     if (seen.insert(column.field).second) fields.push_back(arrow::field(column.field, column.type));
   }
-  return arrow::schema(std::move(fields));
+  schema_ = arrow::schema(std::move(fields));
+  return schema_;
 }
 
 arrow::Result<const ScopeColumn*> BindScope::Find(const std::vector<std::string>& names) const {

@@ -26,9 +26,15 @@ class BindScope {
   explicit BindScope(std::vector<ScopeColumn> columns) : columns_(std::move(columns)) {}
 
   const std::vector<ScopeColumn>& columns() const { return columns_; }
-  std::vector<ScopeColumn>& mutable_columns() { return columns_; }
+  /// The columns to change. The schema is made again on its next use, so it must not
+  /// be asked for while a reference obtained here is still being written through.
+  std::vector<ScopeColumn>& mutable_columns() {
+    schema_.reset();
+    return columns_;
+  }
 
-  /// The plan schema holding these columns (unique names).
+  /// The plan schema holding these columns (unique names). Every expression bound in
+  /// the scope binds against it, so it is made once.
   std::shared_ptr<arrow::Schema> schema() const;
 
   /// Finds `name` or `table.name`. Returns nullptr when there is no such column;
@@ -40,6 +46,7 @@ class BindScope {
 
  private:
   std::vector<ScopeColumn> columns_;
+  mutable std::shared_ptr<arrow::Schema> schema_;
 };
 
 }  // namespace quiver::plan

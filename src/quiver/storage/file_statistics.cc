@@ -76,6 +76,11 @@ struct DistinctSample {
 std::mutex cache_mutex;
 std::map<FileIdentity, std::shared_ptr<const FooterStatistics>> footer_cache;
 std::map<std::pair<std::string, std::string>, DistinctSample> distinct_cache;  // (table signature, column)
+// Whole statistics by (table signature, sampled columns): merging every row group's
+// min and max is most of the work once footers are cached, and planning asks for a
+// table's statistics once per scan of every statement.
+std::map<std::pair<std::string, std::vector<std::string>>, TableStatistics> table_cache;
+constexpr size_t kCachedTableStatistics = 1024;
 
 arrow::Result<FileIdentity> Identify(const std::string& path) {
   std::error_code error;
@@ -309,6 +314,13 @@ arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
     signature += path + ":" + std::to_string(identity.size) + ":" + std::to_string(identity.modified) + ";";
     files.push_back({std::move(identity), std::move(footer)});
   }
+  std::vector<std::string> sampled = distinct_columns;
+  std::sort(sampled.begin(), sampled.end());
+  auto key = std::make_pair(signature, sampled);
+  {
+    std::lock_guard lock(cache_mutex);
+    if (auto found = table_cache.find(key); found != table_cache.end()) return found->second;
+  }
   statistics.row_count_known = true;
   for (const auto& file : files) {
     for (int64_t rows : file.footer->row_group_rows) statistics.row_count += static_cast<double>(rows);
@@ -347,6 +359,9 @@ arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
     // reports the file's problem if it reads the column.
     if (distinct.ok()) column->second.distinct_count = *distinct;
   }
+  std::lock_guard lock(cache_mutex);
+  if (table_cache.size() >= kCachedTableStatistics) table_cache.clear();
+  table_cache[key] = statistics;
   return statistics;
 }
 

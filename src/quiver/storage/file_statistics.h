@@ -34,7 +34,8 @@ struct TableStatistics {
 /// Statistics of `table`'s files, with distinct counts estimated for `distinct_columns`
 /// (file column names). Footers are read once per file and samples once per file and
 /// column: both are cached for the life of the process, keyed by path, size and
-/// modification time, so a rewritten file is read again.
+/// modification time, so a rewritten file is read again; so are the table's merged
+/// statistics.
 arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
                                                   const std::vector<std::string>& distinct_columns);
 
