@@ -14,6 +14,7 @@
 
 #include "quiver/common/decimal_sum_aggregate.h"
 #include "quiver/common/decimal_unscaled.h"
+#include "quiver/exec/dictionary_group_keys.h"
 #include "quiver/exec/filter_node.h"
 #include "quiver/exec/integer_key_aggregate_node.h"
 #include "quiver/exec/memory_budget.h"
@@ -83,7 +84,8 @@ arrow::Status ReadFilesInto(arrow::MemoryPool* pool, const ds::Dataset& dataset,
   return arrow::Status::OK();
 }
 
-arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::MemoryPool* pool) {
+arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::MemoryPool* pool,
+                                         const DictionaryGroupKeys* dictionary_keys) {
   const auto& dataset = scan.source->dataset();
   const auto file_schema = scan.source->file_schema();
   const auto& table_schema = *scan.source->schema();
@@ -130,7 +132,8 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
     auto file_type = file_schema->GetFieldByName(column)->type();
     auto table_type = table_schema.GetFieldByName(column)->type();
     cp::Expression ref = cp::field_ref(column);
-    if (!file_type->Equals(*table_type)) {
+    const bool kept_encoded = dictionary_keys && dictionary_keys->scan_columns.count({&scan, column});
+    if (!file_type->Equals(*table_type) && !kept_encoded) {
       ref = cp::call("cast", {ref}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(table_type)));
     }
     converted.push_back(std::move(ref));
@@ -189,27 +192,41 @@ int64_t EstimatedGroups(const plan::LogicalAggregate& aggregate) {
   return static_cast<int64_t>(plan::EstimateRows(handle));
 }
 
-arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggregate, ac::Declaration input) {
+// An aggregate's calls as Acero takes them (grouped kernels are hash_ ones).
+std::vector<cp::Aggregate> AceroAggregates(const plan::LogicalAggregate& aggregate) {
   const bool grouped = !aggregate.keys.empty();
   std::vector<cp::Aggregate> aggregates;
-  std::vector<std::string> described;
-  const auto& input_schema = *aggregate.inputs[0]->schema;
   for (const auto& call : aggregate.aggregates) {
-    std::string function = grouped ? "hash_" + call.function : call.function;
     std::vector<arrow::FieldRef> targets;
     if (!call.input.empty()) targets.emplace_back(call.input);
-    aggregates.emplace_back(function, call.options, std::move(targets), call.output);
-    described.push_back(function + "(" + (call.input.empty() ? "*" : call.input) + ")");
+    aggregates.emplace_back(grouped ? "hash_" + call.function : call.function, call.options, std::move(targets),
+                            call.output);
   }
+  return aggregates;
+}
+
+arrow::Result<ac::Declaration> LowerAggregate(const plan::LogicalAggregate& aggregate, ac::Declaration input,
+                                              const DictionaryGroupKeys* dictionary_keys) {
+  const bool grouped = !aggregate.keys.empty();
+  std::vector<cp::Aggregate> aggregates = AceroAggregates(aggregate);
+  std::vector<std::string> described;
+  for (const auto& call : aggregates) {
+    const auto* input_name = call.target.empty() ? nullptr : call.target[0].name();
+    described.push_back(call.function + "(" + (input_name ? *input_name : "*") + ")");
+  }
+  const auto& input_schema = *aggregate.inputs[0]->schema;
   const std::string label =
       "HashAggregate keys=[" + JoinNames(aggregate.keys) + "] aggregates=[" + JoinNames(described) + "]";
+  // Keys a scan left dictionary-encoded (dictionary_group_keys.h) arrive as such.
+  const bool dictionary_encoded = dictionary_keys && dictionary_keys->aggregates.count(&aggregate);
   ac::Declaration node;
-  if (grouped && IntegerKeyAggregateNodeOptions::Supports(input_schema, aggregate.keys, aggregates)) {
+  if (grouped &&
+      (dictionary_encoded || IntegerKeyAggregateNodeOptions::Supports(input_schema, aggregate.keys, aggregates))) {
     ARROW_RETURN_NOT_OK(RegisterIntegerKeyAggregateNode());
     node = Labeled(IntegerKeyAggregateNodeOptions::kFactoryName, {std::move(input)},
-                   std::make_shared<IntegerKeyAggregateNodeOptions>(aggregate.keys[0], std::move(aggregates),
+                   std::make_shared<IntegerKeyAggregateNodeOptions>(aggregate.keys, std::move(aggregates),
                                                                     EstimatedGroups(aggregate)),
-                   label + " (integer key)");
+                   label + (dictionary_encoded ? " (dictionary keys)" : " (integer key)"));
   } else {
     for (auto& call : aggregates) {
       const bool decimal_input =
@@ -565,7 +582,7 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
   }
   switch (node.kind) {
     case LogicalKind::kScan:
-      return LowerScan(static_cast<const plan::LogicalScan&>(node), options.pool);
+      return LowerScan(static_cast<const plan::LogicalScan&>(node), options.pool, options.dictionary_keys);
     case LogicalKind::kValues: {
       const auto& values = static_cast<const plan::LogicalValues&>(node);
       return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table), values.Describe());
@@ -581,11 +598,19 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
       const auto& project = static_cast<const plan::LogicalProject&>(node);
       std::vector<std::string> names;
       for (const auto& field : project.schema->fields()) names.push_back(field->name());
-      return Labeled("project", {std::move(inputs[0])},
-                     std::make_shared<ac::ProjectNodeOptions>(project.expressions, names), project.Describe());
+      // A column passed on keeps the type it arrives with: a group key a scan left
+      // dictionary-encoded (dictionary_group_keys.h) is not the plan's utf8.
+      std::vector<cp::Expression> expressions;
+      for (const auto& expression : project.expressions) {
+        const auto* ref = expression.field_ref();
+        expressions.push_back(ref && ref->name() ? cp::field_ref(*ref->name()) : expression);
+      }
+      return Labeled("project", {std::move(inputs[0])}, std::make_shared<ac::ProjectNodeOptions>(expressions, names),
+                     project.Describe());
     }
     case LogicalKind::kAggregate:
-      return LowerAggregate(static_cast<const plan::LogicalAggregate&>(node), std::move(inputs[0]));
+      return LowerAggregate(static_cast<const plan::LogicalAggregate&>(node), std::move(inputs[0]),
+                            options.dictionary_keys);
     case LogicalKind::kJoin:
       return LowerJoin(static_cast<const plan::LogicalJoin&>(node), std::move(inputs[0]), std::move(inputs[1]));
     case LogicalKind::kSort: {
@@ -644,7 +669,10 @@ void FormatDeclaration(const ac::Declaration& declaration, int depth, std::ostri
 }  // namespace
 
 arrow::Result<ac::Declaration> LowerToAcero(const plan::LogicalOperator& root, const LoweringOptions& options) {
-  return LowerMeasured(root, options, nullptr);
+  const auto dictionary_keys = DictionaryGroupKeys::Find(root, AceroAggregates);
+  LoweringOptions with_keys = options;
+  with_keys.dictionary_keys = &dictionary_keys;
+  return LowerMeasured(root, with_keys, nullptr);
 }
 
 std::string FormatPhysicalPlan(const ac::Declaration& declaration) {

@@ -10,6 +10,8 @@
 
 namespace quiver::exec {
 
+struct DictionaryGroupKeys;
+
 struct LoweringOptions {
   /// When set, every logical operator's Acero nodes get a "quiver_metrics" node above
   /// them, and the operator's counters are recorded here (EXPLAIN ANALYZE).
@@ -17,6 +19,8 @@ struct LoweringOptions {
   /// The pool scans allocate from (the query memory pool, which enforces the budget,
   /// when null); other nodes use the plan's.
   arrow::MemoryPool* pool = nullptr;
+  /// Set by LowerToAcero: the group keys scans leave dictionary-encoded.
+  const DictionaryGroupKeys* dictionary_keys = nullptr;
 };
 
 /// Turns an optimized logical plan into an Acero declaration tree, one Acero node (or

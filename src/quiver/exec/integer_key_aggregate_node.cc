@@ -3,7 +3,9 @@
 #include <arrow/acero/exec_plan.h>
 #include <arrow/acero/query_context.h>
 #include <arrow/acero/util.h>
+#include <arrow/array/builder_binary.h>
 #include <arrow/array/data.h>
+#include <arrow/array/util.h>
 #include <arrow/scalar.h>
 #include <arrow/util/bit_util.h>
 
@@ -13,6 +15,7 @@
 #include <optional>
 
 #include "quiver/exec/accumulating_node.h"
+#include "quiver/exec/dictionary_key_codes.h"
 #include "quiver/exec/grouped_accumulator.h"
 #include "quiver/exec/integer_key_table.h"
 #include "quiver/exec/node_registry.h"
@@ -41,10 +44,16 @@ struct AggregateSpec {
   std::shared_ptr<cp::FunctionOptions> options;
 };
 
+// Dictionary keys: each key's id takes 32 bits of the group's integer key.
+constexpr int kBitsPerDictionaryKey = 32;
+constexpr size_t kMaxDictionaryKeys = 2;
+
 // What one thread has aggregated.
 struct ThreadState {
   explicit ThreadState(arrow::MemoryPool* pool) : table(pool), groups(pool), run_keys(pool), run_groups(pool) {}
   IntegerKeyTable table;
+  std::vector<DictionaryKeyCodes> dictionaries;  // by key, for dictionary keys
+  std::vector<uint32_t> ids;                     // scratch: one key's ids for a batch
   std::vector<std::unique_ptr<GroupedAccumulator>> accumulators;
   // Scratch for the current batch: each row's group, each run's key and group.
   PoolArray<uint32_t> groups;
@@ -55,10 +64,11 @@ struct ThreadState {
 class IntegerKeyAggregateNode : public AccumulatingNode {
  public:
   IntegerKeyAggregateNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs,
-                          std::shared_ptr<arrow::Schema> output_schema, int key, std::vector<AggregateSpec> aggregates,
-                          int64_t expected_groups)
+                          std::shared_ptr<arrow::Schema> output_schema, std::vector<int> keys, bool dictionary_keys,
+                          std::vector<AggregateSpec> aggregates, int64_t expected_groups)
       : AccumulatingNode(plan, inputs, {"input"}, std::move(output_schema)),
-        key_(key),
+        keys_(std::move(keys)),
+        dictionary_keys_(dictionary_keys),
         aggregates_(std::move(aggregates)),
         expected_groups_(std::min(expected_groups, IntegerKeyAggregateNodeOptions::kMaxPresizedGroups)),
         states_(plan->query_context()->max_concurrency()) {}
@@ -68,12 +78,20 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
     RETURN_NOT_OK(ac::ValidateExecNodeInputs(plan, inputs, 1, kKindName));
     const auto& aggregate = static_cast<const IntegerKeyAggregateNodeOptions&>(options);
     const auto& input = *inputs[0]->output_schema();
-    if (!IntegerKeyAggregateNodeOptions::Supports(input, {aggregate.key}, aggregate.aggregates)) {
+    if (!IntegerKeyAggregateNodeOptions::Supports(input, aggregate.keys, aggregate.aggregates)) {
       return arrow::Status::NotImplemented("the integer-key aggregate cannot run these aggregates over ",
                                            input.ToString());
     }
-    const int key = input.GetFieldIndex(aggregate.key);
-    arrow::FieldVector fields = {input.field(key)};
+    std::vector<int> keys;
+    arrow::FieldVector fields;
+    bool dictionary_keys = false;
+    for (const auto& name : aggregate.keys) {
+      keys.push_back(input.GetFieldIndex(name));
+      const auto& field = input.field(keys.back());
+      dictionary_keys = DictionaryKeyCodes::Reads(*field->type());
+      // Dictionary keys come out as the strings they stand for.
+      fields.push_back(dictionary_keys ? field->WithType(arrow::utf8()) : field);
+    }
     std::vector<AggregateSpec> specs;
     for (const auto& call : aggregate.aggregates) {
       AggregateSpec spec;
@@ -88,8 +106,9 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
       fields.push_back(arrow::field(call.name, probe->result_type()));
       specs.push_back(std::move(spec));
     }
-    return plan->EmplaceNode<IntegerKeyAggregateNode>(plan, std::move(inputs), arrow::schema(std::move(fields)), key,
-                                                      std::move(specs), aggregate.expected_groups);
+    return plan->EmplaceNode<IntegerKeyAggregateNode>(plan, std::move(inputs), arrow::schema(std::move(fields)),
+                                                      std::move(keys), dictionary_keys, std::move(specs),
+                                                      aggregate.expected_groups);
   }
 
   const char* kind_name() const override { return kKindName; }
@@ -121,6 +140,7 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
       // The estimate is a hint: where the budget cannot hold a table that large, the
       // table starts small and grows with the groups actually met.
       (void)state->table.Reserve(expected_groups_);
+      if (dictionary_keys_) state->dictionaries.resize(keys_.size());
       for (const auto& spec : aggregates_) {
         state->accumulators.push_back(
             GroupedAccumulator::Make(spec.function, spec.input_type, spec.options.get(), pool()));
@@ -135,9 +155,11 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
     if (length == 0) return arrow::Status::OK();
     ARROW_RETURN_NOT_OK(state->groups.Resize(length));
     uint32_t* groups = state->groups.data();
-    const arrow::Datum& keys = batch.values[key_];
+    const arrow::Datum& keys = batch.values[keys_[0]];
     const bool wide = keys.type()->id() == arrow::Type::INT64;
-    if (keys.is_scalar()) {
+    if (dictionary_keys_) {
+      ARROW_RETURN_NOT_OK(GroupsOfDictionaryKeys(batch, state, groups));
+    } else if (keys.is_scalar()) {
       std::optional<int64_t> key;
       if (keys.scalar()->is_valid) key = ScalarKey(*keys.scalar(), wide);
       ARROW_ASSIGN_OR_RAISE(uint32_t group, key ? state->table.Find(*key) : state->table.FindNull());
@@ -155,31 +177,68 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
     return arrow::Status::OK();
   }
 
-  // The group of each row of a key column. Rows clustered on the key repeat it, so
-  // the keys are looked up once per run of equal keys, all of a batch's runs at once.
+  // The group of each row of an integer key column.
   arrow::Status GroupsOfColumn(const arrow::ArrayData& keys, bool wide, ThreadState* state, uint32_t* groups) {
-    constexpr uint32_t kNullRow = UINT32_MAX;
-    const int64_t length = keys.length;
     const uint8_t* validity = keys.GetNullCount() > 0 ? keys.buffers[0]->data() : nullptr;
     const uint8_t* data = keys.buffers[1]->data();
+    return GroupsOfRows(
+        keys.length, validity, keys.offset,
+        [&](int64_t i) {
+          int64_t key;
+          if (wide) {
+            std::memcpy(&key, data + (keys.offset + i) * 8, 8);
+          } else {
+            int32_t narrow;
+            std::memcpy(&narrow, data + (keys.offset + i) * 4, 4);
+            key = narrow;
+          }
+          return key;
+        },
+        state, groups);
+  }
+
+  // The group of each row of dictionary-encoded keys: their ids packed into one
+  // integer (a NULL has an id of its own, so no row is a NULL key to the table).
+  arrow::Status GroupsOfDictionaryKeys(const cp::ExecBatch& batch, ThreadState* state, uint32_t* groups) {
+    const int64_t length = batch.length;
+    PoolArray<int64_t> packed(pool());
+    ARROW_RETURN_NOT_OK(packed.Resize(length));
+    for (int64_t i = 0; i < length; ++i) packed[i] = 0;
+    state->ids.resize(static_cast<size_t>(length));
+    for (size_t k = 0; k < keys_.size(); ++k) {
+      std::shared_ptr<arrow::ArrayData> column;
+      const arrow::Datum& datum = batch.values[keys_[k]];
+      if (datum.is_scalar()) {
+        ARROW_ASSIGN_OR_RAISE(auto array, arrow::MakeArrayFromScalar(*datum.scalar(), length, pool()));
+        column = array->data();
+      } else {
+        column = datum.array();
+      }
+      ARROW_RETURN_NOT_OK(state->dictionaries[k].IdsOf(column, state->ids.data()));
+      for (int64_t i = 0; i < length; ++i) packed[i] = (packed[i] << kBitsPerDictionaryKey) | state->ids[i];
+    }
+    return GroupsOfRows(
+        length, nullptr, 0, [&](int64_t i) { return packed[i]; }, state, groups);
+  }
+
+  // Each row's group from its key (`key_of`), NULL where `validity` says so. Rows
+  // clustered on the key repeat it, so the keys are looked up once per run of equal
+  // keys, all of a batch's runs at once.
+  template <typename KeyOf>
+  arrow::Status GroupsOfRows(int64_t length, const uint8_t* validity, int64_t offset, KeyOf key_of, ThreadState* state,
+                             uint32_t* groups) {
+    constexpr uint32_t kNullRow = UINT32_MAX;
     ARROW_RETURN_NOT_OK(state->run_keys.Resize(length));
     int64_t* run_keys = state->run_keys.data();
     int64_t runs = 0;
     bool null_seen = false;
     for (int64_t i = 0; i < length; ++i) {
-      if (validity && !arrow::bit_util::GetBit(validity, keys.offset + i)) {
+      if (validity && !arrow::bit_util::GetBit(validity, offset + i)) {
         groups[i] = kNullRow;
         null_seen = true;
         continue;
       }
-      int64_t key;
-      if (wide) {
-        std::memcpy(&key, data + (keys.offset + i) * 8, 8);
-      } else {
-        int32_t narrow;
-        std::memcpy(&narrow, data + (keys.offset + i) * 4, 4);
-        key = narrow;
-      }
+      const int64_t key = key_of(i);
       if (runs == 0 || run_keys[runs - 1] != key) run_keys[runs++] = key;
       groups[i] = static_cast<uint32_t>(runs - 1);  // the run for now; its group below
     }
@@ -232,22 +291,74 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
     const int64_t groups = from->table.size();
     const int64_t null_group = from->table.null_group();
     const int64_t before = null_group >= 0 ? null_group : groups;
+    if (dictionary_keys_) {
+      // Each thread numbers the strings as it meets them: recode into `into`'s ids.
+      PoolArray<int64_t> recoded(pool());
+      ARROW_RETURN_NOT_OK(recoded.Resize(groups));
+      for (int64_t g = 0; g < groups; ++g) {
+        int64_t key = 0;
+        for (size_t k = 0; k < keys_.size(); ++k) {
+          const uint32_t id = IdOfKey(from->table.keys()[g], k);
+          const uint32_t into_id =
+              id == DictionaryKeyCodes::kNullId ? id : into->dictionaries[k].IdOf(from->dictionaries[k].value(id));
+          key = (key << kBitsPerDictionaryKey) | into_id;
+        }
+        recoded[g] = key;
+      }
+      ARROW_RETURN_NOT_OK(into->table.FindMany(recoded.data(), groups, mapping.data()));
+      return MergeAccumulators(into, from, mapping.data());
+    }
     ARROW_RETURN_NOT_OK(into->table.FindMany(from->table.keys(), before, mapping.data()));
     if (null_group >= 0) {
       ARROW_ASSIGN_OR_RAISE(mapping[null_group], into->table.FindNull());
       ARROW_RETURN_NOT_OK(into->table.FindMany(from->table.keys() + null_group + 1, groups - null_group - 1,
                                                mapping.data() + null_group + 1));
     }
+    return MergeAccumulators(into, from, mapping.data());
+  }
+
+  arrow::Status MergeAccumulators(ThreadState* into, ThreadState* from, const uint32_t* mapping) {
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       ARROW_RETURN_NOT_OK(into->accumulators[a]->Resize(into->table.size()));
-      ARROW_RETURN_NOT_OK(into->accumulators[a]->Merge(*from->accumulators[a], mapping.data()));
+      ARROW_RETURN_NOT_OK(into->accumulators[a]->Merge(*from->accumulators[a], mapping));
     }
     return arrow::Status::OK();
+  }
+
+  // The id of dictionary key `k` within a packed group key.
+  uint32_t IdOfKey(int64_t packed, size_t k) const {
+    const int shift = kBitsPerDictionaryKey * static_cast<int>(keys_.size() - 1 - k);
+    return static_cast<uint32_t>(static_cast<uint64_t>(packed) >> shift);
+  }
+
+  // The strings of dictionary key `k`, one per group.
+  arrow::Result<arrow::Datum> DictionaryKeyColumn(const ThreadState& state, size_t k) {
+    arrow::StringBuilder strings(pool());
+    const int64_t groups = state.table.size();
+    ARROW_RETURN_NOT_OK(strings.Reserve(groups));
+    for (int64_t g = 0; g < groups; ++g) {
+      const uint32_t id = IdOfKey(state.table.keys()[g], k);
+      if (id == DictionaryKeyCodes::kNullId) {
+        ARROW_RETURN_NOT_OK(strings.AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(strings.Append(state.dictionaries[k].value(id)));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto column, strings.Finish());
+    return arrow::Datum(column->data());
   }
 
   // The key column then the aggregates, one row per group.
   arrow::Result<cp::ExecBatch> Result(ThreadState* state) {
     const int64_t groups = state->table.size();
+    std::vector<arrow::Datum> columns;
+    if (dictionary_keys_) {
+      for (size_t k = 0; k < keys_.size(); ++k) {
+        ARROW_ASSIGN_OR_RAISE(auto column, DictionaryKeyColumn(*state, k));
+        columns.push_back(std::move(column));
+      }
+      return WithAggregates(state, std::move(columns));
+    }
     const auto& key_type = output_schema_->field(0)->type();
     const bool wide = key_type->id() == arrow::Type::INT64;
     ARROW_ASSIGN_OR_RAISE(auto keys, arrow::AllocateBuffer(groups * (wide ? 8 : 4), pool()));
@@ -266,8 +377,13 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
       arrow::bit_util::ClearBit(validity->mutable_data(), state->table.null_group());
       null_count = 1;
     }
-    std::vector<arrow::Datum> columns = {
-        arrow::ArrayData::Make(key_type, groups, {std::move(validity), std::move(keys)}, null_count)};
+    columns.push_back(arrow::ArrayData::Make(key_type, groups, {std::move(validity), std::move(keys)}, null_count));
+    return WithAggregates(state, std::move(columns));
+  }
+
+  // The key columns then one column per aggregate.
+  arrow::Result<cp::ExecBatch> WithAggregates(ThreadState* state, std::vector<arrow::Datum> columns) {
+    const int64_t groups = state->table.size();
     for (auto& accumulator : state->accumulators) {
       ARROW_RETURN_NOT_OK(accumulator->Resize(groups));
       ARROW_ASSIGN_OR_RAISE(auto column, accumulator->Finish());
@@ -276,7 +392,8 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
     return cp::ExecBatch(std::move(columns), groups);
   }
 
-  const int key_;
+  const std::vector<int> keys_;
+  const bool dictionary_keys_;  // one or two dictionary keys; one integer key otherwise
   const std::vector<AggregateSpec> aggregates_;
   const int64_t expected_groups_;
   std::vector<std::unique_ptr<ThreadState>> states_;  // by thread index
@@ -289,9 +406,24 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
 
 bool IntegerKeyAggregateNodeOptions::Supports(const arrow::Schema& input, const std::vector<std::string>& keys,
                                               const std::vector<cp::Aggregate>& aggregates) {
-  if (keys.size() != 1) return false;
-  const int key = input.GetFieldIndex(keys[0]);
-  if (key < 0 || !IsIntegerKey(*input.field(key)->type())) return false;
+  if (keys.empty()) return false;
+  size_t dictionary_keys = 0;
+  for (const auto& name : keys) {
+    const int key = input.GetFieldIndex(name);
+    if (key < 0) return false;
+    if (DictionaryKeyCodes::Reads(*input.field(key)->type())) {
+      ++dictionary_keys;
+    } else if (!IsIntegerKey(*input.field(key)->type())) {
+      return false;
+    }
+  }
+  const bool one_integer = keys.size() == 1 && dictionary_keys == 0;
+  const bool dictionaries = dictionary_keys == keys.size() && keys.size() <= kMaxDictionaryKeys;
+  return (one_integer || dictionaries) && SupportsAggregates(input, aggregates);
+}
+
+bool IntegerKeyAggregateNodeOptions::SupportsAggregates(const arrow::Schema& input,
+                                                        const std::vector<cp::Aggregate>& aggregates) {
   for (const auto& call : aggregates) {
     const arrow::DataType* type = nullptr;
     if (call.target.size() > 1) return false;

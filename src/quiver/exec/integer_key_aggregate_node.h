@@ -11,8 +11,11 @@
 namespace quiver::exec {
 
 /// Options of the "quiver_integer_key_aggregate" Acero node: a grouped aggregate on
-/// one integer key column (int32, int64, date32; NULL keys form one group), for the
-/// aggregates GroupedAccumulator supports (sum, count, count_all, min, max).
+/// one integer key column (int32, int64, date32; NULL keys form one group), or on one
+/// or two dictionary-encoded string columns (as scans read them; their strings get
+/// small ids, dictionary_key_codes.h, packed into one integer key, and the output has
+/// them as utf8), for the aggregates GroupedAccumulator supports (sum, count,
+/// count_all, min, max).
 ///
 /// Acero's grouper encodes every key into a row format and probes a general hash
 /// table; for a single integer key this node keeps an open-addressing table of the
@@ -25,11 +28,11 @@ class IntegerKeyAggregateNodeOptions : public arrow::acero::ExecNodeOptions {
  public:
   static constexpr const char* kFactoryName = "quiver_integer_key_aggregate";
 
-  IntegerKeyAggregateNodeOptions(std::string key, std::vector<arrow::compute::Aggregate> aggregates,
+  IntegerKeyAggregateNodeOptions(std::vector<std::string> keys, std::vector<arrow::compute::Aggregate> aggregates,
                                  int64_t expected_groups = 0)
-      : key(std::move(key)), aggregates(std::move(aggregates)), expected_groups(expected_groups) {}
+      : keys(std::move(keys)), aggregates(std::move(aggregates)), expected_groups(expected_groups) {}
 
-  std::string key;
+  std::vector<std::string> keys;
   /// Arrow's hash_ aggregate names (hash_sum …), their options, one input column each
   /// (none for hash_count_all), and output names.
   std::vector<arrow::compute::Aggregate> aggregates;
@@ -42,6 +45,8 @@ class IntegerKeyAggregateNodeOptions : public arrow::acero::ExecNodeOptions {
   /// Whether the node can run an aggregate with these keys and aggregates over `input`.
   static bool Supports(const arrow::Schema& input, const std::vector<std::string>& keys,
                        const std::vector<arrow::compute::Aggregate>& aggregates);
+  /// Whether it can run these aggregates over `input` (whatever the keys).
+  static bool SupportsAggregates(const arrow::Schema& input, const std::vector<arrow::compute::Aggregate>& aggregates);
 };
 
 /// Adds the node to Acero's default factory registry. Idempotent.
