@@ -50,15 +50,18 @@ constexpr size_t kMaxDictionaryKeys = 2;
 
 // What one thread has aggregated.
 struct ThreadState {
-  explicit ThreadState(arrow::MemoryPool* pool) : table(pool), groups(pool), run_keys(pool), run_groups(pool) {}
+  explicit ThreadState(arrow::MemoryPool* pool)
+      : table(pool), groups(pool), run_keys(pool), run_groups(pool), ids(pool), packed_keys(pool) {}
   IntegerKeyTable table;
   std::vector<DictionaryKeyCodes> dictionaries;  // by key, for dictionary keys
-  std::vector<uint32_t> ids;                     // scratch: one key's ids for a batch
   std::vector<std::unique_ptr<GroupedAccumulator>> accumulators;
   // Scratch for the current batch: each row's group, each run's key and group.
   PoolArray<uint32_t> groups;
   PoolArray<int64_t> run_keys;
   PoolArray<uint32_t> run_groups;
+  // With dictionary keys: one key's ids, and the rows' packed keys.
+  PoolArray<uint32_t> ids;
+  PoolArray<int64_t> packed_keys;
 };
 
 class IntegerKeyAggregateNode : public AccumulatingNode {
@@ -201,10 +204,11 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
   // integer (a NULL has an id of its own, so no row is a NULL key to the table).
   arrow::Status GroupsOfDictionaryKeys(const cp::ExecBatch& batch, ThreadState* state, uint32_t* groups) {
     const int64_t length = batch.length;
-    PoolArray<int64_t> packed(pool());
-    ARROW_RETURN_NOT_OK(packed.Resize(length));
+    ARROW_RETURN_NOT_OK(state->packed_keys.Resize(length));
+    ARROW_RETURN_NOT_OK(state->ids.Resize(length));
+    int64_t* packed = state->packed_keys.data();
+    const uint32_t* ids = state->ids.data();
     for (int64_t i = 0; i < length; ++i) packed[i] = 0;
-    state->ids.resize(static_cast<size_t>(length));
     for (size_t k = 0; k < keys_.size(); ++k) {
       std::shared_ptr<arrow::ArrayData> column;
       const arrow::Datum& datum = batch.values[keys_[k]];
@@ -215,7 +219,7 @@ class IntegerKeyAggregateNode : public AccumulatingNode {
         column = datum.array();
       }
       ARROW_RETURN_NOT_OK(state->dictionaries[k].IdsOf(column, state->ids.data()));
-      for (int64_t i = 0; i < length; ++i) packed[i] = (packed[i] << kBitsPerDictionaryKey) | state->ids[i];
+      for (int64_t i = 0; i < length; ++i) packed[i] = (packed[i] << kBitsPerDictionaryKey) | ids[i];
     }
     return GroupsOfRows(
         length, nullptr, 0, [&](int64_t i) { return packed[i]; }, state, groups);
