@@ -61,7 +61,7 @@ TEST(RowSelectionTest, KeepsWhatArrowsFilterKeeps) {
       arrow::int8(),           arrow::int16(),   arrow::int32(),           arrow::int64(),
       arrow::date32(),         arrow::float64(), arrow::decimal128(15, 2), arrow::fixed_size_binary(3),
       arrow::decimal256(40, 2)};
-  for (double density : {0.0, 0.003, 0.3, 0.9, 0.999, 1.0}) {
+  for (double density : {0.0, 0.003, 0.3, 0.9, 0.97, 0.999, 1.0}) {
     for (double mask_nulls : {0.0, 0.2}) {
       for (int64_t offset : {0, 5}) {
         const int64_t length = 1000;
