@@ -26,12 +26,10 @@ third stream (see `generate`), with these rules:
   default to the value's type, and a decimal literal's precision is too small for it);
 - never PARTITION BY just the Hive partition column c_region in a query with another
   window: DuckDB fails on that with an internal error (it is wrapped in upper());
-- scalar subqueries always aggregate without GROUP BY (one row); subqueries are
-  correlated by one equality, plus an inner-outer comparison only in EXISTS, NOT EXISTS,
-  IN or ANY as a top-level WHERE conjunct (the only correlation of that kind Quiver
-  takes: elsewhere it answers "correlated by anything but equalities is supported only
-  as a WHERE condition" or "is not supported"); IN / ANY / ALL read columns with NULLs on
-  purpose.
+- scalar subqueries always aggregate without GROUP BY (one row), sometimes with
+  arithmetic over the aggregate inside the subquery (count(*) + 1 over no rows is 1);
+  subqueries are correlated by one equality or none, often plus an inner-outer
+  comparison, in any position; IN / ANY / ALL read columns with NULLs on purpose.
 Unsupported in Quiver today and therefore never generated: lpad.
 """
 
@@ -809,17 +807,14 @@ class QueryGenerator:
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         return f"{table} AS {alias}{where}", scope
 
-    def subquery_predicate(self, outer_table, outer_alias, outer_scope, top_level=False):
-        """EXISTS, [NOT] IN, ANY / ALL or a comparison with a scalar subquery. Only EXISTS,
-        NOT EXISTS, IN and ANY may be correlated by more than an equality, and only as a
-        top-level WHERE conjunct (Quiver: "correlated by anything but equalities is
-        supported only as a WHERE condition"; NOT IN, ALL and scalar subqueries not at all)."""
+    def subquery_predicate(self, outer_table, outer_alias, outer_scope):
+        """EXISTS, [NOT] IN, ANY / ALL or a comparison with a scalar subquery, correlated
+        by an equality, an inner-outer comparison, both or neither."""
         r = self.rng
         choice = r.randrange(4)
         negated = r.choice(["", "NOT "])
         quantifier = r.choice(["ANY", "SOME", "ALL"])
-        loose = top_level and (choice == 0 or (choice == 1 and not negated) or (choice == 2 and quantifier != "ALL"))
-        source, scope = self.subquery_source(outer_table, outer_alias, outer_scope if loose else None)
+        source, scope = self.subquery_source(outer_table, outer_alias, outer_scope)
         if choice == 0:
             return f"{negated}EXISTS (SELECT 1 FROM {source})"
         # A column of the subquery and an outer expression of the same type.
@@ -856,8 +851,10 @@ class QueryGenerator:
         outputs = [(e, t) for e, t in zip(self.projection(scope, types), types)]
         for _ in range(r.randint(0, 2)):
             if r.random() < 0.6:
-                source, inner_scope = self.subquery_source(table, alias)
+                source, inner_scope = self.subquery_source(table, alias, scope)
                 aggregate, typ = self.aggregate(inner_scope)
+                if typ == "int" and r.random() < 0.3:
+                    aggregate = f"{aggregate} + 1"
                 expression = f"(SELECT {aggregate} FROM {source})"
                 if typ == "int" and r.random() < 0.3:
                     expression = f"COALESCE({expression}, 0) + {self.expr('int', scope, 0)}"
@@ -867,7 +864,7 @@ class QueryGenerator:
         conditions = []
         connective = r.choice(["AND", "OR"])
         if r.random() < 0.8:
-            conditions.append(self.subquery_predicate(table, alias, scope, top_level=connective == "AND"))
+            conditions.append(self.subquery_predicate(table, alias, scope))
         if r.random() < 0.4:
             conditions.append(self.predicate(scope, 1))
         sql = "SELECT " + ", ".join(f"{e} AS c{i}" for i, (e, _) in enumerate(outputs)) + f" FROM {table} AS {alias}"

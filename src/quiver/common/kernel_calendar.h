@@ -50,6 +50,23 @@ inline unsigned DaysInMonth(int64_t y, unsigned m) {
   return m == 2 && IsLeapYear(y) ? 29 : kDays[m - 1];
 }
 
+/// A timestamp (microseconds since the epoch) plus an interval: months move the
+/// calendar date and clamp the day to the month's length, as PostgreSQL does
+/// ('2024-01-31' + 1 month = '2024-02-29'); then days and time are added.
+inline int64_t AddIntervalMicros(int64_t micros, int64_t months, int64_t days, int64_t nanoseconds) {
+  int64_t day = FloorDiv(micros, kMicrosPerDay);
+  const int64_t time_of_day = micros - day * kMicrosPerDay;
+  if (months != 0) {
+    const CivilDate date = CivilFromDays(day);
+    const int64_t month_index = date.year * 12 + (date.month - 1) + months;
+    const int64_t y = FloorDiv(month_index, 12);
+    const unsigned m = static_cast<unsigned>(month_index - y * 12) + 1;
+    day = DaysFromCivil(y, m, date.day < DaysInMonth(y, m) ? date.day : DaysInMonth(y, m));
+  }
+  day += days;
+  return day * kMicrosPerDay + time_of_day + nanoseconds / 1000;
+}
+
 /// 0 = Sunday … 6 = Saturday.
 inline unsigned DayOfWeek(int64_t days) { return static_cast<unsigned>(FloorDiv(days + 4, 7) * -7 + days + 4); }
 

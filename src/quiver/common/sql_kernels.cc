@@ -28,20 +28,8 @@ namespace cp = arrow::compute;
 using namespace calendar;  // NOLINT: the helpers are named for this use
 
 int64_t AddInterval(int64_t micros, MonthDayNanos interval, int sign) {
-  int64_t days = FloorDiv(micros, kMicrosPerDay);
-  int64_t time_of_day = micros - days * kMicrosPerDay;
-  if (interval.months != 0) {
-    CivilDate date = CivilFromDays(days);
-    int64_t y = date.year;
-    unsigned m = date.month, d = date.day;
-    int64_t month_index = y * 12 + (m - 1) + sign * static_cast<int64_t>(interval.months);
-    y = FloorDiv(month_index, 12);
-    m = static_cast<unsigned>(month_index - y * 12) + 1;
-    d = std::min(d, DaysInMonth(y, m));
-    days = DaysFromCivil(y, m, d);
-  }
-  days += sign * static_cast<int64_t>(interval.days);
-  return days * kMicrosPerDay + time_of_day + sign * (interval.nanoseconds / 1000);
+  return AddIntervalMicros(micros, sign * static_cast<int64_t>(interval.months),
+                           sign * static_cast<int64_t>(interval.days), sign * interval.nanoseconds);
 }
 
 template <int Sign>

@@ -22,6 +22,7 @@
 #include "quiver/exec/nested_loop_join_node.h"
 #include "quiver/exec/scalar_expanding_node.h"
 #include "quiver/exec/scan_filter.h"
+#include "quiver/exec/set_function_node.h"
 #include "quiver/exec/top_n_node.h"
 #include "quiver/exec/unordered_limit_node.h"
 #include "quiver/exec/window_node.h"
@@ -632,6 +633,19 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
     }
     case LogicalKind::kWindow:
       return LowerWindow(static_cast<const plan::LogicalWindow&>(node), std::move(inputs[0]));
+    case LogicalKind::kSetFunction: {
+      const auto& function = static_cast<const plan::LogicalSetFunction&>(node);
+      ARROW_RETURN_NOT_OK(RegisterSetFunctionNode());
+      auto set_options = std::make_shared<SetFunctionNodeOptions>();
+      set_options->function = function.function;
+      set_options->arguments = function.arguments;
+      for (const auto& output : function.outputs)
+        set_options->outputs.push_back(function.schema->GetFieldByName(output));
+      set_options->ordinality = function.ordinality;
+      set_options->keep_empty = function.keep_empty;
+      return Labeled(SetFunctionNodeOptions::kFactoryName, {std::move(inputs[0])}, std::move(set_options),
+                     function.Describe());
+    }
     case LogicalKind::kUnion: {
       // Acero unions inputs with identical schemas: name every input's columns as the
       // first input's (they match by position).

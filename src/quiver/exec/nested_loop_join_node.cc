@@ -7,12 +7,12 @@
 #include <arrow/table.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <optional>
 
 #include "quiver/exec/nested_loop_joiner.h"
 #include "quiver/exec/node_registry.h"
+#include "quiver/exec/output_gate.h"
 
 namespace quiver::exec {
 
@@ -25,7 +25,7 @@ namespace cp = arrow::compute;
 // collected until that input is complete; probe batches that come earlier wait in a
 // queue, later ones are joined on the thread that delivers them. The unmatched build
 // rows go out after the last probe batch, followed by the end of the output.
-class NestedLoopJoinNode : public ac::ExecNode {
+class NestedLoopJoinNode : public ac::ExecNode, public StopsWhenSatisfied {
  public:
   NestedLoopJoinNode(ac::ExecPlan* plan, std::vector<ac::ExecNode*> inputs, std::shared_ptr<arrow::Schema> output,
                      std::unique_ptr<nested_loop::NestedLoopJoiner> joiner, NestedLoopBuildSide build_side,
@@ -88,21 +88,20 @@ class NestedLoopJoinNode : public ac::ExecNode {
   }
 
   arrow::Status StartProducing() override { return arrow::Status::OK(); }
+  void OutputNotNeeded() override { gate_.Close(/*may_finish=*/true); }
   void PauseProducing(ac::ExecNode*, int32_t counter) override {
-    SetPaused(true, counter);
+    gate_.SetPaused(true, counter);
     for (auto* input : inputs_) input->PauseProducing(this, counter);
   }
   void ResumeProducing(ac::ExecNode*, int32_t counter) override {
-    SetPaused(false, counter);
+    gate_.SetPaused(false, counter);
     for (auto* input : inputs_) input->ResumeProducing(this, counter);
   }
   // One probe batch against a large build side can take minutes (a cross product), so
   // a stopped plan (a cancelled query, or a LIMIT that has its rows) must also end
   // the probe in progress, not only keep new batches from coming.
   arrow::Status StopProducingImpl() override {
-    stopped_.store(true);
-    { std::lock_guard lock(pause_mutex_); }
-    unpaused_.notify_all();
+    gate_.Close(/*may_finish=*/false);
     return arrow::Status::OK();
   }
 
@@ -136,7 +135,7 @@ class NestedLoopJoinNode : public ac::ExecNode {
   }
 
   arrow::Status ProcessProbe(cp::ExecBatch batch) {
-    if (!stopped_.load()) {
+    if (!gate_.closed()) {
       ARROW_ASSIGN_OR_RAISE(auto probe, batch.ToRecordBatch(inputs_[1 - build_index_]->output_schema()));
       ARROW_RETURN_NOT_OK(
           UnlessStopped(joiner_->Probe(probe, [this](cp::ExecBatch out) { return Emit(std::move(out)); })));
@@ -157,7 +156,7 @@ class NestedLoopJoinNode : public ac::ExecNode {
     }
     // A stopped plan must not finish its output: that would set a sort or an
     // aggregate above to work on everything received so far.
-    if (stopped_.load()) return arrow::Status::OK();
+    if (!gate_.may_finish()) return arrow::Status::OK();
     ARROW_RETURN_NOT_OK(
         UnlessStopped(joiner_->EmitUnmatchedBuild([this](cp::ExecBatch out) { return Emit(std::move(out)); })));
     return output_->InputFinished(this, emitted_.load());
@@ -165,7 +164,7 @@ class NestedLoopJoinNode : public ac::ExecNode {
 
   // Emit's refusal after a stop only ends the joiner's loop; it is not the query's error.
   arrow::Status UnlessStopped(arrow::Status status) const {
-    if (stopped_.load() && status.IsCancelled()) return arrow::Status::OK();
+    if (gate_.closed() && status.IsCancelled()) return arrow::Status::OK();
     return status;
   }
 
@@ -173,23 +172,11 @@ class NestedLoopJoinNode : public ac::ExecNode {
   // can produce millions of rows; while the consumer is behind (a client reading
   // slowly), the joining thread waits here so its output does not pile up in memory.
   arrow::Status Emit(cp::ExecBatch batch) {
-    if (stopped_.load()) return arrow::Status::Cancelled("the nested-loop join was stopped");
+    if (gate_.closed()) return arrow::Status::Cancelled("the nested-loop join was stopped");
     emitted_.fetch_add(1);
     ARROW_RETURN_NOT_OK(output_->InputReceived(this, std::move(batch)));
-    std::unique_lock lock(pause_mutex_);
-    unpaused_.wait(lock, [this] { return !paused_ || stopped_.load(); });
+    gate_.WaitWhilePaused();
     return arrow::Status::OK();
-  }
-
-  // Backpressure signals may arrive out of order; the highest counter is the latest.
-  void SetPaused(bool paused, int32_t counter) {
-    {
-      std::lock_guard lock(pause_mutex_);
-      if (counter <= pause_counter_) return;
-      pause_counter_ = counter;
-      paused_ = paused;
-    }
-    if (!paused) unpaused_.notify_all();
   }
 
   std::unique_ptr<nested_loop::NestedLoopJoiner> joiner_;
@@ -204,11 +191,7 @@ class NestedLoopJoinNode : public ac::ExecNode {
   int probes_done_ = 0;
   bool finished_ = false;
   std::atomic<int> emitted_{0};
-  std::atomic<bool> stopped_{false};
-  std::mutex pause_mutex_;
-  std::condition_variable unpaused_;
-  bool paused_ = false;
-  int32_t pause_counter_ = -1;
+  OutputGate gate_;
 };
 
 }  // namespace

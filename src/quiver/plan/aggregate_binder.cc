@@ -75,6 +75,12 @@ size_t AggregateBinder::AddGroupKey(BoundExpression key, const std::string& name
   return position;
 }
 
+ExpressionBinder AggregateBinder::InputBinder(const char* clause) const {
+  ExpressionBinder binder(context_, input_scope_, clause);
+  binder.set_subquery_resolver(input_subqueries_);
+  return binder;
+}
+
 std::shared_ptr<arrow::Schema> AggregateBinder::GroupedSchema() const {
   arrow::FieldVector fields;
   for (size_t i = 0; i < key_exprs_.size(); ++i) fields.push_back(arrow::field(key_names_[i], key_exprs_[i].type));
@@ -137,7 +143,7 @@ arrow::Result<BoundExpression> AggregateBinder::BindGrouping(const sql::ParsedEx
 arrow::Result<std::optional<BoundExpression>> AggregateBinder::BindFilter(const sql::ParsedExpr& call) {
   if (!call.filter) return std::nullopt;
   if (const auto* nested = FindAggregate(*call.filter)) return AggregateNotAllowed(context_.sql, *nested, "FILTER");
-  ExpressionBinder filter_binder(context_, input_scope_, "FILTER");
+  ExpressionBinder filter_binder = InputBinder("FILTER");
   return filter_binder.BindCondition(*call.filter);
 }
 
@@ -146,7 +152,7 @@ arrow::Result<BoundExpression> AggregateBinder::ApplyFilter(const std::optional<
   // FILTER (WHERE c): the aggregate sees NULL for rows where c is not true, which every
   // aggregate skips.
   if (!filter) return value;
-  ExpressionBinder binder(context_, input_scope_, "FILTER");
+  ExpressionBinder binder = InputBinder("FILTER");
   return binder.Call("if_else", {*filter, value, MakeLiteral(arrow::MakeNullScalar(value.type))}, nullptr, "FILTER",
                      location);
 }
@@ -167,7 +173,7 @@ arrow::Result<BoundExpression> AggregateBinder::AddListAggregate(const BoundExpr
 
 arrow::Result<std::vector<BoundExpression>> AggregateBinder::CollectSortKeys(
     const sql::ParsedExpr& call, std::shared_ptr<cp::SortOptions>* sort_options) {
-  ExpressionBinder binder(context_, input_scope_, "ORDER BY in an aggregate");
+  ExpressionBinder binder = InputBinder("ORDER BY in an aggregate");
   std::vector<BoundExpression> lists;
   std::vector<cp::SortKey> keys;
   for (const auto& item : call.aggregate_order) {
@@ -232,7 +238,7 @@ arrow::Result<BoundExpression> AggregateBinder::BindAggregate(const sql::ParsedE
     if (ContainsAggregate(*call.args[0])) {
       return sql::SqlError(context_.sql, call.location, "aggregate function calls cannot be nested");
     }
-    ExpressionBinder argument_binder(context_, input_scope_, "aggregate function arguments");
+    ExpressionBinder argument_binder = InputBinder("aggregate function arguments");
     ARROW_ASSIGN_OR_RAISE(auto argument, argument_binder.Bind(*call.args[0]));
     if (argument.adapts_to_context) {
       // A quoted literal is a number to sums and averages, and text otherwise.

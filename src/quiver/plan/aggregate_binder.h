@@ -31,6 +31,9 @@ class AggregateBinder : public AggregateResolver {
   /// added under `name` unless an equal key exists. A key added after SetGroupingSets
   /// joins every set (the columns a correlated subquery is grouped by).
   size_t AddGroupKey(BoundExpression key, const std::string& name);
+  /// Resolves subqueries in aggregate arguments, FILTER and ORDER BY: they are computed
+  /// per input row, by joins the caller adds to the input before BuildPlan.
+  void set_input_subqueries(SubqueryResolver* resolver) { input_subqueries_ = resolver; }
   /// Groups by each of these sets of key positions instead of by all keys at once.
   void SetGroupingSets(std::vector<std::vector<size_t>> sets) { grouping_sets_ = std::move(sets); }
 
@@ -72,8 +75,12 @@ class AggregateBinder : public AggregateResolver {
   /// (ordered_set_aggregate.cc).
   arrow::Result<BoundExpression> BindOrderedSetAggregate(const sql::ParsedExpr& call);
 
+  /// Binds expressions over the input rows (arguments, FILTER, ORDER BY in a call).
+  ExpressionBinder InputBinder(const char* clause) const;
+
   BindContext& context_;
   const BindScope& input_scope_;
+  SubqueryResolver* input_subqueries_ = nullptr;
   std::vector<BoundExpression> key_exprs_;
   std::vector<std::string> key_names_;
   std::vector<cp::Expression> argument_exprs_;

@@ -6,9 +6,11 @@
 #include <arrow/scalar.h>
 #include <arrow/table.h>
 
+#include <functional>
 #include <set>
 
 #include "quiver/plan/aggregate_binder.h"
+#include "quiver/plan/correlation_domain.h"
 #include "quiver/plan/expression_binder.h"
 #include "quiver/plan/grouping_sets.h"
 #include "quiver/plan/plan_builders.h"
@@ -98,6 +100,25 @@ bool ReadsOuterColumns(const ParsedExpr& expr, const BindScope& inner, const Bin
   return false;
 }
 
+// A set-returning function call in FROM that reads columns, which can only be those
+// of the FROM items before it: it is called per row of theirs. One that reads none is
+// an ordinary FROM item (computed once, joined by any join).
+bool IsLateralSetFunction(const TableRef& ref) {
+  if (!IsSetFunction(ref)) return false;
+  std::function<bool(const ParsedExpr&)> reads_columns = [&](const ParsedExpr& expr) {
+    if (expr.kind == ExprKind::kColumnRef) return true;
+    for (const auto& arg : expr.args) {
+      if (arg && reads_columns(*arg)) return true;
+    }
+    for (const auto* child : {expr.case_operand.get(), expr.case_else.get()}) {
+      if (child && reads_columns(*child)) return true;
+    }
+    return false;
+  };
+  return std::any_of(ref.function->args.begin(), ref.function->args.end(),
+                     [&](const sql::ParsedExprPtr& arg) { return reads_columns(*arg); });
+}
+
 // The inner scope followed by the outer one; an outer column whose name an inner
 // column also has is reachable only qualified (the inner one wins, as in SQL).
 BindScope CorrelationScope(const BindScope& inner, const BindScope& outer) {
@@ -129,30 +150,26 @@ LogicalPlanPtr NumberCopies(LogicalPlanPtr input, const std::vector<std::string>
 
 }  // namespace
 
-arrow::Result<CorrelatedSubquery> Binder::BindCorrelated(const QueryNode& query, const BindScope& outer, bool lateral) {
+arrow::Result<CorrelatedSubquery> Binder::BindCorrelated(const QueryNode& query, const BindScope& outer,
+                                                         const LogicalPlanPtr& outer_rows, bool lateral) {
   CorrelatedSubquery out;
-  if (query.kind == QueryKind::kSelect) {
-    correlation_scope_ = &outer;
-    correlation_out_ = &out.correlation;
-    // Only a LATERAL subquery may compute select items from outer columns after its join.
-    if (lateral) deferred_out_ = &out.deferred;
-  }
+  if (query.kind == QueryKind::kSelect) correlation_ = CorrelationRequest{&outer, outer_rows, lateral, &out};
   ++expression_subquery_depth_;
   auto bound = BindQuery(query);
   --expression_subquery_depth_;
-  correlation_scope_ = nullptr;
-  correlation_out_ = nullptr;
-  deferred_out_ = nullptr;
+  correlation_.reset();
   ARROW_ASSIGN_OR_RAISE(out.query, std::move(bound));
   return out;
 }
 
-arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, const BindScope& outer) {
-  return BindCorrelated(query, outer, /*lateral=*/false);
+arrow::Result<CorrelatedSubquery> Binder::BindSubquery(const QueryNode& query, const BindScope& outer,
+                                                       const LogicalPlanPtr& outer_rows) {
+  return BindCorrelated(query, outer, outer_rows, /*lateral=*/false);
 }
 
-arrow::Result<CorrelatedSubquery> Binder::BindLateralSubquery(const QueryNode& query, const BindScope& outer) {
-  return BindCorrelated(query, outer, /*lateral=*/true);
+arrow::Result<CorrelatedSubquery> Binder::BindLateralSubquery(const QueryNode& query, const BindScope& outer,
+                                                              const LogicalPlanPtr& outer_rows) {
+  return BindCorrelated(query, outer, outer_rows, /*lateral=*/true);
 }
 
 arrow::Result<LogicalPlanPtr> Binder::BindStatementQuery(const QueryNode& query) {
@@ -333,12 +350,12 @@ arrow::Result<BoundQuery> Binder::BindSetOperation(const QueryNode& query) {
 
 arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // The correlation context is for this SELECT only, not for queries nested in it.
-  const BindScope* outer = correlation_scope_;
-  std::vector<cp::Expression>* correlation_out = correlation_out_;
-  std::vector<std::pair<std::string, cp::Expression>>* deferred_out = deferred_out_;
-  correlation_scope_ = nullptr;
-  correlation_out_ = nullptr;
-  deferred_out_ = nullptr;
+  const std::optional<CorrelationRequest> request = std::move(correlation_);
+  correlation_.reset();
+  const BindScope* outer = request ? request->outer : nullptr;
+  std::vector<cp::Expression>* correlation_out = request ? &request->out->correlation : nullptr;
+  std::vector<std::pair<std::string, cp::Expression>>* deferred_out =
+      request && request->lateral ? &request->out->deferred : nullptr;
 
   BoundQuery input;
   if (query.from.empty()) {
@@ -385,7 +402,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   if (!conditions.empty()) {
     // [NOT] EXISTS and [NOT] IN conjuncts filter by semi and anti joins; the rest is one
     // filter, whose subqueries (scalar, or EXISTS/IN inside OR) join their columns in.
-    SubqueryBinder where_subqueries(*this, context_, scope);
+    SubqueryBinder where_subqueries(*this, context_, scope, plan);
     std::vector<sql::ParsedExprPtr> remaining;
     for (auto& conjunct : conditions) {
       ARROW_ASSIGN_OR_RAISE(auto joined, where_subqueries.TryFilterJoin(plan, *conjunct));
@@ -402,6 +419,19 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
       ARROW_ASSIGN_OR_RAISE(plan, where_subqueries.Apply(plan));
       ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, predicate.expr));
     }
+  }
+
+  if (!correlated.empty() && request->outer_rows && !OnlyEqualitiesOnRightColumns(correlated, *scope.schema())) {
+    // Computed per outer value instead of per inner key (correlation_domain.h).
+    ARROW_ASSIGN_OR_RAISE(auto domain, JoinCorrelationDomain(plan, correlated, request->outer_rows, context_));
+    plan = domain.plan;
+    correlated = std::move(domain.correlation);
+    correlated_columns.clear();
+    for (auto& column : domain.columns) {
+      correlated_columns.push_back(column.field);
+      input.scope.mutable_columns().push_back(std::move(column));
+    }
+    request->out->null_safe = true;
   }
 
   // Expand * into the select list's items.
@@ -435,10 +465,14 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   for (const auto& order : query.order_by) has_aggregates = has_aggregates || ContainsAggregate(*order.expr);
 
   std::optional<AggregateBinder> aggregation;
+  // Subqueries in aggregate arguments are computed per input row, joined in before
+  // grouping.
+  SubqueryBinder input_subqueries(*this, context_, scope, plan);
   // Columns the correlation conditions read, as the subquery's output computes them.
   std::map<std::string, std::string> correlation_outputs;
   if (has_aggregates) {
     aggregation.emplace(context_, scope);
+    aggregation->set_input_subqueries(&input_subqueries);
     ExpressionBinder key_binder(context_, scope, "GROUP BY");
     auto resolve_key = [&](const ParsedExpr& group) -> arrow::Result<size_t> {
       const ParsedExpr* key = &group;
@@ -481,7 +515,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   // Subqueries in the select list, HAVING and ORDER BY join onto the rows those are
   // computed from (after grouping, if any; then they may not be correlated).
   BindScope no_columns;
-  SubqueryBinder select_subqueries(*this, context_, aggregation ? no_columns : scope);
+  SubqueryBinder select_subqueries(*this, context_, aggregation ? no_columns : scope, aggregation ? nullptr : plan);
   WindowBinder windows(context_, query.windows);
 
   // Bind the select list (after grouping, when there is grouping).
@@ -579,6 +613,7 @@ arrow::Result<BoundQuery> Binder::BindSelect(const QueryNode& query) {
   }
 
   if (aggregation) {
+    ARROW_ASSIGN_OR_RAISE(plan, input_subqueries.Apply(plan));
     ARROW_ASSIGN_OR_RAISE(plan, aggregation->BuildPlan(plan));
   }
   ARROW_ASSIGN_OR_RAISE(plan, select_subqueries.Apply(plan));
@@ -783,6 +818,10 @@ arrow::Result<std::optional<int64_t>> Binder::BindConstantInteger(const ParsedEx
 arrow::Result<BoundQuery> Binder::BindFrom(const std::vector<sql::TableRefPtr>& from) {
   ARROW_ASSIGN_OR_RAISE(auto result, BindTableRef(*from[0]));
   for (size_t i = 1; i < from.size(); ++i) {
+    if (IsLateralSetFunction(*from[i])) {
+      ARROW_ASSIGN_OR_RAISE(result, BindSetFunction(std::move(result), *from[i], sql::JoinType::kCross, nullptr));
+      continue;
+    }
     if (from[i]->kind == TableRefKind::kSubquery && from[i]->lateral) {
       // LATERAL reads the items before it: a join with the subquery decorrelated.
       ARROW_ASSIGN_OR_RAISE(result, BindLateralJoin(std::move(result), *from[i], sql::JoinType::kCross, nullptr));
@@ -826,8 +865,12 @@ arrow::Result<BoundQuery> Binder::BindTableRef(const TableRef& ref) {
       ARROW_RETURN_NOT_OK(ApplyAlias(&bound, ref.alias, ref.column_aliases, ref.location));
       return bound;
     }
-    case TableRefKind::kFunction:
-      return BindTableFunction(ref);
+    case TableRefKind::kFunction: {
+      if (!IsSetFunction(ref)) return BindTableFunction(ref);
+      BoundQuery single_row;  // called once, over a row without columns
+      ARROW_ASSIGN_OR_RAISE(single_row.plan, SingleRow(context_));
+      return BindSetFunction(std::move(single_row), ref, sql::JoinType::kCross, nullptr);
+    }
     case TableRefKind::kJoin:
       return BindJoin(ref);
   }
@@ -928,7 +971,7 @@ arrow::Result<BoundQuery> Binder::BindTableFunction(const TableRef& ref) {
   const std::string name = call.names.back();
   if (name != "read_parquet" && name != "read_csv") {
     return sql::SqlError(context_.sql, call.location, "table function \"", name,
-                         "\" does not exist (known: read_parquet, read_csv)");
+                         "\" does not exist (known: read_parquet, read_csv, generate_series, unnest)");
   }
   storage::FileTableSpec spec;
   spec.format = name == "read_parquet" ? "parquet" : "csv";
@@ -959,6 +1002,15 @@ arrow::Result<BoundQuery> Binder::BindTableFunction(const TableRef& ref) {
 }
 
 arrow::Result<BoundQuery> Binder::BindJoin(const TableRef& ref) {
+  if (IsLateralSetFunction(*ref.right)) {
+    if (!ref.using_columns.empty() || ref.natural) {
+      return sql::SqlError(context_.sql, ref.location, "USING and NATURAL with a function in FROM are not supported");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto left, BindTableRef(*ref.left));
+    ARROW_ASSIGN_OR_RAISE(auto out, BindSetFunction(std::move(left), *ref.right, ref.join_type, ref.condition.get()));
+    if (!ref.alias.empty()) ARROW_RETURN_NOT_OK(ApplyAlias(&out, ref.alias, ref.column_aliases, ref.location));
+    return out;
+  }
   if (ref.right->kind == TableRefKind::kSubquery && ref.right->lateral) {
     if (!ref.using_columns.empty() || ref.natural) {
       return sql::SqlError(context_.sql, ref.location, "USING and NATURAL with LATERAL are not supported");

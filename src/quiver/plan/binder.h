@@ -31,7 +31,14 @@ struct CorrelatedSubquery {
   /// LATERAL only: select-list columns that read outer columns, computed after the
   /// join (output field → expression over the outer columns and the plan's columns).
   std::vector<std::pair<std::string, cp::Expression>> deferred;
+  /// The correlation's equalities also match NULL with NULL: the subquery was
+  /// decorrelated through the domain of the outer values (correlation_domain.h), where
+  /// a NULL outer value is a value like any other.
+  bool null_safe = false;
 };
+
+/// Whether a FROM item calls a set-returning function (generate_series, unnest).
+bool IsSetFunction(const sql::TableRef& ref);
 
 /// Resolves a query's names against the catalog and turns it into a logical plan.
 /// One binder binds one statement.
@@ -47,15 +54,32 @@ class Binder {
   /// Binds a subquery whose WHERE clause may read the columns of `outer`. Columns the
   /// correlation conditions read are kept in the plan's output (as GROUP BY keys when
   /// the subquery aggregates), so the caller can join on them.
-  arrow::Result<CorrelatedSubquery> BindSubquery(const sql::QueryNode& query, const BindScope& outer);
+  ///
+  /// Grouping by the inner columns gives each outer row exactly its own rows only when
+  /// the correlation is made of equalities (inner column = outer expression). Given
+  /// `outer_rows` (a plan whose columns include the outer scope's), any other
+  /// correlation is decorrelated through the domain of the outer values instead, and
+  /// the result's correlation is then equalities over the outer columns (null_safe).
+  arrow::Result<CorrelatedSubquery> BindSubquery(const sql::QueryNode& query, const BindScope& outer,
+                                                 const LogicalPlanPtr& outer_rows = nullptr);
   /// Binds a LATERAL subquery as BindSubquery does, and also lets its select list read
   /// outer columns (CorrelatedSubquery::deferred) and its LIMIT / OFFSET apply per
-  /// correlation key (equality correlation only; checked by the caller).
-  arrow::Result<CorrelatedSubquery> BindLateralSubquery(const sql::QueryNode& query, const BindScope& outer);
+  /// correlation key.
+  arrow::Result<CorrelatedSubquery> BindLateralSubquery(const sql::QueryNode& query, const BindScope& outer,
+                                                        const LogicalPlanPtr& outer_rows);
 
  private:
+  /// What BindSubquery asks of the subquery's own SELECT (not of queries nested in it).
+  struct CorrelationRequest {
+    const BindScope* outer = nullptr;
+    LogicalPlanPtr outer_rows;  // null: equality correlations only
+    bool lateral = false;       // the select list may read outer columns
+    CorrelatedSubquery* out = nullptr;
+  };
+
   /// The two above: a correlated subquery, with deferred select items when `lateral`.
-  arrow::Result<CorrelatedSubquery> BindCorrelated(const sql::QueryNode& query, const BindScope& outer, bool lateral);
+  arrow::Result<CorrelatedSubquery> BindCorrelated(const sql::QueryNode& query, const BindScope& outer,
+                                                   const LogicalPlanPtr& outer_rows, bool lateral);
   arrow::Result<BoundQuery> BindQueryBody(const sql::QueryNode& query);
   arrow::Result<BoundQuery> BindSelect(const sql::QueryNode& query);
   arrow::Result<BoundQuery> BindValues(const sql::QueryNode& query);
@@ -67,6 +91,10 @@ class Binder {
   arrow::Result<BoundQuery> BindJoin(const sql::TableRef& ref);
   /// `left` joined with the LATERAL subquery `right` (lateral_binder.cc).
   arrow::Result<BoundQuery> BindLateralJoin(BoundQuery left, const sql::TableRef& right, sql::JoinType type,
+                                            const sql::ParsedExpr* condition);
+  /// `left` joined with a set-returning function call in FROM, which may read left's
+  /// columns (set_function_binder.cc).
+  arrow::Result<BoundQuery> BindSetFunction(BoundQuery left, const sql::TableRef& ref, sql::JoinType type,
                                             const sql::ParsedExpr* condition);
   /// A reference to a WITH RECURSIVE query that reads itself: binds and registers it
   /// the first time (recursive_cte_binder.cc), then reads its materialized rows; inside
@@ -116,9 +144,7 @@ class Binder {
   /// Statement-level WITH queries named more than once, and their plans once bound.
   std::map<const sql::CommonTableExpr*, std::shared_ptr<RecursiveCtePlan>> shared_ctes_;
   /// Set by BindSubquery for the subquery's own SELECT (not for queries nested in it).
-  const BindScope* correlation_scope_ = nullptr;
-  std::vector<cp::Expression>* correlation_out_ = nullptr;
-  std::vector<std::pair<std::string, cp::Expression>>* deferred_out_ = nullptr;  // set for LATERAL
+  std::optional<CorrelationRequest> correlation_;
 };
 
 }  // namespace quiver::plan

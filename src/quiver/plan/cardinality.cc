@@ -444,6 +444,33 @@ Estimate CardinalityEstimator::ScanEstimate(const LogicalScan& scan) {
   return out;
 }
 
+Estimate CardinalityEstimator::SetFunctionEstimate(const LogicalSetFunction& node) {
+  // Elements per input row: counted for generate_series over constant integers,
+  // guessed otherwise.
+  constexpr double kGuessedElements = 10;
+  double elements = kGuessedElements;
+  std::vector<std::optional<double>> constants;
+  for (const auto& argument : node.arguments) {
+    const auto* literal = argument.literal();
+    std::optional<double> value;
+    if (literal && literal->is_scalar() && literal->scalar()->is_valid &&
+        literal->scalar()->type->id() == arrow::Type::INT64) {
+      value = static_cast<double>(static_cast<const arrow::Int64Scalar&>(*literal->scalar()).value);
+    }
+    constants.push_back(value);
+  }
+  if (node.function == "generate_series" && constants[0] && constants[1] &&
+      (constants.size() == 2 || (constants[2] && *constants[2] != 0))) {
+    const double step = constants.size() == 2 ? 1 : *constants[2];
+    elements = std::max(std::floor((*constants[1] - *constants[0]) / step) + 1, 0.0);
+  }
+  Estimate out = Of(node.inputs[0]);
+  out.rows = std::max(out.rows * std::max(elements, node.keep_empty ? 1.0 : 0.0), 1.0);
+  for (const auto& output : node.outputs) out.columns[output] = ColumnEstimate{};
+  if (!node.ordinality.empty()) out.columns[node.ordinality] = ColumnEstimate{};
+  return out;
+}
+
 Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
   switch (node.kind) {
     case LogicalKind::kScan:
@@ -561,6 +588,8 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
         out.columns[call.output] = ColumnEstimate{};
       return out;
     }
+    case LogicalKind::kSetFunction:
+      return SetFunctionEstimate(static_cast<const LogicalSetFunction&>(node));
   }
   return Estimate{};
 }

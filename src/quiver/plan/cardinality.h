@@ -52,6 +52,7 @@ class CardinalityEstimator {
   static Estimate InnerJoin(const Estimate& left, const Estimate& right, const std::vector<cp::Expression>& conditions);
 
  private:
+  Estimate SetFunctionEstimate(const LogicalSetFunction& node);
   Estimate Compute(const LogicalOperator& node);
   Estimate ScanEstimate(const LogicalScan& scan);
 

@@ -3,13 +3,16 @@
 // (Binder::BindSubquery): the WHERE conjuncts that read the left side's columns become
 // join conditions, and aggregates are grouped by the inner columns those conditions
 // read. What the subquery does per outer row (aggregates, DISTINCT, LIMIT) is then
-// done per correlation key, which is exact when the correlation is by equalities.
+// done per correlation key, which is exact when the correlation is by equalities; any
+// other correlation is decorrelated through the domain of the outer values
+// (correlation_domain.h).
 
 #include <arrow/compute/api.h>
 
 #include <set>
 
 #include "quiver/plan/binder.h"
+#include "quiver/plan/correlation_domain.h"
 #include "quiver/plan/expression_binder.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/subquery_binder.h"
@@ -36,28 +39,14 @@ bool HasWindowFunctions(const sql::QueryNode& query) {
 
 cp::Expression NullOf(const std::shared_ptr<arrow::DataType>& type) { return cp::literal(arrow::MakeNullScalar(type)); }
 
-// The projection keeping every column of `plan` and adding `extra` ones.
-arrow::Result<LogicalPlanPtr> ProjectAdding(const LogicalPlanPtr& plan, std::vector<cp::Expression> extra,
-                                            std::vector<std::string> extra_names) {
-  std::vector<cp::Expression> expressions;
-  std::vector<std::string> names;
-  for (const auto& field : plan->schema->fields()) {
-    expressions.push_back(cp::field_ref(field->name()));
-    names.push_back(field->name());
-  }
-  for (size_t i = 0; i < extra.size(); ++i) {
-    expressions.push_back(std::move(extra[i]));
-    names.push_back(std::move(extra_names[i]));
-  }
-  return MakeProject(plan, std::move(expressions), std::move(names));
-}
-
 }  // namespace
 
 arrow::Result<BoundQuery> Binder::BindLateralJoin(BoundQuery left, const sql::TableRef& ref, sql::JoinType join_type,
                                                   const sql::ParsedExpr* condition) {
   const sql::QueryNode& query = *ref.subquery;
-  auto bound = BindLateralSubquery(query, left.scope);
+  // Computed per outer row, the subquery needs the outer rows for a correlation other
+  // than equalities (correlation_domain.h); rows alone are just joined on it.
+  auto bound = BindLateralSubquery(query, left.scope, ComputesPerOuterRow(query) ? left.plan : nullptr);
   if (!bound.ok() && query.kind != sql::QueryKind::kSelect) {
     // Only a plain SELECT is decorrelated.
     return bound.status().WithMessage(bound.status().message(),
@@ -124,16 +113,17 @@ arrow::Result<BoundQuery> Binder::BindLateralJoin(BoundQuery left, const sql::Ta
       return sql::SqlError(context_.sql, ref.location,
                            "HAVING in a correlated LATERAL subquery without GROUP BY is not supported");
     }
-    auto keys = CorrelationColumns(sub.correlation, *right->schema);
-    ARROW_ASSIGN_OR_RAISE(auto grouped,
-                          MakeJoinOn(LogicalJoinType::kLeft, left.plan, right, sub.correlation, context_));
+    const std::string marker = context_.NewColumnName("lateral_match");
+    ARROW_ASSIGN_OR_RAISE(right, MakeProjectAdding(right, {cp::literal(true)}, {marker}));
+    ARROW_ASSIGN_OR_RAISE(auto grouped, JoinOnCorrelation(LogicalJoinType::kLeft, left.plan, right, sub.correlation,
+                                                          sub.null_safe, {}, context_));
     auto over_nothing = std::make_shared<sql::QueryNode>(query);
     over_nothing->where = std::make_shared<sql::ParsedExpr>();
     over_nothing->where->kind = sql::ExprKind::kLiteral;
     over_nothing->where->value = std::make_shared<arrow::BooleanScalar>(false);
     ARROW_ASSIGN_OR_RAISE(auto empty, BindQuery(*over_nothing));
     ARROW_ASSIGN_OR_RAISE(auto both, MakeJoinOn(LogicalJoinType::kCross, grouped, empty.plan, {}, context_));
-    cp::Expression matched = cp::call("is_valid", {cp::field_ref(keys[0])});
+    cp::Expression matched = cp::call("is_valid", {cp::field_ref(marker)});
     std::vector<cp::Expression> expressions;
     std::vector<std::string> names;
     for (const auto& field : left.plan->schema->fields()) {
@@ -181,12 +171,12 @@ arrow::Result<BoundQuery> Binder::BindLateralJoin(BoundQuery left, const sql::Ta
   std::string marker;
   if (!sub.deferred.empty() && keep_left) {
     marker = context_.NewColumnName("lateral_match");
-    ARROW_ASSIGN_OR_RAISE(right, ProjectAdding(right, {cp::literal(true)}, {marker}));
+    ARROW_ASSIGN_OR_RAISE(right, MakeProjectAdding(right, {cp::literal(true)}, {marker}));
   }
   ARROW_RETURN_NOT_OK(bind_on());
   std::set<std::string> deferred_fields;
   for (const auto& [field, expr] : sub.deferred) deferred_fields.insert(field);
-  std::vector<cp::Expression> conditions = sub.correlation;
+  std::vector<cp::Expression> conditions;
   std::vector<cp::Expression> after;  // ON conjuncts over deferred columns
   for (auto& conjunct : on) {
     bool reads_deferred = false;
@@ -197,7 +187,8 @@ arrow::Result<BoundQuery> Binder::BindLateralJoin(BoundQuery left, const sql::Ta
     return sql::SqlError(context_.sql, ref.location,
                          "a LEFT JOIN LATERAL condition on columns computed from outer columns is not supported");
   }
-  ARROW_ASSIGN_OR_RAISE(auto join, MakeJoinOn(type, left.plan, right, conditions, context_));
+  ARROW_ASSIGN_OR_RAISE(
+      auto join, JoinOnCorrelation(type, left.plan, right, sub.correlation, sub.null_safe, conditions, context_));
   plan = join;
   if (!sub.deferred.empty()) {
     std::vector<cp::Expression> values;
@@ -212,7 +203,7 @@ arrow::Result<BoundQuery> Binder::BindLateralJoin(BoundQuery left, const sql::Ta
       values.push_back(std::move(value));
       names.push_back(field);
     }
-    ARROW_ASSIGN_OR_RAISE(plan, ProjectAdding(plan, std::move(values), std::move(names)));
+    ARROW_ASSIGN_OR_RAISE(plan, MakeProjectAdding(plan, std::move(values), std::move(names)));
   }
   if (!after.empty()) {
     ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, JoinConjunction(after)));

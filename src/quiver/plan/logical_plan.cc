@@ -126,6 +126,14 @@ std::string LogicalWindow::Describe() const {
   return out + "]";
 }
 
+std::string LogicalSetFunction::Describe() const {
+  std::string out = std::string(keep_empty ? "Left " : "") + "SetFunction: " + function + "(";
+  for (size_t i = 0; i < arguments.size(); ++i) out += (i ? ", " : "") + arguments[i].ToString();
+  out += ") AS [" + JoinNames(outputs) + "]";
+  if (!ordinality.empty()) out += " WITH ORDINALITY AS " + ordinality;
+  return out;
+}
+
 namespace {
 
 template <typename Operator>
@@ -170,6 +178,9 @@ LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan) {
       break;
     case LogicalKind::kMaterialized:
       copy = CopyOf<LogicalMaterialized>(*plan);  // shares the slot: the rows are computed once
+      break;
+    case LogicalKind::kSetFunction:
+      copy = CopyOf<LogicalSetFunction>(*plan);
       break;
   }
   for (auto& input : copy->inputs) input = ClonePlan(input);

@@ -33,7 +33,8 @@ enum class LogicalKind {
   kLimit,
   kUnion,
   kWindow,
-  kMaterialized
+  kMaterialized,
+  kSetFunction
 };
 
 class LogicalOperator;
@@ -200,6 +201,32 @@ class LogicalWindow : public LogicalOperator {
   std::vector<std::string> partition_by;
   std::vector<cp::SortKey> order_by;
   std::vector<WindowFunctionCall> calls;
+};
+
+/// Calls a set-returning function for each input row and emits one row per element
+/// it returns: the input row's columns, then the element's column(s). This is a
+/// function call in FROM, which may read the columns of the FROM items before it
+/// (implicitly LATERAL); a call that reads none has a single row of no columns for
+/// input, or the rows it is cross joined with.
+///  - generate_series(start, stop [, step]): integers (step 1 by default), or
+///    timestamps stepped by an interval; one column.
+///  - unnest(array, …): the arrays' elements side by side, as many rows as the
+///    longest has (the others padded with NULL); one column per array.
+class LogicalSetFunction : public LogicalOperator {
+ public:
+  LogicalSetFunction() : LogicalOperator(LogicalKind::kSetFunction) {}
+  std::string Describe() const override;
+
+  std::string function;                   // "generate_series" or "unnest"
+  std::vector<cp::Expression> arguments;  // over the input columns (by name)
+  /// The output columns the function fills, after the input's (schema's last ones).
+  std::vector<std::string> outputs;
+  /// WITH ORDINALITY: the name of a last column numbering each input row's elements
+  /// from 1; empty without.
+  std::string ordinality;
+  /// LEFT JOIN: an input row without elements still gives one row, with NULL function
+  /// columns.
+  bool keep_empty = false;
 };
 
 /// Extra text for an operator's line in FormatLogicalPlan (estimates, measurements).

@@ -279,6 +279,18 @@ LogicalPlanPtr PushFilters(LogicalPlanPtr node, std::vector<cp::Expression> pend
       }
       return node;
     }
+    case LogicalKind::kSetFunction: {
+      // A condition on the input's columns holds for all of an input row's elements or
+      // for none of them: it may filter the input rows instead.
+      const ColumnSet input_columns = FieldNames(*node->inputs[0]->schema);
+      std::vector<cp::Expression> below, stay;
+      for (auto& conjunct : pending) {
+        const bool on_input = !ReferencedColumns(conjunct).empty() && ReadsOnly(conjunct, input_columns);
+        (on_input ? below : stay).push_back(conjunct);
+      }
+      node->inputs[0] = PushFilters(node->inputs[0], std::move(below));
+      return FilterAbove(node, stay);
+    }
     default: {
       // Other operators change which rows exist (limits) or are leaves.
       for (auto& input : node->inputs) input = PushFilters(input, {});
@@ -474,6 +486,26 @@ arrow::Status Prune(LogicalPlanPtr& node, const ColumnSet& required, bool is_roo
     case LogicalKind::kMaterialized:
       KeepRequiredColumns(static_cast<LogicalMaterialized&>(*node), required, is_root);
       return arrow::Status::OK();
+    case LogicalKind::kSetFunction: {
+      // The function's columns stay (the operator decides how many rows there are);
+      // the input keeps what is needed above and what the arguments read.
+      auto& function = static_cast<LogicalSetFunction&>(*node);
+      const ColumnSet input_columns = FieldNames(*node->inputs[0]->schema);
+      ColumnSet below;
+      for (const auto& name : required) {
+        if (input_columns.count(name)) below.insert(name);
+      }
+      for (const auto& argument : function.arguments) AddColumns(argument, &below);
+      ARROW_RETURN_NOT_OK(Prune(node->inputs[0], below, false));
+      for (auto& argument : function.arguments) {
+        ARROW_ASSIGN_OR_RAISE(argument, argument.Bind(*node->inputs[0]->schema));
+      }
+      auto fields = node->inputs[0]->schema->fields();
+      for (const auto& output : function.outputs) fields.push_back(function.schema->GetFieldByName(output));
+      if (!function.ordinality.empty()) fields.push_back(function.schema->GetFieldByName(function.ordinality));
+      function.schema = arrow::schema(std::move(fields));
+      return arrow::Status::OK();
+    }
     case LogicalKind::kWindow: {
       auto& window = static_cast<LogicalWindow&>(*node);
       std::vector<WindowFunctionCall> calls;

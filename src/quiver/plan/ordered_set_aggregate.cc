@@ -86,7 +86,7 @@ arrow::Result<BoundExpression> AggregateBinder::BindOrderedSetAggregate(const sq
   if (ContainsAggregate(sorted)) {
     return sql::SqlError(context_.sql, location, "aggregate function calls cannot be nested");
   }
-  ExpressionBinder argument_binder(context_, input_scope_, "aggregate function arguments");
+  ExpressionBinder argument_binder = InputBinder("aggregate function arguments");
   ARROW_ASSIGN_OR_RAISE(auto values, argument_binder.Bind(sorted));
   // median interpolates numbers like percentile_cont(0.5), and picks the lower middle
   // value of anything else that sorts (text, dates), like percentile_disc(0.5).

@@ -136,6 +136,21 @@ std::shared_ptr<arrow::Schema> JoinedSchema(const LogicalJoin& join) {
   return arrow::schema(std::move(fields));
 }
 
+arrow::Result<LogicalPlanPtr> MakeProjectAdding(LogicalPlanPtr input, std::vector<cp::Expression> extra,
+                                                std::vector<std::string> names) {
+  std::vector<cp::Expression> expressions;
+  std::vector<std::string> all_names;
+  for (const auto& field : input->schema->fields()) {
+    expressions.push_back(cp::field_ref(field->name()));
+    all_names.push_back(field->name());
+  }
+  for (size_t i = 0; i < extra.size(); ++i) {
+    expressions.push_back(std::move(extra[i]));
+    all_names.push_back(std::move(names[i]));
+  }
+  return MakeProject(std::move(input), std::move(expressions), std::move(all_names));
+}
+
 arrow::Result<LogicalPlanPtr> MakeColumnSelection(LogicalPlanPtr input, const std::vector<std::string>& names) {
   std::vector<cp::Expression> expressions;
   for (const auto& name : names) expressions.push_back(cp::field_ref(name));

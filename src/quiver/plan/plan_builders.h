@@ -25,6 +25,9 @@ LogicalPlanPtr MakeJoin(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPt
 arrow::Result<std::shared_ptr<LogicalJoin>> MakeJoinOn(LogicalJoinType type, LogicalPlanPtr left, LogicalPlanPtr right,
                                                        const std::vector<cp::Expression>& conditions,
                                                        BindContext& context);
+/// Keeps every column of `input` and adds `extra` ones named `names`.
+arrow::Result<LogicalPlanPtr> MakeProjectAdding(LogicalPlanPtr input, std::vector<cp::Expression> extra,
+                                                std::vector<std::string> names);
 /// Keeps only the named columns of input, in the given order.
 arrow::Result<LogicalPlanPtr> MakeColumnSelection(LogicalPlanPtr input, const std::vector<std::string>& names);
 

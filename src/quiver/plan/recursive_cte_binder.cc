@@ -206,16 +206,10 @@ arrow::Result<BoundQuery> Binder::BindSharedCte(const sql::CommonTableExpr& cte)
   auto& plan = shared_ctes_.at(&cte);
   if (plan) return MaterializedLeaf(plan->result, cte.name, false);
   // Computed before the statement: it sees no outer query's columns.
-  auto saved_scope = correlation_scope_;
-  auto saved_correlation = correlation_out_;
-  auto saved_deferred = deferred_out_;
-  correlation_scope_ = nullptr;
-  correlation_out_ = nullptr;
-  deferred_out_ = nullptr;
+  auto saved_correlation = std::move(correlation_);
+  correlation_.reset();
   auto bound_or = BindQuery(*cte.query);
-  correlation_scope_ = saved_scope;
-  correlation_out_ = saved_correlation;
-  deferred_out_ = saved_deferred;
+  correlation_ = std::move(saved_correlation);
   ARROW_ASSIGN_OR_RAISE(auto bound, std::move(bound_or));
   arrow::FieldVector slot_fields;
   std::vector<cp::Expression> columns;

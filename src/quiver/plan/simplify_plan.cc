@@ -40,6 +40,7 @@ bool OutputIsEmpty(const LogicalOperator& node) {
     case LogicalKind::kSort:
     case LogicalKind::kLimit:
     case LogicalKind::kWindow:
+    case LogicalKind::kSetFunction:
       return IsEmpty(*node.inputs[0]);
     case LogicalKind::kAggregate:
       // Without keys an aggregate answers one row even over no rows.

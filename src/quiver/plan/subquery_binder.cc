@@ -3,10 +3,12 @@
 #include <arrow/compute/api.h>
 #include <arrow/scalar.h>
 
+#include <algorithm>
 #include <set>
 
 #include "quiver/common/single_row_check.h"
 #include "quiver/plan/binder.h"
+#include "quiver/plan/correlation_domain.h"
 #include "quiver/plan/plan_builders.h"
 #include "quiver/plan/sql_types.h"
 #include "quiver/sql/source_text.h"
@@ -81,9 +83,26 @@ const char* ComparisonFunction(const std::string& op) {
   return "less_equal";
 }
 
-// The subquery yields exactly one row (per outer row, when correlated): it aggregates
-// without GROUP BY, HAVING or LIMIT.
-bool YieldsOneRow(const sql::QueryNode& query) { return IsAggregatedWithoutGroups(query) && !query.having; }
+cp::Expression NullOf(const std::shared_ptr<arrow::DataType>& type) { return cp::literal(arrow::MakeNullScalar(type)); }
+
+// An expression NULL over no rows, like the value of a subquery that finds no row: an
+// aggregate other than count, or an operator or cast over one (0.2 * avg(x)).
+bool IsNullOverNoRows(const ParsedExpr& item) {
+  switch (item.kind) {
+    case ExprKind::kFunction:
+      return !item.window && IsAggregateFunction(item.names) && item.names[0] != "count";
+    case ExprKind::kOperator:  // every operator gives NULL for a NULL operand
+    case ExprKind::kCast:
+      return std::any_of(item.args.begin(), item.args.end(),
+                         [](const sql::ParsedExprPtr& arg) { return arg && IsNullOverNoRows(*arg); });
+    default:
+      return false;
+  }
+}
+
+bool IsCount(const ParsedExpr& item) {
+  return item.kind == ExprKind::kFunction && !item.window && item.names.size() == 1 && item.names[0] == "count";
+}
 
 }  // namespace
 
@@ -120,72 +139,127 @@ arrow::Result<BoundExpression> SubqueryBinder::BindSubquery(const ParsedExpr& ex
 }
 
 arrow::Result<BoundExpression> SubqueryBinder::BindScalar(const ParsedExpr& expr) {
-  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
-  return JoinScalar(sub, expr);
-}
-
-arrow::Result<BoundExpression> SubqueryBinder::JoinScalar(const CorrelatedSubquery& sub, const ParsedExpr& expr) {
+  if (IsAggregatedWithoutGroups(*expr.subquery)) {
+    ARROW_ASSIGN_OR_RAISE(auto one, JoinAggregate(*expr.subquery, expr.location, /*single_column=*/true));
+    return Build(one.value);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_, outer_rows_));
   ARROW_ASSIGN_OR_RAISE(const ScopeColumn* value, SingleColumn(sub.query, context_, expr.location));
   LogicalPlanPtr right = sub.query.plan;
-  std::string value_field = value->field;
-  const bool correlated = !sub.correlation.empty();
-  bool count_only = false;
-  if (correlated && !OnlyEqualitiesOnRightColumns(sub.correlation, *right->schema)) {
-    // The subquery is grouped by the inner columns of its correlation: only equalities
-    // make each outer row meet exactly its own group.
+  if (!sub.correlation.empty() && !OnlyEqualitiesOnRightColumns(sub.correlation, *right->schema)) {
     return sql::SqlError(context_.sql, expr.location,
                          "a scalar subquery correlated by anything but equalities (inner column = outer "
-                         "expression) is not supported");
+                         "expression) is supported only where its outer rows are known");
   }
+  // Count the rows (per correlation key) and take the value only through the check,
+  // which fails the query when there are several.
+  auto keys = CorrelationColumns(sub.correlation, *right->schema);
+  auto aggregate = std::make_shared<LogicalAggregate>();
+  aggregate->keys = keys;
+  std::string count = context_.NewColumnName("rows");
+  std::string first = context_.NewColumnName(value->name);
+  aggregate->aggregates.push_back({"count_all", "", nullptr, count});
+  // The value is read only where there is at most one row, so any aggregate that
+  // returns the one value will do; min is not order-dependent (first is, and Acero
+  // refuses order-dependent aggregates on several threads).
+  aggregate->aggregates.push_back(
+      {"min", value->field, std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1), first});
+  arrow::FieldVector fields;
+  for (const auto& key : keys) fields.push_back(right->schema->GetFieldByName(key));
+  fields.push_back(arrow::field(count, arrow::int64()));
+  fields.push_back(arrow::field(first, value->type));
+  aggregate->schema = arrow::schema(fields);
+  aggregate->inputs = {right};
+  std::vector<cp::Expression> projections;
+  std::vector<std::string> names;
+  for (const auto& key : keys) {
+    projections.push_back(cp::field_ref(key));
+    names.push_back(key);
+  }
+  std::string value_field = context_.NewColumnName(value->name);
+  projections.push_back(cp::call("if_else", {cp::call(kSingleRowCheckFunction, {cp::field_ref(count)}),
+                                             cp::field_ref(first), NullOf(value->type)}));
+  names.push_back(value_field);
+  ARROW_ASSIGN_OR_RAISE(right, MakeProject(aggregate, std::move(projections), std::move(names)));
+  const bool correlated = !sub.correlation.empty();
+  pending_.push_back(
+      {correlated ? LogicalJoinType::kLeft : LogicalJoinType::kCross, right, sub.correlation, sub.null_safe});
+  return Build(AddedColumn(arrow::field(value_field, value->type)).expr);
+}
 
-  if (IsAggregatedWithoutGroups(*expr.subquery)) {
-    // One row (per correlation key, by construction of the subquery's plan).
-    const auto& item = *expr.subquery->select_list[0].expr;
-    count_only = item.kind == ExprKind::kFunction && item.names.size() == 1 && item.names[0] == "count";
+arrow::Result<SubqueryBinder::OneRow> SubqueryBinder::JoinAggregate(const sql::QueryNode& query, int location,
+                                                                    bool single_column) {
+  // HAVING decides whether the one row exists: it is computed as a second column.
+  auto computed = std::make_shared<sql::QueryNode>(query);
+  if (!single_column) computed->select_list.resize(1);
+  if (query.having) {
+    computed->select_list.push_back({query.having, ""});
+    computed->having = nullptr;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*computed, outer_, outer_rows_));
+  const auto& columns = sub.query.scope.columns();
+  if (columns.size() != computed->select_list.size()) {
+    return sql::SqlError(context_.sql, location, "subquery must return only one column");
+  }
+  if (query.having && columns[1].type->id() != arrow::Type::BOOL && columns[1].type->id() != arrow::Type::NA) {
+    return sql::SqlError(context_.sql, query.having->location, "argument of HAVING must be type boolean, not type ",
+                         SqlTypeName(*columns[1].type));
+  }
+  std::vector<cp::Expression> values;  // the value, and whether HAVING holds
+  const auto& item = *query.select_list[0].expr;
+  if (sub.correlation.empty()) {
+    // One row whatever the outer row.
+    pending_.push_back({LogicalJoinType::kCross, sub.query.plan, {}, false});
+    for (const auto& column : columns) values.push_back(AddedColumn(arrow::field(column.field, column.type)).expr);
+  } else if (!query.having && (IsCount(item) || IsNullOverNoRows(item))) {
+    // Outer rows without inner rows get the aggregate of no rows: 0 for a count, NULL
+    // (what the left join gives) for the others.
+    pending_.push_back({LogicalJoinType::kLeft, sub.query.plan, sub.correlation, sub.null_safe});
+    cp::Expression value = AddedColumn(arrow::field(columns[0].field, columns[0].type)).expr;
+    if (IsCount(item)) value = cp::call("coalesce", {value, cp::literal(int64_t{0})});
+    values.push_back(value);
   } else {
-    // Count the rows (per correlation key) and take the value only through the check,
-    // which fails the query when there are several.
-    auto keys = CorrelationColumns(sub.correlation, *right->schema);
-    auto aggregate = std::make_shared<LogicalAggregate>();
-    aggregate->keys = keys;
-    std::string count = context_.NewColumnName("rows");
-    std::string first = context_.NewColumnName(value->name);
-    aggregate->aggregates.push_back({"count_all", "", nullptr, count});
-    // The value is read only where there is at most one row, so any aggregate that
-    // returns the one value will do; min is not order-dependent (first is, and Acero
-    // refuses order-dependent aggregates on several threads).
-    aggregate->aggregates.push_back({"min", value_field,
-                                     std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1),
-                                     first});
-    arrow::FieldVector fields;
-    for (const auto& key : keys) fields.push_back(right->schema->GetFieldByName(key));
-    fields.push_back(arrow::field(count, arrow::int64()));
-    fields.push_back(arrow::field(first, value->type));
-    aggregate->schema = arrow::schema(fields);
-    aggregate->inputs = {right};
-    std::vector<cp::Expression> projections;
-    std::vector<std::string> names;
-    for (const auto& key : keys) {
-      projections.push_back(cp::field_ref(key));
-      names.push_back(key);
+    // Outer rows without inner rows get the same query computed over no rows (the
+    // "count bug": count(*) + 1 is 1 there, not NULL). A marker column tells them.
+    std::string marker = context_.NewColumnName("matched");
+    ARROW_ASSIGN_OR_RAISE(auto right, MakeProjectAdding(sub.query.plan, {cp::literal(true)}, {marker}));
+    pending_.push_back({LogicalJoinType::kLeft, right, sub.correlation, sub.null_safe});
+    auto over_nothing = std::make_shared<sql::QueryNode>(*computed);
+    over_nothing->where = std::make_shared<ParsedExpr>();
+    over_nothing->where->kind = ExprKind::kLiteral;
+    over_nothing->where->value = std::make_shared<arrow::BooleanScalar>(false);
+    ARROW_ASSIGN_OR_RAISE(auto empty, binder_.BindQuery(*over_nothing));
+    pending_.push_back({LogicalJoinType::kCross, empty.plan, {}, false});
+    auto matched = cp::call("is_valid", {AddedColumn(arrow::field(marker, arrow::boolean())).expr});
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const auto& fallback = empty.scope.columns()[i];
+      cp::Expression value_if_empty = AddedColumn(arrow::field(fallback.field, fallback.type)).expr;
+      if (!fallback.type->Equals(*columns[i].type)) {
+        value_if_empty = cp::call("cast", {value_if_empty},
+                                  std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(columns[i].type)));
+      }
+      values.push_back(cp::call(
+          "if_else", {matched, AddedColumn(arrow::field(columns[i].field, columns[i].type)).expr, value_if_empty}));
     }
-    value_field = context_.NewColumnName(value->name);
-    projections.push_back(cp::call("if_else", {cp::call(kSingleRowCheckFunction, {cp::field_ref(count)}),
-                                               cp::field_ref(first), cp::literal(arrow::MakeNullScalar(value->type))}));
-    names.push_back(value_field);
-    ARROW_ASSIGN_OR_RAISE(right, MakeProject(aggregate, std::move(projections), std::move(names)));
   }
-  pending_.push_back({correlated ? LogicalJoinType::kLeft : LogicalJoinType::kCross, right, sub.correlation});
-  BoundExpression column = AddedColumn(arrow::field(value_field, value->type));
-  if (count_only && correlated) {
-    // No matching row means a count of zero, not NULL.
-    return Build(cp::call("coalesce", {column.expr, cp::literal(int64_t{0})}));
+  OneRow out;
+  out.type = columns[0].type;
+  out.value = values[0];
+  out.present = cp::literal(true);
+  if (query.having) {
+    out.present = cp::call("coalesce", {values[1], cp::literal(false)});
+    out.value = cp::call("if_else", {out.present, values[0], NullOf(out.type)});
   }
-  return Build(column.expr);
+  return out;
 }
 
 arrow::Result<BoundExpression> SubqueryBinder::BindExists(const ParsedExpr& expr) {
-  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
+  if (IsAggregatedWithoutGroups(*expr.subquery)) {
+    // One row per outer row, unless HAVING drops it.
+    ARROW_ASSIGN_OR_RAISE(auto one, JoinAggregate(*expr.subquery, expr.location, /*single_column=*/false));
+    return Build(one.present);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_, outer_rows_));
   LogicalPlanPtr right = sub.query.plan;
   std::string mark = context_.NewColumnName("exists");
   auto aggregate = std::make_shared<LogicalAggregate>();
@@ -196,12 +270,13 @@ arrow::Result<BoundExpression> SubqueryBinder::BindExists(const ParsedExpr& expr
     aggregate->schema = arrow::schema({arrow::field(count, arrow::int64())});
     ARROW_ASSIGN_OR_RAISE(
         right, MakeProject(aggregate, {cp::call("greater", {cp::field_ref(count), cp::literal(int64_t{0})})}, {mark}));
-    pending_.push_back({LogicalJoinType::kCross, right, {}});
+    pending_.push_back({LogicalJoinType::kCross, right, {}, false});
     return Build(AddedColumn(arrow::field(mark, arrow::boolean())).expr);
   }
   if (!OnlyEqualitiesOnRightColumns(sub.correlation, *right->schema)) {
     return sql::SqlError(context_.sql, expr.location,
-                         "EXISTS correlated by anything but equalities is supported only as a WHERE condition");
+                         "EXISTS correlated by anything but equalities is supported only where its outer rows are "
+                         "known");
   }
   // Distinct correlation keys, each marked: a left join then finds at most one.
   auto keys = CorrelationColumns(sub.correlation, *right->schema);
@@ -217,34 +292,39 @@ arrow::Result<BoundExpression> SubqueryBinder::BindExists(const ParsedExpr& expr
   auto names = keys;
   names.push_back(mark);
   ARROW_ASSIGN_OR_RAISE(right, MakeProject(aggregate, std::move(projections), std::move(names)));
-  pending_.push_back({LogicalJoinType::kLeft, right, sub.correlation});
+  pending_.push_back({LogicalJoinType::kLeft, right, sub.correlation, sub.null_safe});
   return Build(cp::call("is_valid", {AddedColumn(arrow::field(mark, arrow::boolean())).expr}));
+}
+
+arrow::Result<BoundExpression> SubqueryBinder::ComparedValue(const ParsedExpr& expr, ExpressionBinder& binder,
+                                                             const std::shared_ptr<arrow::DataType>& member_type) {
+  ARROW_ASSIGN_OR_RAISE(auto value, binder.Bind(*expr.args[0]));
+  std::shared_ptr<arrow::DataType> type = member_type;
+  if (!value.adapts_to_context) {
+    auto common = CommonType(value.type, member_type);
+    const std::string op = expr.kind == ExprKind::kInSubquery ? "=" : expr.op;
+    if (!common.ok()) {
+      return sql::SqlError(context_.sql, expr.location, "operator does not exist: ", SqlTypeName(*value.type), " ", op,
+                           " ", SqlTypeName(*member_type));
+    }
+    type = *common;
+  }
+  return binder.CastTo(value, type, expr.location);
 }
 
 arrow::Result<SubqueryBinder::Comparison> SubqueryBinder::BindComparison(const ParsedExpr& expr,
                                                                          ExpressionBinder& binder,
                                                                          CorrelatedSubquery sub) {
-  ARROW_ASSIGN_OR_RAISE(auto value, binder.Bind(*expr.args[0]));
   ARROW_ASSIGN_OR_RAISE(const ScopeColumn* column, SingleColumn(sub.query, context_, expr.location));
-  std::shared_ptr<arrow::DataType> type = column->type;
-  if (!value.adapts_to_context) {
-    auto common = CommonType(value.type, column->type);
-    const std::string op = expr.kind == ExprKind::kInSubquery ? "=" : expr.op;
-    if (!common.ok()) {
-      return sql::SqlError(context_.sql, expr.location, "operator does not exist: ", SqlTypeName(*value.type), " ", op,
-                           " ", SqlTypeName(*column->type));
-    }
-    type = *common;
-  }
-  ARROW_ASSIGN_OR_RAISE(value, binder.CastTo(value, type, expr.location));
+  ARROW_ASSIGN_OR_RAISE(auto value, ComparedValue(expr, binder, column->type));
   Comparison out;
   out.value = value.expr;
+  out.type = value.type;
   out.member = cp::field_ref(column->field);
-  if (!column->type->Equals(*type)) {
-    out.member = cp::call("cast", {out.member}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(type)));
+  if (!column->type->Equals(*out.type)) {
+    out.member = cp::call("cast", {out.member}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(out.type)));
   }
   out.member_name = column->name;
-  out.type = type;
   out.sub = std::move(sub);
   return out;
 }
@@ -265,13 +345,20 @@ arrow::Result<cp::Expression> SubqueryBinder::MembershipTest(const Comparison& c
   const auto& right_schema = *comparison.sub.query.plan->schema;
   if (!correlation.empty() && !OnlyEqualitiesOnRightColumns(correlation, right_schema)) {
     return sql::SqlError(context_.sql, location,
-                         "IN (subquery) correlated by anything but equalities is supported only as a WHERE condition");
+                         "IN (subquery) correlated by anything but equalities is supported only where its outer rows "
+                         "are known");
   }
   // The subquery's distinct values (per correlation key), each marked, and its row and
   // non-NULL counts (per correlation key). An outer row finds at most one mark.
   const auto keys = CorrelationColumns(correlation, right_schema);
   std::string member = context_.NewColumnName(comparison.member_name);
   ARROW_ASSIGN_OR_RAISE(auto members, MembersByKey(comparison, member, keys, keys));
+  const bool null_safe = comparison.sub.null_safe;
+  if (null_safe) {
+    // The mark join's keys all match NULL with NULL then; without NULL members, x = y
+    // still never matches a NULL x.
+    ARROW_ASSIGN_OR_RAISE(members, MakeFilter(members, cp::call("is_valid", {cp::field_ref(member)})));
+  }
   auto distinct = std::make_shared<LogicalAggregate>();
   distinct->keys = keys;
   distinct->keys.push_back(member);
@@ -289,7 +376,7 @@ arrow::Result<cp::Expression> SubqueryBinder::MembershipTest(const Comparison& c
   ARROW_ASSIGN_OR_RAISE(auto marked, MakeProject(distinct, std::move(marked_columns), std::move(marked_names)));
   std::vector<cp::Expression> mark_conditions = correlation;
   mark_conditions.push_back(cp::call("equal", {comparison.value, cp::field_ref(member)}));
-  pending_.push_back({LogicalJoinType::kLeft, marked, std::move(mark_conditions)});
+  pending_.push_back({LogicalJoinType::kLeft, marked, std::move(mark_conditions), null_safe});
 
   // The counts come from a second copy of the keys, under new names.
   std::map<std::string, std::string> renamed;
@@ -300,7 +387,7 @@ arrow::Result<cp::Expression> SubqueryBinder::MembershipTest(const Comparison& c
   }
   std::string counted = context_.NewColumnName(comparison.member_name);
   ARROW_ASSIGN_OR_RAISE(auto count_input, MembersByKey(comparison, counted, keys, count_keys));
-  ARROW_ASSIGN_OR_RAISE(auto counts, AddCounts(count_input, count_keys, counted, correlation, renamed, {}));
+  ARROW_ASSIGN_OR_RAISE(auto counts, AddCounts(count_input, count_keys, counted, correlation, null_safe, renamed, {}));
   auto found = AddedColumn(arrow::field(mark, arrow::boolean())).expr;
   // Found: true. Nothing to compare with: false. A NULL on either side: unknown.
   auto not_found = cp::call(
@@ -310,12 +397,10 @@ arrow::Result<cp::Expression> SubqueryBinder::MembershipTest(const Comparison& c
   return cp::call("if_else", {cp::call("is_valid", {found}), cp::literal(true), not_found});
 }
 
-arrow::Result<SubqueryBinder::Counts> SubqueryBinder::AddCounts(LogicalPlanPtr input,
-                                                                const std::vector<std::string>& keys,
-                                                                const std::string& member,
-                                                                const std::vector<cp::Expression>& correlation,
-                                                                const std::map<std::string, std::string>& renamed,
-                                                                const std::vector<std::string>& extremes) {
+arrow::Result<SubqueryBinder::Counts> SubqueryBinder::AddCounts(
+    LogicalPlanPtr input, const std::vector<std::string>& keys, const std::string& member,
+    const std::vector<cp::Expression>& correlation, bool null_safe, const std::map<std::string, std::string>& renamed,
+    const std::vector<std::string>& extremes) {
   auto aggregate = std::make_shared<LogicalAggregate>();
   aggregate->keys = keys;
   arrow::FieldVector fields;
@@ -341,11 +426,11 @@ arrow::Result<SubqueryBinder::Counts> SubqueryBinder::AddCounts(LogicalPlanPtr i
   aggregate->inputs = {std::move(input)};
   if (keys.empty()) {
     // One row, whatever the subquery returns.
-    pending_.push_back({LogicalJoinType::kCross, aggregate, {}});
+    pending_.push_back({LogicalJoinType::kCross, aggregate, {}, false});
   } else {
     std::vector<cp::Expression> conditions;
     for (const auto& condition : correlation) conditions.push_back(RenameColumns(condition, renamed));
-    pending_.push_back({LogicalJoinType::kLeft, aggregate, std::move(conditions)});
+    pending_.push_back({LogicalJoinType::kLeft, aggregate, std::move(conditions), null_safe});
   }
   // An outer row without a matching group has no rows to compare with.
   auto zero = cp::literal(int64_t{0});
@@ -367,7 +452,8 @@ arrow::Result<cp::Expression> SubqueryBinder::QuantifiedTest(const Comparison& c
   const auto& right_schema = *comparison.sub.query.plan->schema;
   if (!correlation.empty() && !OnlyEqualitiesOnRightColumns(correlation, right_schema)) {
     return sql::SqlError(context_.sql, location, op, all ? " ALL" : " ANY",
-                         " (subquery) correlated by anything but equalities is supported only as a WHERE condition");
+                         " (subquery) correlated by anything but equalities is supported only where its outer rows "
+                         "are known");
   }
   // Per correlation key: the row count, the non-NULL count, and the least and greatest
   // value. x > ANY holds when x > least, x > ALL when x > greatest, and so on.
@@ -375,7 +461,8 @@ arrow::Result<cp::Expression> SubqueryBinder::QuantifiedTest(const Comparison& c
   std::string member = context_.NewColumnName(comparison.member_name);
   ARROW_ASSIGN_OR_RAISE(auto members, MembersByKey(comparison, member, keys, keys));
   std::map<std::string, std::string> same;
-  ARROW_ASSIGN_OR_RAISE(auto counts, AddCounts(members, keys, member, correlation, same, {"min", "max"}));
+  ARROW_ASSIGN_OR_RAISE(auto counts,
+                        AddCounts(members, keys, member, correlation, comparison.sub.null_safe, same, {"min", "max"}));
   const cp::Expression& least = counts.extremes[0];
   const cp::Expression& greatest = counts.extremes[1];
   const cp::Expression& x = comparison.value;
@@ -404,35 +491,36 @@ arrow::Result<cp::Expression> SubqueryBinder::QuantifiedTest(const Comparison& c
 }
 
 arrow::Result<BoundExpression> SubqueryBinder::CompareWithOneRow(const ParsedExpr& expr, ExpressionBinder& binder,
-                                                                 CorrelatedSubquery sub, const std::string& op) {
+                                                                 const std::string& op, bool all) {
   // Its one value may be computed over no rows (count(*) is then 0, not NULL), which
-  // the scalar subquery's join knows how to give.
-  if (!sub.correlation.empty() && !OnlyEqualitiesOnRightColumns(sub.correlation, *sub.query.plan->schema)) {
-    return sql::SqlError(context_.sql, expr.location,
-                         "an aggregate subquery correlated by anything but equalities is not supported here");
+  // the aggregate's join knows how to give.
+  ARROW_ASSIGN_OR_RAISE(auto one, JoinAggregate(*expr.subquery, expr.location, /*single_column=*/true));
+  ARROW_ASSIGN_OR_RAISE(auto value, ComparedValue(expr, binder, one.type));
+  cp::Expression member = one.value;
+  if (!one.type->Equals(*value.type)) {
+    member = cp::call("cast", {member}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(value.type)));
   }
-  ARROW_ASSIGN_OR_RAISE(auto scalar, JoinScalar(sub, expr));
-  ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(expr, binder, std::move(sub)));
-  cp::Expression member = scalar.expr;
-  if (!scalar.type->Equals(*comparison.type)) {
-    member = cp::call("cast", {member}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(comparison.type)));
-  }
-  return binder.BindBuilt(cp::call(ComparisonFunction(op), {comparison.value, member}), expr.location);
+  cp::Expression compared = cp::call(ComparisonFunction(op), {value.expr, member});
+  // Without the row (HAVING dropped it), ANY is false and ALL true.
+  if (!one.present.literal()) compared = cp::call("if_else", {one.present, compared, cp::literal(all)});
+  return binder.BindBuilt(compared, expr.location);
 }
 
 arrow::Result<BoundExpression> SubqueryBinder::BindIn(const ParsedExpr& expr, ExpressionBinder& binder) {
-  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
   // x IN (one value) is x = that value.
-  if (YieldsOneRow(*expr.subquery)) return CompareWithOneRow(expr, binder, std::move(sub), "=");
+  if (IsAggregatedWithoutGroups(*expr.subquery)) return CompareWithOneRow(expr, binder, "=", /*all=*/false);
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_, outer_rows_));
   ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(expr, binder, std::move(sub)));
   ARROW_ASSIGN_OR_RAISE(auto test, MembershipTest(comparison, expr.location));
   return binder.BindBuilt(test, expr.location);
 }
 
 arrow::Result<BoundExpression> SubqueryBinder::BindQuantified(const ParsedExpr& expr, ExpressionBinder& binder) {
-  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_));
   // Over one value, ANY and ALL are both the plain comparison.
-  if (YieldsOneRow(*expr.subquery)) return CompareWithOneRow(expr, binder, std::move(sub), expr.op);
+  if (IsAggregatedWithoutGroups(*expr.subquery)) {
+    return CompareWithOneRow(expr, binder, expr.op, expr.quantifier_all);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*expr.subquery, outer_, outer_rows_));
   ARROW_ASSIGN_OR_RAISE(auto comparison, BindComparison(expr, binder, std::move(sub)));
   ARROW_ASSIGN_OR_RAISE(auto test, QuantifiedTest(comparison, expr.op, expr.quantifier_all, expr.location));
   return binder.BindBuilt(test, expr.location);
@@ -440,7 +528,9 @@ arrow::Result<BoundExpression> SubqueryBinder::BindQuantified(const ParsedExpr& 
 
 arrow::Result<LogicalPlanPtr> SubqueryBinder::Apply(LogicalPlanPtr plan) {
   for (auto& join : pending_) {
-    ARROW_ASSIGN_OR_RAISE(plan, MakeJoinOn(join.type, plan, join.right, join.conditions, context_));
+    ARROW_ASSIGN_OR_RAISE(
+        auto joined, JoinOnCorrelation(join.type, plan, join.right, join.conditions, join.null_safe, {}, context_));
+    plan = joined;
   }
   pending_.clear();
   return plan;
@@ -459,11 +549,17 @@ arrow::Result<std::optional<LogicalPlanPtr>> SubqueryBinder::TryFilterJoin(Logic
       inner->kind != ExprKind::kQuantifiedSubquery) {
     return std::nullopt;
   }
-  // Comparisons with a subquery of one row (per outer row) are plain comparisons.
-  if (inner->kind != ExprKind::kExists && YieldsOneRow(*inner->subquery)) return std::nullopt;
+  // A subquery that aggregates without GROUP BY has one row per outer row (or none,
+  // by HAVING): comparisons with it are plain comparisons, EXISTS a test of HAVING.
+  if (IsAggregatedWithoutGroups(*inner->subquery)) return std::nullopt;
   if (inner->kind == ExprKind::kQuantifiedSubquery) return FilterByQuantified(std::move(plan), *inner);
   const LogicalJoinType type = negated ? LogicalJoinType::kAnti : LogicalJoinType::kSemi;
-  ARROW_ASSIGN_OR_RAISE(auto sub, binder_.BindSubquery(*inner->subquery, outer_));
+  // Correlated NOT IN is a membership test per outer row (below), which needs the
+  // outer rows for a correlation other than equalities; the rest are semi / anti joins
+  // on any condition.
+  const bool membership_test = negated && inner->kind == ExprKind::kInSubquery;
+  ARROW_ASSIGN_OR_RAISE(auto sub,
+                        binder_.BindSubquery(*inner->subquery, outer_, membership_test ? outer_rows_ : nullptr));
   std::vector<cp::Expression> conditions = sub.correlation;
   if (inner->kind == ExprKind::kExists) {
     ARROW_ASSIGN_OR_RAISE(auto joined, MakeJoinOn(type, plan, sub.query.plan, conditions, context_));

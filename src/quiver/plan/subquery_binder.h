@@ -38,12 +38,19 @@ bool IsAggregatedWithoutGroups(const sql::QueryNode& query);
 ///    the subquery's row count, non-NULL count, min and max (per correlation key) and
 ///    decides from them; as a WHERE conjunct with a correlation other than equalities,
 ///    it is a semi (ANY) or anti (ALL) join on the comparison instead.
+///  - a subquery that aggregates without GROUP BY has one row per outer row: an outer
+///    row without inner rows gets the aggregate of no rows (count(*) + 1 is 1 there),
+///    and HAVING decides whether the row exists;
+///  - a correlation other than equalities is decorrelated through the domain of the
+///    outer values wherever the result is needed per outer row (correlation_domain.h).
 /// Correlated subqueries refer to the outer query's columns in their WHERE clause.
 class SubqueryBinder : public SubqueryResolver {
  public:
-  /// `outer` is the scope the subqueries may refer to (the clause's input).
-  SubqueryBinder(Binder& binder, BindContext& context, const BindScope& outer)
-      : binder_(binder), context_(context), outer_(outer) {}
+  /// `outer` is the scope the subqueries may refer to (the clause's input), and
+  /// `outer_rows` a plan of those rows, if known: a subquery correlated by anything
+  /// but equalities needs them (correlation_domain.h).
+  SubqueryBinder(Binder& binder, BindContext& context, const BindScope& outer, LogicalPlanPtr outer_rows)
+      : binder_(binder), context_(context), outer_(outer), outer_rows_(std::move(outer_rows)) {}
 
   arrow::Result<BoundExpression> BindSubquery(const sql::ParsedExpr& expr, ExpressionBinder& binder) override;
   arrow::FieldVector ExtraFields() const override { return extra_fields_; }
@@ -62,6 +69,14 @@ class SubqueryBinder : public SubqueryResolver {
     LogicalJoinType type;
     LogicalPlanPtr right;
     std::vector<cp::Expression> conditions;  // over the outer and the right columns
+    bool null_safe = false;                  // its key equalities match NULL with NULL
+  };
+  /// A subquery that aggregates without GROUP BY: one row per outer row, unless its
+  /// HAVING drops it.
+  struct OneRow {
+    cp::Expression value;    // NULL where there is no row
+    cp::Expression present;  // whether there is the row (a literal true without HAVING)
+    std::shared_ptr<arrow::DataType> type;
   };
   /// x IN / op ANY / op ALL (subquery), with both sides converted to a common type.
   struct Comparison {
@@ -80,16 +95,22 @@ class SubqueryBinder : public SubqueryResolver {
   };
 
   arrow::Result<BoundExpression> BindScalar(const sql::ParsedExpr& expr);
-  /// The bound subquery's one value per outer row, as a column of a pending join.
-  arrow::Result<BoundExpression> JoinScalar(const CorrelatedSubquery& sub, const sql::ParsedExpr& expr);
-  /// x op (subquery) for a subquery that yields one row: IN and ANY / ALL over it.
+  /// The aggregate `query`'s row per outer row, from columns of pending joins; an
+  /// outer row without inner rows gets the aggregate of no rows. Only the first
+  /// select item is computed unless `single_column` (which then checks there is one).
+  arrow::Result<OneRow> JoinAggregate(const sql::QueryNode& query, int location, bool single_column);
+  /// x op ANY / ALL (subquery) and x IN (subquery) for a subquery that aggregates
+  /// without GROUP BY: x op its one value.
   arrow::Result<BoundExpression> CompareWithOneRow(const sql::ParsedExpr& expr, ExpressionBinder& binder,
-                                                   CorrelatedSubquery sub, const std::string& op);
+                                                   const std::string& op, bool all);
   arrow::Result<BoundExpression> BindExists(const sql::ParsedExpr& expr);
   arrow::Result<BoundExpression> BindIn(const sql::ParsedExpr& expr, ExpressionBinder& binder);
   arrow::Result<BoundExpression> BindQuantified(const sql::ParsedExpr& expr, ExpressionBinder& binder);
   arrow::Result<Comparison> BindComparison(const sql::ParsedExpr& expr, ExpressionBinder& binder,
                                            CorrelatedSubquery sub);
+  /// x of `x op (subquery)`, converted to its common type with the subquery's column.
+  arrow::Result<BoundExpression> ComparedValue(const sql::ParsedExpr& expr, ExpressionBinder& binder,
+                                               const std::shared_ptr<arrow::DataType>& member_type);
   /// The subquery's correlation keys (named `key_names`) and compared column (`member`).
   arrow::Result<LogicalPlanPtr> MembersByKey(const Comparison& comparison, const std::string& member,
                                              const std::vector<std::string>& keys,
@@ -97,7 +118,7 @@ class SubqueryBinder : public SubqueryResolver {
   /// Adds an aggregate of `input` grouped by `keys` (`renamed` maps the correlation's
   /// columns to them) and its join; `extremes` are "min" / "max" of the member.
   arrow::Result<Counts> AddCounts(LogicalPlanPtr input, const std::vector<std::string>& keys, const std::string& member,
-                                  const std::vector<cp::Expression>& correlation,
+                                  const std::vector<cp::Expression>& correlation, bool null_safe,
                                   const std::map<std::string, std::string>& renamed,
                                   const std::vector<std::string>& extremes);
   /// Whether a comparison that settled nothing is unknown: x is NULL or a row is.
@@ -116,6 +137,7 @@ class SubqueryBinder : public SubqueryResolver {
   Binder& binder_;
   BindContext& context_;
   const BindScope& outer_;
+  LogicalPlanPtr outer_rows_;
   std::vector<PendingJoin> pending_;
   arrow::FieldVector extra_fields_;
 };

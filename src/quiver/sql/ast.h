@@ -142,8 +142,9 @@ struct TableRef {
 
   std::vector<std::string> names;       // kNamed: [schema,] table
   std::shared_ptr<QueryNode> subquery;  // kSubquery
-  bool lateral = false;                 // kSubquery: LATERAL (may read earlier FROM items)
+  bool lateral = false;                 // kSubquery, kFunction: LATERAL (may read earlier FROM items)
   ParsedExprPtr function;               // kFunction: a kFunction expression
+  bool ordinality = false;              // kFunction: WITH ORDINALITY
 
   // kJoin
   JoinType join_type = JoinType::kInner;

@@ -444,11 +444,11 @@ arrow::Result<TableRefPtr> Transformer::TransformTableRef(const Node& node) {
     }
     case Node::kRangeFunction: {
       const auto& range = node.range_function();
-      if (range.lateral()) return Unsupported(-1, "LATERAL with a table function");
-      if (range.ordinality()) return Unsupported(-1, "WITH ORDINALITY");
       if (range.functions_size() != 1) return Unsupported(-1, "ROWS FROM with several functions");
       const auto& items = range.functions(0).list().items();
       ref->kind = TableRefKind::kFunction;
+      ref->lateral = range.lateral();
+      ref->ordinality = range.ordinality();
       ARROW_ASSIGN_OR_RAISE(ref->function, TransformExpr(items.Get(0)));
       ref->location = ref->function->location;
       if (range.has_alias()) {

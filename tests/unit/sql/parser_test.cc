@@ -72,9 +72,13 @@ TEST(Parser, LateralAndRecursiveAreMarked) {
   EXPECT_FALSE(plain->query->ctes[0].recursive);
   EXPECT_FALSE(plain->query->from[1]->lateral);
 
-  auto function = ParseSingleStatement("SELECT * FROM t, LATERAL generate_series(1, t.n)");
-  ASSERT_FALSE(function.ok());
-  EXPECT_NE(function.status().message().find("LATERAL with a table function is not supported"), std::string::npos);
+  auto function = ParseSingleStatement("SELECT * FROM t, LATERAL generate_series(1, t.n) WITH ORDINALITY AS g(v, i)");
+  ASSERT_TRUE(function.ok()) << function.status().ToString();
+  const TableRef& call = *function->query->from[1];
+  EXPECT_EQ(call.kind, TableRefKind::kFunction);
+  EXPECT_TRUE(call.lateral);
+  EXPECT_TRUE(call.ordinality);
+  EXPECT_EQ(call.column_aliases, (std::vector<std::string>{"v", "i"}));
 }
 
 TEST(Parser, LiteralsKeepTheirExactType) {
