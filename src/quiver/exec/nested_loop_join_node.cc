@@ -6,7 +6,6 @@
 #include <arrow/compute/exec.h>
 #include <arrow/table.h>
 
-#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -137,8 +136,8 @@ class NestedLoopJoinNode : public ac::ExecNode, public StopsWhenSatisfied {
   arrow::Status ProcessProbe(cp::ExecBatch batch) {
     if (!gate_.closed()) {
       ARROW_ASSIGN_OR_RAISE(auto probe, batch.ToRecordBatch(inputs_[1 - build_index_]->output_schema()));
-      ARROW_RETURN_NOT_OK(
-          UnlessStopped(joiner_->Probe(probe, [this](cp::ExecBatch out) { return Emit(std::move(out)); })));
+      ARROW_RETURN_NOT_OK(gate_.IgnoringClosed(
+          joiner_->Probe(probe, [this](cp::ExecBatch out) { return gate_.Emit(this, output_, std::move(out)); })));
     }
     {
       std::lock_guard lock(mutex_);
@@ -157,26 +156,9 @@ class NestedLoopJoinNode : public ac::ExecNode, public StopsWhenSatisfied {
     // A stopped plan must not finish its output: that would set a sort or an
     // aggregate above to work on everything received so far.
     if (!gate_.may_finish()) return arrow::Status::OK();
-    ARROW_RETURN_NOT_OK(
-        UnlessStopped(joiner_->EmitUnmatchedBuild([this](cp::ExecBatch out) { return Emit(std::move(out)); })));
-    return output_->InputFinished(this, emitted_.load());
-  }
-
-  // Emit's refusal after a stop only ends the joiner's loop; it is not the query's error.
-  arrow::Status UnlessStopped(arrow::Status status) const {
-    if (gate_.closed() && status.IsCancelled()) return arrow::Status::OK();
-    return status;
-  }
-
-  // Pausing the inputs does not slow down a probe batch already being joined, which
-  // can produce millions of rows; while the consumer is behind (a client reading
-  // slowly), the joining thread waits here so its output does not pile up in memory.
-  arrow::Status Emit(cp::ExecBatch batch) {
-    if (gate_.closed()) return arrow::Status::Cancelled("the nested-loop join was stopped");
-    emitted_.fetch_add(1);
-    ARROW_RETURN_NOT_OK(output_->InputReceived(this, std::move(batch)));
-    gate_.WaitWhilePaused();
-    return arrow::Status::OK();
+    ARROW_RETURN_NOT_OK(gate_.IgnoringClosed(
+        joiner_->EmitUnmatchedBuild([this](cp::ExecBatch out) { return gate_.Emit(this, output_, std::move(out)); })));
+    return output_->InputFinished(this, gate_.emitted());
   }
 
   std::unique_ptr<nested_loop::NestedLoopJoiner> joiner_;
@@ -190,7 +172,6 @@ class NestedLoopJoinNode : public ac::ExecNode, public StopsWhenSatisfied {
   std::optional<int> probe_total_;
   int probes_done_ = 0;
   bool finished_ = false;
-  std::atomic<int> emitted_{0};
   OutputGate gate_;
 };
 

@@ -24,6 +24,20 @@ void OutputGate::WaitWhilePaused() {
   resumed_.wait(lock, [this] { return !paused_ || closed_.load(); });
 }
 
+arrow::Status OutputGate::Emit(arrow::acero::ExecNode* node, arrow::acero::ExecNode* output,
+                               arrow::compute::ExecBatch batch) {
+  if (closed()) return arrow::Status::Cancelled(node->label(), " no longer produces output");
+  emitted_.fetch_add(1);
+  ARROW_RETURN_NOT_OK(output->InputReceived(node, std::move(batch)));
+  WaitWhilePaused();
+  return arrow::Status::OK();
+}
+
+arrow::Status OutputGate::IgnoringClosed(arrow::Status status) const {
+  if (closed() && status.IsCancelled()) return arrow::Status::OK();
+  return status;
+}
+
 void TellOutputNotNeeded(arrow::acero::ExecNode* node) {
   for (auto* input : node->inputs()) {
     if (auto* stoppable = dynamic_cast<StopsWhenSatisfied*>(input)) stoppable->OutputNotNeeded();

@@ -12,6 +12,7 @@
 // its output as usual so the plan completes without an error.
 
 #include <arrow/acero/exec_plan.h>
+#include <arrow/compute/exec.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -33,9 +34,19 @@ class OutputGate {
   /// Blocks while paused and not closed.
   void WaitWhilePaused();
 
+  /// Passes `batch` from `node` to `output` and counts it, then waits while paused; a
+  /// closed gate refuses it with Cancelled, which ends the producing loop.
+  arrow::Status Emit(arrow::acero::ExecNode* node, arrow::acero::ExecNode* output, arrow::compute::ExecBatch batch);
+  /// How many batches Emit passed on.
+  int emitted() const { return emitted_.load(); }
+  /// `status`, or OK when it is Emit's refusal after the gate closed: the end of the
+  /// node's work, not the query's error.
+  arrow::Status IgnoringClosed(arrow::Status status) const;
+
  private:
   std::atomic<bool> closed_{false};
   std::atomic<bool> plan_stopped_{false};
+  std::atomic<int> emitted_{0};
   std::mutex mutex_;
   std::condition_variable resumed_;
   bool paused_ = false;

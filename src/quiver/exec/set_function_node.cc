@@ -7,7 +7,6 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/exec.h>
 
-#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -53,7 +52,7 @@ class SetFunctionNode : public ac::ExecNode, public StopsWhenSatisfied {
   const char* kind_name() const override { return kKindName; }
 
   arrow::Status InputReceived(ac::ExecNode*, cp::ExecBatch batch) override {
-    if (!gate_.closed()) ARROW_RETURN_NOT_OK(UnlessStopped(Expand(batch)));
+    if (!gate_.closed()) ARROW_RETURN_NOT_OK(gate_.IgnoringClosed(Expand(batch)));
     {
       std::lock_guard lock(mutex_);
       ++batches_done_;
@@ -163,7 +162,7 @@ class SetFunctionNode : public ac::ExecNode, public StopsWhenSatisfied {
       ARROW_ASSIGN_OR_RAISE(auto ordinals, numbers.Finish());
       columns.emplace_back(std::move(ordinals));
     }
-    return Emit(cp::ExecBatch(std::move(columns), total));
+    return gate_.Emit(this, output_, cp::ExecBatch(std::move(columns), total));
   }
 
   arrow::Status MaybeFinish() {
@@ -175,22 +174,7 @@ class SetFunctionNode : public ac::ExecNode, public StopsWhenSatisfied {
     // A stopped plan must not finish its output (a sort above would then work on what
     // it has received so far).
     if (!gate_.may_finish()) return arrow::Status::OK();
-    return output_->InputFinished(this, emitted_.load());
-  }
-
-  arrow::Status UnlessStopped(arrow::Status status) const {
-    if (gate_.closed() && status.IsCancelled()) return arrow::Status::OK();
-    return status;
-  }
-
-  // One input row may give millions of rows; while the consumer is behind, the
-  // expanding thread waits here so its output does not pile up in memory.
-  arrow::Status Emit(cp::ExecBatch batch) {
-    if (gate_.closed()) return arrow::Status::Cancelled("the set-returning function was stopped");
-    emitted_.fetch_add(1);
-    ARROW_RETURN_NOT_OK(output_->InputReceived(this, std::move(batch)));
-    gate_.WaitWhilePaused();
-    return arrow::Status::OK();
+    return output_->InputFinished(this, gate_.emitted());
   }
 
   const SetFunctionNodeOptions options_;
@@ -199,7 +183,6 @@ class SetFunctionNode : public ac::ExecNode, public StopsWhenSatisfied {
   std::optional<int> input_total_;
   int batches_done_ = 0;
   bool finished_ = false;
-  std::atomic<int> emitted_{0};
   OutputGate gate_;
 };
 

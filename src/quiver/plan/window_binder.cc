@@ -253,17 +253,9 @@ arrow::Result<BoundExpression> WindowBinder::BindWindow(const ParsedExpr& call, 
 
 arrow::Result<LogicalPlanPtr> WindowBinder::BuildPlan(LogicalPlanPtr input) const {
   if (groups_.empty()) return input;
-  std::vector<cp::Expression> projections;
-  std::vector<std::string> names;
-  for (const auto& field : input->schema->fields()) {
-    projections.push_back(cp::field_ref(field->name()));
-    names.push_back(field->name());
-  }
-  for (size_t i = 0; i < computed_.size(); ++i) {
-    projections.push_back(computed_[i].expr);
-    names.push_back(computed_names_[i]);
-  }
-  ARROW_ASSIGN_OR_RAISE(auto plan, MakeProject(input, std::move(projections), std::move(names)));
+  std::vector<cp::Expression> computed;
+  for (const auto& value : computed_) computed.push_back(value.expr);
+  ARROW_ASSIGN_OR_RAISE(auto plan, MakeProjectAdding(input, std::move(computed), computed_names_));
   for (const auto& group : groups_) {
     auto window = std::make_shared<LogicalWindow>();
     window->partition_by = group.partition_by;
