@@ -97,33 +97,31 @@ class SetFunctionNode : public ac::ExecNode, public StopsWhenSatisfied {
       values.push_back(std::move(value));
     }
     ARROW_ASSIGN_OR_RAISE(auto rows, SetFunctionRows::Make(options_.function, std::move(values), options_.outputs));
+    // Runs collect until they make a full output batch.
     std::vector<ElementRun> runs;
     int64_t pending = 0;
+    auto emit_pending = [&]() -> arrow::Status {
+      if (pending > 0) ARROW_RETURN_NOT_OK(EmitRuns(batch, *rows, runs, pending));
+      runs.clear();
+      pending = 0;
+      return arrow::Status::OK();
+    };
     for (int64_t row = 0; row < batch.length; ++row) {
       ARROW_ASSIGN_OR_RAISE(int64_t count, rows->Count(row));
       if (count == 0 && options_.keep_empty) {
+        if (pending == options_.max_batch_rows) ARROW_RETURN_NOT_OK(emit_pending());
         runs.push_back({row, 0, 1, /*null_row=*/true});
         ++pending;
       }
       for (int64_t first = 0; first < count;) {
+        if (pending == options_.max_batch_rows) ARROW_RETURN_NOT_OK(emit_pending());
         const int64_t take = std::min(count - first, options_.max_batch_rows - pending);
         runs.push_back({row, first, take, false});
         pending += take;
         first += take;
-        if (pending == options_.max_batch_rows) {
-          ARROW_RETURN_NOT_OK(EmitRuns(batch, *rows, runs, pending));
-          runs.clear();
-          pending = 0;
-        }
-      }
-      if (pending == options_.max_batch_rows) {
-        ARROW_RETURN_NOT_OK(EmitRuns(batch, *rows, runs, pending));
-        runs.clear();
-        pending = 0;
       }
     }
-    if (pending > 0) ARROW_RETURN_NOT_OK(EmitRuns(batch, *rows, runs, pending));
-    return arrow::Status::OK();
+    return emit_pending();
   }
 
   // The output rows of `runs`: the input columns repeated, the function's columns and
