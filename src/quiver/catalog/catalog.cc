@@ -6,14 +6,14 @@
 #include <arrow/ipc/writer.h>
 #include <arrow/type.h>
 #include <arrow/util/base64.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "quiver/common/durable_file.h"
 
 namespace quiver::catalog {
 
@@ -54,38 +54,6 @@ arrow::Result<TableKind> ParseKind(const std::string& text) {
   if (text == "view") return TableKind::kView;
   if (text == "external") return TableKind::kExternal;
   return arrow::Status::Invalid("catalog: unknown table kind '", text, "'");
-}
-
-arrow::Status WriteFileDurably(const fs::path& path, const std::string& contents) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return arrow::Status::IOError("cannot write ", tmp.string(), ": ", strerror(errno));
-  const char* p = contents.data();
-  size_t left = contents.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      return arrow::Status::IOError("cannot write ", tmp.string(), ": ", strerror(errno));
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    return arrow::Status::IOError("cannot sync ", tmp.string(), ": ", strerror(errno));
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return arrow::Status::IOError("cannot replace ", path.string(), ": ", ec.message());
-  // Make the rename itself durable.
-  int dir_fd = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
-  return arrow::Status::OK();
 }
 
 bool SameName(const TableEntry& entry, const std::string& schema_name, const std::string& name) {
@@ -150,7 +118,7 @@ arrow::Status Catalog::SaveLocked() const {
     tables.push_back(std::move(item));
   }
   json doc = {{"format_version", kFormatVersion}, {"tables", std::move(tables)}};
-  return WriteFileDurably(fs::path(data_dir_) / kCatalogFile, doc.dump(2) + "\n");
+  return WriteFileReplacing((fs::path(data_dir_) / kCatalogFile).string(), doc.dump(2) + "\n");
 }
 
 std::shared_ptr<const TableEntry> Catalog::FindTable(const std::string& schema_name, const std::string& name) const {
