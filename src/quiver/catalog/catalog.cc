@@ -26,6 +26,8 @@ const char* TableKindName(TableKind kind) {
       return "TABLE";
     case TableKind::kView:
       return "VIEW";
+    case TableKind::kManaged:
+      return "TABLE";
   }
   return "TABLE";
 }
@@ -48,11 +50,22 @@ arrow::Result<std::shared_ptr<arrow::Schema>> DecodeSchema(const std::string& te
   return arrow::ipc::ReadSchema(&reader, &memo);
 }
 
-const char* KindKey(TableKind kind) { return kind == TableKind::kView ? "view" : "external"; }
+const char* KindKey(TableKind kind) {
+  switch (kind) {
+    case TableKind::kView:
+      return "view";
+    case TableKind::kManaged:
+      return "managed";
+    case TableKind::kExternal:
+      break;
+  }
+  return "external";
+}
 
 arrow::Result<TableKind> ParseKind(const std::string& text) {
   if (text == "view") return TableKind::kView;
   if (text == "external") return TableKind::kExternal;
+  if (text == "managed") return TableKind::kManaged;
   return arrow::Status::Invalid("catalog: unknown table kind '", text, "'");
 }
 
@@ -94,8 +107,10 @@ arrow::Status Catalog::Load() {
     entry->options = item.value("options", std::map<std::string, std::string>{});
     entry->partition_columns = item.value("partition_columns", std::vector<std::string>{});
     entry->view_sql = item.value("view_sql", "");
+    entry->primary_key = item.value("primary_key", std::vector<std::string>{});
     tables_.push_back(std::move(entry));
   }
+  schemas_ = doc.value("schemas", std::vector<std::string>{});
   return arrow::Status::OK();
 }
 
@@ -112,12 +127,15 @@ arrow::Status Catalog::SaveLocked() const {
       item["location"] = entry->location;
       item["options"] = entry->options;
       item["partition_columns"] = entry->partition_columns;
+    } else if (entry->kind == TableKind::kManaged) {
+      item["location"] = entry->location;
+      item["primary_key"] = entry->primary_key;
     } else {
       item["view_sql"] = entry->view_sql;
     }
     tables.push_back(std::move(item));
   }
-  json doc = {{"format_version", kFormatVersion}, {"tables", std::move(tables)}};
+  json doc = {{"format_version", kFormatVersion}, {"schemas", schemas_}, {"tables", std::move(tables)}};
   return WriteFileReplacing((fs::path(data_dir_) / kCatalogFile).string(), doc.dump(2) + "\n");
 }
 
@@ -145,7 +163,56 @@ std::vector<std::shared_ptr<const TableEntry>> Catalog::ListTables() const {
   return result;
 }
 
-std::vector<std::string> Catalog::ListSchemas() const { return {kDefaultSchema}; }
+std::vector<std::string> Catalog::ListSchemas() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> names = schemas_;
+  names.push_back(kDefaultSchema);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool Catalog::HasSchema(const std::string& name) const {
+  std::lock_guard lock(mutex_);
+  return name == kDefaultSchema || std::find(schemas_.begin(), schemas_.end(), name) != schemas_.end();
+}
+
+arrow::Status Catalog::CreateSchema(const std::string& name, bool if_not_exists) {
+  std::lock_guard lock(mutex_);
+  if (name == kDefaultSchema || std::find(schemas_.begin(), schemas_.end(), name) != schemas_.end()) {
+    if (if_not_exists) return arrow::Status::OK();
+    return arrow::Status::AlreadyExists("schema \"", name, "\" already exists");
+  }
+  schemas_.push_back(name);
+  auto status = SaveLocked();
+  if (!status.ok()) schemas_.pop_back();
+  return status;
+}
+
+arrow::Result<std::vector<std::shared_ptr<const TableEntry>>> Catalog::DropSchema(const std::string& name,
+                                                                                  bool cascade) {
+  std::lock_guard lock(mutex_);
+  if (name == kDefaultSchema) return arrow::Status::Invalid("schema \"", name, "\" cannot be dropped");
+  auto it = std::find(schemas_.begin(), schemas_.end(), name);
+  if (it == schemas_.end()) return arrow::Status::KeyError("schema \"", name, "\" does not exist");
+  std::vector<std::shared_ptr<const TableEntry>> dropped, kept;
+  for (const auto& entry : tables_) (entry->schema_name == name ? dropped : kept).push_back(entry);
+  if (!dropped.empty() && !cascade) {
+    return arrow::Status::Invalid("cannot drop schema \"", name, "\" because it holds ", dropped.size(),
+                                  dropped.size() == 1 ? " table or view" : " tables or views", " (\"",
+                                  dropped.front()->name, "\" …); use DROP SCHEMA … CASCADE");
+  }
+  auto previous_tables = tables_;
+  auto previous_schemas = schemas_;
+  tables_ = std::move(kept);
+  schemas_.erase(it);
+  auto status = SaveLocked();
+  if (!status.ok()) {
+    tables_ = std::move(previous_tables);
+    schemas_ = std::move(previous_schemas);
+    return status;
+  }
+  return dropped;
+}
 
 arrow::Status Catalog::CreateTable(TableEntry entry, bool replace) {
   std::lock_guard lock(mutex_);
@@ -169,19 +236,58 @@ arrow::Status Catalog::CreateTable(TableEntry entry, bool replace) {
   return status;
 }
 
-arrow::Status Catalog::DropTable(const std::string& schema_name, const std::string& name, TableKind kind) {
+arrow::Result<std::shared_ptr<const TableEntry>> Catalog::DropTable(const std::string& schema_name,
+                                                                    const std::string& name, TableKind kind) {
   std::lock_guard lock(mutex_);
   auto it =
       std::find_if(tables_.begin(), tables_.end(), [&](const auto& e) { return SameName(*e, schema_name, name); });
   const char* what = kind == TableKind::kView ? "view" : "table";
   if (it == tables_.end()) return arrow::Status::KeyError(what, " \"", name, "\" does not exist");
-  if ((*it)->kind != kind) {
+  const bool is_view = (*it)->kind == TableKind::kView;
+  if (is_view != (kind == TableKind::kView)) {
     return arrow::Status::Invalid("\"", name, "\" is not a ", what);
   }
   auto previous = tables_;
+  auto dropped = *it;
   tables_.erase(it);
   auto status = SaveLocked();
-  if (!status.ok()) tables_ = std::move(previous);
+  if (!status.ok()) {
+    tables_ = std::move(previous);
+    return status;
+  }
+  return dropped;
+}
+
+arrow::Status Catalog::UpdateTable(TableEntry entry) {
+  std::lock_guard lock(mutex_);
+  auto it = std::find_if(tables_.begin(), tables_.end(),
+                         [&](const auto& e) { return SameName(*e, entry.schema_name, entry.name); });
+  if (it == tables_.end()) return arrow::Status::KeyError("table \"", entry.name, "\" does not exist");
+  auto previous = *it;
+  *it = std::make_shared<const TableEntry>(std::move(entry));
+  auto status = SaveLocked();
+  if (!status.ok()) *it = std::move(previous);
+  return status;
+}
+
+arrow::Status Catalog::RenameTable(const std::string& schema_name, const std::string& name,
+                                   const std::string& new_name) {
+  std::lock_guard lock(mutex_);
+  auto find = [&](const std::string& wanted) {
+    return std::find_if(tables_.begin(), tables_.end(),
+                        [&](const auto& e) { return SameName(*e, schema_name, wanted); });
+  };
+  auto it = find(name);
+  if (it == tables_.end()) return arrow::Status::KeyError("relation \"", name, "\" does not exist");
+  if (find(new_name) != tables_.end()) {
+    return arrow::Status::AlreadyExists("relation \"", new_name, "\" already exists");
+  }
+  auto previous = *it;
+  auto renamed = std::make_shared<TableEntry>(*previous);
+  renamed->name = new_name;
+  *it = std::move(renamed);
+  auto status = SaveLocked();
+  if (!status.ok()) *it = std::move(previous);
   return status;
 }
 

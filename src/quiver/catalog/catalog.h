@@ -32,14 +32,28 @@ class Catalog {
   std::shared_ptr<const TableEntry> FindTable(const std::string& schema_name, const std::string& name) const;
   /// All entries, ordered by schema then name.
   std::vector<std::shared_ptr<const TableEntry>> ListTables() const;
+  /// Schema names, sorted; "public" always exists.
   std::vector<std::string> ListSchemas() const;
+  bool HasSchema(const std::string& name) const;
+  /// AlreadyExists unless `if_not_exists`.
+  arrow::Status CreateSchema(const std::string& name, bool if_not_exists);
+  /// Removes a schema. Without `cascade` a schema holding tables or views is refused;
+  /// with it they are removed too and returned (the caller deletes managed tables' data).
+  arrow::Result<std::vector<std::shared_ptr<const TableEntry>>> DropSchema(const std::string& name, bool cascade);
 
   /// Registers an entry. If one of that name exists: with `replace` it is replaced
   /// (only by the same kind), otherwise AlreadyExists.
   arrow::Status CreateTable(TableEntry entry, bool replace);
   /// Removes an entry of the given kind. KeyError if missing; Invalid if the name
   /// belongs to the other kind (DROP VIEW on a table).
-  arrow::Status DropTable(const std::string& schema_name, const std::string& name, TableKind kind);
+  /// TableKind::kExternal also matches managed tables (both are dropped by DROP TABLE).
+  /// Returns the entry removed.
+  arrow::Result<std::shared_ptr<const TableEntry>> DropTable(const std::string& schema_name, const std::string& name,
+                                                             TableKind kind);
+  /// Replaces the entry of the same schema and name (a managed table's new columns).
+  arrow::Status UpdateTable(TableEntry entry);
+  /// Renames a table or view within its schema. AlreadyExists if the new name is taken.
+  arrow::Status RenameTable(const std::string& schema_name, const std::string& name, const std::string& new_name);
 
  private:
   explicit Catalog(std::string data_dir);
@@ -49,6 +63,7 @@ class Catalog {
   std::string data_dir_;
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<const TableEntry>> tables_;
+  std::vector<std::string> schemas_;  // besides "public"
 };
 
 }  // namespace quiver::catalog

@@ -12,6 +12,7 @@ namespace quiver::catalog {
 enum class TableKind {
   kExternal,  // a table over files the user owns (Parquet or CSV)
   kView,      // a stored query
+  kManaged,   // a table Quiver stores and writes: a Delta Lake table under the data directory
 };
 
 /// "TABLE" or "VIEW": the names Flight SQL's GetTables reports.
@@ -27,7 +28,7 @@ struct TableEntry {
 
   // External tables.
   std::string format;    // "parquet" or "csv"
-  std::string location;  // file, directory or glob, absolute
+  std::string location;  // file, directory or glob, absolute; for managed tables the table's directory
   /// Format options, e.g. {"header": "true", "delimiter": ","}.
   std::map<std::string, std::string> options;
   /// Hive-style partition columns found in directory names, in order.
@@ -35,6 +36,9 @@ struct TableEntry {
 
   // Views.
   std::string view_sql;
+
+  // Managed tables: PRIMARY KEY columns, recorded, not enforced.
+  std::vector<std::string> primary_key;
 };
 
 }  // namespace quiver::catalog

@@ -134,6 +134,7 @@ int RunServer(const ServerFlags& flags) {
               << "\n";
     return 1;
   }
+  if (!(*engine)->recovery_report().empty()) std::cerr << "quiver server: " << (*engine)->recovery_report() << "\n";
 
   const bool install_demo = flags.demo || (flags.data_dir.empty() && !flags.no_demo);
   if (install_demo) {

@@ -6,6 +6,7 @@
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/common/sql_kernels.h"
+#include "quiver/engine/managed_table_storage.h"
 #include "quiver/exec/memory_budget.h"
 #include "quiver/storage/file_table.h"
 
@@ -23,7 +24,10 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   if (options.threads > 0) ARROW_RETURN_NOT_OK(arrow::SetCpuThreadPoolCapacity(options.threads));
   storage::SetFileReadPool(exec::QueryMemoryPool());
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
-  return std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));
+  ARROW_ASSIGN_OR_RAISE(auto recovery, RecoverManagedTables(*catalog));
+  auto engine = std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));
+  engine->recovery_report_ = std::move(recovery);
+  return engine;
 }
 
 std::shared_ptr<Session> Engine::NewSession() { return std::make_shared<Session>(shared_from_this()); }

@@ -30,12 +30,15 @@ class Engine : public std::enable_shared_from_this<Engine> {
 
   catalog::Catalog& catalog() { return *catalog_; }
   const EngineOptions& options() const { return options_; }
+  /// What opening the data directory cleaned up after interrupted writes; empty if nothing.
+  const std::string& recovery_report() const { return recovery_report_; }
 
  private:
   Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog);
 
   EngineOptions options_;
   std::shared_ptr<catalog::Catalog> catalog_;
+  std::string recovery_report_;
 };
 
 }  // namespace quiver::engine

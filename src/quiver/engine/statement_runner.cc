@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "quiver/engine/explain_analyze.h"
+#include "quiver/engine/managed_table_storage.h"
 #include "quiver/engine/text_lines.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
@@ -42,29 +43,12 @@ arrow::Result<StatementResult> TextResult(const std::vector<std::string>& column
   return result;
 }
 
-struct QualifiedName {
-  std::string schema;
-  std::string name;
-};
-
-arrow::Result<QualifiedName> ResolveName(const std::vector<std::string>& names) {
-  if (names.empty() || names.size() > 2) return arrow::Status::Invalid("invalid name");
-  QualifiedName out{catalog::Catalog::kDefaultSchema, names.back()};
-  if (names.size() == 2) {
-    if (names[0] != catalog::Catalog::kDefaultSchema) {
-      return arrow::Status::KeyError("schema \"", names[0], "\" does not exist");
-    }
-    out.schema = names[0];
-  }
-  return out;
-}
-
 // PostgreSQL lets a recursive query run forever; Quiver stops it after this many rounds
 // that still add rows, unless the session sets max_recursive_iterations.
 constexpr int64_t kDefaultMaxRecursiveIterations = 1000000;
 
-// The statement's plan, optimized; the recursive WITH queries it reads (in
-// context.recursive_ctes) are optimized too.
+}  // namespace
+
 arrow::Result<plan::LogicalPlanPtr> PlanQuery(const sql::QueryNode& query, plan::BindContext& context,
                                               const catalog::Catalog& catalog) {
   plan::Binder binder(context, catalog);
@@ -78,6 +62,8 @@ arrow::Result<plan::LogicalPlanPtr> PlanQuery(const sql::QueryNode& query, plan:
   return plan::Optimize(std::move(bound));
 }
 
+namespace {
+
 arrow::Result<int64_t> MaxRecursiveIterations(const std::map<std::string, std::string>& settings) {
   auto it = settings.find("max_recursive_iterations");
   if (it == settings.end()) return kDefaultMaxRecursiveIterations;
@@ -90,6 +76,16 @@ arrow::Result<int64_t> MaxRecursiveIterations(const std::map<std::string, std::s
 }
 
 }  // namespace
+
+arrow::Result<QualifiedName> StatementRunner::ResolveName(const std::vector<std::string>& names) const {
+  if (names.empty() || names.size() > 2) return arrow::Status::Invalid("invalid name");
+  QualifiedName out{catalog::Catalog::kDefaultSchema, names.back()};
+  if (names.size() == 2) {
+    if (!catalog_.HasSchema(names[0])) return arrow::Status::KeyError("schema \"", names[0], "\" does not exist");
+    out.schema = names[0];
+  }
+  return out;
+}
 
 arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statement, plan::BindContext& context,
                                                     bool describe_only) {
@@ -118,6 +114,28 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
     case sql::StatementKind::kShowVariable:
       if (describe_only) return TextResult({statement.variable}, {}, true);
       return RunShowVariable(statement);
+    case sql::StatementKind::kCreateTable:
+      if (describe_only) return StatementResult{};
+      return RunCreateTable(statement);
+    case sql::StatementKind::kCreateTableAs:
+      return RunCreateTableAs(statement, context, describe_only);
+    case sql::StatementKind::kInsert:
+      return RunInsert(statement, context, describe_only);
+    case sql::StatementKind::kUpdate:
+    case sql::StatementKind::kDelete:
+      return RunRowChange(statement, context, describe_only);
+    case sql::StatementKind::kTruncate:
+      if (describe_only) return StatementResult{};
+      return RunTruncate(statement);
+    case sql::StatementKind::kAlterTable:
+      if (describe_only) return StatementResult{};
+      return RunAlterTable(statement, context);
+    case sql::StatementKind::kCreateSchema:
+      if (describe_only) return StatementResult{};
+      return RunCreateSchema(statement);
+    case sql::StatementKind::kDropSchema:
+      if (describe_only) return StatementResult{};
+      return RunDropSchema(statement);
   }
   return arrow::Status::Invalid("unknown statement");
 }
@@ -265,9 +283,10 @@ arrow::Result<StatementResult> StatementRunner::RunCreateView(const sql::Stateme
 arrow::Result<StatementResult> StatementRunner::RunDrop(const sql::Statement& statement) {
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
   auto kind = statement.drop_view ? catalog::TableKind::kView : catalog::TableKind::kExternal;
-  auto status = catalog_.DropTable(name.schema, name.name, kind);
-  if (status.IsKeyError() && statement.if_exists) return StatementResult{};
-  ARROW_RETURN_NOT_OK(status);
+  auto dropped = catalog_.DropTable(name.schema, name.name, kind);
+  if (dropped.status().IsKeyError() && statement.if_exists) return StatementResult{};
+  ARROW_RETURN_NOT_OK(dropped.status());
+  if ((*dropped)->kind == catalog::TableKind::kManaged) DeleteManagedTableData((*dropped)->location);
   return StatementResult{};
 }
 

@@ -12,7 +12,21 @@
 #include "quiver/plan/bind_context.h"
 #include "quiver/sql/ast.h"
 
+namespace quiver::lake {
+class DataFileWriter;
+}
+
 namespace quiver::engine {
+
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+};
+
+/// The statement's plan, optimized; the recursive WITH queries it reads (in
+/// context.recursive_ctes) are optimized too.
+arrow::Result<plan::LogicalPlanPtr> PlanQuery(const sql::QueryNode& query, plan::BindContext& context,
+                                              const catalog::Catalog& catalog);
 
 /// Runs one parsed statement for a session: binds and starts queries, carries out
 /// DDL against the catalog, answers SHOW / DESCRIBE / EXPLAIN, records SET.
@@ -45,6 +59,32 @@ class StatementRunner {
   arrow::Result<StatementResult> RunDescribe(const sql::Statement& statement);
   arrow::Result<StatementResult> RunSet(const sql::Statement& statement, bool describe_only);
   arrow::Result<StatementResult> RunShowVariable(const sql::Statement& statement);
+
+  // Managed tables: definitions (managed_table_statements.cc).
+  arrow::Result<StatementResult> RunCreateTable(const sql::Statement& statement);
+  arrow::Result<StatementResult> RunCreateTableAs(const sql::Statement& statement, plan::BindContext& context,
+                                                  bool describe_only);
+  arrow::Result<StatementResult> RunTruncate(const sql::Statement& statement);
+  arrow::Result<StatementResult> RunAlterTable(const sql::Statement& statement, plan::BindContext& context);
+  arrow::Result<StatementResult> RunCreateSchema(const sql::Statement& statement);
+  arrow::Result<StatementResult> RunDropSchema(const sql::Statement& statement);
+  // Managed tables: rows (row_statements.cc).
+  arrow::Result<StatementResult> RunInsert(const sql::Statement& statement, plan::BindContext& context,
+                                           bool describe_only);
+  /// UPDATE and DELETE.
+  arrow::Result<StatementResult> RunRowChange(const sql::Statement& statement, plan::BindContext& context,
+                                              bool describe_only);
+
+  /// The catalog entry of a managed table a statement changes; Invalid naming the
+  /// statement for views and tables over files.
+  arrow::Result<std::shared_ptr<const catalog::TableEntry>> ManagedTableEntry(const QualifiedName& name,
+                                                                              const char* statement) const;
+  /// A schema-qualified name; the schema must exist.
+  arrow::Result<QualifiedName> ResolveName(const std::vector<std::string>& names) const;
+  /// Runs `plan` to its end, writing every row into `writer`.
+  arrow::Status WriteRows(const plan::LogicalPlanPtr& plan,
+                          const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries,
+                          lake::DataFileWriter& writer);
 
   catalog::Catalog& catalog_;
   std::map<std::string, std::string>& settings_;

@@ -98,14 +98,20 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   ARROW_RETURN_NOT_OK(ReadFilesInto(options->pool, *dataset, options.get()));
   // Only the listed columns, and those the filter reads, are decoded.
   std::vector<std::string> read = scan.columns;
+  const std::string& file_name_column = scan.source->file_name_column();
   if (scan.filter) {
     for (const auto& column : plan::ReferencedColumns(*scan.filter)) {
       if (std::find(read.begin(), read.end(), column) == read.end()) read.push_back(column);
     }
   }
   std::vector<cp::Expression> columns;
-  for (const auto& column : read) columns.push_back(cp::field_ref(column));
-  ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, read).Bind(*file_schema));
+  std::vector<std::string> from_files;
+  for (const auto& column : read) {
+    if (column == file_name_column) continue;
+    columns.push_back(cp::field_ref(column));
+    from_files.push_back(column);
+  }
+  ARROW_ASSIGN_OR_RAISE(options->projection, cp::project(columns, from_files).Bind(*file_schema));
   std::string pushed = "";
   // The filter over the files' own types, where it binds there.
   std::optional<cp::Expression> file_filter;
@@ -130,6 +136,12 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   std::vector<cp::Expression> converted;
   arrow::FieldVector converted_fields;
   for (const auto& column : read) {
+    if (column == file_name_column) {
+      // The scan node adds each batch's file path as "__filename".
+      converted.push_back(cp::field_ref("__filename"));
+      converted_fields.push_back(arrow::field(column, arrow::utf8()));
+      continue;
+    }
     auto file_type = file_schema->GetFieldByName(column)->type();
     auto table_type = table_schema.GetFieldByName(column)->type();
     cp::Expression ref = cp::field_ref(column);
@@ -163,8 +175,10 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
       label += (stages.size() > 1 ? ", then " : "") + stage.ToString();
     }
     ARROW_RETURN_NOT_OK(RegisterFilterNode());
+    std::vector<std::string> kept = scan.columns;
+    std::replace(kept.begin(), kept.end(), file_name_column, std::string("__filename"));
     node = Labeled(FilterNodeOptions::kFactoryName, {std::move(node)},
-                   std::make_shared<FilterNodeOptions>(std::move(stages), scan.columns), label);
+                   std::make_shared<FilterNodeOptions>(std::move(stages), kept), label);
     std::vector<cp::Expression> outputs;
     for (const auto& column : scan.columns) {
       outputs.push_back(converted[std::find(read.begin(), read.end(), column) - read.begin()]);

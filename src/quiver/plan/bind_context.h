@@ -3,6 +3,7 @@
 #include <arrow/scalar.h>
 #include <arrow/type_fwd.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ struct BindContext {
   /// Recursive WITH queries the statement reads, in the order they must be computed
   /// (one may read another computed before it).
   std::vector<std::shared_ptr<RecursiveCtePlan>> recursive_ctes;
+  /// Managed tables to read as given instead of at their newest version, by location:
+  /// a statement that changes a table reads exactly the snapshot it commits against.
+  std::map<std::string, std::shared_ptr<storage::FileTable>> table_versions;
   /// Source of unique column names.
   int next_column_id = 0;
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <set>
 
+#include "quiver/lake/managed_tables.h"
 #include "quiver/plan/aggregate_binder.h"
 #include "quiver/plan/correlation_domain.h"
 #include "quiver/plan/expression_binder.h"
@@ -33,24 +34,6 @@ using sql::TableRefKind;
 namespace {
 
 constexpr int kMaxViewDepth = 32;
-
-// A one-row, one-column source for SELECT without FROM.
-arrow::Result<LogicalPlanPtr> SingleRow(BindContext& context) {
-  auto values = std::make_shared<LogicalValues>();
-  std::string name = context.NewColumnName("dummy");
-  values->schema = arrow::schema({arrow::field(name, arrow::int32())});
-  ARROW_ASSIGN_OR_RAISE(auto array, arrow::MakeArrayFromScalar(arrow::Int32Scalar(0), 1));
-  values->table = arrow::Table::Make(values->schema, arrow::ArrayVector{array});
-  return values;
-}
-
-// Evaluates an expression without input columns (VALUES rows, LIMIT counts).
-arrow::Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpression& value) {
-  if (auto scalar = LiteralValue(value)) return scalar;
-  ARROW_ASSIGN_OR_RAISE(auto datum, cp::ExecuteScalarExpression(value.expr, cp::ExecBatch({}, 1)));
-  if (datum.is_scalar()) return datum.scalar();
-  return datum.make_array()->GetScalar(0);
-}
 
 bool IsPositiveIntegerLiteral(const ParsedExpr& expr) {
   return expr.kind == ExprKind::kLiteral && expr.value && expr.value->is_valid &&
@@ -954,6 +937,19 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
     std::vector<std::string> column_names;
     for (const auto& field : entry->schema->fields()) column_names.push_back(field->name());
     ARROW_RETURN_NOT_OK(ApplyAlias(&bound, name, column_names, ref.location));
+  } else if (entry->kind == catalog::TableKind::kManaged) {
+    auto pinned = context_.table_versions.find(entry->location);
+    std::shared_ptr<storage::FileTable> files;
+    if (pinned != context_.table_versions.end()) {
+      files = pinned->second;
+    } else {
+      auto latest = lake::ManagedTables::Instance().Latest(entry->location);
+      if (!latest.ok()) {
+        return latest.status().WithMessage("table \"", name, "\": ", latest.status().message());
+      }
+      files = latest->files;
+    }
+    ARROW_ASSIGN_OR_RAISE(bound, BindFileTable(files, name));
   } else {
     storage::FileTableSpec spec{entry->format, entry->location, entry->options, nullptr};
     auto table = storage::FileTable::Open(spec, entry->schema);

@@ -51,6 +51,13 @@ class Binder {
 
   arrow::Result<BoundQuery> BindQuery(const sql::QueryNode& query);
 
+  /// The rows an INSERT adds to a table with columns `table`, as a plan with exactly
+  /// those columns, in order and of their types: the source's values converted as
+  /// PostgreSQL's assignment does (an untyped literal or parameter takes the column's
+  /// type), NULL for columns the statement leaves out (insert_binder.cc).
+  arrow::Result<LogicalPlanPtr> BindInsertRows(const sql::Statement& insert, const arrow::Schema& table,
+                                               const std::string& table_name);
+
   /// Binds a subquery whose WHERE clause may read the columns of `outer`. Columns the
   /// correlation conditions read are kept in the plan's output (as GROUP BY keys when
   /// the subquery aggregates), so the caller can join on them.

@@ -217,6 +217,11 @@ arrow::Result<BoundExpression> ExpressionBinder::CastTo(BoundExpression value,
     input = cp::call("round", {input},
                      std::make_shared<cp::RoundOptions>(static_cast<const arrow::DecimalType&>(*type).scale(),
                                                         cp::RoundMode::HALF_TOWARDS_INFINITY));
+  } else if (IsDecimalType(*type) && IsInteger(*value.type)) {
+    // Arrow refuses an integer type whose every value might not fit the decimal (int32
+    // into numeric(10,2)); going through a wide exact decimal checks each value instead.
+    input =
+        cp::call("cast", {input}, std::make_shared<cp::CastOptions>(cp::CastOptions::Safe(arrow::decimal128(20, 0))));
   } else if (IsDecimalType(*type) && IsFloatingType(*value.type)) {
     input = cp::call("round", {input},
                      std::make_shared<cp::RoundOptions>(static_cast<const arrow::DecimalType&>(*type).scale(),

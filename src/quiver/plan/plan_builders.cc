@@ -1,9 +1,12 @@
 #include "quiver/plan/plan_builders.h"
 
+#include <arrow/array/util.h>
 #include <arrow/compute/api.h>
 
 #include <algorithm>
 #include <set>
+
+#include "quiver/plan/expression_binder.h"
 
 namespace quiver::plan {
 
@@ -249,6 +252,24 @@ bool IsInnerJoin(const LogicalOperator& node) {
   const auto& join = static_cast<const LogicalJoin&>(node);
   return (join.join_type == LogicalJoinType::kInner || join.join_type == LogicalJoinType::kCross) &&
          !join.null_equal_keys;
+}
+
+// A one-row, one-column source for SELECT without FROM.
+arrow::Result<LogicalPlanPtr> SingleRow(BindContext& context) {
+  auto values = std::make_shared<LogicalValues>();
+  std::string name = context.NewColumnName("dummy");
+  values->schema = arrow::schema({arrow::field(name, arrow::int32())});
+  ARROW_ASSIGN_OR_RAISE(auto array, arrow::MakeArrayFromScalar(arrow::Int32Scalar(0), 1));
+  values->table = arrow::Table::Make(values->schema, arrow::ArrayVector{array});
+  return values;
+}
+
+// Evaluates an expression without input columns (VALUES rows, LIMIT counts).
+arrow::Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpression& value) {
+  if (auto scalar = LiteralValue(value)) return scalar;
+  ARROW_ASSIGN_OR_RAISE(auto datum, cp::ExecuteScalarExpression(value.expr, cp::ExecBatch({}, 1)));
+  if (datum.is_scalar()) return datum.scalar();
+  return datum.make_array()->GetScalar(0);
 }
 
 }  // namespace quiver::plan

@@ -5,6 +5,7 @@
 #include <arrow/result.h>
 
 #include "quiver/plan/bind_context.h"
+#include "quiver/plan/bound_expression.h"
 #include "quiver/plan/logical_plan.h"
 
 namespace quiver::plan {
@@ -53,5 +54,11 @@ cp::Expression AsFilterCondition(const cp::Expression& condition);
 std::shared_ptr<arrow::Schema> JoinedSchema(const LogicalJoin& join);
 /// Rewrites the column names an expression reads; names not in the map stay.
 cp::Expression RenameColumns(const cp::Expression& expr, const std::map<std::string, std::string>& renames);
+
+/// A one-row, one-column source for SELECT without FROM.
+arrow::Result<LogicalPlanPtr> SingleRow(BindContext& context);
+
+/// Evaluates an expression without input columns (VALUES rows, LIMIT counts).
+arrow::Result<std::shared_ptr<arrow::Scalar>> EvaluateConstant(const BoundExpression& value);
 
 }  // namespace quiver::plan

@@ -218,12 +218,32 @@ enum class StatementKind {
   kDescribe,
   kSet,
   kShowVariable,
+  kCreateTable,    // CREATE TABLE t (columns)
+  kCreateTableAs,  // CREATE TABLE t AS query
+  kInsert,
+  kUpdate,
+  kDelete,
+  kTruncate,
+  kAlterTable,
+  kCreateSchema,
+  kDropSchema,
 };
 
 struct ColumnDefinition {
   std::string name;
   TypeName type;
+  bool not_null = false;  // NOT NULL, or part of the PRIMARY KEY
+  int location = 0;
 };
+
+/// One `column = value` of UPDATE … SET.
+struct Assignment {
+  std::string column;
+  ParsedExprPtr value;  // null for DEFAULT
+  int location = 0;
+};
+
+enum class AlterTableAction { kAddColumn, kDropColumn, kRenameColumn, kRenameTable };
 
 struct Statement {
   StatementKind kind;
@@ -249,6 +269,22 @@ struct Statement {
   std::string view_query_text;              // kCreateView: the SELECT as written
 
   bool drop_view = false;  // kDrop: DROP VIEW rather than DROP TABLE
+  bool cascade = false;    // kDropSchema
+
+  // kCreateTable: columns holds the definitions; PRIMARY KEY columns, in key order.
+  std::vector<std::string> primary_key;
+
+  // kInsert, kUpdate, kDelete, kTruncate, kAlterTable: names is the target table.
+  std::vector<std::string> target_columns;           // kInsert: (a, b); empty means all columns
+  bool default_values = false;                       // kInsert: DEFAULT VALUES
+  std::string target_alias;                          // kUpdate, kDelete: UPDATE t AS x
+  std::vector<Assignment> assignments;               // kUpdate
+  ParsedExprPtr where;                               // kUpdate, kDelete (null without WHERE)
+  std::vector<std::vector<std::string>> more_names;  // kTruncate: further tables
+
+  AlterTableAction alter_action = AlterTableAction::kAddColumn;  // kAlterTable
+  std::string column_name;                                       // kAlterTable: the column dropped or renamed
+  std::string new_name;                                          // kAlterTable: the new column or table name
 
   std::string variable;  // kSet, kShowVariable
   std::string value;     // kSet (empty for RESET)

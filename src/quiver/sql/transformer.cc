@@ -90,15 +90,23 @@ arrow::Result<Statement> Transformer::TransformStatement(const Node& node) {
       return statement;
     }
     case Node::kInsertStmt:
-      return Unsupported(0, "INSERT (tables over files are read-only)");
+      return TransformInsert(node.insert_stmt());
     case Node::kUpdateStmt:
-      return Unsupported(0, "UPDATE (tables over files are read-only)");
+      return TransformUpdate(node.update_stmt());
     case Node::kDeleteStmt:
-      return Unsupported(0, "DELETE (tables over files are read-only)");
+      return TransformDelete(node.delete_stmt());
     case Node::kCreateStmt:
-      return Unsupported(0, "CREATE TABLE without EXTERNAL (use CREATE EXTERNAL TABLE … STORED AS … LOCATION …)");
+      return TransformCreateTable(node.create_stmt());
     case Node::kCreateTableAsStmt:
-      return Unsupported(0, "CREATE TABLE AS");
+      return TransformCreateTableAs(node.create_table_as_stmt());
+    case Node::kTruncateStmt:
+      return TransformTruncate(node.truncate_stmt());
+    case Node::kAlterTableStmt:
+      return TransformAlterTable(node.alter_table_stmt());
+    case Node::kRenameStmt:
+      return TransformRename(node.rename_stmt());
+    case Node::kCreateSchemaStmt:
+      return TransformCreateSchema(node.create_schema_stmt());
     case Node::kTransactionStmt:
       return Unsupported(0, "transaction control");
     default:
@@ -165,8 +173,15 @@ arrow::Result<Statement> Transformer::TransformDrop(const pg_query::DropStmt& dr
     case pg_query::OBJECT_VIEW:
       statement.drop_view = true;
       break;
+    case pg_query::OBJECT_SCHEMA:
+      statement.kind = StatementKind::kDropSchema;
+      statement.if_exists = drop.missing_ok();
+      statement.cascade = drop.behavior() == pg_query::DROP_CASCADE;
+      if (drop.objects_size() != 1) return arrow::Status::Invalid("DROP SCHEMA takes exactly one name");
+      statement.names.push_back(StringValue(drop.objects(0)));
+      return statement;
     default:
-      return arrow::Status::Invalid("only DROP TABLE and DROP VIEW are supported");
+      return arrow::Status::Invalid("only DROP TABLE, DROP VIEW and DROP SCHEMA are supported");
   }
   statement.if_exists = drop.missing_ok();
   if (drop.objects_size() != 1) return arrow::Status::Invalid("DROP takes exactly one name");

@@ -42,6 +42,18 @@ class Transformer {
   arrow::Result<Statement> TransformExplain(const pg_query::ExplainStmt& explain);
   arrow::Result<Statement> TransformCreateView(const pg_query::ViewStmt& view);
   arrow::Result<Statement> TransformSet(const pg_query::VariableSetStmt& set);
+  // Statements that create and change managed tables (transformer_tables.cc).
+  arrow::Result<Statement> TransformCreateTable(const pg_query::CreateStmt& create);
+  arrow::Result<Statement> TransformCreateTableAs(const pg_query::CreateTableAsStmt& create);
+  arrow::Result<Statement> TransformInsert(const pg_query::InsertStmt& insert);
+  arrow::Result<Statement> TransformUpdate(const pg_query::UpdateStmt& update);
+  arrow::Result<Statement> TransformDelete(const pg_query::DeleteStmt& del);
+  arrow::Result<Statement> TransformTruncate(const pg_query::TruncateStmt& truncate);
+  arrow::Result<Statement> TransformAlterTable(const pg_query::AlterTableStmt& alter);
+  arrow::Result<Statement> TransformRename(const pg_query::RenameStmt& rename);
+  arrow::Result<Statement> TransformCreateSchema(const pg_query::CreateSchemaStmt& create);
+  arrow::Result<ColumnDefinition> TransformColumnDef(const pg_query::ColumnDef& column,
+                                                     std::vector<std::string>* primary_key);
 
   arrow::Status Unsupported(int location, const std::string& what) const;
 

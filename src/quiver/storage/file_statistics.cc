@@ -295,7 +295,7 @@ arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
     if (!file) return arrow::Status::NotImplemented("statistics of non-file fragments");
     paths.push_back(file->source().path());
   }
-  if (table.spec().format != "parquet") {
+  if (table.spec().format != "parquet" && table.spec().format != "delta") {
     // Without footers, guess from the bytes: about 100 bytes per CSV row.
     double bytes = 0;
     for (const auto& path : paths) {

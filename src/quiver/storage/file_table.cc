@@ -249,6 +249,25 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
   return table;
 }
 
+std::shared_ptr<FileTable> FileTable::Make(FileTableSpec spec, std::shared_ptr<arrow::Schema> schema,
+                                           std::shared_ptr<arrow::dataset::Dataset> dataset, size_t file_count) {
+  std::shared_ptr<FileTable> table(new FileTable());
+  table->spec_ = std::move(spec);
+  table->schema_ = std::move(schema);
+  table->dataset_ = std::move(dataset);
+  table->file_count_ = file_count;
+  return table;
+}
+
+std::shared_ptr<FileTable> FileTable::WithFileNameColumn(const std::string& name) const {
+  auto table = std::make_shared<FileTable>(*this);
+  auto fields = schema_->fields();
+  fields.push_back(arrow::field(name, arrow::utf8()));
+  table->schema_ = arrow::schema(std::move(fields));
+  table->file_name_column_ = name;
+  return table;
+}
+
 std::shared_ptr<arrow::Schema> FileTable::file_schema() const { return dataset_->schema(); }
 
 std::string FileTable::Describe() const {

@@ -30,6 +30,18 @@ class FileTable {
   static arrow::Result<std::shared_ptr<FileTable>> Open(FileTableSpec spec,
                                                         std::shared_ptr<arrow::Schema> known_schema = nullptr);
 
+  /// A table over a dataset built elsewhere (a Delta snapshot's files, each fragment
+  /// carrying what its statistics guarantee). `schema` is also the dataset's.
+  static std::shared_ptr<FileTable> Make(FileTableSpec spec, std::shared_ptr<arrow::Schema> schema,
+                                         std::shared_ptr<arrow::dataset::Dataset> dataset, size_t file_count);
+
+  /// The same table with one more column, `name` (utf8), holding the path of the file
+  /// each row comes from: a statement that rewrites files finds which files hold the
+  /// rows it changes.
+  std::shared_ptr<FileTable> WithFileNameColumn(const std::string& name) const;
+  /// The column WithFileNameColumn added; empty for other tables.
+  const std::string& file_name_column() const { return file_name_column_; }
+
   const FileTableSpec& spec() const { return spec_; }
   /// The columns the table presents: file columns followed by partition columns, with
   /// string-like types normalized to utf8 or as declared.
@@ -52,6 +64,7 @@ class FileTable {
   std::vector<std::string> partition_columns_;
   std::shared_ptr<arrow::dataset::Dataset> dataset_;
   size_t file_count_ = 0;
+  std::string file_name_column_;
 };
 
 /// The schema a table presents for files with this schema: string-like columns

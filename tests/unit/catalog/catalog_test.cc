@@ -57,8 +57,8 @@ TEST_F(CatalogTest, DuplicatesAndWrongKindsAreRefused) {
   auto catalog = Catalog::Open(dir_.string()).ValueOrDie();
   ASSERT_TRUE(catalog->CreateTable(External("t"), false).ok());
   EXPECT_TRUE(catalog->CreateTable(External("t"), false).IsAlreadyExists());
-  EXPECT_TRUE(catalog->DropTable("public", "t", TableKind::kView).IsInvalid());
-  EXPECT_TRUE(catalog->DropTable("public", "missing", TableKind::kExternal).IsKeyError());
+  EXPECT_TRUE(catalog->DropTable("public", "t", TableKind::kView).status().IsInvalid());
+  EXPECT_TRUE(catalog->DropTable("public", "missing", TableKind::kExternal).status().IsKeyError());
   ASSERT_TRUE(catalog->DropTable("public", "t", TableKind::kExternal).ok());
   EXPECT_TRUE(catalog->GetTable("public", "t").status().IsKeyError());
 }

@@ -1,0 +1,77 @@
+#include "quiver/engine/managed_table_storage.h"
+
+#include <arrow/type.h>
+
+#include <filesystem>
+#include <set>
+
+#include "quiver/lake/delta_table.h"
+#include "quiver/lake/managed_tables.h"
+
+namespace quiver::engine {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Table names may hold any character when quoted; directory names keep a readable part.
+std::string DirectoryPart(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+    if (out.size() >= 48) break;
+  }
+  return out.empty() ? "table" : out;
+}
+
+}  // namespace
+
+std::string NewTableDirectory(const std::string& data_dir, const std::string& schema, const std::string& name) {
+  return (fs::path(data_dir) / "tables" / DirectoryPart(schema) /
+          (DirectoryPart(name) + "-" + lake::NewUuid().substr(0, 8)))
+      .string();
+}
+
+void DeleteManagedTableData(const std::string& dir) {
+  lake::ManagedTables::Instance().Forget(dir);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+}
+
+arrow::Result<std::string> RecoverManagedTables(catalog::Catalog& catalog) {
+  std::set<std::string> known;
+  int64_t files_removed = 0;
+  for (const auto& entry : catalog.ListTables()) {
+    if (entry->kind != catalog::TableKind::kManaged) continue;
+    known.insert(fs::path(entry->location).lexically_normal().string());
+    auto removed = lake::RemoveUncommittedFiles(entry->location);
+    if (!removed.ok()) {
+      return removed.status().WithMessage("table \"", entry->name, "\" at ", entry->location, ": ",
+                                          removed.status().message());
+    }
+    files_removed += *removed;
+    // The Delta log decides a table's columns; the catalog keeps a copy for metadata.
+    auto latest = lake::ManagedTables::Instance().Latest(entry->location);
+    if (latest.ok() && !latest->snapshot->schema->Equals(*entry->schema)) {
+      catalog::TableEntry updated = *entry;
+      updated.schema = latest->snapshot->schema;
+      ARROW_RETURN_NOT_OK(catalog.UpdateTable(std::move(updated)));
+    }
+  }
+  int64_t directories_removed = 0;
+  std::error_code ec;
+  const fs::path root = fs::path(catalog.data_dir()) / "tables";
+  for (const auto& schema_dir : fs::directory_iterator(root, ec)) {
+    if (!schema_dir.is_directory()) continue;
+    for (const auto& table_dir : fs::directory_iterator(schema_dir.path(), ec)) {
+      if (!table_dir.is_directory() || known.count(table_dir.path().lexically_normal().string()) > 0) continue;
+      fs::remove_all(table_dir.path(), ec);
+      ++directories_removed;
+    }
+  }
+  if (files_removed == 0 && directories_removed == 0) return std::string();
+  return "recovered managed tables: removed " + std::to_string(files_removed) + " uncommitted file(s) and " +
+         std::to_string(directories_removed) + " unregistered table directory(ies)";
+}
+
+}  // namespace quiver::engine
