@@ -33,3 +33,12 @@ not_installed=$(comm -13 <(.venv/bin/pip freeze 2>/dev/null | sort) <(grep -v '^
 if [ -n "$not_installed" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
 fi
+
+# DuckDB reads Quiver's Delta tables in the tests through its delta extension, which
+# PyPI ships only for DuckDB 1.5.5: that pair lives beside the project's DuckDB, in a
+# directory the tests put on PYTHONPATH of the process that uses it.
+DUCKDB_DELTA=.venv/duckdb-delta
+if [ ! -d "$DUCKDB_DELTA/duckdb_extension_delta" ]; then
+  .venv/bin/pip install -q --disable-pip-version-check --target "$DUCKDB_DELTA" \
+    duckdb==1.5.5 duckdb-extension-delta==1.5.5
+fi

@@ -101,7 +101,8 @@ arrow::Result<std::unique_ptr<flight::FlightInfo>> FlightSqlServer::FlightInfoFo
   flight::FlightEndpoint endpoint;
   endpoint.ticket.ticket = std::move(planned.ticket);
   ARROW_ASSIGN_OR_RAISE(auto info, flight::FlightInfo::Make(*planned.schema, descriptor, {endpoint},
-                                                            /*total_records=*/-1, /*total_bytes=*/-1));
+                                                            /*total_records=*/planned.rows_affected,
+                                                            /*total_bytes=*/-1));
   return std::make_unique<flight::FlightInfo>(std::move(info));
 }
 

@@ -79,7 +79,8 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
     ARROW_ASSIGN_OR_RAISE(planned.schema, ResultSchema(session, statement, parameters));
   } else {
     ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
-    ARROW_RETURN_NOT_OK(LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); }));
+    ARROW_ASSIGN_OR_RAISE(planned.rows_affected,
+                          LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); }));
     ticket.already_executed = true;
     planned.schema = arrow::schema({});
   }

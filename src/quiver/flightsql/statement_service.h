@@ -28,6 +28,9 @@ struct PlannedStatement {
   std::shared_ptr<arrow::Schema> schema;
   std::string ticket;
   std::string query_id;  // the ticket's
+  /// A statement that ran already (DML, DDL): the rows it changed, reported as the
+  /// FlightInfo's total_records (what ADBC gives as the cursor's rowcount); else -1.
+  int64_t rows_affected = -1;
 };
 
 /// Flight SQL's statement commands on top of the engine: plain queries and
