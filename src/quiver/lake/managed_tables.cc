@@ -34,10 +34,11 @@ cp::Expression FileGuarantee(const AddFile& file, const arrow::Schema& schema) {
       continue;
     }
     if (!bounds.min || !bounds.max) continue;
-    cp::Expression range =
-        cp::and_(cp::greater_equal(column, cp::literal(bounds.min)), cp::less_equal(column, cp::literal(bounds.max)));
-    if (!bounds.null_count || *bounds.null_count > 0) range = cp::or_(range, cp::is_null(column));
-    conjuncts.push_back(std::move(range));
+    // Arrow's simplification makes no use of `x >= min or x is null`, so a column with
+    // some NULLs gets no file-level bound (row-group statistics in the file still apply).
+    if (!bounds.null_count || *bounds.null_count > 0) continue;
+    conjuncts.push_back(cp::greater_equal(column, cp::literal(bounds.min)));
+    conjuncts.push_back(cp::less_equal(column, cp::literal(bounds.max)));
   }
   return conjuncts.empty() ? cp::literal(true) : cp::and_(conjuncts);
 }

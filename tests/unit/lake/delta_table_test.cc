@@ -2,6 +2,7 @@
 
 #include <arrow/api.h>
 #include <arrow/compute/initialize.h>
+#include <arrow/dataset/dataset.h>
 #include <arrow/testing/gtest_util.h>
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include "quiver/lake/delta_checkpoint.h"
 #include "quiver/lake/delta_schema.h"
 #include "quiver/lake/file_stats.h"
+#include "quiver/lake/managed_tables.h"
 
 namespace quiver::lake {
 namespace {
@@ -167,6 +169,44 @@ TEST_F(DeltaTableTest, UncommittedFilesAreRemoved) {
   EXPECT_FALSE(fs::exists(fs::path(dir_) / stray[0].path));
   ASSERT_OK_AND_ASSIGN(auto snapshot, table->Snapshot());
   EXPECT_TRUE(fs::exists(fs::path(dir_) / snapshot->files.begin()->first));
+}
+
+}  // namespace
+}  // namespace quiver::lake
+
+namespace quiver::lake {
+namespace {
+
+// Each file's statistics become the guarantee of its fragment, so a filter that no row
+// of a file can satisfy leaves the file out of the scan.
+TEST_F(DeltaTableTest, StatisticsRuleFilesOutOfAScan) {
+  std::vector<AddFile> files = Write(0, 100);  // ids 0..99, names with NULLs
+  auto more = Write(1000, 100);                // ids 1000..1099
+  files.insert(files.end(), more.begin(), more.end());
+  ASSERT_OK_AND_ASSIGN(auto table, DeltaTable::Create(dir_, schema_, {"t", {}}, files));
+  ASSERT_OK_AND_ASSIGN(auto snapshot, table->Snapshot());
+  ASSERT_OK_AND_ASSIGN(auto scannable, SnapshotFileTable(dir_, *snapshot));
+  auto count_fragments = [&](arrow::compute::Expression filter) {
+    auto bound = filter.Bind(*schema_).ValueOrDie();
+    auto fragments = scannable->dataset()->GetFragments(bound).ValueOrDie();
+    int count = 0;
+    for (auto fragment : fragments) {
+      EXPECT_TRUE(fragment.ok());
+      ++count;
+    }
+    return count;
+  };
+  namespace cp = arrow::compute;
+  EXPECT_EQ(count_fragments(cp::literal(true)), 2);
+  EXPECT_EQ(count_fragments(cp::greater(cp::field_ref("id"), cp::literal(int64_t{500}))), 1);
+  EXPECT_EQ(count_fragments(cp::equal(cp::field_ref("id"), cp::literal(int64_t{5000}))), 0);
+  EXPECT_EQ(count_fragments(cp::less(cp::field_ref("day"), cp::literal(arrow::Date32Scalar(19050)))), 1);
+  // A column with NULLs in both files gives no file-level bound: nothing is ruled out.
+  EXPECT_EQ(count_fragments(cp::equal(cp::field_ref("name"), cp::literal("zzz"))), 2);
+  EXPECT_EQ(count_fragments(cp::is_null(cp::field_ref("name"))), 2);
+  auto subset = std::set<std::string>{snapshot->files.begin()->first};
+  ASSERT_OK_AND_ASSIGN(auto one, SnapshotFileTable(dir_, *snapshot, &subset));
+  EXPECT_EQ(one->file_count(), 1u);
 }
 
 }  // namespace
