@@ -188,9 +188,11 @@ arrow::Status FlightSqlServer::Put(flight::FlightMessageReader& reader, flight::
     result.set_prepared_statement_handle(prepared->prepared_statement_handle());
     return WriteMessage(writer, result);
   }
-  if (std::holds_alternative<pb::CommandStatementIngest>(command)) {
-    return arrow::Status::NotImplemented(
-        "Quiver does not support bulk ingestion yet (FLIGHT_SQL_SERVER_BULK_INGESTION is false)");
+  if (auto* ingest = std::get_if<pb::CommandStatementIngest>(&command)) {
+    pb::DoPutUpdateResult result;
+    ARROW_ASSIGN_OR_RAISE(auto count, statements_.Ingest(*ingest, reader));
+    result.set_record_count(count);
+    return WriteMessage(writer, result);
   }
   if (std::holds_alternative<pb::CommandStatementSubstraitPlan>(command)) return SubstraitUnsupported();
   return NotWith(command, "DoPut", "DoPut takes updates, prepared statements and their parameters");

@@ -83,7 +83,7 @@ SqlInfoTable SqlInfoTable::ForQuiver() {
   v[pb::FLIGHT_SQL_SERVER_SUBSTRAIT] = false;
   v[pb::FLIGHT_SQL_SERVER_TRANSACTION] = int32_t{pb::SQL_SUPPORTED_TRANSACTION_NONE};
   v[pb::FLIGHT_SQL_SERVER_CANCEL] = true;
-  v[pb::FLIGHT_SQL_SERVER_BULK_INGESTION] = false;
+  v[pb::FLIGHT_SQL_SERVER_BULK_INGESTION] = true;
   v[pb::FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED] = false;
   // Prepared statements live until closed; there are no transactions to time out.
   v[pb::FLIGHT_SQL_SERVER_STATEMENT_TIMEOUT] = int32_t{0};

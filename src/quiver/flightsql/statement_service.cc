@@ -6,6 +6,8 @@
 
 #include <chrono>
 
+#include "quiver/catalog/catalog.h"
+#include "quiver/engine/bulk_ingest.h"
 #include "quiver/engine/engine.h"
 #include "quiver/flightsql/flight_sql_command.h"
 #include "quiver/flightsql/logged_result_reader.h"
@@ -22,6 +24,55 @@ arrow::Status RefuseTransaction(bool has_transaction) {
   return arrow::Status::NotImplemented(
       "Quiver does not support transactions (FLIGHT_SQL_SERVER_TRANSACTION is NONE); "
       "send the statement without a transaction id");
+}
+
+// A DoPut stream read as plain record batches (app metadata, unused by ingest, dropped).
+class FlightStreamBatches : public arrow::RecordBatchReader {
+ public:
+  FlightStreamBatches(arrow::flight::FlightMessageReader& reader, std::shared_ptr<arrow::Schema> schema)
+      : reader_(reader), schema_(std::move(schema)) {}
+  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto chunk, reader_.Next());
+      *batch = chunk.data;
+      if (chunk.data || !chunk.app_metadata) return arrow::Status::OK();
+    }
+  }
+
+ private:
+  arrow::flight::FlightMessageReader& reader_;
+  std::shared_ptr<arrow::Schema> schema_;
+};
+
+arrow::Result<engine::IngestRequest> IngestRequestOf(const pb::CommandStatementIngest& command) {
+  using Options = pb::CommandStatementIngest::TableDefinitionOptions;
+  if (command.temporary()) {
+    return arrow::Status::NotImplemented("bulk ingest into a temporary table is not supported yet");
+  }
+  if (command.has_catalog() && !command.catalog().empty() && command.catalog() != catalog::Catalog::kCatalogName) {
+    return arrow::Status::KeyError("catalog \"", command.catalog(), "\" does not exist (Quiver's is \"",
+                                   catalog::Catalog::kCatalogName, "\")");
+  }
+  engine::IngestRequest request;
+  request.table = command.table();
+  request.schema_name = command.has_schema() ? command.schema() : "";
+  const auto& options = command.table_definition_options();
+  request.if_missing = options.if_not_exist() == Options::TABLE_NOT_EXIST_OPTION_CREATE
+                           ? engine::IngestRequest::IfMissing::kCreate
+                           : engine::IngestRequest::IfMissing::kFail;
+  switch (options.if_exists()) {
+    case Options::TABLE_EXISTS_OPTION_APPEND:
+      request.if_exists = engine::IngestRequest::IfExists::kAppend;
+      break;
+    case Options::TABLE_EXISTS_OPTION_REPLACE:
+      request.if_exists = engine::IngestRequest::IfExists::kReplace;
+      break;
+    default:
+      request.if_exists = engine::IngestRequest::IfExists::kFail;
+      break;
+  }
+  return request;
 }
 
 arrow::Result<std::string> SerializedSchema(const std::shared_ptr<arrow::Schema>& schema) {
@@ -159,6 +210,19 @@ arrow::Result<int64_t> StatementService::RunPreparedUpdate(
   ARROW_ASSIGN_OR_RAISE(auto sent, CombineParameterBatches(parameters, statement.parameter_schema()));
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(sent ? sent : open->parameters()));
   return LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
+}
+
+arrow::Result<int64_t> StatementService::Ingest(const pb::CommandStatementIngest& command,
+                                                arrow::flight::FlightMessageReader& reader) {
+  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
+  ARROW_ASSIGN_OR_RAISE(auto request, IngestRequestOf(command));
+  const std::string description =
+      "bulk ingest into " + (request.schema_name.empty() ? "" : request.schema_name + ".") + request.table;
+  return LoggedUpdate(description, [&]() -> arrow::Result<int64_t> {
+    ARROW_ASSIGN_OR_RAISE(auto schema, reader.GetSchema());
+    FlightStreamBatches batches(reader, std::move(schema));
+    return engine::IngestBatches(*engine_, request, batches);
+  });
 }
 
 arrow::Status StatementService::Cancel(const pb::TicketStatementQuery& message) {

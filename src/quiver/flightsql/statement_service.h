@@ -1,5 +1,6 @@
 #pragma once
 
+#include <arrow/flight/server.h>
 #include <arrow/record_batch.h>
 #include <arrow/result.h>
 
@@ -47,6 +48,8 @@ class StatementService {
   arrow::Result<PlannedStatement> PlanQuery(const pb::CommandStatementQuery& command);
   arrow::Result<std::shared_ptr<arrow::Schema>> QuerySchema(const pb::CommandStatementQuery& command);
   arrow::Result<int64_t> RunUpdate(const pb::CommandStatementUpdate& command);
+  /// Bulk ingest: loads the batches of a DoPut stream into a managed table.
+  arrow::Result<int64_t> Ingest(const pb::CommandStatementIngest& command, arrow::flight::FlightMessageReader& reader);
 
   arrow::Result<pb::ActionCreatePreparedStatementResult> Prepare(
       const pb::ActionCreatePreparedStatementRequest& request);

@@ -44,7 +44,7 @@ arrow::Status DataFileWriter::StartFile() {
   // Columns of a row group are encoded in parallel.
   auto arrow_properties = parquet::ArrowWriterProperties::Builder().set_use_threads(true)->store_schema()->build();
   ARROW_ASSIGN_OR_RAISE(writer_, parquet::arrow::FileWriter::Open(*file_schema_, arrow::default_memory_pool(), out,
-                                                                   properties, arrow_properties));
+                                                                  properties, arrow_properties));
   stats_ = std::make_unique<FileStatsCollector>(file_schema_);
   current_rows_ = 0;
   return arrow::Status::OK();

@@ -31,7 +31,8 @@ std::map<std::string, std::optional<std::string>> PartitionValuesFrom(const json
 std::map<std::string, std::string> StringMapFrom(const json& object) {
   std::map<std::string, std::string> out;
   if (!object.is_object()) return out;
-  for (const auto& [key, value] : object.items()) out[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  for (const auto& [key, value] : object.items())
+    out[key] = value.is_string() ? value.get<std::string>() : value.dump();
   return out;
 }
 
@@ -44,8 +45,10 @@ DeltaProtocol ProtocolFrom(const json& action) {
   DeltaProtocol protocol;
   protocol.min_reader_version = action.value("minReaderVersion", 1);
   protocol.min_writer_version = action.value("minWriterVersion", 2);
-  if (action.contains("readerFeatures")) protocol.reader_features = action["readerFeatures"].get<std::vector<std::string>>();
-  if (action.contains("writerFeatures")) protocol.writer_features = action["writerFeatures"].get<std::vector<std::string>>();
+  if (action.contains("readerFeatures"))
+    protocol.reader_features = action["readerFeatures"].get<std::vector<std::string>>();
+  if (action.contains("writerFeatures"))
+    protocol.writer_features = action["writerFeatures"].get<std::vector<std::string>>();
   return protocol;
 }
 
@@ -160,7 +163,8 @@ arrow::Result<DeltaCommit> DecodeCommit(const std::string& text, const std::stri
         CommitInfo info;
         info.timestamp = it->value("timestamp", int64_t{0});
         info.operation = StringOr(*it, "operation");
-        if (it->contains("operationParameters")) info.operation_parameters = StringMapFrom((*it)["operationParameters"]);
+        if (it->contains("operationParameters"))
+          info.operation_parameters = StringMapFrom((*it)["operationParameters"]);
         if (it->contains("operationMetrics")) info.operation_metrics = StringMapFrom((*it)["operationMetrics"]);
         if (it->contains("readVersion") && (*it)["readVersion"].is_number()) {
           info.read_version = (*it)["readVersion"].get<int64_t>();

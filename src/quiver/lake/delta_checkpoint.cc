@@ -23,20 +23,20 @@ std::shared_ptr<arrow::Schema> CheckpointSchema() {
   auto add = arrow::struct_({arrow::field("path", arrow::utf8()), arrow::field("partitionValues", StringMap()),
                              arrow::field("size", arrow::int64()), arrow::field("modificationTime", arrow::int64()),
                              arrow::field("dataChange", arrow::boolean()), arrow::field("stats", arrow::utf8())});
-  auto remove = arrow::struct_(
-      {arrow::field("path", arrow::utf8()), arrow::field("deletionTimestamp", arrow::int64()),
-       arrow::field("dataChange", arrow::boolean()), arrow::field("extendedFileMetadata", arrow::boolean()),
-       arrow::field("partitionValues", StringMap()), arrow::field("size", arrow::int64())});
+  auto remove = arrow::struct_({arrow::field("path", arrow::utf8()), arrow::field("deletionTimestamp", arrow::int64()),
+                                arrow::field("dataChange", arrow::boolean()),
+                                arrow::field("extendedFileMetadata", arrow::boolean()),
+                                arrow::field("partitionValues", StringMap()), arrow::field("size", arrow::int64())});
   auto format = arrow::struct_({arrow::field("provider", arrow::utf8()), arrow::field("options", StringMap())});
   auto metadata = arrow::struct_(
-      {arrow::field("id", arrow::utf8()), arrow::field("name", arrow::utf8()), arrow::field("description", arrow::utf8()),
-       arrow::field("format", format), arrow::field("schemaString", arrow::utf8()),
-       arrow::field("partitionColumns", arrow::list(arrow::utf8())), arrow::field("configuration", StringMap()),
-       arrow::field("createdTime", arrow::int64())});
-  auto protocol = arrow::struct_(
-      {arrow::field("minReaderVersion", arrow::int32()), arrow::field("minWriterVersion", arrow::int32()),
-       arrow::field("readerFeatures", arrow::list(arrow::utf8())),
-       arrow::field("writerFeatures", arrow::list(arrow::utf8()))});
+      {arrow::field("id", arrow::utf8()), arrow::field("name", arrow::utf8()),
+       arrow::field("description", arrow::utf8()), arrow::field("format", format),
+       arrow::field("schemaString", arrow::utf8()), arrow::field("partitionColumns", arrow::list(arrow::utf8())),
+       arrow::field("configuration", StringMap()), arrow::field("createdTime", arrow::int64())});
+  auto protocol = arrow::struct_({arrow::field("minReaderVersion", arrow::int32()),
+                                  arrow::field("minWriterVersion", arrow::int32()),
+                                  arrow::field("readerFeatures", arrow::list(arrow::utf8())),
+                                  arrow::field("writerFeatures", arrow::list(arrow::utf8()))});
   auto txn = arrow::struct_({arrow::field("appId", arrow::utf8()), arrow::field("version", arrow::int64()),
                              arrow::field("lastUpdated", arrow::int64())});
   return arrow::schema({arrow::field("txn", txn), arrow::field("add", add), arrow::field("remove", remove),
@@ -226,7 +226,8 @@ class ActionReader {
     std::map<std::string, std::optional<std::string>> out;
     auto scalar = Get(name);
     if (!scalar) return out;
-    const auto& entries = static_cast<const arrow::StructArray&>(*std::static_pointer_cast<arrow::MapScalar>(scalar)->value);
+    const auto& entries =
+        static_cast<const arrow::StructArray&>(*std::static_pointer_cast<arrow::MapScalar>(scalar)->value);
     const auto& keys = static_cast<const arrow::StringArray&>(*entries.field(0));
     const auto& items = static_cast<const arrow::StringArray&>(*entries.field(1));
     for (int64_t i = 0; i < entries.length(); ++i) {

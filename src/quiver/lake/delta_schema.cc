@@ -54,9 +54,12 @@ arrow::Result<json> TypeToJson(const arrow::DataType& type, const std::string& c
     case arrow::Type::STRUCT: {
       json fields = json::array();
       for (const auto& field : type.fields()) {
-        ARROW_ASSIGN_OR_RAISE(auto field_type, TypeToJson(*field->type(), column.empty() ? field->name() : column + "." + field->name()));
-        fields.push_back(
-            {{"name", field->name()}, {"type", field_type}, {"nullable", field->nullable()}, {"metadata", json::object()}});
+        ARROW_ASSIGN_OR_RAISE(
+            auto field_type, TypeToJson(*field->type(), column.empty() ? field->name() : column + "." + field->name()));
+        fields.push_back({{"name", field->name()},
+                          {"type", field_type},
+                          {"nullable", field->nullable()},
+                          {"metadata", json::object()}});
       }
       return json{{"type", "struct"}, {"fields", fields}};
     }

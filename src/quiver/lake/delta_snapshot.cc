@@ -25,13 +25,14 @@ arrow::Status CheckReadable(const DeltaSnapshot& snapshot, const DeltaLog& log) 
   }
   auto mapping = snapshot.metadata.configuration.find("delta.columnMapping.mode");
   if (mapping != snapshot.metadata.configuration.end() && mapping->second != "none") {
-    return arrow::Status::NotImplemented("Delta table ", log.table_dir(), " uses column mapping, which Quiver cannot read yet");
+    return arrow::Status::NotImplemented("Delta table ", log.table_dir(),
+                                         " uses column mapping, which Quiver cannot read yet");
   }
   return arrow::Status::OK();
 }
 
 arrow::Result<std::shared_ptr<DeltaSnapshot>> ReplayFrom(const DeltaLog& log, std::shared_ptr<DeltaSnapshot> state,
-                                                        int64_t target) {
+                                                         int64_t target) {
   for (int64_t version = state->version + 1; version <= target; ++version) {
     ARROW_ASSIGN_OR_RAISE(auto commit, log.ReadCommit(version));
     ARROW_RETURN_NOT_OK(state->Apply(commit));
@@ -57,7 +58,8 @@ arrow::Status DeltaSnapshot::Apply(const DeltaCommit& commit) {
   }
   for (const auto& add : commit.adds) {
     if (add.has_deletion_vector) {
-      return arrow::Status::NotImplemented("Delta file ", add.path, " has a deletion vector, which Quiver cannot read yet");
+      return arrow::Status::NotImplemented("Delta file ", add.path,
+                                           " has a deletion vector, which Quiver cannot read yet");
     }
     tombstones.erase(add.path);
     files[add.path] = add;

@@ -58,9 +58,9 @@ arrow::Result<std::shared_ptr<DeltaTable>> DeltaTable::Open(const std::string& d
 }
 
 arrow::Result<std::shared_ptr<DeltaTable>> DeltaTable::Create(const std::string& dir,
-                                                             const std::shared_ptr<arrow::Schema>& schema,
-                                                             const NewTableOptions& options, std::vector<AddFile> adds,
-                                                             std::map<std::string, std::string> metrics) {
+                                                              const std::shared_ptr<arrow::Schema>& schema,
+                                                              const NewTableOptions& options, std::vector<AddFile> adds,
+                                                              std::map<std::string, std::string> metrics) {
   std::shared_ptr<DeltaTable> table(new DeltaTable(dir));
   DeltaCommit commit;
   commit.protocol = ProtocolFor(*schema);

@@ -56,9 +56,9 @@ class DeltaTable {
   /// files already written into `dir` — one commit, so the table appears whole or
   /// not at all. AlreadyExists if the directory has a table.
   static arrow::Result<std::shared_ptr<DeltaTable>> Create(const std::string& dir,
-                                                          const std::shared_ptr<arrow::Schema>& schema,
-                                                          const NewTableOptions& options, std::vector<AddFile> adds,
-                                                          std::map<std::string, std::string> metrics = {});
+                                                           const std::shared_ptr<arrow::Schema>& schema,
+                                                           const NewTableOptions& options, std::vector<AddFile> adds,
+                                                           std::map<std::string, std::string> metrics = {});
 
   const std::string& dir() const { return log_.table_dir(); }
 

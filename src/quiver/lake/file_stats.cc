@@ -40,8 +40,8 @@ bool HasRange(const arrow::DataType& type) {
 std::string DateText(int32_t days) {
   chrono::year_month_day date{chrono::sys_days{chrono::days{days}}};
   char text[16];
-  std::snprintf(text, sizeof(text), "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
+  std::snprintf(text, sizeof(text), "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
   return text;
 }
 
@@ -71,7 +71,7 @@ std::string BoundJson(const arrow::Scalar& value, bool is_max) {
     case arrow::Type::FLOAT:
     case arrow::Type::DOUBLE: {
       double number = value.type->id() == arrow::Type::FLOAT ? static_cast<const arrow::FloatScalar&>(value).value
-                                                              : static_cast<const arrow::DoubleScalar&>(value).value;
+                                                             : static_cast<const arrow::DoubleScalar&>(value).value;
       if (!std::isfinite(number)) return "";
       return json(number).dump();
     }
@@ -125,7 +125,8 @@ std::optional<int64_t> ParseTimestamp(const std::string& text) {
   return micros;
 }
 
-std::shared_ptr<arrow::Scalar> ParseBound(const json& value, const std::shared_ptr<arrow::DataType>& type, bool is_max) {
+std::shared_ptr<arrow::Scalar> ParseBound(const json& value, const std::shared_ptr<arrow::DataType>& type,
+                                          bool is_max) {
   switch (type->id()) {
     case arrow::Type::INT8:
     case arrow::Type::INT16:
@@ -234,8 +235,10 @@ ParsedStats ParseStats(const std::string& stats, const arrow::Schema& schema) {
   const json* nulls = section("nullCount");
   for (const auto& field : schema.fields()) {
     ColumnBounds bounds;
-    if (minima && minima->contains(field->name())) bounds.min = ParseBound(minima->at(field->name()), field->type(), false);
-    if (maxima && maxima->contains(field->name())) bounds.max = ParseBound(maxima->at(field->name()), field->type(), true);
+    if (minima && minima->contains(field->name()))
+      bounds.min = ParseBound(minima->at(field->name()), field->type(), false);
+    if (maxima && maxima->contains(field->name()))
+      bounds.max = ParseBound(maxima->at(field->name()), field->type(), true);
     if (nulls && nulls->contains(field->name()) && nulls->at(field->name()).is_number_integer()) {
       bounds.null_count = nulls->at(field->name()).get<int64_t>();
     }

@@ -26,8 +26,9 @@ class DeltaTableTest : public ::testing::Test {
   void SetUp() override {
     dir_ = (fs::temp_directory_path() / ("quiver_delta_" + NewUuid())).string();
     fs::create_directories(dir_);
-    schema_ = arrow::schema({arrow::field("id", arrow::int64(), /*nullable=*/false), arrow::field("name", arrow::utf8()),
-                             arrow::field("price", arrow::decimal128(10, 2)), arrow::field("day", arrow::date32())});
+    schema_ =
+        arrow::schema({arrow::field("id", arrow::int64(), /*nullable=*/false), arrow::field("name", arrow::utf8()),
+                       arrow::field("price", arrow::decimal128(10, 2)), arrow::field("day", arrow::date32())});
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -88,8 +89,9 @@ TEST_F(DeltaTableTest, CreateAppendAndReadBack) {
   auto stats = ParseStats(second->files.begin()->second.stats, *schema_);
   EXPECT_TRUE(stats.columns["id"].min && stats.columns["id"].max);
   EXPECT_GT(*stats.columns["name"].null_count, 0);
-  EXPECT_TRUE(stats.columns["price"].min->Equals(arrow::Decimal128Scalar(arrow::Decimal128(5), schema_->field(2)->type())) ||
-              stats.columns["price"].min->Equals(arrow::Decimal128Scalar(arrow::Decimal128(10005), schema_->field(2)->type())));
+  EXPECT_TRUE(
+      stats.columns["price"].min->Equals(arrow::Decimal128Scalar(arrow::Decimal128(5), schema_->field(2)->type())) ||
+      stats.columns["price"].min->Equals(arrow::Decimal128Scalar(arrow::Decimal128(10005), schema_->field(2)->type())));
 }
 
 TEST_F(DeltaTableTest, NotNullIsEnforcedAndNothingIsLeftBehind) {
