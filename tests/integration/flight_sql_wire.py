@@ -145,3 +145,31 @@ def prepared_statement_query(handle: bytes) -> bytes:
 
 def close_prepared_statement(handle: bytes) -> bytes:
     return any_message("ActionClosePreparedStatementRequest", length_delimited(1, handle))
+
+
+def begin_transaction() -> bytes:
+    return any_message("ActionBeginTransactionRequest")
+
+
+END_TRANSACTION_COMMIT = 1
+END_TRANSACTION_ROLLBACK = 2
+
+
+def end_transaction(transaction_id: bytes, action: int) -> bytes:
+    return any_message("ActionEndTransactionRequest", length_delimited(1, transaction_id) + varint_field(2, action))
+
+
+# CommandStatementIngest.TableDefinitionOptions values.
+TABLE_NOT_EXIST_CREATE = 1
+TABLE_NOT_EXIST_FAIL = 2
+TABLE_EXISTS_FAIL = 1
+TABLE_EXISTS_APPEND = 2
+TABLE_EXISTS_REPLACE = 3
+
+
+def statement_ingest(table: str, if_not_exist: int, if_exists: int, transaction_id: bytes = b"") -> bytes:
+    options = varint_field(1, if_not_exist) + varint_field(2, if_exists)
+    payload = length_delimited(1, options) + length_delimited(2, table.encode())
+    if transaction_id:
+        payload += length_delimited(6, transaction_id)
+    return any_message("CommandStatementIngest", payload)

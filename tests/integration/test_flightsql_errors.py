@@ -52,9 +52,9 @@ def test_path_descriptor(flight_client):
     assert_still_serving(flight_client)
 
 
-def test_transactions_are_not_implemented(flight_client):
-    with pytest.raises(pa.ArrowNotImplementedError, match="transactions"):
-        list(flight_client.do_action(flight.Action("BeginTransaction", wire.any_message("ActionBeginTransactionRequest"))))
+def test_savepoints_are_not_implemented(flight_client):
+    with pytest.raises(pa.ArrowNotImplementedError, match="savepoints"):
+        list(flight_client.do_action(flight.Action("BeginSavepoint", wire.any_message("ActionBeginSavepointRequest"))))
     assert_still_serving(flight_client)
 
 

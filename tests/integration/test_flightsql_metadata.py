@@ -70,8 +70,8 @@ def test_get_sql_info_is_truthful(flight_client):
     assert info[wire.FLIGHT_SQL_SERVER_ARROW_VERSION] == pa.__version__
     assert info[wire.FLIGHT_SQL_SERVER_READ_ONLY] is False
     assert info[wire.FLIGHT_SQL_SERVER_SQL] is True
-    assert info[wire.FLIGHT_SQL_SERVER_TRANSACTION] == 0  # SQL_SUPPORTED_TRANSACTION_NONE
-    assert info[wire.SQL_TRANSACTIONS_SUPPORTED] is False
+    assert info[wire.FLIGHT_SQL_SERVER_TRANSACTION] == 1  # SQL_SUPPORTED_TRANSACTION_TRANSACTION
+    assert info[wire.SQL_TRANSACTIONS_SUPPORTED] is True
 
 
 def test_get_sql_info_skips_ids_it_has_no_answer_for(flight_client):

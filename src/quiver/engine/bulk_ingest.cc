@@ -9,6 +9,7 @@
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/engine.h"
 #include "quiver/engine/managed_table_storage.h"
+#include "quiver/engine/table_access.h"
 #include "quiver/lake/data_file_writer.h"
 #include "quiver/lake/delta_schema.h"
 #include "quiver/lake/managed_tables.h"
@@ -80,7 +81,8 @@ arrow::Result<std::vector<lake::AddFile>> WriteStream(arrow::RecordBatchReader& 
 
 }  // namespace
 
-arrow::Result<int64_t> IngestBatches(Engine& engine, const IngestRequest& request, arrow::RecordBatchReader& batches) {
+arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const IngestRequest& request,
+                                     arrow::RecordBatchReader& batches) {
   catalog::Catalog& catalog = engine.catalog();
   const std::string schema_name = request.schema_name.empty() ? catalog::Catalog::kDefaultSchema : request.schema_name;
   if (request.table.empty()) return arrow::Status::Invalid("bulk ingest needs a table name");
@@ -90,6 +92,10 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, const IngestRequest& reques
   if (!entry) {
     if (request.if_missing == IngestRequest::IfMissing::kFail) {
       return arrow::Status::KeyError("table \"", request.table, "\" does not exist (ingest mode does not create it)");
+    }
+    if (access.in_transaction()) {
+      return arrow::Status::NotImplemented("bulk ingest cannot create table \"", request.table,
+                                           "\" inside a transaction; create it first");
     }
     // The table's columns are the stream's, with strings and binaries in their plain form.
     auto schema = storage::NormalizedSchema(*batches.schema());
@@ -130,7 +136,7 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, const IngestRequest& reques
   if (request.if_exists == IngestRequest::IfExists::kFail) {
     return arrow::Status::AlreadyExists("table \"", request.table, "\" already exists (ingest mode is create)");
   }
-  ARROW_ASSIGN_OR_RAISE(auto version, lake::ManagedTables::Instance().Latest(entry->location));
+  ARROW_ASSIGN_OR_RAISE(auto version, access.Read(entry->location));
   const bool replace = request.if_exists == IngestRequest::IfExists::kReplace;
   auto schema = replace ? storage::NormalizedSchema(*batches.schema())->RemoveMetadata() : version.snapshot->schema;
   if (replace) ARROW_RETURN_NOT_OK(lake::ToDeltaSchemaString(*schema).status());
@@ -147,12 +153,9 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, const IngestRequest& reques
     if (!schema->Equals(*version.snapshot->schema)) change.new_schema = schema;
   }
   if (change.adds.empty() && change.removes.empty() && !change.new_schema) return rows;
-  auto committed = version.table->Commit(*version.snapshot, change);
-  if (!committed.ok()) {
-    lake::DeleteUncommitted(entry->location, change.adds);
-    return committed.status();
-  }
-  if (change.new_schema) {
+  const bool new_schema = change.new_schema.has_value();
+  ARROW_RETURN_NOT_OK(access.Write(entry->location, version, std::move(change)));
+  if (new_schema) {
     catalog::TableEntry updated = *entry;
     updated.schema = schema;
     updated.primary_key.clear();

@@ -155,12 +155,12 @@ arrow::Result<StatementResult> StatementRunner::RunTruncate(const sql::Statement
     entries.push_back(std::move(entry));
   }
   for (const auto& entry : entries) {
-    ARROW_ASSIGN_OR_RAISE(auto version, lake::ManagedTables::Instance().Latest(entry->location));
+    ARROW_ASSIGN_OR_RAISE(auto version, access_.Read(entry->location));
     lake::TableChange change;
     change.operation = "TRUNCATE";
     for (const auto& [path, file] : version.snapshot->files) change.removes.push_back(path);
     if (change.removes.empty()) continue;
-    ARROW_RETURN_NOT_OK(version.table->Commit(*version.snapshot, change).status());
+    ARROW_RETURN_NOT_OK(access_.Write(entry->location, version, std::move(change)));
   }
   return StatementResult{};
 }

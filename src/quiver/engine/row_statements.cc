@@ -80,7 +80,7 @@ arrow::Result<StatementResult> StatementRunner::RunInsert(const sql::Statement& 
                                                           bool describe_only) {
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
   ARROW_ASSIGN_OR_RAISE(auto entry, ManagedTableEntry(name, "INSERT INTO"));
-  ARROW_ASSIGN_OR_RAISE(auto version, lake::ManagedTables::Instance().Latest(entry->location));
+  ARROW_ASSIGN_OR_RAISE(auto version, access_.Read(entry->location));
   // A query reading the table itself reads the version this INSERT commits on.
   context.table_versions[entry->location] = version.files;
   plan::Binder binder(context, catalog_);
@@ -109,11 +109,7 @@ arrow::Result<StatementResult> StatementRunner::RunInsert(const sql::Statement& 
   StatementResult result;
   result.rows_affected = written;
   if (change.adds.empty()) return result;
-  auto committed = version.table->Commit(*version.snapshot, change);
-  if (!committed.ok()) {
-    lake::DeleteUncommitted(entry->location, change.adds);
-    return committed.status();
-  }
+  ARROW_RETURN_NOT_OK(access_.Write(entry->location, version, std::move(change)));
   return result;
 }
 
@@ -122,7 +118,7 @@ arrow::Result<StatementResult> StatementRunner::RunRowChange(const sql::Statemen
   const bool is_update = statement.kind == sql::StatementKind::kUpdate;
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
   ARROW_ASSIGN_OR_RAISE(auto entry, ManagedTableEntry(name, is_update ? "UPDATE" : "DELETE FROM"));
-  ARROW_ASSIGN_OR_RAISE(auto version, lake::ManagedTables::Instance().Latest(entry->location));
+  ARROW_ASSIGN_OR_RAISE(auto version, access_.Read(entry->location));
   const auto& snapshot = *version.snapshot;
   const auto& schema = *snapshot.schema;
 
@@ -232,11 +228,7 @@ arrow::Result<StatementResult> StatementRunner::RunRowChange(const sql::Statemen
   ARROW_ASSIGN_OR_RAISE(change.adds, writer.Finish());
   change.removes.assign(touched.begin(), touched.end());
   for (const auto& [path, file] : snapshot.files) change.read_files.insert(path);
-  auto committed = version.table->Commit(snapshot, change);
-  if (!committed.ok()) {
-    lake::DeleteUncommitted(entry->location, change.adds);
-    return committed.status();
-  }
+  ARROW_RETURN_NOT_OK(access_.Write(entry->location, version, std::move(change)));
   result.rows_affected = changed;
   return result;
 }

@@ -4,6 +4,7 @@
 
 #include "quiver/engine/engine.h"
 #include "quiver/engine/statement_runner.h"
+#include "quiver/engine/table_access.h"
 #include "quiver/sql/parser.h"
 
 namespace quiver::engine {
@@ -46,10 +47,15 @@ class SqlPreparedStatement : public PreparedStatement {
 
 Session::Session(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {}
 
+TableAccess& Session::access() {
+  if (transaction_) return *transaction_;
+  return Autocommit::Instance();
+}
+
 arrow::Result<StatementResult> Session::Execute(std::string_view sql, const ParameterValues& parameters) {
   ARROW_ASSIGN_OR_RAISE(auto statements, sql::ParseSql(sql));
   if (statements.empty()) return arrow::Status::Invalid("no statement to run");
-  StatementRunner runner(engine_->catalog(), settings_, interrupted_);
+  StatementRunner runner(engine_->catalog(), settings_, access(), interrupted_);
   StatementResult result;
   for (const auto& statement : statements) {
     plan::BindContext context;
@@ -66,13 +72,13 @@ arrow::Result<std::shared_ptr<arrow::Schema>> Session::ResultSchema(std::string_
   plan::BindContext context;
   context.sql = statement.text;
   context.parameters = &parameters;
-  StatementRunner runner(engine_->catalog(), settings_);
+  StatementRunner runner(engine_->catalog(), settings_, access());
   ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
   return described.schema ? described.schema : arrow::schema({});
 }
 
 arrow::Result<StatementResult> Session::ExecutePlanned(const PlannedQuery& planned) {
-  StatementRunner runner(engine_->catalog(), settings_, interrupted_);
+  StatementRunner runner(engine_->catalog(), settings_, access(), interrupted_);
   return runner.RunPlanned(planned);
 }
 
@@ -80,7 +86,7 @@ arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_v
   ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;
   context.sql = statement.text;
-  StatementRunner runner(engine_->catalog(), settings_);
+  StatementRunner runner(engine_->catalog(), settings_, access());
   ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
   arrow::FieldVector parameters;
   for (size_t i = 0; i < context.parameter_types.size(); ++i) {

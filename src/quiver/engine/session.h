@@ -16,6 +16,8 @@
 namespace quiver::engine {
 
 class Engine;
+class TableAccess;
+class Transaction;
 
 /// Values bound to a statement's placeholders, in placeholder order ($1, $2 …).
 using ParameterValues = std::vector<std::shared_ptr<arrow::Scalar>>;
@@ -71,6 +73,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   Engine& engine() { return *engine_; }
 
+  /// Runs the session's statements inside `transaction` (null: each statement commits
+  /// on its own).
+  void set_transaction(std::shared_ptr<Transaction> transaction) { transaction_ = std::move(transaction); }
+  /// The transaction's access to managed tables, or autocommit.
+  TableAccess& access();
+
   /// Asked while the session's queries wait for their plans; when it says true the
   /// query is stopped and its read fails with Cancelled (exec::StartPlan). The Flight
   /// server sets it to whether the request's client has gone away.
@@ -81,6 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Engine> engine_;
   std::map<std::string, std::string> settings_;
   std::function<bool()> interrupted_;
+  std::shared_ptr<Transaction> transaction_;
 };
 
 }  // namespace quiver::engine

@@ -75,6 +75,46 @@ arrow::Result<int64_t> MaxRecursiveIterations(const std::map<std::string, std::s
   return value;
 }
 
+// Statements that change the catalog, which transactions do not cover.
+bool ChangesDefinitions(sql::StatementKind kind) {
+  switch (kind) {
+    case sql::StatementKind::kCreateExternalTable:
+    case sql::StatementKind::kCreateView:
+    case sql::StatementKind::kDrop:
+    case sql::StatementKind::kCreateTable:
+    case sql::StatementKind::kCreateTableAs:
+    case sql::StatementKind::kAlterTable:
+    case sql::StatementKind::kCreateSchema:
+    case sql::StatementKind::kDropSchema:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* StatementKindName(sql::StatementKind kind) {
+  switch (kind) {
+    case sql::StatementKind::kCreateExternalTable:
+      return "CREATE EXTERNAL TABLE";
+    case sql::StatementKind::kCreateView:
+      return "CREATE VIEW";
+    case sql::StatementKind::kDrop:
+      return "DROP";
+    case sql::StatementKind::kCreateTable:
+      return "CREATE TABLE";
+    case sql::StatementKind::kCreateTableAs:
+      return "CREATE TABLE AS";
+    case sql::StatementKind::kAlterTable:
+      return "ALTER TABLE";
+    case sql::StatementKind::kCreateSchema:
+      return "CREATE SCHEMA";
+    case sql::StatementKind::kDropSchema:
+      return "DROP SCHEMA";
+    default:
+      return "this statement";
+  }
+}
+
 }  // namespace
 
 arrow::Result<QualifiedName> StatementRunner::ResolveName(const std::vector<std::string>& names) const {
@@ -89,6 +129,16 @@ arrow::Result<QualifiedName> StatementRunner::ResolveName(const std::vector<std:
 
 arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statement, plan::BindContext& context,
                                                     bool describe_only) {
+  if (!context.read_managed_table) {
+    context.read_managed_table = [this](const std::string& dir) -> arrow::Result<std::shared_ptr<storage::FileTable>> {
+      ARROW_ASSIGN_OR_RAISE(auto version, access_.Read(dir));
+      return version.files;
+    };
+  }
+  if (access_.in_transaction() && ChangesDefinitions(statement.kind)) {
+    return arrow::Status::NotImplemented(StatementKindName(statement.kind),
+                                         " cannot run inside a transaction; commit or roll back first");
+  }
   switch (statement.kind) {
     case sql::StatementKind::kQuery:
       return RunQuery(statement, context, describe_only);

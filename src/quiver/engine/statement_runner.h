@@ -8,6 +8,7 @@
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/planned_query.h"
 #include "quiver/engine/session.h"
+#include "quiver/engine/table_access.h"
 #include "quiver/exec/executor.h"
 #include "quiver/plan/bind_context.h"
 #include "quiver/sql/ast.h"
@@ -33,9 +34,11 @@ arrow::Result<plan::LogicalPlanPtr> PlanQuery(const sql::QueryNode& query, plan:
 class StatementRunner {
  public:
   /// `interrupted` lets the one reading a query's result stop it (see exec::StartPlan).
-  StatementRunner(catalog::Catalog& catalog, std::map<std::string, std::string>& settings,
+  /// `access` decides which version of managed tables statements read and whether
+  /// their changes commit at once or join a transaction.
+  StatementRunner(catalog::Catalog& catalog, std::map<std::string, std::string>& settings, TableAccess& access,
                   exec::InterruptCheck interrupted = {})
-      : catalog_(catalog), settings_(settings), interrupted_(std::move(interrupted)) {}
+      : catalog_(catalog), settings_(settings), access_(access), interrupted_(std::move(interrupted)) {}
 
   /// `parameters` is null when only the result's schema is wanted (preparing): then
   /// nothing is run or changed, and parameter types are inferred into `context`.
@@ -88,6 +91,7 @@ class StatementRunner {
 
   catalog::Catalog& catalog_;
   std::map<std::string, std::string>& settings_;
+  TableAccess& access_;
   exec::InterruptCheck interrupted_;
 };
 

@@ -37,12 +37,6 @@ arrow::Status NotWith(const FlightSqlCommand& command, const char* rpc, const ch
   return arrow::Status::Invalid(CommandName(command), " cannot be used with ", rpc, "; ", instead);
 }
 
-arrow::Status TransactionsUnsupported() {
-  return arrow::Status::NotImplemented(
-      "Quiver does not support transactions (FLIGHT_SQL_SERVER_TRANSACTION is NONE); every "
-      "statement commits on its own");
-}
-
 arrow::Status SubstraitUnsupported() {
   return arrow::Status::NotImplemented(
       "Quiver does not accept Substrait plans (FLIGHT_SQL_SERVER_SUBSTRAIT is false); send SQL");
@@ -231,9 +225,19 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
     ARROW_ASSIGN_OR_RAISE(auto request,
                           UnpackAny<pb::ActionClosePreparedStatementRequest>(body, "ClosePreparedStatement body"));
     statements_.Close(request);
-  } else if (action.type == kBeginTransaction || action.type == kEndTransaction || action.type == kBeginSavepoint ||
-             action.type == kEndSavepoint) {
-    return TransactionsUnsupported();
+  } else if (action.type == kBeginTransaction) {
+    pb::ActionBeginTransactionResult result;
+    result.set_transaction_id(statements_.transactions().Begin());
+    results.push_back(AnyResult(result));
+  } else if (action.type == kEndTransaction) {
+    ARROW_ASSIGN_OR_RAISE(auto request, UnpackAny<pb::ActionEndTransactionRequest>(body, "EndTransaction body"));
+    if (request.action() == pb::ActionEndTransactionRequest::END_TRANSACTION_UNSPECIFIED) {
+      return arrow::Status::Invalid("EndTransaction needs an action: COMMIT or ROLLBACK");
+    }
+    ARROW_RETURN_NOT_OK(statements_.transactions().End(
+        request.transaction_id(), request.action() == pb::ActionEndTransactionRequest::END_TRANSACTION_COMMIT));
+  } else if (action.type == kBeginSavepoint || action.type == kEndSavepoint) {
+    return arrow::Status::NotImplemented("Quiver has no savepoints (FLIGHT_SQL_SERVER_TRANSACTION is TRANSACTION)");
   } else if (action.type == kCreatePreparedSubstraitPlan) {
     return SubstraitUnsupported();
   } else if (action.type == flight::ActionType::kCancelFlightInfo.type) {
@@ -275,6 +279,8 @@ arrow::Status FlightSqlServer::ListActions(const flight::ServerCallContext&, std
   *actions = {
       {kCreatePreparedStatement, "Prepare a SQL statement; returns its handle and schemas"},
       {kClosePreparedStatement, "Release a prepared statement"},
+      {kBeginTransaction, "Begin a transaction over managed tables; returns its id"},
+      {kEndTransaction, "Commit or roll back a transaction"},
       {flight::ActionType::kCloseSession.type, "End the client's session (Quiver keeps none)"},
       {flight::ActionType::kCancelFlightInfo.type, "Stop the statements of a FlightInfo; their tickets stay cancelled"},
       {kCancelQuery, "The same, in the Any-wrapped form CancelFlightInfo replaced"},

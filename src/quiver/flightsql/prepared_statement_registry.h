@@ -16,11 +16,14 @@ namespace quiver::flightsql {
 /// bound last (DoPut on CommandPreparedStatementQuery).
 class OpenPreparedStatement {
  public:
-  OpenPreparedStatement(std::shared_ptr<engine::Session> session, std::shared_ptr<engine::PreparedStatement> statement)
-      : session_(std::move(session)), statement_(std::move(statement)) {}
+  OpenPreparedStatement(std::shared_ptr<engine::Session> session, std::shared_ptr<engine::PreparedStatement> statement,
+                        std::string transaction_id = "")
+      : session_(std::move(session)), statement_(std::move(statement)), transaction_id_(std::move(transaction_id)) {}
 
   engine::Session& session() { return *session_; }
   engine::PreparedStatement& statement() { return *statement_; }
+  /// The transaction the statement was prepared in; empty for none.
+  const std::string& transaction_id() const { return transaction_id_; }
 
   std::shared_ptr<arrow::RecordBatch> parameters() const;
   void set_parameters(std::shared_ptr<arrow::RecordBatch> parameters);
@@ -28,6 +31,7 @@ class OpenPreparedStatement {
  private:
   std::shared_ptr<engine::Session> session_;
   std::shared_ptr<engine::PreparedStatement> statement_;
+  std::string transaction_id_;
   mutable std::mutex mutex_;
   std::shared_ptr<arrow::RecordBatch> parameters_;
 };

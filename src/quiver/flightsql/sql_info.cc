@@ -81,17 +81,17 @@ SqlInfoTable SqlInfoTable::ForQuiver() {
   v[pb::FLIGHT_SQL_SERVER_READ_ONLY] = false;
   v[pb::FLIGHT_SQL_SERVER_SQL] = true;
   v[pb::FLIGHT_SQL_SERVER_SUBSTRAIT] = false;
-  v[pb::FLIGHT_SQL_SERVER_TRANSACTION] = int32_t{pb::SQL_SUPPORTED_TRANSACTION_NONE};
+  v[pb::FLIGHT_SQL_SERVER_TRANSACTION] = int32_t{pb::SQL_SUPPORTED_TRANSACTION_TRANSACTION};
   v[pb::FLIGHT_SQL_SERVER_CANCEL] = true;
   v[pb::FLIGHT_SQL_SERVER_BULK_INGESTION] = true;
-  v[pb::FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED] = false;
-  // Prepared statements live until closed; there are no transactions to time out.
+  v[pb::FLIGHT_SQL_SERVER_INGEST_TRANSACTIONS_SUPPORTED] = true;
+  // Prepared statements and transactions live until closed or ended.
   v[pb::FLIGHT_SQL_SERVER_STATEMENT_TIMEOUT] = int32_t{0};
   v[pb::FLIGHT_SQL_SERVER_TRANSACTION_TIMEOUT] = int32_t{0};
 
   // The SQL dialect: PostgreSQL's grammar over one catalog, "quiver".
   v[pb::SQL_DDL_CATALOG] = false;
-  v[pb::SQL_DDL_SCHEMA] = false;
+  v[pb::SQL_DDL_SCHEMA] = true;
   v[pb::SQL_DDL_TABLE] = true;
   // Unquoted names are folded to lower case; quoted names keep their case.
   v[pb::SQL_IDENTIFIER_CASE] = int32_t{pb::SQL_CASE_SENSITIVITY_LOWERCASE};
@@ -115,10 +115,13 @@ SqlInfoTable SqlInfoTable::ForQuiver() {
   v[pb::SQL_STORED_FUNCTIONS_USING_CALL_SYNTAX_SUPPORTED] = false;
   v[pb::SQL_MAX_STATEMENT_LENGTH] = int64_t{0};  // no limit
 
-  // Transactions: none. Every statement commits on its own.
-  v[pb::SQL_TRANSACTIONS_SUPPORTED] = false;
-  v[pb::SQL_DEFAULT_TRANSACTION_ISOLATION] = int32_t{pb::SQL_TRANSACTION_NONE};
-  v[pb::SQL_SUPPORTED_TRANSACTIONS_ISOLATION_LEVELS] = int32_t{0};
+  // Transactions cover INSERT, UPDATE, DELETE, TRUNCATE and ingest on managed tables:
+  // a table reads as of the transaction's first read of it (repeatable read), and its
+  // changes commit together at COMMIT. Statements that define tables are refused
+  // inside a transaction.
+  v[pb::SQL_TRANSACTIONS_SUPPORTED] = true;
+  v[pb::SQL_DEFAULT_TRANSACTION_ISOLATION] = int32_t{pb::SQL_TRANSACTION_REPEATABLE_READ};
+  v[pb::SQL_SUPPORTED_TRANSACTIONS_ISOLATION_LEVELS] = Bit(pb::SQL_TRANSACTION_REPEATABLE_READ);
   v[pb::SQL_DATA_DEFINITION_CAUSES_TRANSACTION_COMMIT] = false;
   v[pb::SQL_DATA_DEFINITIONS_IN_TRANSACTIONS_IGNORED] = false;
   v[pb::SQL_SAVEPOINTS_SUPPORTED] = false;

@@ -9,6 +9,7 @@
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/bulk_ingest.h"
 #include "quiver/engine/engine.h"
+#include "quiver/engine/table_access.h"
 #include "quiver/flightsql/flight_sql_command.h"
 #include "quiver/flightsql/logged_result_reader.h"
 #include "quiver/flightsql/parameter_rows.h"
@@ -18,13 +19,6 @@
 namespace quiver::flightsql {
 
 namespace {
-
-arrow::Status RefuseTransaction(bool has_transaction) {
-  if (!has_transaction) return arrow::Status::OK();
-  return arrow::Status::NotImplemented(
-      "Quiver does not support transactions (FLIGHT_SQL_SERVER_TRANSACTION is NONE); "
-      "send the statement without a transaction id");
-}
 
 // A DoPut stream read as plain record batches (app metadata, unused by ingest, dropped).
 class FlightStreamBatches : public arrow::RecordBatchReader {
@@ -119,10 +113,22 @@ arrow::Result<int64_t> StatementService::LoggedUpdate(const std::string& sql,
   return rows;
 }
 
+arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(bool has_transaction,
+                                                                            const std::string& transaction_id) {
+  auto session = engine_->NewSession();
+  if (has_transaction) {
+    ARROW_ASSIGN_OR_RAISE(auto transaction, transactions_.Get(transaction_id));
+    session->set_transaction(std::move(transaction));
+  }
+  return session;
+}
+
 arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session, engine::PreparedStatement& statement,
-                                                       std::shared_ptr<arrow::RecordBatch> parameters) {
+                                                       std::shared_ptr<arrow::RecordBatch> parameters,
+                                                       const std::string& transaction_id) {
   StatementTicket ticket;
   ticket.sql = statement.sql();
+  ticket.transaction_id = transaction_id;
   ticket.parameters = parameters;
   ticket.query_id = StatementTicket::NewQueryId();
   PlannedStatement planned;
@@ -141,40 +147,36 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
 }
 
 arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandStatementQuery& command) {
-  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
-  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
-  ARROW_ASSIGN_OR_RAISE(auto planned, Plan(*session, *statement, nullptr));
+  ARROW_ASSIGN_OR_RAISE(auto planned, Plan(*session, *statement, nullptr, command.transaction_id()));
   // Planned just now, so the ticket's fetch may run this plan instead of planning again.
   if (auto plan = statement->TakePlan()) planned_.Put(planned.query_id, std::move(plan));
   return planned;
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(const pb::CommandStatementQuery& command) {
-  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
-  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
   return statement->dataset_schema();
 }
 
 arrow::Result<int64_t> StatementService::RunUpdate(const pb::CommandStatementUpdate& command) {
-  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
-  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
   return LoggedUpdate(command.query(), [&] { return flightsql::RunUpdate(*session, command.query()); });
 }
 
 arrow::Result<pb::ActionCreatePreparedStatementResult> StatementService::Prepare(
     const pb::ActionCreatePreparedStatementRequest& request) {
-  ARROW_RETURN_NOT_OK(RefuseTransaction(request.has_transaction_id()));
-  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(request.has_transaction_id(), request.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(request.query()));
   // Each execution plans the statement against the data of its time.
   (void)statement->TakePlan();
   pb::ActionCreatePreparedStatementResult result;
   ARROW_ASSIGN_OR_RAISE(*result.mutable_dataset_schema(), SerializedSchema(statement->dataset_schema()));
   ARROW_ASSIGN_OR_RAISE(*result.mutable_parameter_schema(), SerializedSchema(statement->parameter_schema()));
-  result.set_prepared_statement_handle(
-      registry_.Add(std::make_shared<OpenPreparedStatement>(std::move(session), std::move(statement))));
+  result.set_prepared_statement_handle(registry_.Add(
+      std::make_shared<OpenPreparedStatement>(std::move(session), std::move(statement), request.transaction_id())));
   return result;
 }
 
@@ -192,7 +194,7 @@ arrow::Status StatementService::Bind(const pb::CommandPreparedStatementQuery& co
 
 arrow::Result<PlannedStatement> StatementService::PlanPrepared(const pb::CommandPreparedStatementQuery& command) {
   ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
-  return Plan(open->session(), open->statement(), open->parameters());
+  return Plan(open->session(), open->statement(), open->parameters(), open->transaction_id());
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::PreparedSchema(
@@ -209,19 +211,33 @@ arrow::Result<int64_t> StatementService::RunPreparedUpdate(
   auto& statement = open->statement();
   ARROW_ASSIGN_OR_RAISE(auto sent, CombineParameterBatches(parameters, statement.parameter_schema()));
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(sent ? sent : open->parameters()));
-  return LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
+  if (rows.size() <= 1 || !open->transaction_id().empty()) {
+    return LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
+  }
+  // Several parameter rows (executemany, executeBatch) run as one transaction: all of
+  // them or none, and one commit per table instead of one per row.
+  auto transaction = std::make_shared<engine::Transaction>();
+  open->session().set_transaction(transaction);
+  auto count = LoggedUpdate(statement.sql(), [&]() -> arrow::Result<int64_t> {
+    ARROW_ASSIGN_OR_RAISE(auto total, flightsql::RunUpdate(statement, rows));
+    ARROW_RETURN_NOT_OK(transaction->Commit());
+    return total;
+  });
+  open->session().set_transaction(nullptr);
+  transaction->Rollback();  // nothing left to undo after a commit
+  return count;
 }
 
 arrow::Result<int64_t> StatementService::Ingest(const pb::CommandStatementIngest& command,
                                                 arrow::flight::FlightMessageReader& reader) {
-  ARROW_RETURN_NOT_OK(RefuseTransaction(command.has_transaction_id()));
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto request, IngestRequestOf(command));
   const std::string description =
       "bulk ingest into " + (request.schema_name.empty() ? "" : request.schema_name + ".") + request.table;
   return LoggedUpdate(description, [&]() -> arrow::Result<int64_t> {
     ARROW_ASSIGN_OR_RAISE(auto schema, reader.GetSchema());
     FlightStreamBatches batches(reader, std::move(schema));
-    return engine::IngestBatches(*engine_, request, batches);
+    return engine::IngestBatches(*engine_, session->access(), request, batches);
   });
 }
 
@@ -240,7 +256,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StatementService::Redee
   int64_t id = log_.NextId();
   auto start = std::chrono::steady_clock::now();
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(ticket.parameters));
-  auto session = engine_->NewSession();
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(!ticket.transaction_id.empty(), ticket.transaction_id));
   // The check lives as long as the result's reader, and with it the run's listing.
   session->set_interrupt_check([client_gone = std::move(client_gone), run = std::move(run)] {
     return run->cancelled() || (client_gone && client_gone());

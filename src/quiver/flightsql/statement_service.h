@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flight_sql.pb.h"
+#include "quiver/flightsql/open_transactions.h"
 #include "quiver/flightsql/planned_queries.h"
 #include "quiver/flightsql/prepared_statement_registry.h"
 #include "quiver/flightsql/running_queries.h"
@@ -76,10 +77,18 @@ class StatementService {
 
   const PreparedStatementRegistry& prepared_statements() const { return registry_; }
 
+  /// Transactions begun with ActionBeginTransaction and not yet ended.
+  OpenTransactions& transactions() { return transactions_; }
+
  private:
   /// Plans a statement for the ticket; runs it at once if it returns no rows.
+  /// A statement in a transaction gets a ticket that names it.
   arrow::Result<PlannedStatement> Plan(engine::Session& session, engine::PreparedStatement& statement,
-                                       std::shared_ptr<arrow::RecordBatch> parameters);
+                                       std::shared_ptr<arrow::RecordBatch> parameters,
+                                       const std::string& transaction_id);
+  /// A new session, running inside the open transaction `transaction_id` when
+  /// `has_transaction` (NotFound if it is not open).
+  arrow::Result<std::shared_ptr<engine::Session>> SessionIn(bool has_transaction, const std::string& transaction_id);
   /// Runs a statement that returns no rows and logs it.
   arrow::Result<int64_t> LoggedUpdate(const std::string& sql, const std::function<arrow::Result<int64_t>()>& run);
 
@@ -88,6 +97,7 @@ class StatementService {
   RunningQueries running_;
   PlannedQueries planned_;
   StatementLog log_;
+  OpenTransactions transactions_;
 };
 
 }  // namespace quiver::flightsql

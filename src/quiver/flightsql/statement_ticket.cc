@@ -13,13 +13,33 @@
 namespace quiver::flightsql {
 
 // Layout: magic, one flag byte, the query id (kQueryIdBytes bytes), the SQL's length
-// (u32 little-endian) and bytes, then, when parameters are bound, an Arrow IPC stream
-// holding them.
+// (u32 little-endian) and bytes, then, in a transaction, the transaction id's length (u32)
+// and bytes, then, when parameters are bound, an Arrow IPC stream holding them.
 namespace {
 
 constexpr std::string_view kMagic = "QVST2";
 constexpr uint8_t kHasParameters = 1;
 constexpr uint8_t kAlreadyExecuted = 2;
+constexpr uint8_t kInTransaction = 4;
+
+void AppendText(std::string* out, const std::string& text) {
+  uint32_t length = arrow::bit_util::ToLittleEndian(static_cast<uint32_t>(text.size()));
+  out->append(reinterpret_cast<const char*>(&length), sizeof(length));
+  out->append(text);
+}
+
+// Reads what AppendText wrote from the front of `bytes`; false when truncated.
+bool TakeText(std::string_view* bytes, std::string* text) {
+  uint32_t length;
+  if (bytes->size() < sizeof(length)) return false;
+  std::memcpy(&length, bytes->data(), sizeof(length));
+  length = arrow::bit_util::FromLittleEndian(length);
+  bytes->remove_prefix(sizeof(length));
+  if (bytes->size() < length) return false;
+  text->assign(bytes->substr(0, length));
+  bytes->remove_prefix(length);
+  return true;
+}
 
 arrow::Status Malformed(const char* why) {
   return arrow::Status::Invalid("malformed statement ticket (", why,
@@ -40,14 +60,14 @@ std::string StatementTicket::NewQueryId() {
 
 arrow::Result<std::string> StatementTicket::Encode() const {
   std::string out(kMagic);
-  uint8_t flags = (parameters ? kHasParameters : 0) | (already_executed ? kAlreadyExecuted : 0);
+  uint8_t flags = (parameters ? kHasParameters : 0) | (already_executed ? kAlreadyExecuted : 0) |
+                  (transaction_id.empty() ? 0 : kInTransaction);
   out.push_back(static_cast<char>(flags));
   std::string id = query_id;
   id.resize(kQueryIdBytes, '\0');
   out.append(id);
-  uint32_t length = arrow::bit_util::ToLittleEndian(static_cast<uint32_t>(sql.size()));
-  out.append(reinterpret_cast<const char*>(&length), sizeof(length));
-  out.append(sql);
+  AppendText(&out, sql);
+  if (!transaction_id.empty()) AppendText(&out, transaction_id);
   if (parameters) {
     ARROW_ASSIGN_OR_RAISE(auto sink, arrow::io::BufferOutputStream::Create());
     ARROW_ASSIGN_OR_RAISE(auto writer, arrow::ipc::MakeStreamWriter(sink, parameters->schema()));
@@ -62,20 +82,16 @@ arrow::Result<std::string> StatementTicket::Encode() const {
 arrow::Result<StatementTicket> StatementTicket::Decode(std::string_view handle) {
   if (handle.substr(0, kMagic.size()) != kMagic) return Malformed("unknown format");
   handle.remove_prefix(kMagic.size());
-  if (handle.size() < 1 + kQueryIdBytes + sizeof(uint32_t)) return Malformed("truncated header");
+  if (handle.size() < 1 + kQueryIdBytes) return Malformed("truncated header");
   auto flags = static_cast<uint8_t>(handle[0]);
-  std::string query_id(handle.substr(1, kQueryIdBytes));
-  uint32_t length;
-  std::memcpy(&length, handle.data() + 1 + kQueryIdBytes, sizeof(length));
-  length = arrow::bit_util::FromLittleEndian(length);
-  handle.remove_prefix(1 + kQueryIdBytes + sizeof(uint32_t));
-  if (handle.size() < length) return Malformed("truncated SQL text");
-
   StatementTicket ticket;
-  ticket.sql.assign(handle.substr(0, length));
+  ticket.query_id.assign(handle.substr(1, kQueryIdBytes));
+  handle.remove_prefix(1 + kQueryIdBytes);
+  if (!TakeText(&handle, &ticket.sql)) return Malformed("truncated SQL text");
+  if ((flags & kInTransaction) && !TakeText(&handle, &ticket.transaction_id)) {
+    return Malformed("truncated transaction id");
+  }
   ticket.already_executed = (flags & kAlreadyExecuted) != 0;
-  ticket.query_id = std::move(query_id);
-  handle.remove_prefix(length);
   if (flags & kHasParameters) {
     // The view dies with the request; copy the bytes the batch will point into.
     auto owned = arrow::Buffer::FromString(std::string(handle));

@@ -27,6 +27,9 @@ struct StatementTicket {
   /// CancelFlightInfo can find it: two clients sending the same SQL get different ids.
   std::string query_id;
   static constexpr size_t kQueryIdBytes = 16;
+  /// The transaction the statement runs in (BeginTransaction's id); empty for none.
+  /// Such a ticket can only be redeemed while the transaction is open, on its server.
+  std::string transaction_id;
 
   /// A fresh random query id.
   static std::string NewQueryId();

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <arrow/result.h>
 #include <arrow/scalar.h>
 #include <arrow/type_fwd.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +30,9 @@ struct BindContext {
   /// Managed tables to read as given instead of at their newest version, by location:
   /// a statement that changes a table reads exactly the snapshot it commits against.
   std::map<std::string, std::shared_ptr<storage::FileTable>> table_versions;
+  /// The version of other managed tables a statement reads, by location (a transaction
+  /// shows its own changes); the newest version when unset.
+  std::function<arrow::Result<std::shared_ptr<storage::FileTable>>(const std::string&)> read_managed_table;
   /// Source of unique column names.
   int next_column_id = 0;
 

@@ -943,11 +943,14 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
     if (pinned != context_.table_versions.end()) {
       files = pinned->second;
     } else {
-      auto latest = lake::ManagedTables::Instance().Latest(entry->location);
-      if (!latest.ok()) {
-        return latest.status().WithMessage("table \"", name, "\": ", latest.status().message());
-      }
-      files = latest->files;
+      auto read =
+          context_.read_managed_table
+              ? context_.read_managed_table(entry->location)
+              : lake::ManagedTables::Instance().Latest(entry->location).Map([](const lake::TableVersion& version) {
+                  return version.files;
+                });
+      if (!read.ok()) return read.status().WithMessage("table \"", name, "\": ", read.status().message());
+      files = *read;
     }
     ARROW_ASSIGN_OR_RAISE(bound, BindFileTable(files, name));
   } else {

@@ -342,10 +342,10 @@ TEST_F(FlightSqlServerTest, GarbageActionBodyIsInvalidArgument) {
 }
 
 TEST_F(FlightSqlServerTest, UnsupportedFeaturesSayNotImplemented) {
-  auto begin = client_->DoAction(
-      flight::Action{"BeginTransaction", arrow::Buffer::FromString(PackAny(pb::ActionBeginTransactionRequest()))});
-  arrow::Status status = begin.status();
-  if (status.ok()) status = (*begin)->Drain();
+  auto savepoint = client_->DoAction(
+      flight::Action{"BeginSavepoint", arrow::Buffer::FromString(PackAny(pb::ActionBeginSavepointRequest()))});
+  arrow::Status status = savepoint.status();
+  if (status.ok()) status = (*savepoint)->Drain();
   EXPECT_TRUE(status.IsNotImplemented()) << status;
 
   auto unknown = client_->DoAction(flight::Action{"Frobnicate", nullptr});
@@ -355,6 +355,7 @@ TEST_F(FlightSqlServerTest, UnsupportedFeaturesSayNotImplemented) {
 
   pb::CommandStatementIngest ingest;
   ingest.set_table("t");
+  ingest.set_temporary(true);
   auto put = client_->DoPut(Command(ingest), arrow::schema({arrow::field("x", arrow::int64())})).ValueOrDie();
   status = put.writer->Close();
   EXPECT_TRUE(status.IsNotImplemented()) << status;
@@ -371,13 +372,13 @@ TEST_F(FlightSqlServerTest, StatementErrorsSurfaceAtGetFlightInfo) {
   ExpectStillServing();
 }
 
-TEST_F(FlightSqlServerTest, TransactionIdsAreRefused) {
+TEST_F(FlightSqlServerTest, UnknownTransactionIdsAreRefused) {
   pb::CommandStatementQuery query;
   query.set_query("SELECT 1");
   query.set_transaction_id("tx");
   auto info = client_->GetFlightInfo(Command(query));
-  EXPECT_TRUE(info.status().IsNotImplemented()) << info.status();
-  EXPECT_NE(info.status().message().find("transactions"), std::string::npos);
+  EXPECT_TRUE(info.status().IsKeyError()) << info.status();
+  EXPECT_NE(info.status().message().find("is not open"), std::string::npos);
 }
 
 TEST_F(FlightSqlServerTest, ExecutedStatementTicketsYieldAnEmptyResultWithoutRunningAgain) {

@@ -73,7 +73,7 @@ TEST(SqlInfoTest, ServerIdentityIsTruthful) {
   auto transactions = RowAt(*batch, 4);
   EXPECT_EQ(transactions.type_code, 3);
   EXPECT_EQ(std::static_pointer_cast<arrow::Int32Array>(transactions.child)->Value(transactions.offset),
-            pb::SQL_SUPPORTED_TRANSACTION_NONE);
+            pb::SQL_SUPPORTED_TRANSACTION_TRANSACTION);
 }
 
 TEST(SqlInfoTest, KeepsTheOrderAskedAndSkipsUnknownIds) {

@@ -1,0 +1,55 @@
+#include "quiver/flightsql/open_transactions.h"
+
+#include "quiver/flightsql/statement_ticket.h"
+
+namespace quiver::flightsql {
+
+namespace {
+
+std::string Hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string OpenTransactions::Begin() {
+  std::string id = StatementTicket::NewQueryId();
+  std::lock_guard lock(mutex_);
+  open_[id] = std::make_shared<engine::Transaction>();
+  return id;
+}
+
+arrow::Result<std::shared_ptr<engine::Transaction>> OpenTransactions::Get(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = open_.find(id);
+  if (it == open_.end()) {
+    return arrow::Status::KeyError("transaction ", Hex(id),
+                                   " is not open on this server (it ended, or the server restarted)");
+  }
+  return it->second;
+}
+
+arrow::Status OpenTransactions::End(const std::string& id, bool commit) {
+  std::shared_ptr<engine::Transaction> transaction;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = open_.find(id);
+    if (it == open_.end()) {
+      return arrow::Status::KeyError("transaction ", Hex(id),
+                                     " is not open on this server (it ended, or the server restarted)");
+    }
+    transaction = std::move(it->second);
+    open_.erase(it);
+  }
+  if (commit) return transaction->Commit();
+  transaction->Rollback();
+  return arrow::Status::OK();
+}
+
+}  // namespace quiver::flightsql
