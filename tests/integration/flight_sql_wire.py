@@ -173,3 +173,11 @@ def statement_ingest(table: str, if_not_exist: int, if_exists: int, transaction_
     if transaction_id:
         payload += length_delimited(6, transaction_id)
     return any_message("CommandStatementIngest", payload)
+
+
+def get_primary_keys(table: str, db_schema: str = None) -> bytes:
+    payload = b""
+    if db_schema is not None:
+        payload += length_delimited(2, db_schema.encode())
+    payload += length_delimited(3, table.encode())
+    return any_message("CommandGetPrimaryKeys", payload)

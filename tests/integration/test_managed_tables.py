@@ -281,3 +281,28 @@ def test_tables_and_schemas_survive_a_restart(tmp_path):
     assert rows(connection, "SELECT CAST(total AS text) AS total FROM shop_totals").to_pylist() == [{"total": "29.99"}]
     connection.close()
     assert server.stop() == 0
+
+
+def test_primary_keys_are_reported(dbapi_connection, flight_client):
+    import pyarrow.flight as flight
+
+    import flight_sql_wire as wire
+
+    execute(dbapi_connection, "CREATE SCHEMA shop")
+    execute(dbapi_connection, "CREATE TABLE shop.lines (order_id int, line int, note text, PRIMARY KEY (order_id, line))")
+    execute(dbapi_connection, "CREATE TABLE shop.free (a int)")
+
+    def keys(table, schema=None):
+        info = flight_client.get_flight_info(flight.FlightDescriptor.for_command(wire.get_primary_keys(table, schema)))
+        return flight_client.do_get(info.endpoints[0].ticket).read_all().to_pylist()
+
+    assert keys("lines", "shop") == [
+        {"catalog_name": "quiver", "db_schema_name": "shop", "table_name": "lines", "column_name": "order_id",
+         "key_sequence": 1, "key_name": "lines_pkey"},
+        {"catalog_name": "quiver", "db_schema_name": "shop", "table_name": "lines", "column_name": "line",
+         "key_sequence": 2, "key_name": "lines_pkey"},
+    ]
+    assert keys("free") == []
+    # Key columns are NOT NULL.
+    with pytest.raises(Exception, match="not-null"):
+        execute(dbapi_connection, "INSERT INTO shop.lines (order_id) VALUES (1)")

@@ -115,8 +115,33 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::TableTypes()
   return arrow::RecordBatch::Make(MetadataSchemas::TableTypes(), array->length(), {array});
 }
 
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::PrimaryKeys() const {
-  return Empty(MetadataSchemas::PrimaryKeys());
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::PrimaryKeys(
+    const pb::CommandGetPrimaryKeys& command) const {
+  if (!CatalogMatches(command.has_catalog(), command.catalog())) return Empty(MetadataSchemas::PrimaryKeys());
+  arrow::StringBuilder catalogs, schemas, tables, columns, key_names;
+  arrow::Int32Builder sequence;
+  for (const auto& table : catalog_.ListTables()) {
+    if (table->name != command.table() || (command.has_db_schema() && table->schema_name != command.db_schema())) {
+      continue;
+    }
+    for (size_t i = 0; i < table->primary_key.size(); ++i) {
+      ARROW_RETURN_NOT_OK(catalogs.Append(catalog::Catalog::kCatalogName));
+      ARROW_RETURN_NOT_OK(schemas.Append(table->schema_name));
+      ARROW_RETURN_NOT_OK(tables.Append(table->name));
+      ARROW_RETURN_NOT_OK(columns.Append(table->primary_key[i]));
+      ARROW_RETURN_NOT_OK(sequence.Append(static_cast<int32_t>(i + 1)));
+      ARROW_RETURN_NOT_OK(key_names.Append(table->name + "_pkey"));  // PostgreSQL's default name
+    }
+  }
+  std::vector<std::shared_ptr<arrow::Array>> arrays(6);
+  ARROW_RETURN_NOT_OK(catalogs.Finish(&arrays[0]));
+  ARROW_RETURN_NOT_OK(schemas.Finish(&arrays[1]));
+  ARROW_RETURN_NOT_OK(tables.Finish(&arrays[2]));
+  ARROW_RETURN_NOT_OK(columns.Finish(&arrays[3]));
+  ARROW_RETURN_NOT_OK(sequence.Finish(&arrays[4]));
+  ARROW_RETURN_NOT_OK(key_names.Finish(&arrays[5]));
+  const int64_t rows = arrays[0]->length();
+  return arrow::RecordBatch::Make(MetadataSchemas::PrimaryKeys(), rows, std::move(arrays));
 }
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::ForeignKeys() const {

@@ -27,7 +27,9 @@ class CatalogMetadata {
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> DbSchemas(const pb::CommandGetDbSchemas& command) const;
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Tables(const pb::CommandGetTables& command) const;
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> TableTypes() const;
-  arrow::Result<std::shared_ptr<arrow::RecordBatch>> PrimaryKeys() const;
+  /// The PRIMARY KEY columns of the table named (managed tables record them; they
+  /// are not enforced). Empty for tables without one.
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> PrimaryKeys(const pb::CommandGetPrimaryKeys& command) const;
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> ForeignKeys() const;
 
  private:

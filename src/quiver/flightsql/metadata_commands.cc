@@ -52,7 +52,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> MetadataCommands::Run(const F
           [&](const pb::CommandGetDbSchemas& c) -> Result { return catalog_.DbSchemas(c); },
           [&](const pb::CommandGetTables& c) -> Result { return catalog_.Tables(c); },
           [&](const pb::CommandGetTableTypes&) -> Result { return catalog_.TableTypes(); },
-          [&](const pb::CommandGetPrimaryKeys&) -> Result { return catalog_.PrimaryKeys(); },
+          [&](const pb::CommandGetPrimaryKeys& c) -> Result { return catalog_.PrimaryKeys(c); },
           [&](const pb::CommandGetExportedKeys&) -> Result { return catalog_.ForeignKeys(); },
           [&](const pb::CommandGetImportedKeys&) -> Result { return catalog_.ForeignKeys(); },
           [&](const pb::CommandGetCrossReference&) -> Result { return catalog_.ForeignKeys(); },
