@@ -181,3 +181,29 @@ def get_primary_keys(table: str, db_schema: str = None) -> bytes:
         payload += length_delimited(2, db_schema.encode())
     payload += length_delimited(3, table.encode())
     return any_message("CommandGetPrimaryKeys", payload)
+
+
+def set_session_options(options: dict) -> bytes:
+    """Flight's SetSessionOptionsRequest (not an Any): map<string, SessionOptionValue>
+    session_options = 1, string values (SessionOptionValue field 1)."""
+    body = b""
+    for name, value in options.items():
+        entry = length_delimited(1, name.encode()) + length_delimited(2, length_delimited(1, value.encode()))
+        body += length_delimited(1, entry)
+    return body
+
+
+def read_session_options(message: bytes) -> dict:
+    """GetSessionOptionsResult's string-valued options."""
+    options = {}
+    pos = 0
+    while pos < len(message):
+        key, pos = _read_varint(message, pos)
+        length, pos = _read_varint(message, pos)
+        entry = message[pos : pos + length]
+        pos += length
+        if key >> 3 == 1:
+            name = read_bytes_field(entry, 1).decode()
+            value = read_bytes_field(read_bytes_field(entry, 2), 1)
+            options[name] = value.decode()
+    return options

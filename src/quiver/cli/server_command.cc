@@ -152,6 +152,10 @@ int RunServer(const ServerFlags& flags) {
   }
   flightsql::FlightSqlServer server(*engine);
   arrow::flight::FlightServerOptions server_options(*location);
+  // Flight sessions: clients that keep the session cookie keep their settings.
+  server_options.middleware.emplace_back(
+      flightsql::SessionMiddleware::kName,
+      std::make_shared<flightsql::SessionMiddlewareFactory>(std::make_shared<flightsql::ClientSessions>()));
   if (auto status = server.Init(server_options); !status.ok()) {
     std::cerr << "quiver server: cannot listen on " << flags.host << ":" << flags.port << ": " << status.message()
               << "\n";

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "quiver/engine/engine.h"
+#include "quiver/engine/session_settings.h"
 #include "quiver/engine/statement_runner.h"
 #include "quiver/engine/table_access.h"
 #include "quiver/sql/parser.h"
@@ -52,16 +53,25 @@ TableAccess& Session::access() {
   return Autocommit::Instance();
 }
 
+void Session::share_settings(std::shared_ptr<SessionSettings> shared) {
+  shared_settings_ = std::move(shared);
+  if (shared_settings_) settings_ = shared_settings_->Get();
+}
+
 arrow::Result<StatementResult> Session::Execute(std::string_view sql, const ParameterValues& parameters) {
   ARROW_ASSIGN_OR_RAISE(auto statements, sql::ParseSql(sql));
   if (statements.empty()) return arrow::Status::Invalid("no statement to run");
+  if (shared_settings_) settings_ = shared_settings_->Get();
   StatementRunner runner(engine_->catalog(), settings_, access(), interrupted_);
   StatementResult result;
   for (const auto& statement : statements) {
     plan::BindContext context;
     context.sql = statement.text;
     context.parameters = &parameters;
-    ARROW_ASSIGN_OR_RAISE(result, runner.Run(statement, context, /*describe_only=*/false));
+    auto ran = runner.Run(statement, context, /*describe_only=*/false);
+    if (shared_settings_ && statement.kind == sql::StatementKind::kSet && ran.ok())
+      shared_settings_->Replace(settings_);
+    ARROW_ASSIGN_OR_RAISE(result, std::move(ran));
   }
   return result;
 }

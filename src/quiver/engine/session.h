@@ -16,6 +16,7 @@
 namespace quiver::engine {
 
 class Engine;
+class SessionSettings;
 class TableAccess;
 class Transaction;
 
@@ -71,6 +72,10 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Session settings changed with SET.
   const std::map<std::string, std::string>& settings() const { return settings_; }
 
+  /// Keeps the session's settings in `shared`, a client's settings that outlive this
+  /// session: they are read before each statement and written back after it.
+  void share_settings(std::shared_ptr<SessionSettings> shared);
+
   Engine& engine() { return *engine_; }
 
   /// Runs the session's statements inside `transaction` (null: each statement commits
@@ -90,6 +95,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::map<std::string, std::string> settings_;
   std::function<bool()> interrupted_;
   std::shared_ptr<Transaction> transaction_;
+  std::shared_ptr<SessionSettings> shared_settings_;
 };
 
 }  // namespace quiver::engine

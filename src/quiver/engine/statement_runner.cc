@@ -8,6 +8,7 @@
 
 #include "quiver/engine/explain_analyze.h"
 #include "quiver/engine/managed_table_storage.h"
+#include "quiver/engine/session_settings.h"
 #include "quiver/engine/text_lines.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
@@ -119,7 +120,9 @@ const char* StatementKindName(sql::StatementKind kind) {
 
 arrow::Result<QualifiedName> StatementRunner::ResolveName(const std::vector<std::string>& names) const {
   if (names.empty() || names.size() > 2) return arrow::Status::Invalid("invalid name");
-  QualifiedName out{catalog::Catalog::kDefaultSchema, names.back()};
+  auto search_path = settings_.find(kSearchPathSetting);
+  QualifiedName out{search_path != settings_.end() ? search_path->second : catalog::Catalog::kDefaultSchema,
+                    names.back()};
   if (names.size() == 2) {
     if (!catalog_.HasSchema(names[0])) return arrow::Status::KeyError("schema \"", names[0], "\" does not exist");
     out.schema = names[0];
@@ -129,6 +132,9 @@ arrow::Result<QualifiedName> StatementRunner::ResolveName(const std::vector<std:
 
 arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statement, plan::BindContext& context,
                                                     bool describe_only) {
+  if (auto search_path = settings_.find(kSearchPathSetting); search_path != settings_.end()) {
+    context.default_schema = search_path->second;
+  }
   if (!context.read_managed_table) {
     context.read_managed_table = [this](const std::string& dir) -> arrow::Result<std::shared_ptr<storage::FileTable>> {
       ARROW_ASSIGN_OR_RAISE(auto version, access_.Read(dir));
@@ -358,6 +364,9 @@ arrow::Result<StatementResult> StatementRunner::RunDescribe(const sql::Statement
 
 arrow::Result<StatementResult> StatementRunner::RunSet(const sql::Statement& statement, bool describe_only) {
   if (describe_only) return StatementResult{};
+  if (statement.variable == kSearchPathSetting && !statement.value.empty() && !catalog_.HasSchema(statement.value)) {
+    return arrow::Status::KeyError("schema \"", statement.value, "\" does not exist");
+  }
   if (statement.value.empty()) {
     settings_.erase(statement.variable);
   } else {

@@ -6,6 +6,7 @@
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/engine.h"
+#include "quiver/engine/session_settings.h"
 #include "quiver/flightsql/flight_sql_command.h"
 #include "quiver/flightsql/status_mapping.h"
 
@@ -74,13 +75,13 @@ FlightSqlServer::FlightSqlServer(std::shared_ptr<engine::Engine> engine)
 // --- GetFlightInfo -------------------------------------------------------------------
 
 arrow::Result<std::unique_ptr<flight::FlightInfo>> FlightSqlServer::FlightInfoFor(
-    const flight::FlightDescriptor& descriptor) {
+    const flight::FlightDescriptor& descriptor, SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(descriptor));
   PlannedStatement planned;
   if (auto* query = std::get_if<pb::CommandStatementQuery>(&command)) {
-    ARROW_ASSIGN_OR_RAISE(planned, statements_.PlanQuery(*query));
+    ARROW_ASSIGN_OR_RAISE(planned, statements_.PlanQuery(*query, client));
   } else if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
-    ARROW_ASSIGN_OR_RAISE(planned, statements_.PlanPrepared(*prepared));
+    ARROW_ASSIGN_OR_RAISE(planned, statements_.PlanPrepared(*prepared, client));
   } else if (auto schema = metadata_.Schema(command)) {
     // Metadata commands are their own tickets: DoGet recomputes from the command.
     planned.schema = *schema;
@@ -100,9 +101,10 @@ arrow::Result<std::unique_ptr<flight::FlightInfo>> FlightSqlServer::FlightInfoFo
   return std::make_unique<flight::FlightInfo>(std::move(info));
 }
 
-arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext&, const flight::FlightDescriptor& request,
+arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext& context,
+                                             const flight::FlightDescriptor& request,
                                              std::unique_ptr<flight::FlightInfo>* info) {
-  auto result = FlightInfoFor(request);
+  auto result = FlightInfoFor(request, SessionOf(context));
   if (!result.ok()) return ToFlightStatus(result.status());
   *info = *std::move(result);
   return arrow::Status::OK();
@@ -110,9 +112,10 @@ arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext&, c
 
 // --- GetSchema -----------------------------------------------------------------------
 
-arrow::Result<std::shared_ptr<arrow::Schema>> FlightSqlServer::SchemaFor(const flight::FlightDescriptor& descriptor) {
+arrow::Result<std::shared_ptr<arrow::Schema>> FlightSqlServer::SchemaFor(const flight::FlightDescriptor& descriptor,
+                                                                         SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(descriptor));
-  if (auto* query = std::get_if<pb::CommandStatementQuery>(&command)) return statements_.QuerySchema(*query);
+  if (auto* query = std::get_if<pb::CommandStatementQuery>(&command)) return statements_.QuerySchema(*query, client);
   if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
     return statements_.PreparedSchema(*prepared);
   }
@@ -121,9 +124,10 @@ arrow::Result<std::shared_ptr<arrow::Schema>> FlightSqlServer::SchemaFor(const f
   return NotWith(command, "GetSchema", "it has no result schema");
 }
 
-arrow::Status FlightSqlServer::GetSchema(const flight::ServerCallContext&, const flight::FlightDescriptor& request,
+arrow::Status FlightSqlServer::GetSchema(const flight::ServerCallContext& context,
+                                         const flight::FlightDescriptor& request,
                                          std::unique_ptr<flight::SchemaResult>* schema) {
-  auto result = SchemaFor(request);
+  auto result = SchemaFor(request, SessionOf(context));
   if (!result.ok()) return ToFlightStatus(result.status());
   auto serialized = flight::SchemaResult::Make(**result);
   if (!serialized.ok()) return ToFlightStatus(serialized.status());
@@ -134,10 +138,11 @@ arrow::Status FlightSqlServer::GetSchema(const flight::ServerCallContext&, const
 // --- DoGet ---------------------------------------------------------------------------
 
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::StreamFor(const flight::Ticket& ticket,
-                                                                                    std::function<bool()> client_gone) {
+                                                                                    std::function<bool()> client_gone,
+                                                                                    SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(ticket.ticket, "ticket"));
   if (auto* statement = std::get_if<pb::TicketStatementQuery>(&command)) {
-    return statements_.Redeem(*statement, std::move(client_gone));
+    return statements_.Redeem(*statement, std::move(client_gone), client);
   }
   if (metadata_.Schema(command)) {
     ARROW_ASSIGN_OR_RAISE(auto batch, metadata_.Run(command));
@@ -151,7 +156,8 @@ arrow::Status FlightSqlServer::DoGet(const flight::ServerCallContext& context, c
   // A query whose client disconnects (or cancels the call) stops within a poll interval
   // even while it has no batch to send: reads ask the call whether it is still wanted.
   // Flight reads the stream inside this call, so the context outlives every read.
-  auto reader = StreamFor(request, [&context] { return context.is_cancelled(); });
+  auto reader = StreamFor(
+      request, [&context] { return context.is_cancelled(); }, SessionOf(context));
   if (!reader.ok()) return ToFlightStatus(reader.status());
   *stream = std::make_unique<flight::RecordBatchStream>(*reader);
   return arrow::Status::OK();
@@ -159,18 +165,19 @@ arrow::Status FlightSqlServer::DoGet(const flight::ServerCallContext& context, c
 
 // --- DoPut ---------------------------------------------------------------------------
 
-arrow::Status FlightSqlServer::Put(flight::FlightMessageReader& reader, flight::FlightMetadataWriter& writer) {
+arrow::Status FlightSqlServer::Put(flight::FlightMessageReader& reader, flight::FlightMetadataWriter& writer,
+                                   SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(reader.descriptor()));
   if (auto* update = std::get_if<pb::CommandStatementUpdate>(&command)) {
     pb::DoPutUpdateResult result;
-    ARROW_ASSIGN_OR_RAISE(auto count, statements_.RunUpdate(*update));
+    ARROW_ASSIGN_OR_RAISE(auto count, statements_.RunUpdate(*update, client));
     result.set_record_count(count);
     return WriteMessage(writer, result);
   }
   if (auto* prepared = std::get_if<pb::CommandPreparedStatementUpdate>(&command)) {
     ARROW_ASSIGN_OR_RAISE(auto parameters, ReadAll(reader));
     pb::DoPutUpdateResult result;
-    ARROW_ASSIGN_OR_RAISE(auto count, statements_.RunPreparedUpdate(*prepared, parameters));
+    ARROW_ASSIGN_OR_RAISE(auto count, statements_.RunPreparedUpdate(*prepared, parameters, client));
     result.set_record_count(count);
     return WriteMessage(writer, result);
   }
@@ -184,7 +191,7 @@ arrow::Status FlightSqlServer::Put(flight::FlightMessageReader& reader, flight::
   }
   if (auto* ingest = std::get_if<pb::CommandStatementIngest>(&command)) {
     pb::DoPutUpdateResult result;
-    ARROW_ASSIGN_OR_RAISE(auto count, statements_.Ingest(*ingest, reader));
+    ARROW_ASSIGN_OR_RAISE(auto count, statements_.Ingest(*ingest, reader, client));
     result.set_record_count(count);
     return WriteMessage(writer, result);
   }
@@ -192,10 +199,10 @@ arrow::Status FlightSqlServer::Put(flight::FlightMessageReader& reader, flight::
   return NotWith(command, "DoPut", "DoPut takes updates, prepared statements and their parameters");
 }
 
-arrow::Status FlightSqlServer::DoPut(const flight::ServerCallContext&,
+arrow::Status FlightSqlServer::DoPut(const flight::ServerCallContext& context,
                                      std::unique_ptr<flight::FlightMessageReader> reader,
                                      std::unique_ptr<flight::FlightMetadataWriter> writer) {
-  return ToFlightStatus(Put(*reader, *writer));
+  return ToFlightStatus(Put(*reader, *writer, SessionOf(context)));
 }
 
 // --- DoAction ------------------------------------------------------------------------
@@ -213,13 +220,14 @@ arrow::Result<flight::CancelStatus> FlightSqlServer::Cancel(const flight::Flight
   return statement ? flight::CancelStatus::kCancelled : flight::CancelStatus::kNotCancellable;
 }
 
-arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Action& action) {
+arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Action& action,
+                                                                SessionMiddleware* client) {
   std::vector<flight::Result> results;
   std::string_view body = BodyOf(action);
   if (action.type == kCreatePreparedStatement) {
     ARROW_ASSIGN_OR_RAISE(auto request,
                           UnpackAny<pb::ActionCreatePreparedStatementRequest>(body, "CreatePreparedStatement body"));
-    ARROW_ASSIGN_OR_RAISE(auto result, statements_.Prepare(request));
+    ARROW_ASSIGN_OR_RAISE(auto result, statements_.Prepare(request, client));
     results.push_back(AnyResult(result));
   } else if (action.type == kClosePreparedStatement) {
     ARROW_ASSIGN_OR_RAISE(auto request,
@@ -257,9 +265,25 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
                           : pb::ActionCancelQueryResult::CANCEL_RESULT_NOT_CANCELLABLE);
     results.push_back(AnyResult(result));
   } else if (action.type == flight::ActionType::kCloseSession.type) {
-    // Quiver keeps no per-client session, so there is nothing to close.
+    if (client) client->Close();
     flight::CloseSessionResult closed{flight::CloseSessionStatus::kClosed};
     ARROW_ASSIGN_OR_RAISE(auto bytes, closed.SerializeToString());
+    results.push_back(flight::Result{arrow::Buffer::FromString(std::move(bytes))});
+  } else if (action.type == flight::ActionType::kSetSessionOptions.type) {
+    ARROW_ASSIGN_OR_RAISE(auto request, flight::SetSessionOptionsRequest::Deserialize(body));
+    ARROW_ASSIGN_OR_RAISE(auto result, SetSessionOptions(request, client));
+    ARROW_ASSIGN_OR_RAISE(auto bytes, result.SerializeToString());
+    results.push_back(flight::Result{arrow::Buffer::FromString(std::move(bytes))});
+  } else if (action.type == flight::ActionType::kGetSessionOptions.type) {
+    flight::GetSessionOptionsResult result;
+    result.session_options["catalog"] = std::string(catalog::Catalog::kCatalogName);
+    result.session_options["schema"] = std::string(catalog::Catalog::kDefaultSchema);
+    if (client && client->settings()) {
+      for (const auto& [name, value] : client->settings()->Get()) {
+        result.session_options[name == engine::kSearchPathSetting ? "schema" : name] = value;
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto bytes, result.SerializeToString());
     results.push_back(flight::Result{arrow::Buffer::FromString(std::move(bytes))});
   } else {
     return arrow::Status::NotImplemented("unknown action type '", action.type, "'");
@@ -267,9 +291,52 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
   return results;
 }
 
-arrow::Status FlightSqlServer::DoAction(const flight::ServerCallContext&, const flight::Action& action,
+arrow::Result<flight::SetSessionOptionsResult> FlightSqlServer::SetSessionOptions(
+    const flight::SetSessionOptionsRequest& request, SessionMiddleware* client) {
+  if (!client) return arrow::Status::NotImplemented("this server keeps no sessions");
+  using Error = flight::SetSessionOptionsResult::Error;
+  flight::SetSessionOptionsResult result;
+  auto settings = client->SettingsOrNew();
+  auto values = settings->Get();
+  for (const auto& [name, option] : request.session_options) {
+    std::string text;
+    if (const auto* string = std::get_if<std::string>(&option)) {
+      text = *string;
+    } else if (const auto* boolean = std::get_if<bool>(&option)) {
+      text = *boolean ? "true" : "false";
+    } else if (const auto* integer = std::get_if<int64_t>(&option)) {
+      text = std::to_string(*integer);
+    } else if (const auto* real = std::get_if<double>(&option)) {
+      text = std::to_string(*real);
+    } else if (std::holds_alternative<std::monostate>(option)) {
+      // A valueless option resets it.
+      values.erase(name == "schema" ? engine::kSearchPathSetting : name);
+      continue;
+    } else {
+      result.errors[name] = Error{flight::SetSessionOptionErrorValue::kInvalidValue};
+      continue;
+    }
+    if (name == "catalog") {
+      if (text != catalog::Catalog::kCatalogName) {
+        result.errors[name] = Error{flight::SetSessionOptionErrorValue::kInvalidValue};
+      }
+    } else if (name == "schema") {
+      if (engine_->catalog().HasSchema(text)) {
+        values[engine::kSearchPathSetting] = text;
+      } else {
+        result.errors[name] = Error{flight::SetSessionOptionErrorValue::kInvalidValue};
+      }
+    } else {
+      values[name] = text;
+    }
+  }
+  settings->Replace(std::move(values));
+  return result;
+}
+
+arrow::Status FlightSqlServer::DoAction(const flight::ServerCallContext& context, const flight::Action& action,
                                         std::unique_ptr<flight::ResultStream>* result) {
-  auto results = Act(action);
+  auto results = Act(action, SessionOf(context));
   if (!results.ok()) return ToFlightStatus(results.status());
   *result = std::make_unique<flight::SimpleResultStream>(*std::move(results));
   return arrow::Status::OK();
@@ -281,7 +348,9 @@ arrow::Status FlightSqlServer::ListActions(const flight::ServerCallContext&, std
       {kClosePreparedStatement, "Release a prepared statement"},
       {kBeginTransaction, "Begin a transaction over managed tables; returns its id"},
       {kEndTransaction, "Commit or roll back a transaction"},
-      {flight::ActionType::kCloseSession.type, "End the client's session (Quiver keeps none)"},
+      {flight::ActionType::kSetSessionOptions.type, "Set session options: catalog, schema, Quiver settings"},
+      {flight::ActionType::kGetSessionOptions.type, "The session's options"},
+      {flight::ActionType::kCloseSession.type, "End the client's session and forget its settings"},
       {flight::ActionType::kCancelFlightInfo.type, "Stop the statements of a FlightInfo; their tickets stay cancelled"},
       {kCancelQuery, "The same, in the Any-wrapped form CancelFlightInfo replaced"},
   };

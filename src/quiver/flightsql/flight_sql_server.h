@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 
+#include "quiver/flightsql/client_sessions.h"
 #include "quiver/flightsql/metadata_commands.h"
 #include "quiver/flightsql/statement_service.h"
 
@@ -43,13 +44,21 @@ class FlightSqlServer : public arrow::flight::FlightServerBase {
   const PreparedStatementRegistry& prepared_statements() const { return statements_.prepared_statements(); }
 
  private:
+  // `client` is the call's Flight session (null when the server runs without the
+  // session middleware).
   arrow::Result<std::unique_ptr<arrow::flight::FlightInfo>> FlightInfoFor(
-      const arrow::flight::FlightDescriptor& descriptor);
-  arrow::Result<std::shared_ptr<arrow::Schema>> SchemaFor(const arrow::flight::FlightDescriptor& descriptor);
+      const arrow::flight::FlightDescriptor& descriptor, SessionMiddleware* client);
+  arrow::Result<std::shared_ptr<arrow::Schema>> SchemaFor(const arrow::flight::FlightDescriptor& descriptor,
+                                                          SessionMiddleware* client);
   arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StreamFor(const arrow::flight::Ticket& ticket,
-                                                                     std::function<bool()> client_gone);
-  arrow::Status Put(arrow::flight::FlightMessageReader& reader, arrow::flight::FlightMetadataWriter& writer);
-  arrow::Result<std::vector<arrow::flight::Result>> Act(const arrow::flight::Action& action);
+                                                                     std::function<bool()> client_gone,
+                                                                     SessionMiddleware* client);
+  arrow::Status Put(arrow::flight::FlightMessageReader& reader, arrow::flight::FlightMetadataWriter& writer,
+                    SessionMiddleware* client);
+  arrow::Result<std::vector<arrow::flight::Result>> Act(const arrow::flight::Action& action, SessionMiddleware* client);
+  /// SetSessionOptions: catalog, schema (the search_path) and Quiver settings.
+  arrow::Result<arrow::flight::SetSessionOptionsResult> SetSessionOptions(
+      const arrow::flight::SetSessionOptionsRequest& request, SessionMiddleware* client);
   /// Cancels the statements whose tickets `info` lists.
   arrow::Result<arrow::flight::CancelStatus> Cancel(const arrow::flight::FlightInfo& info);
 

@@ -69,6 +69,13 @@ arrow::Result<engine::IngestRequest> IngestRequestOf(const pb::CommandStatementI
   return request;
 }
 
+// A SET run by a client without a Flight session starts one, so that the setting
+// lasts (for clients that keep the session cookie).
+void KeepSettings(SessionMiddleware* client, const engine::Session& session) {
+  if (!client || client->settings() || session.settings().empty()) return;
+  client->SettingsOrNew()->Replace(session.settings());
+}
+
 arrow::Result<std::string> SerializedSchema(const std::shared_ptr<arrow::Schema>& schema) {
   ARROW_ASSIGN_OR_RAISE(auto buffer, arrow::ipc::SerializeSchema(schema ? *schema : *arrow::schema({})));
   return buffer->ToString();
@@ -113,9 +120,11 @@ arrow::Result<int64_t> StatementService::LoggedUpdate(const std::string& sql,
   return rows;
 }
 
-arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(bool has_transaction,
+arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(SessionMiddleware* client,
+                                                                            bool has_transaction,
                                                                             const std::string& transaction_id) {
   auto session = engine_->NewSession();
+  if (client && client->settings()) session->share_settings(client->settings());
   if (has_transaction) {
     ARROW_ASSIGN_OR_RAISE(auto transaction, transactions_.Get(transaction_id));
     session->set_transaction(std::move(transaction));
@@ -125,7 +134,7 @@ arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(bool
 
 arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session, engine::PreparedStatement& statement,
                                                        std::shared_ptr<arrow::RecordBatch> parameters,
-                                                       const std::string& transaction_id) {
+                                                       const std::string& transaction_id, SessionMiddleware* client) {
   StatementTicket ticket;
   ticket.sql = statement.sql();
   ticket.transaction_id = transaction_id;
@@ -138,6 +147,7 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
     ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
     ARROW_ASSIGN_OR_RAISE(planned.rows_affected,
                           LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); }));
+    KeepSettings(client, session);
     ticket.already_executed = true;
     planned.schema = arrow::schema({});
   }
@@ -146,29 +156,34 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
   return planned;
 }
 
-arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandStatementQuery& command) {
-  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
+arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandStatementQuery& command,
+                                                            SessionMiddleware* client) {
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, command.has_transaction_id(), command.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
-  ARROW_ASSIGN_OR_RAISE(auto planned, Plan(*session, *statement, nullptr, command.transaction_id()));
+  ARROW_ASSIGN_OR_RAISE(auto planned, Plan(*session, *statement, nullptr, command.transaction_id(), client));
   // Planned just now, so the ticket's fetch may run this plan instead of planning again.
   if (auto plan = statement->TakePlan()) planned_.Put(planned.query_id, std::move(plan));
   return planned;
 }
 
-arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(const pb::CommandStatementQuery& command) {
-  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
+arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(const pb::CommandStatementQuery& command,
+                                                                            SessionMiddleware* client) {
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, command.has_transaction_id(), command.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
   return statement->dataset_schema();
 }
 
-arrow::Result<int64_t> StatementService::RunUpdate(const pb::CommandStatementUpdate& command) {
-  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
-  return LoggedUpdate(command.query(), [&] { return flightsql::RunUpdate(*session, command.query()); });
+arrow::Result<int64_t> StatementService::RunUpdate(const pb::CommandStatementUpdate& command,
+                                                   SessionMiddleware* client) {
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, command.has_transaction_id(), command.transaction_id()));
+  auto count = LoggedUpdate(command.query(), [&] { return flightsql::RunUpdate(*session, command.query()); });
+  KeepSettings(client, *session);
+  return count;
 }
 
 arrow::Result<pb::ActionCreatePreparedStatementResult> StatementService::Prepare(
-    const pb::ActionCreatePreparedStatementRequest& request) {
-  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(request.has_transaction_id(), request.transaction_id()));
+    const pb::ActionCreatePreparedStatementRequest& request, SessionMiddleware* client) {
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, request.has_transaction_id(), request.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(request.query()));
   // Each execution plans the statement against the data of its time.
   (void)statement->TakePlan();
@@ -192,9 +207,10 @@ arrow::Status StatementService::Bind(const pb::CommandPreparedStatementQuery& co
   return arrow::Status::OK();
 }
 
-arrow::Result<PlannedStatement> StatementService::PlanPrepared(const pb::CommandPreparedStatementQuery& command) {
+arrow::Result<PlannedStatement> StatementService::PlanPrepared(const pb::CommandPreparedStatementQuery& command,
+                                                               SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
-  return Plan(open->session(), open->statement(), open->parameters(), open->transaction_id());
+  return Plan(open->session(), open->statement(), open->parameters(), open->transaction_id(), client);
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::PreparedSchema(
@@ -206,13 +222,15 @@ arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::PreparedSchema(
 
 arrow::Result<int64_t> StatementService::RunPreparedUpdate(
     const pb::CommandPreparedStatementUpdate& command,
-    const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters) {
+    const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters, SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
   auto& statement = open->statement();
   ARROW_ASSIGN_OR_RAISE(auto sent, CombineParameterBatches(parameters, statement.parameter_schema()));
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(sent ? sent : open->parameters()));
   if (rows.size() <= 1 || !open->transaction_id().empty()) {
-    return LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
+    auto count = LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
+    KeepSettings(client, open->session());
+    return count;
   }
   // Several parameter rows (executemany, executeBatch) run as one transaction: all of
   // them or none, and one commit per table instead of one per row.
@@ -229,8 +247,8 @@ arrow::Result<int64_t> StatementService::RunPreparedUpdate(
 }
 
 arrow::Result<int64_t> StatementService::Ingest(const pb::CommandStatementIngest& command,
-                                                arrow::flight::FlightMessageReader& reader) {
-  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(command.has_transaction_id(), command.transaction_id()));
+                                                arrow::flight::FlightMessageReader& reader, SessionMiddleware* client) {
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, command.has_transaction_id(), command.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto request, IngestRequestOf(command));
   const std::string description =
       "bulk ingest into " + (request.schema_name.empty() ? "" : request.schema_name + ".") + request.table;
@@ -248,7 +266,7 @@ arrow::Status StatementService::Cancel(const pb::TicketStatementQuery& message) 
 }
 
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StatementService::Redeem(
-    const pb::TicketStatementQuery& message, std::function<bool()> client_gone) {
+    const pb::TicketStatementQuery& message, std::function<bool()> client_gone, SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto ticket, StatementTicket::Decode(message.statement_handle()));
   if (ticket.already_executed) return arrow::RecordBatchReader::Make({}, arrow::schema({}));
   auto run = running_.Start(ticket.query_id);
@@ -256,7 +274,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StatementService::Redee
   int64_t id = log_.NextId();
   auto start = std::chrono::steady_clock::now();
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(ticket.parameters));
-  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(!ticket.transaction_id.empty(), ticket.transaction_id));
+  ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, !ticket.transaction_id.empty(), ticket.transaction_id));
   // The check lives as long as the result's reader, and with it the run's listing.
   session->set_interrupt_check([client_gone = std::move(client_gone), run = std::move(run)] {
     return run->cancelled() || (client_gone && client_gone());

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "flight_sql.pb.h"
+#include "quiver/flightsql/client_sessions.h"
 #include "quiver/flightsql/open_transactions.h"
 #include "quiver/flightsql/planned_queries.h"
 #include "quiver/flightsql/prepared_statement_registry.h"
@@ -46,30 +47,37 @@ class StatementService {
  public:
   explicit StatementService(std::shared_ptr<engine::Engine> engine) : engine_(std::move(engine)) {}
 
-  arrow::Result<PlannedStatement> PlanQuery(const pb::CommandStatementQuery& command);
-  arrow::Result<std::shared_ptr<arrow::Schema>> QuerySchema(const pb::CommandStatementQuery& command);
-  arrow::Result<int64_t> RunUpdate(const pb::CommandStatementUpdate& command);
+  // `client` is the call's Flight session, null for none: statements run with its
+  // settings, and a SET statement starts one.
+  arrow::Result<PlannedStatement> PlanQuery(const pb::CommandStatementQuery& command, SessionMiddleware* client);
+  arrow::Result<std::shared_ptr<arrow::Schema>> QuerySchema(const pb::CommandStatementQuery& command,
+                                                            SessionMiddleware* client);
+  arrow::Result<int64_t> RunUpdate(const pb::CommandStatementUpdate& command, SessionMiddleware* client);
   /// Bulk ingest: loads the batches of a DoPut stream into a managed table.
-  arrow::Result<int64_t> Ingest(const pb::CommandStatementIngest& command, arrow::flight::FlightMessageReader& reader);
+  arrow::Result<int64_t> Ingest(const pb::CommandStatementIngest& command, arrow::flight::FlightMessageReader& reader,
+                                SessionMiddleware* client);
 
   arrow::Result<pb::ActionCreatePreparedStatementResult> Prepare(
-      const pb::ActionCreatePreparedStatementRequest& request);
+      const pb::ActionCreatePreparedStatementRequest& request, SessionMiddleware* client);
   void Close(const pb::ActionClosePreparedStatementRequest& request);
   /// Binds parameter rows (as sent with DoPut) to a prepared statement.
   arrow::Status Bind(const pb::CommandPreparedStatementQuery& command,
                      const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters);
-  arrow::Result<PlannedStatement> PlanPrepared(const pb::CommandPreparedStatementQuery& command);
+  arrow::Result<PlannedStatement> PlanPrepared(const pb::CommandPreparedStatementQuery& command,
+                                               SessionMiddleware* client = nullptr);
   arrow::Result<std::shared_ptr<arrow::Schema>> PreparedSchema(const pb::CommandPreparedStatementQuery& command);
   /// Runs a prepared update once per parameter row sent with it (or once with the
   /// parameters bound earlier when none are sent).
   arrow::Result<int64_t> RunPreparedUpdate(const pb::CommandPreparedStatementUpdate& command,
-                                           const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters);
+                                           const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters,
+                                           SessionMiddleware* client = nullptr);
 
   /// The result stream of a ticket made by PlanQuery or PlanPrepared. The query stops,
   /// and its reads fail with Cancelled, once `client_gone` says true or the ticket is
   /// cancelled; a ticket cancelled before it is redeemed fails with Cancelled at once.
   arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Redeem(const pb::TicketStatementQuery& ticket,
-                                                                  std::function<bool()> client_gone = {});
+                                                                  std::function<bool()> client_gone = {},
+                                                                  SessionMiddleware* client = nullptr);
 
   /// Cancels the query of a ticket made by PlanQuery or PlanPrepared: its streams stop
   /// within a poll interval, and redeeming it later fails.
@@ -85,10 +93,11 @@ class StatementService {
   /// A statement in a transaction gets a ticket that names it.
   arrow::Result<PlannedStatement> Plan(engine::Session& session, engine::PreparedStatement& statement,
                                        std::shared_ptr<arrow::RecordBatch> parameters,
-                                       const std::string& transaction_id);
+                                       const std::string& transaction_id, SessionMiddleware* client);
   /// A new session, running inside the open transaction `transaction_id` when
   /// `has_transaction` (NotFound if it is not open).
-  arrow::Result<std::shared_ptr<engine::Session>> SessionIn(bool has_transaction, const std::string& transaction_id);
+  arrow::Result<std::shared_ptr<engine::Session>> SessionIn(SessionMiddleware* client, bool has_transaction,
+                                                            const std::string& transaction_id);
   /// Runs a statement that returns no rows and logs it.
   arrow::Result<int64_t> LoggedUpdate(const std::string& sql, const std::function<arrow::Result<int64_t>()>& run);
 

@@ -33,6 +33,8 @@ struct BindContext {
   /// The version of other managed tables a statement reads, by location (a transaction
   /// shows its own changes); the newest version when unset.
   std::function<arrow::Result<std::shared_ptr<storage::FileTable>>(const std::string&)> read_managed_table;
+  /// The schema unqualified table names resolve in (the session's search_path).
+  std::string default_schema = "public";
   /// Source of unique column names.
   int next_column_id = 0;
 

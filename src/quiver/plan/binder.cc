@@ -906,7 +906,7 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
       return bound;
     }
   }
-  std::string schema_name = ref.names.size() >= 2 ? ref.names[ref.names.size() - 2] : catalog::Catalog::kDefaultSchema;
+  std::string schema_name = ref.names.size() >= 2 ? ref.names[ref.names.size() - 2] : context_.default_schema;
   auto entry = catalog_.FindTable(schema_name, name);
   if (!entry) {
     return arrow::Status::KeyError("relation \"", name, "\" does not exist",
