@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   libpg-query-dev protobuf-compiler libprotobuf-dev
   tao-pegtl-dev libcli11-dev nlohmann-json3-dev libedit-dev
   libgtest-dev libbenchmark-dev
+  openjdk-17-jdk-headless maven
 )
 
 missing=()
@@ -41,4 +42,11 @@ DUCKDB_DELTA=.venv/duckdb-delta
 if [ ! -d "$DUCKDB_DELTA/duckdb_extension_delta" ]; then
   .venv/bin/pip install -q --disable-pip-version-check --target "$DUCKDB_DELTA" \
     duckdb==1.5.5 duckdb-extension-delta==1.5.5
+fi
+
+# The Arrow Flight SQL JDBC driver, from Maven Central, for tests/integration/test_jdbc.py.
+JDBC_DRIVER_VERSION=18.3.0
+if [ ! -f ".venv/jdbc/flight-sql-jdbc-driver-$JDBC_DRIVER_VERSION.jar" ]; then
+  mvn -q -B dependency:copy -Dartifact="org.apache.arrow:flight-sql-jdbc-driver:$JDBC_DRIVER_VERSION" \
+    -DoutputDirectory=.venv/jdbc
 fi

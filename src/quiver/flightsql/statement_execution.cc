@@ -2,6 +2,8 @@
 
 #include <arrow/type.h>
 
+#include <algorithm>
+
 namespace quiver::flightsql {
 
 namespace {
@@ -105,13 +107,13 @@ arrow::Result<int64_t> RunUpdate(engine::PreparedStatement& statement,
     if (result.is_query) return RefuseQuery(result);
     total = AddCounts(total, result.rows_affected);
   }
-  return total;
+  return std::max<int64_t>(total, 0);
 }
 
 arrow::Result<int64_t> RunUpdate(engine::Session& session, const std::string& sql) {
   ARROW_ASSIGN_OR_RAISE(auto result, session.Execute(sql));
   if (result.is_query) return RefuseQuery(result);
-  return result.rows_affected;
+  return std::max<int64_t>(result.rows_affected, 0);
 }
 
 }  // namespace quiver::flightsql

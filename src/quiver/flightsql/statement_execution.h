@@ -25,7 +25,8 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> RunPlanned(engine::Sess
                                                                     const engine::PlannedQuery& planned);
 
 /// Runs a statement that returns no rows once per parameter row and adds up the
-/// rows each affected; -1 when none of them reports a count. A query given here
+/// rows each affected; 0 for statements that change no rows (DDL, SET), as JDBC
+/// expects of executeUpdate (its -1 means "a result set"). A query given here
 /// is refused (after running it once), naming the command to use instead.
 arrow::Result<int64_t> RunUpdate(engine::PreparedStatement& statement,
                                  const std::vector<engine::ParameterValues>& parameter_rows);
