@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-LISTENING = re.compile(r"^quiver server listening on grpc://(?P<host>[^:]+):(?P<port>\d+) \(data dir (?P<dir>.*)\)$")
+LISTENING = re.compile(r"^quiver server listening on (?P<scheme>grpc(\+tls)?)://(?P<host>[^:]+):(?P<port>\d+) \(data dir (?P<dir>.*)\)$")
 STARTUP_TIMEOUT_S = 30
 
 
@@ -35,10 +35,11 @@ class QuiverServer:
     port: int
     data_dir: Path
     stderr_path: Path
+    scheme: str = "grpc"
 
     @property
     def uri(self) -> str:
-        return f"grpc://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def stderr(self) -> str:
         return self.stderr_path.read_text()
@@ -75,7 +76,7 @@ def start_server(tmp_path: Path, *extra_args: str) -> QuiverServer:
         process.kill()
         process.wait()
         pytest.fail(f"quiver server did not start: first line {line!r}; stderr:\n{stderr_path.read_text()}")
-    return QuiverServer(process, match["host"], int(match["port"]), Path(match["dir"]), stderr_path)
+    return QuiverServer(process, match["host"], int(match["port"]), Path(match["dir"]), stderr_path, match["scheme"])
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -38,7 +40,37 @@ struct ServerFlags {
   bool demo = false;
   bool no_demo = false;
   std::string memory_limit{kDefaultMemoryLimit};
+  // TLS: the server's certificate chain and key (PEM); with a client CA, clients must
+  // present a certificate it signed (mutual TLS).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
 };
+
+arrow::Result<std::string> ReadPemFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return arrow::Status::IOError("cannot read the ", what, " ", path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (text.str().find("-----BEGIN") == std::string::npos) {
+    return arrow::Status::Invalid("the ", what, " ", path, " is not a PEM file");
+  }
+  return text.str();
+}
+
+// The listening location and its TLS settings, from the flags.
+arrow::Status ConfigureTls(const ServerFlags& flags, arrow::flight::FlightServerOptions* options) {
+  if (flags.tls_cert.empty()) return arrow::Status::OK();
+  arrow::flight::CertKeyPair pair;
+  ARROW_ASSIGN_OR_RAISE(pair.pem_cert, ReadPemFile(flags.tls_cert, "TLS certificate"));
+  ARROW_ASSIGN_OR_RAISE(pair.pem_key, ReadPemFile(flags.tls_key, "TLS key"));
+  options->tls_certificates.push_back(std::move(pair));
+  if (!flags.tls_client_ca.empty()) {
+    ARROW_ASSIGN_OR_RAISE(options->root_certificates, ReadPemFile(flags.tls_client_ca, "client CA certificate"));
+    options->verify_client = true;
+  }
+  return arrow::Status::OK();
+}
 
 // The default data directory: $QUIVER_HOME, else var/quiver in the checkout the
 // binary was built in (build/quiver sits one level below the checkout), else
@@ -144,7 +176,9 @@ int RunServer(const ServerFlags& flags) {
     }
   }
 
-  auto location = arrow::flight::Location::ForGrpcTcp(flags.host, flags.port);
+  const bool tls = !flags.tls_cert.empty();
+  auto location = tls ? arrow::flight::Location::ForGrpcTls(flags.host, flags.port)
+                      : arrow::flight::Location::ForGrpcTcp(flags.host, flags.port);
   if (!location.ok()) {
     std::cerr << "quiver server: bad address " << flags.host << ":" << flags.port << ": " << location.status().message()
               << "\n";
@@ -152,6 +186,10 @@ int RunServer(const ServerFlags& flags) {
   }
   flightsql::FlightSqlServer server(*engine);
   arrow::flight::FlightServerOptions server_options(*location);
+  if (auto status = ConfigureTls(flags, &server_options); !status.ok()) {
+    std::cerr << "quiver server: " << status.message() << "\n";
+    return 2;
+  }
   // Flight sessions: clients that keep the session cookie keep their settings.
   server_options.middleware.emplace_back(
       flightsql::SessionMiddleware::kName,
@@ -162,7 +200,7 @@ int RunServer(const ServerFlags& flags) {
     return 1;
   }
   // Scripts and tests read the port from this line (it matters with --port 0).
-  std::cout << "quiver server listening on grpc://" << flags.host << ":" << server.port() << " (data dir "
+  std::cout << "quiver server listening on " << (tls ? "grpc+tls://" : "grpc://") << flags.host << ":" << server.port() << " (data dir "
             << (*engine)->catalog().data_dir() << ")" << std::endl;
 
   shutdown.Watch(server);
@@ -202,6 +240,14 @@ CommandRunner AddServerCommand(CLI::App& app) {
                    "Memory all running queries may hold together (512MB, 2GiB, or a share of the machine's "
                    "memory such as 60%); a query that would exceed it fails")
       ->capture_default_str();
+  auto* cert = command->add_option("--tls-cert", flags->tls_cert, "Serve TLS with this certificate chain (PEM)");
+  auto* key = command->add_option("--tls-key", flags->tls_key, "The private key of --tls-cert (PEM)");
+  cert->needs(key);
+  key->needs(cert);
+  command
+      ->add_option("--tls-client-ca", flags->tls_client_ca,
+                   "Mutual TLS: accept only clients presenting a certificate signed by this CA (PEM)")
+      ->needs(cert);
   return [flags] { return RunServer(*flags); };
 }
 
