@@ -9,7 +9,7 @@ DEBIAN_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   python3-venv
   libpg-query-dev protobuf-compiler libprotobuf-dev
-  tao-pegtl-dev libcli11-dev nlohmann-json3-dev libedit-dev
+  tao-pegtl-dev libcli11-dev nlohmann-json3-dev libedit-dev libsodium-dev
   libgtest-dev libbenchmark-dev
   openjdk-17-jdk-headless maven
 )

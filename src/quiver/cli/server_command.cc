@@ -1,6 +1,7 @@
 // `quiver server`: opens the engine on a data directory and serves Flight SQL until
 // SIGTERM or SIGINT.
 #include <arrow/flight/server.h>
+#include <arrow/flight/server_auth.h>
 #include <arrow/flight/types.h>
 #include <pthread.h>
 
@@ -10,19 +11,21 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
 
+#include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
 #include "quiver/cli/commands.h"
 #include "quiver/cli/memory_limit_option.h"
 #include "quiver/engine/demo_dataset.h"
 #include "quiver/engine/engine.h"
 #include "quiver/exec/memory_budget.h"
+#include "quiver/flightsql/authentication.h"
 #include "quiver/flightsql/flight_sql_server.h"
 
 namespace quiver::cli {
@@ -166,6 +169,10 @@ int RunServer(const ServerFlags& flags) {
               << "\n";
     return 1;
   }
+  if (!(*engine)->access_control().HasUsers()) {
+    std::cerr << "quiver server: no users are configured: serving only clients on this machine, without "
+                 "authentication (CREATE USER … PASSWORD … SUPERUSER to require logins)\n";
+  }
   if (!(*engine)->recovery_report().empty()) std::cerr << "quiver server: " << (*engine)->recovery_report() << "\n";
 
   const bool install_demo = flags.demo || (flags.data_dir.empty() && !flags.no_demo);
@@ -190,6 +197,14 @@ int RunServer(const ServerFlags& flags) {
     std::cerr << "quiver server: " << status.message() << "\n";
     return 2;
   }
+  // Every call is authenticated first (authentication.h); then its session is found.
+  auto authenticator = std::make_shared<flightsql::Authenticator>(
+      std::shared_ptr<catalog::AccessControl>(*engine, &(*engine)->access_control()), std::chrono::hours(1));
+  server_options.middleware.emplace_back(flightsql::AuthMiddleware::kName,
+                                         std::make_shared<flightsql::AuthMiddlewareFactory>(authenticator));
+  // Logins happen in the middleware above; Handshake (which clients such as pyarrow's
+  // authenticate_basic_token call to log in) only has to succeed.
+  server_options.auth_handler = std::make_shared<arrow::flight::NoOpAuthHandler>();
   // Flight sessions: clients that keep the session cookie keep their settings.
   server_options.middleware.emplace_back(
       flightsql::SessionMiddleware::kName,
@@ -200,8 +215,8 @@ int RunServer(const ServerFlags& flags) {
     return 1;
   }
   // Scripts and tests read the port from this line (it matters with --port 0).
-  std::cout << "quiver server listening on " << (tls ? "grpc+tls://" : "grpc://") << flags.host << ":" << server.port() << " (data dir "
-            << (*engine)->catalog().data_dir() << ")" << std::endl;
+  std::cout << "quiver server listening on " << (tls ? "grpc+tls://" : "grpc://") << flags.host << ":" << server.port()
+            << " (data dir " << (*engine)->catalog().data_dir() << ")" << std::endl;
 
   shutdown.Watch(server);
   // Returns once the signal thread has shut the server down; the only way to stop.

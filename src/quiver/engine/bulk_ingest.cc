@@ -9,6 +9,7 @@
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/engine.h"
 #include "quiver/engine/managed_table_storage.h"
+#include "quiver/engine/principal.h"
 #include "quiver/engine/table_access.h"
 #include "quiver/lake/data_file_writer.h"
 #include "quiver/lake/delta_schema.h"
@@ -81,8 +82,8 @@ arrow::Result<std::vector<lake::AddFile>> WriteStream(arrow::RecordBatchReader& 
 
 }  // namespace
 
-arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const IngestRequest& request,
-                                     arrow::RecordBatchReader& batches) {
+arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const Authorizer& authorizer,
+                                     const IngestRequest& request, arrow::RecordBatchReader& batches) {
   catalog::Catalog& catalog = engine.catalog();
   const std::string schema_name = request.schema_name.empty() ? catalog::Catalog::kDefaultSchema : request.schema_name;
   if (request.table.empty()) return arrow::Status::Invalid("bulk ingest needs a table name");
@@ -93,6 +94,7 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const 
     if (request.if_missing == IngestRequest::IfMissing::kFail) {
       return arrow::Status::KeyError("table \"", request.table, "\" does not exist (ingest mode does not create it)");
     }
+    ARROW_RETURN_NOT_OK(authorizer.Require(catalog::Privilege::kCreate, schema_name, ""));
     if (access.in_transaction()) {
       return arrow::Status::NotImplemented("bulk ingest cannot create table \"", request.table,
                                            "\" inside a transaction; create it first");
@@ -136,8 +138,10 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const 
   if (request.if_exists == IngestRequest::IfExists::kFail) {
     return arrow::Status::AlreadyExists("table \"", request.table, "\" already exists (ingest mode is create)");
   }
-  ARROW_ASSIGN_OR_RAISE(auto version, access.Read(entry->location));
   const bool replace = request.if_exists == IngestRequest::IfExists::kReplace;
+  ARROW_RETURN_NOT_OK(authorizer.Require(catalog::Privilege::kInsert, schema_name, request.table));
+  if (replace) ARROW_RETURN_NOT_OK(authorizer.Require(catalog::Privilege::kDelete, schema_name, request.table));
+  ARROW_ASSIGN_OR_RAISE(auto version, access.Read(entry->location));
   auto schema = replace ? storage::NormalizedSchema(*batches.schema())->RemoveMetadata() : version.snapshot->schema;
   if (replace) ARROW_RETURN_NOT_OK(lake::ToDeltaSchemaString(*schema).status());
   ARROW_ASSIGN_OR_RAISE(auto mapping, ColumnMapping::Make(*batches.schema(), schema, request.table));

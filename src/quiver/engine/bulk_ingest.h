@@ -8,6 +8,7 @@
 namespace quiver::engine {
 
 class Engine;
+class Authorizer;
 class TableAccess;
 
 /// What a bulk load asks for (Flight SQL's CommandStatementIngest, ADBC's ingest modes).
@@ -23,8 +24,10 @@ struct IngestRequest {
 /// its rows and columns replaced by the stream's (replace). Columns of an existing
 /// table are matched by name; columns the stream lacks are NULL. Nothing of a load
 /// that fails is visible. Returns the rows loaded.
-/// `access` decides whether the load commits at once or joins a transaction.
-arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const IngestRequest& request,
-                                     arrow::RecordBatchReader& batches);
+/// `access` decides whether the load commits at once or joins a transaction;
+/// `authorizer` checks the privileges the load needs (CREATE on the schema to create,
+/// INSERT to append, INSERT and DELETE to replace).
+arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const Authorizer& authorizer,
+                                     const IngestRequest& request, arrow::RecordBatchReader& batches);
 
 }  // namespace quiver::engine

@@ -4,6 +4,7 @@
 #include <arrow/dataset/plan.h>
 #include <arrow/util/thread_pool.h>
 
+#include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
 #include "quiver/common/sql_kernels.h"
 #include "quiver/engine/managed_table_storage.h"
@@ -12,8 +13,9 @@
 
 namespace quiver::engine {
 
-Engine::Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog)
-    : options_(std::move(options)), catalog_(std::move(catalog)) {}
+Engine::Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog,
+               std::shared_ptr<catalog::AccessControl> access_control)
+    : options_(std::move(options)), catalog_(std::move(catalog)), access_control_(std::move(access_control)) {}
 
 arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   // Arrow registers most compute kernels only when asked to.
@@ -25,7 +27,8 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   storage::SetFileReadPool(exec::QueryMemoryPool());
   ARROW_ASSIGN_OR_RAISE(auto catalog, catalog::Catalog::Open(options.data_dir));
   ARROW_ASSIGN_OR_RAISE(auto recovery, RecoverManagedTables(*catalog));
-  auto engine = std::shared_ptr<Engine>(new Engine(options, std::move(catalog)));
+  ARROW_ASSIGN_OR_RAISE(auto access_control, catalog::AccessControl::Open(catalog->data_dir()));
+  auto engine = std::shared_ptr<Engine>(new Engine(options, std::move(catalog), std::move(access_control)));
   engine->recovery_report_ = std::move(recovery);
   return engine;
 }

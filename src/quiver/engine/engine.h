@@ -8,8 +8,9 @@
 #include "quiver/engine/session.h"
 
 namespace quiver::catalog {
+class AccessControl;
 class Catalog;
-}
+}  // namespace quiver::catalog
 
 namespace quiver::engine {
 
@@ -29,15 +30,19 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::shared_ptr<Session> NewSession();
 
   catalog::Catalog& catalog() { return *catalog_; }
+  /// Users, roles and grants.
+  catalog::AccessControl& access_control() { return *access_control_; }
   const EngineOptions& options() const { return options_; }
   /// What opening the data directory cleaned up after interrupted writes; empty if nothing.
   const std::string& recovery_report() const { return recovery_report_; }
 
  private:
-  Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog);
+  Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog,
+         std::shared_ptr<catalog::AccessControl> access_control);
 
   EngineOptions options_;
   std::shared_ptr<catalog::Catalog> catalog_;
+  std::shared_ptr<catalog::AccessControl> access_control_;
   std::string recovery_report_;
 };
 

@@ -63,6 +63,7 @@ arrow::Result<StatementResult> Session::Execute(std::string_view sql, const Para
   if (statements.empty()) return arrow::Status::Invalid("no statement to run");
   if (shared_settings_) settings_ = shared_settings_->Get();
   StatementRunner runner(engine_->catalog(), settings_, access(), interrupted_);
+  runner.set_access_control(engine_->access_control(), principal_);
   StatementResult result;
   for (const auto& statement : statements) {
     plan::BindContext context;
@@ -83,12 +84,14 @@ arrow::Result<std::shared_ptr<arrow::Schema>> Session::ResultSchema(std::string_
   context.sql = statement.text;
   context.parameters = &parameters;
   StatementRunner runner(engine_->catalog(), settings_, access());
+  runner.set_access_control(engine_->access_control(), principal_);
   ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
   return described.schema ? described.schema : arrow::schema({});
 }
 
 arrow::Result<StatementResult> Session::ExecutePlanned(const PlannedQuery& planned) {
   StatementRunner runner(engine_->catalog(), settings_, access(), interrupted_);
+  runner.set_access_control(engine_->access_control(), principal_);
   return runner.RunPlanned(planned);
 }
 
@@ -97,6 +100,7 @@ arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_v
   plan::BindContext context;
   context.sql = statement.text;
   StatementRunner runner(engine_->catalog(), settings_, access());
+  runner.set_access_control(engine_->access_control(), principal_);
   ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
   arrow::FieldVector parameters;
   for (size_t i = 0; i < context.parameter_types.size(); ++i) {

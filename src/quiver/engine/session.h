@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "quiver/engine/planned_query.h"
+#include "quiver/engine/principal.h"
 #include "quiver/engine/statement_result.h"
 
 namespace quiver::engine {
@@ -81,6 +82,10 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Runs the session's statements inside `transaction` (null: each statement commits
   /// on its own).
   void set_transaction(std::shared_ptr<Transaction> transaction) { transaction_ = std::move(transaction); }
+  /// Who runs the session's statements; unrestricted by default (no users configured).
+  void set_principal(Principal principal) { principal_ = std::move(principal); }
+  const Principal& principal() const { return principal_; }
+
   /// The transaction's access to managed tables, or autocommit.
   TableAccess& access();
 
@@ -96,6 +101,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::function<bool()> interrupted_;
   std::shared_ptr<Transaction> transaction_;
   std::shared_ptr<SessionSettings> shared_settings_;
+  Principal principal_;
 };
 
 }  // namespace quiver::engine

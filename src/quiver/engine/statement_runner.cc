@@ -87,6 +87,11 @@ bool ChangesDefinitions(sql::StatementKind kind) {
     case sql::StatementKind::kAlterTable:
     case sql::StatementKind::kCreateSchema:
     case sql::StatementKind::kDropSchema:
+    case sql::StatementKind::kCreateRole:
+    case sql::StatementKind::kAlterRole:
+    case sql::StatementKind::kDropRole:
+    case sql::StatementKind::kGrant:
+    case sql::StatementKind::kGrantRole:
       return true;
     default:
       return false;
@@ -111,6 +116,13 @@ const char* StatementKindName(sql::StatementKind kind) {
       return "CREATE SCHEMA";
     case sql::StatementKind::kDropSchema:
       return "DROP SCHEMA";
+    case sql::StatementKind::kCreateRole:
+    case sql::StatementKind::kAlterRole:
+    case sql::StatementKind::kDropRole:
+      return "a user or role statement";
+    case sql::StatementKind::kGrant:
+    case sql::StatementKind::kGrantRole:
+      return "GRANT / REVOKE";
     default:
       return "this statement";
   }
@@ -141,6 +153,12 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
       return version.files;
     };
   }
+  if (authorizer_ && !context.check_table_read) {
+    context.check_table_read = [this](const catalog::TableEntry& entry) {
+      return authorizer_->Require(catalog::Privilege::kSelect, entry.schema_name, entry.name);
+    };
+  }
+  ARROW_RETURN_NOT_OK(Authorize(statement));
   if (access_.in_transaction() && ChangesDefinitions(statement.kind)) {
     return arrow::Status::NotImplemented(StatementKindName(statement.kind),
                                          " cannot run inside a transaction; commit or roll back first");
@@ -192,6 +210,21 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
     case sql::StatementKind::kDropSchema:
       if (describe_only) return StatementResult{};
       return RunDropSchema(statement);
+    case sql::StatementKind::kCreateRole:
+      if (describe_only) return StatementResult{};
+      return RunCreateRole(statement);
+    case sql::StatementKind::kAlterRole:
+      if (describe_only) return StatementResult{};
+      return RunAlterRole(statement);
+    case sql::StatementKind::kDropRole:
+      if (describe_only) return StatementResult{};
+      return RunDropRole(statement);
+    case sql::StatementKind::kGrant:
+      if (describe_only) return StatementResult{};
+      return RunGrant(statement);
+    case sql::StatementKind::kGrantRole:
+      if (describe_only) return StatementResult{};
+      return RunGrantRole(statement);
   }
   return arrow::Status::Invalid("unknown statement");
 }

@@ -3,10 +3,12 @@
 #include <arrow/result.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/planned_query.h"
+#include "quiver/engine/principal.h"
 #include "quiver/engine/session.h"
 #include "quiver/engine/table_access.h"
 #include "quiver/exec/executor.h"
@@ -39,6 +41,13 @@ class StatementRunner {
   StatementRunner(catalog::Catalog& catalog, std::map<std::string, std::string>& settings, TableAccess& access,
                   exec::InterruptCheck interrupted = {})
       : catalog_(catalog), settings_(settings), access_(access), interrupted_(std::move(interrupted)) {}
+
+  /// Checks every statement against `access`'s grants for `principal` (without this,
+  /// statements run unchecked, as for a server without users).
+  void set_access_control(catalog::AccessControl& access, Principal principal) {
+    access_control_ = &access;
+    authorizer_.emplace(access, std::move(principal));
+  }
 
   /// `parameters` is null when only the result's schema is wanted (preparing): then
   /// nothing is run or changed, and parameter types are inferred into `context`.
@@ -82,6 +91,19 @@ class StatementRunner {
   /// statement for views and tables over files.
   arrow::Result<std::shared_ptr<const catalog::TableEntry>> ManagedTableEntry(const QualifiedName& name,
                                                                               const char* statement) const;
+  // Users, roles and privileges (access_statements.cc).
+  arrow::Result<StatementResult> RunCreateRole(const sql::Statement& statement);
+  arrow::Result<StatementResult> RunAlterRole(const sql::Statement& statement);
+  arrow::Result<StatementResult> RunDropRole(const sql::Statement& statement);
+  arrow::Result<StatementResult> RunGrant(const sql::Statement& statement);
+  arrow::Result<StatementResult> RunGrantRole(const sql::Statement& statement);
+  /// The privileges a statement needs on the objects it names (tables it only reads
+  /// are checked while binding, through BindContext::check_table_read).
+  arrow::Status Authorize(const sql::Statement& statement) const;
+  arrow::Status Require(catalog::Privilege privilege, const QualifiedName& name, bool on_schema) const;
+  /// Lets the statement read the table at `location` without SELECT on it.
+  static void ExemptFromReadCheck(plan::BindContext& context, const std::string& location);
+
   /// A schema-qualified name; the schema must exist.
   arrow::Result<QualifiedName> ResolveName(const std::vector<std::string>& names) const;
   /// Runs `plan` to its end, writing every row into `writer`.
@@ -93,6 +115,8 @@ class StatementRunner {
   std::map<std::string, std::string>& settings_;
   TableAccess& access_;
   exec::InterruptCheck interrupted_;
+  catalog::AccessControl* access_control_ = nullptr;
+  std::optional<Authorizer> authorizer_;
 };
 
 }  // namespace quiver::engine

@@ -2,6 +2,7 @@
 
 #include <arrow/flight/server.h>
 
+#include "quiver/flightsql/authentication.h"
 #include "quiver/flightsql/statement_ticket.h"
 
 namespace quiver::flightsql {
@@ -36,17 +37,17 @@ std::string CookieValue(std::string_view header, std::string_view name) {
 
 }  // namespace
 
-std::shared_ptr<engine::SessionSettings> ClientSessions::Find(const std::string& id) {
+std::shared_ptr<engine::SessionSettings> ClientSessions::Find(const std::string& id, const std::string& user) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);
-  if (it == sessions_.end()) return nullptr;
+  if (it == sessions_.end() || it->second.user != user) return nullptr;
   it->second.last_used = std::chrono::steady_clock::now();
   return it->second.settings;
 }
 
 std::string ClientSessions::NewId() { return Hex(StatementTicket::NewQueryId()); }
 
-std::shared_ptr<engine::SessionSettings> ClientSessions::Create(const std::string& id) {
+std::shared_ptr<engine::SessionSettings> ClientSessions::Create(const std::string& id, const std::string& user) {
   const auto now = std::chrono::steady_clock::now();
   auto settings = std::make_shared<engine::SessionSettings>();
   std::lock_guard lock(mutex_);
@@ -54,7 +55,7 @@ std::shared_ptr<engine::SessionSettings> ClientSessions::Create(const std::strin
     it = now - it->second.last_used > kIdleLimit ? sessions_.erase(it) : std::next(it);
   }
   auto& entry = sessions_[id];
-  if (!entry.settings) entry.settings = settings;
+  if (!entry.settings || entry.user != user) entry = Entry{settings, user, now};
   entry.last_used = now;
   return entry.settings;
 }
@@ -72,7 +73,7 @@ void SessionMiddleware::SendingHeaders(arrow::flight::AddCallHeaders* outgoing_h
 }
 
 std::shared_ptr<engine::SessionSettings> SessionMiddleware::SettingsOrNew() {
-  if (!settings_) settings_ = sessions_.Create(id_);
+  if (!settings_) settings_ = sessions_.Create(id_, user_);
   return settings_;
 }
 
@@ -91,8 +92,10 @@ arrow::Status SessionMiddlewareFactory::StartCall(const arrow::flight::CallInfo&
   }
   const bool send_cookie = id.empty();
   if (send_cookie) id = sessions_->NewId();
-  auto settings = sessions_->Find(id);
-  *middleware = std::make_shared<SessionMiddleware>(*sessions_, std::move(id), std::move(settings), send_cookie);
+  std::string user = UserOf(context);
+  auto settings = sessions_->Find(id, user);
+  *middleware =
+      std::make_shared<SessionMiddleware>(*sessions_, std::move(id), std::move(user), std::move(settings), send_cookie);
   return arrow::Status::OK();
 }
 

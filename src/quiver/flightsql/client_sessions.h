@@ -24,17 +24,19 @@ class ClientSessions {
   static constexpr std::chrono::hours kIdleLimit{8};
 
   /// The session of `id`, or null when it does not exist (never started, closed,
-  /// expired, or from before a restart).
-  std::shared_ptr<engine::SessionSettings> Find(const std::string& id);
+  /// expired, or from before a restart) or belongs to another user than `user`.
+  std::shared_ptr<engine::SessionSettings> Find(const std::string& id, const std::string& user);
   /// A fresh random id for a client's cookie.
   std::string NewId();
-  /// The session of `id`, started now if it does not exist.
-  std::shared_ptr<engine::SessionSettings> Create(const std::string& id);
+  /// The session of `id` for `user`, started now if it does not exist (a session of
+  /// another user under that id is replaced).
+  std::shared_ptr<engine::SessionSettings> Create(const std::string& id, const std::string& user);
   void Close(const std::string& id);
 
  private:
   struct Entry {
     std::shared_ptr<engine::SessionSettings> settings;
+    std::string user;
     std::chrono::steady_clock::time_point last_used;
   };
   std::mutex mutex_;
@@ -47,14 +49,20 @@ class SessionMiddleware : public arrow::flight::ServerMiddleware {
  public:
   static constexpr const char* kName = "quiver-session";
 
-  SessionMiddleware(ClientSessions& sessions, std::string id, std::shared_ptr<engine::SessionSettings> settings,
-                    bool send_cookie)
-      : sessions_(sessions), id_(std::move(id)), settings_(std::move(settings)), send_cookie_(send_cookie) {}
+  SessionMiddleware(ClientSessions& sessions, std::string id, std::string user,
+                    std::shared_ptr<engine::SessionSettings> settings, bool send_cookie)
+      : sessions_(sessions),
+        id_(std::move(id)),
+        user_(std::move(user)),
+        settings_(std::move(settings)),
+        send_cookie_(send_cookie) {}
 
   std::string name() const override { return kName; }
   void SendingHeaders(arrow::flight::AddCallHeaders* outgoing_headers) override;
   void CallCompleted(const arrow::Status&) override {}
 
+  /// The user the call runs as (authentication.h); empty when unrestricted.
+  const std::string& user() const { return user_; }
   /// The call's session settings; null when the session has not started.
   const std::shared_ptr<engine::SessionSettings>& settings() const { return settings_; }
   /// The call's session, started now if it has not.
@@ -65,11 +73,13 @@ class SessionMiddleware : public arrow::flight::ServerMiddleware {
  private:
   ClientSessions& sessions_;
   std::string id_;
+  std::string user_;
   std::shared_ptr<engine::SessionSettings> settings_;
   bool send_cookie_;  // the client sent none
 };
 
-/// Installs SessionMiddleware on every call of a Flight server.
+/// Installs SessionMiddleware on every call of a Flight server. It must come after the
+/// authentication middleware, whose user it reads.
 class SessionMiddlewareFactory : public arrow::flight::ServerMiddlewareFactory {
  public:
   explicit SessionMiddlewareFactory(std::shared_ptr<ClientSessions> sessions) : sessions_(std::move(sessions)) {}

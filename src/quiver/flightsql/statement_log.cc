@@ -1,6 +1,7 @@
 #include "quiver/flightsql/statement_log.h"
 
 #include <cstdio>
+#include <regex>
 #include <sstream>
 
 namespace quiver::flightsql {
@@ -36,9 +37,17 @@ std::string Escape(std::string_view text) {
   return out;
 }
 
+// Passwords never reach the log: the quoted string after PASSWORD becomes '***'.
+std::string WithoutPasswords(std::string_view sql) {
+  static const std::regex password(R"((password\s+)'(?:[^']|'')*')", std::regex::icase);
+  return std::regex_replace(std::string(sql), password, "$1'***'");
+}
+
 }  // namespace
 
-std::string StatementLog::Format(int64_t id, std::string_view sql, const StatementOutcome& outcome) {
+std::string StatementLog::Format(int64_t id, std::string_view sql_as_sent, const StatementOutcome& outcome) {
+  const std::string redacted = WithoutPasswords(sql_as_sent);
+  std::string_view sql = redacted;
   std::string shown = Escape(sql.substr(0, kMaxLoggedSql));
   if (sql.size() > kMaxLoggedSql) shown += "...";
   char duration[32];

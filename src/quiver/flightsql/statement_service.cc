@@ -124,6 +124,7 @@ arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(Sess
                                                                             bool has_transaction,
                                                                             const std::string& transaction_id) {
   auto session = engine_->NewSession();
+  if (client) session->set_principal(engine::Principal{client->user()});
   if (client && client->settings()) session->share_settings(client->settings());
   if (has_transaction) {
     ARROW_ASSIGN_OR_RAISE(auto transaction, transactions_.Get(transaction_id));
@@ -255,7 +256,8 @@ arrow::Result<int64_t> StatementService::Ingest(const pb::CommandStatementIngest
   return LoggedUpdate(description, [&]() -> arrow::Result<int64_t> {
     ARROW_ASSIGN_OR_RAISE(auto schema, reader.GetSchema());
     FlightStreamBatches batches(reader, std::move(schema));
-    return engine::IngestBatches(*engine_, session->access(), request, batches);
+    engine::Authorizer authorizer(engine_->access_control(), session->principal());
+    return engine::IngestBatches(*engine_, session->access(), authorizer, request, batches);
   });
 }
 

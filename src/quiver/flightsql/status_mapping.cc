@@ -2,6 +2,8 @@
 
 #include <arrow/flight/types.h>
 
+#include "quiver/common/permission_denied.h"
+
 namespace quiver::flightsql {
 
 namespace flight = arrow::flight;
@@ -10,6 +12,8 @@ arrow::Status ToFlightStatus(const arrow::Status& status) {
   if (status.ok()) return status;
   // A status that already carries a Flight code was chosen on purpose.
   if (flight::FlightStatusDetail::UnwrapStatus(status)) return status;
+  if (IsPermissionDenied(status))
+    return flight::MakeFlightError(flight::FlightStatusCode::Unauthorized, status.message());
   switch (status.code()) {
     case arrow::StatusCode::Invalid:
     case arrow::StatusCode::KeyError:

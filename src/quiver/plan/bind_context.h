@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "quiver/catalog/table_entry.h"
 #include "quiver/plan/logical_plan.h"
 
 namespace quiver::plan {
@@ -33,6 +34,9 @@ struct BindContext {
   /// The version of other managed tables a statement reads, by location (a transaction
   /// shows its own changes); the newest version when unset.
   std::function<arrow::Result<std::shared_ptr<storage::FileTable>>(const std::string&)> read_managed_table;
+  /// Called for every table and view a statement names (not for those a view reads:
+  /// naming the view is what needs the privilege); a failure stops binding.
+  std::function<arrow::Status(const catalog::TableEntry&)> check_table_read;
   /// The schema unqualified table names resolve in (the session's search_path).
   std::string default_schema = "public";
   /// Source of unique column names.

@@ -912,6 +912,7 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
     return arrow::Status::KeyError("relation \"", name, "\" does not exist",
                                    sql::LocationSuffix(context_.sql, ref.location));
   }
+  if (context_.check_table_read && view_depth_ == 0) ARROW_RETURN_NOT_OK(context_.check_table_read(*entry));
   BoundQuery bound;
   if (entry->kind == catalog::TableKind::kView) {
     if (++view_depth_ > kMaxViewDepth) {

@@ -227,6 +227,11 @@ enum class StatementKind {
   kAlterTable,
   kCreateSchema,
   kDropSchema,
+  kCreateRole,  // CREATE USER / CREATE ROLE
+  kAlterRole,   // ALTER USER … PASSWORD
+  kDropRole,    // DROP USER / DROP ROLE
+  kGrant,       // GRANT / REVOKE privileges ON tables or schemas
+  kGrantRole,   // GRANT / REVOKE role TO / FROM users
 };
 
 struct ColumnDefinition {
@@ -285,6 +290,17 @@ struct Statement {
   AlterTableAction alter_action = AlterTableAction::kAddColumn;  // kAlterTable
   std::string column_name;                                       // kAlterTable: the column dropped or renamed
   std::string new_name;                                          // kAlterTable: the new column or table name
+
+  // kCreateRole, kAlterRole, kDropRole: names holds the role names (kDropRole may have
+  // several); kGrant, kGrantRole: the grantees.
+  bool is_user = false;                           // kCreateRole: CREATE USER (may log in) rather than CREATE ROLE
+  std::string password;                           // kCreateRole, kAlterRole
+  bool superuser = false;                         // kCreateRole
+  bool is_grant = true;                           // kGrant, kGrantRole: GRANT rather than REVOKE
+  std::vector<std::string> privileges;            // kGrant (ALL expanded later)
+  bool on_schema = false;                         // kGrant: ON SCHEMA s / ON ALL TABLES IN SCHEMA s
+  std::vector<std::vector<std::string>> objects;  // kGrant: tables or schemas
+  std::vector<std::string> granted_roles;         // kGrantRole
 
   std::string variable;  // kSet, kShowVariable
   std::string value;     // kSet (empty for RESET)

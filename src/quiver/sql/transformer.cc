@@ -107,6 +107,16 @@ arrow::Result<Statement> Transformer::TransformStatement(const Node& node) {
       return TransformRename(node.rename_stmt());
     case Node::kCreateSchemaStmt:
       return TransformCreateSchema(node.create_schema_stmt());
+    case Node::kCreateRoleStmt:
+      return TransformCreateRole(node.create_role_stmt());
+    case Node::kAlterRoleStmt:
+      return TransformAlterRole(node.alter_role_stmt());
+    case Node::kDropRoleStmt:
+      return TransformDropRole(node.drop_role_stmt());
+    case Node::kGrantStmt:
+      return TransformGrant(node.grant_stmt());
+    case Node::kGrantRoleStmt:
+      return TransformGrantRole(node.grant_role_stmt());
     case Node::kTransactionStmt:
       return Unsupported(0, "transaction control");
     default:

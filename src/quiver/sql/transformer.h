@@ -52,6 +52,12 @@ class Transformer {
   arrow::Result<Statement> TransformAlterTable(const pg_query::AlterTableStmt& alter);
   arrow::Result<Statement> TransformRename(const pg_query::RenameStmt& rename);
   arrow::Result<Statement> TransformCreateSchema(const pg_query::CreateSchemaStmt& create);
+  // Users, roles and privileges (transformer_access.cc).
+  arrow::Result<Statement> TransformCreateRole(const pg_query::CreateRoleStmt& create);
+  arrow::Result<Statement> TransformAlterRole(const pg_query::AlterRoleStmt& alter);
+  arrow::Result<Statement> TransformDropRole(const pg_query::DropRoleStmt& drop);
+  arrow::Result<Statement> TransformGrant(const pg_query::GrantStmt& grant);
+  arrow::Result<Statement> TransformGrantRole(const pg_query::GrantRoleStmt& grant);
   arrow::Result<ColumnDefinition> TransformColumnDef(const pg_query::ColumnDef& column,
                                                      std::vector<std::string>* primary_key);
 

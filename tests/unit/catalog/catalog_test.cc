@@ -2,8 +2,11 @@
 
 #include <arrow/type.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+
+#include "quiver/catalog/access_control.h"
 
 namespace quiver::catalog {
 namespace {
@@ -71,6 +74,47 @@ TEST_F(CatalogTest, CorruptFileIsAClearError) {
   auto result = Catalog::Open(dir_.string());
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.status().message().find("catalog.json"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace quiver::catalog
+
+namespace quiver::catalog {
+namespace {
+
+TEST(AccessControlTest, GrantsReachUsersThroughRolesAndSurviveReopening) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("quiver_access_" + std::to_string(::getpid()))).string();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    auto access = AccessControl::Open(dir).ValueOrDie();
+    EXPECT_FALSE(access->HasUsers());
+    ASSERT_TRUE(access->CreateUser("ann", "s3cret", false).ok());
+    ASSERT_TRUE(access->CreateRole("analysts").ok());
+    EXPECT_TRUE(access->CreateRole("ann").IsAlreadyExists());
+    ASSERT_TRUE(access->GrantRole("analysts", "ann").ok());
+    ASSERT_TRUE(access->AddGrant({"analysts", Privilege::kSelect, "public", "sales"}).ok());
+    ASSERT_TRUE(access->AddGrant({"ann", Privilege::kCreate, "lab", ""}).ok());
+    EXPECT_TRUE(access->AddGrant({"ghost", Privilege::kSelect, "public", "sales"}).IsKeyError());
+  }
+  auto access = AccessControl::Open(dir).ValueOrDie();
+  EXPECT_TRUE(access->HasUsers());
+  EXPECT_TRUE(access->VerifyPassword("ann", "s3cret"));
+  EXPECT_FALSE(access->VerifyPassword("ann", "guess"));
+  EXPECT_FALSE(access->VerifyPassword("bob", "s3cret"));
+  EXPECT_TRUE(access->Allows("ann", Privilege::kSelect, "public", "sales"));
+  EXPECT_FALSE(access->Allows("ann", Privilege::kInsert, "public", "sales"));
+  EXPECT_FALSE(access->Allows("ann", Privilege::kSelect, "public", "other"));
+  // A schema-wide grant covers the schema and its tables.
+  EXPECT_TRUE(access->Allows("ann", Privilege::kCreate, "lab", ""));
+  EXPECT_TRUE(access->Allows("ann", Privilege::kCreate, "lab", "anything"));
+  ASSERT_TRUE(access->RevokeRole("analysts", "ann").ok());
+  EXPECT_FALSE(access->Allows("ann", Privilege::kSelect, "public", "sales"));
+  ASSERT_TRUE(access->DropPrincipal("ann", false).ok());
+  EXPECT_FALSE(access->HasUsers());
+  EXPECT_TRUE(access->DropPrincipal("ann", false).IsKeyError());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -38,3 +38,18 @@ TEST(StatementLogTest, IdsCountUp) {
 
 }  // namespace
 }  // namespace quiver::flightsql
+
+namespace quiver::flightsql {
+namespace {
+
+TEST(StatementLogTest, PasswordsAreNeverLogged) {
+  StatementOutcome outcome;
+  std::string line = StatementLog::Format(3, "CREATE USER ann WITH PASSWORD 'se''cret' SUPERUSER", outcome);
+  EXPECT_EQ(line.find("se''cret"), std::string::npos) << line;
+  EXPECT_NE(line.find("PASSWORD '***' SUPERUSER"), std::string::npos) << line;
+  line = StatementLog::Format(4, "alter user ann password 'x'", outcome);
+  EXPECT_NE(line.find("password '***'"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace quiver::flightsql

@@ -1,0 +1,170 @@
+"""Users, roles and grants: logins exchange Basic credentials for a bearer token, every
+statement is checked against the grants, and a server without users serves only its own
+machine."""
+
+import base64
+import json
+import os
+import stat
+import time
+
+import pyarrow.flight as flight
+import pytest
+from adbc_driver_flightsql import dbapi
+
+import flight_sql_wire as wire
+from conftest import start_server
+
+PASSWORDS = {"admin": "admin secret", "reader": "r-pass", "writer": "w-pass", "creator": "c-pass", "nobody": "n-pass"}
+
+
+def login(server, user):
+    return dbapi.connect(server.uri, autocommit=True, db_kwargs={"username": user, "password": PASSWORDS[user]})
+
+
+def run(connection, sql):
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        if cursor.description:
+            return cursor.fetchall()
+    return None
+
+
+@pytest.fixture
+def secured(tmp_path):
+    """A server with an admin (made from this machine before any user existed), three
+    roles and a user holding each, and one holding none."""
+    server = start_server(tmp_path)
+    assert "no users are configured: serving only clients on this machine" in server.stderr()
+    client = flight.connect(server.uri)
+    setup = "CREATE USER admin WITH PASSWORD 'admin secret' SUPERUSER"
+    client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(setup)))
+    client.close()
+    admin = login(server, "admin")
+    for sql in [
+        "CREATE SCHEMA lab",
+        "CREATE TABLE public.items (id int, name text)",
+        "INSERT INTO public.items VALUES (1, 'a'), (2, 'b')",
+        "CREATE ROLE readers", "CREATE ROLE writers", "CREATE ROLE creators",
+        "GRANT SELECT ON public.items TO readers",
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON public.items TO writers",
+        "GRANT CREATE, SELECT ON SCHEMA lab TO creators",
+        "CREATE USER reader PASSWORD 'r-pass'", "GRANT readers TO reader",
+        "CREATE USER writer PASSWORD 'w-pass'", "GRANT writers TO writer",
+        "CREATE USER creator PASSWORD 'c-pass'", "GRANT creators TO creator",
+        "CREATE USER nobody PASSWORD 'n-pass'",
+    ]:
+        run(admin, sql)
+    admin.close()
+    yield server
+    assert server.stop() == 0
+
+
+# Each statement kind, and which users may run it.
+MATRIX = [
+    ("SELECT count(*) FROM public.items", {"admin", "reader", "writer"}),
+    ("INSERT INTO public.items VALUES (9, 'z')", {"admin", "writer"}),
+    ("UPDATE public.items SET name = 'c' WHERE id = 1", {"admin", "writer"}),
+    ("DELETE FROM public.items WHERE id = 9", {"admin", "writer"}),
+    ("TRUNCATE lab.scratch", {"admin"}),
+    ("CREATE TABLE lab.made_by_{user} (a int)", {"admin", "creator"}),
+    ("CREATE TABLE public.made_by_{user} (a int)", {"admin"}),
+    ("CREATE VIEW lab.view_by_{user} AS SELECT 1 AS one", {"admin", "creator"}),
+    ("CREATE SCHEMA schema_by_{user}", {"admin"}),
+    ("CREATE ROLE role_by_{user}", {"admin"}),
+    ("GRANT SELECT ON lab.scratch TO readers", {"admin"}),
+]
+
+
+def test_permission_matrix(secured):
+    admin = login(secured, "admin")
+    run(admin, "CREATE TABLE lab.scratch (a int)")
+    admin.close()
+    for user in ["admin", "reader", "writer", "creator", "nobody"]:
+        connection = login(secured, user)
+        for template, allowed in MATRIX:
+            sql = template.format(user=user)
+            if user in allowed:
+                run(connection, sql)
+            else:
+                with pytest.raises(Exception, match="permission denied") as refused:
+                    run(connection, sql)
+                assert user in str(refused.value)
+        connection.close()
+    # The creator reads the tables it made in its schema, through the schema-wide grant.
+    creator = login(secured, "creator")
+    assert run(creator, "SELECT count(*) FROM lab.made_by_creator") == [(0,)]
+    creator.close()
+
+
+def test_revoke_and_drop(secured):
+    admin = login(secured, "admin")
+    reader = login(secured, "reader")
+    assert run(reader, "SELECT count(*) FROM public.items") == [(2,)]
+    run(admin, "REVOKE readers FROM reader")
+    with pytest.raises(Exception, match="permission denied"):
+        run(reader, "SELECT count(*) FROM public.items")
+    run(admin, "GRANT SELECT ON public.items TO reader")
+    assert run(reader, "SELECT count(*) FROM public.items") == [(2,)]
+    run(admin, "REVOKE SELECT ON public.items FROM reader")
+    with pytest.raises(Exception, match="permission denied"):
+        run(reader, "SELECT count(*) FROM public.items")
+    reader.close()
+    run(admin, "DROP USER reader")
+    with pytest.raises(Exception, match="invalid user name or password"):
+        run(login(secured, "reader"), "SELECT 1")
+    admin.close()
+
+
+def test_views_need_only_their_own_grant(secured):
+    admin = login(secured, "admin")
+    run(admin, "CREATE VIEW public.item_names AS SELECT name FROM public.items")
+    run(admin, "GRANT SELECT ON public.item_names TO nobody")
+    nobody = login(secured, "nobody")
+    assert sorted(run(nobody, "SELECT name FROM public.item_names")) == [("a",), ("b",)]
+    with pytest.raises(Exception, match="permission denied"):
+        run(nobody, "SELECT * FROM public.items")
+    nobody.close()
+    admin.close()
+
+
+def test_tokens_logins_and_the_slowdown(secured):
+    client = flight.connect(secured.uri)
+    header = client.authenticate_basic_token("reader", "r-pass")
+    assert header[0] == b"authorization" and header[1].startswith(b"Bearer ")
+    options = flight.FlightCallOptions(headers=[header])
+    query = flight.FlightDescriptor.for_command(wire.statement_query("SELECT count(*) AS n FROM public.items"))
+    info = client.get_flight_info(query, options)
+    assert client.do_get(info.endpoints[0].ticket, options).read_all().to_pylist() == [{"n": 2}]
+    # No credentials, a forged token, a wrong password: all refused.
+    with pytest.raises(flight.FlightUnauthenticatedError, match="authentication required"):
+        client.get_flight_info(query)
+    token = base64.b64decode(header[1][7:]).replace(b"reader", b"admin")
+    forged = flight.FlightCallOptions(headers=[(b"authorization", b"Bearer " + base64.b64encode(token))])
+    with pytest.raises(flight.FlightUnauthenticatedError, match="not valid"):
+        client.get_flight_info(query, forged)
+    durations = []
+    for _ in range(5):
+        started = time.monotonic()
+        with pytest.raises(flight.FlightUnauthenticatedError, match="invalid user name or password"):
+            client.authenticate_basic_token("writer", "guess")
+        durations.append(time.monotonic() - started)
+    assert durations[3] >= 0.25 and durations[4] >= 0.5, durations  # from the fourth failure on
+    client.close()
+
+
+def test_secrets_stay_secret_and_grants_survive_restart(secured, tmp_path):
+    access = secured.data_dir / "access.json"
+    assert stat.S_IMODE(os.stat(access).st_mode) == 0o600
+    text = access.read_text()
+    assert "r-pass" not in text and "$argon2id$" in text
+    assert "admin secret" not in secured.stderr() and "r-pass" not in secured.stderr()
+    assert secured.stop() == 0
+    server = start_server(tmp_path)
+    assert "no users are configured" not in server.stderr()
+    reader = dbapi.connect(server.uri, autocommit=True, db_kwargs={"username": "reader", "password": "r-pass"})
+    assert run(reader, "SELECT count(*) FROM public.items") == [(2,)]
+    with pytest.raises(Exception, match="permission denied"):
+        run(reader, "DELETE FROM public.items")
+    reader.close()
+    secured.process = server.process  # the fixture stops the running server
