@@ -168,3 +168,24 @@ def test_secrets_stay_secret_and_grants_survive_restart(secured, tmp_path):
         run(reader, "DELETE FROM public.items")
     reader.close()
     secured.process = server.process  # the fixture stops the running server
+
+
+def test_metadata_lists_only_what_a_user_may_use(secured):
+    def table_names(user):
+        connection = login(secured, user)
+        objects = connection.adbc_get_objects(depth="tables").read_all().to_pylist()
+        connection.close()
+        names = set()
+        for catalog in objects:
+            for schema in catalog["catalog_db_schemas"] or []:
+                for table in schema["db_schema_tables"] or []:
+                    names.add(f"{schema['db_schema_name']}.{table['table_name']}")
+        return names
+
+    admin = login(secured, "admin")
+    run(admin, "CREATE TABLE lab.secret (a int)")
+    admin.close()
+    assert table_names("admin") >= {"public.items", "lab.secret"}
+    assert table_names("reader") == {"public.items"}
+    assert table_names("creator") == {"lab.secret"}
+    assert table_names("nobody") == set()

@@ -101,3 +101,20 @@ def test_session_options_through_flight_actions(quiver_server):
     assert options["schema"] == "public"
     client.close()
     setup.close()
+
+
+def test_memory_limit_is_a_session_setting(quiver_server):
+    connection = cookie_connection(quiver_server.uri)
+    heavy = "SELECT count(*) FROM (SELECT DISTINCT g FROM generate_series(1, 2000000) AS g) AS d"
+    assert scalar(connection, heavy) == 2000000
+    with connection.cursor() as cursor:
+        cursor.execute("SET memory_limit = '4MB'")
+    with pytest.raises(Exception, match="memory limit of 4.0 MiB"):
+        scalar(connection, heavy)
+    with pytest.raises(Exception, match="memory_limit: cannot read 'lots'"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET memory_limit = 'lots'")
+    with connection.cursor() as cursor:
+        cursor.execute("RESET memory_limit")
+    assert scalar(connection, heavy) == 2000000
+    connection.close()

@@ -1,24 +1,16 @@
 #pragma once
 
-#include <arrow/result.h>
-
-#include <cstdint>
 #include <string_view>
+
+#include "quiver/exec/memory_size.h"
 
 namespace quiver::cli {
 
 /// The server's default memory budget: this share of the machine's memory.
 constexpr std::string_view kDefaultMemoryLimit = "60%";
 
-/// Reads a `--memory-limit` value: bytes with an optional unit (`512MB`, `2GiB`,
-/// `1.5G`, `1048576`; K/M/G/T with or without B are powers of 1024, as in
-/// PostgreSQL's settings, and so are KiB…TiB) or a percentage of
-/// `available_bytes` (`60%`). Invalid (naming the text) for anything else, zero
-/// or more than 100%.
-arrow::Result<int64_t> ParseMemoryLimit(std::string_view text, int64_t available_bytes);
-
-/// The memory this process may use: physical memory, or the cgroup's limit when the
-/// server runs in a container that sets a smaller one.
-int64_t AvailableMemoryBytes();
+// `--memory-limit` values are read as exec/memory_size.h reads every memory limit.
+using exec::AvailableMemoryBytes;
+using exec::ParseMemoryLimit;
 
 }  // namespace quiver::cli

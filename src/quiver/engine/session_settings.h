@@ -29,4 +29,8 @@ class SessionSettings {
 /// schema, not a list).
 inline constexpr const char* kSearchPathSetting = "search_path";
 
+/// The setting limiting the memory each of the session's queries may hold (512MB,
+/// 2GiB, 10%), within the server's budget.
+inline constexpr const char* kMemoryLimitSetting = "memory_limit";
+
 }  // namespace quiver::engine

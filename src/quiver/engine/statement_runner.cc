@@ -12,7 +12,9 @@
 #include "quiver/engine/text_lines.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
+#include "quiver/exec/memory_size.h"
 #include "quiver/exec/recursive_cte.h"
+#include "quiver/exec/tracking_memory_pool.h"
 #include "quiver/plan/binder.h"
 #include "quiver/plan/cardinality.h"
 #include "quiver/plan/optimizer.h"
@@ -75,6 +77,20 @@ arrow::Result<int64_t> MaxRecursiveIterations(const std::map<std::string, std::s
   }
   return value;
 }
+
+// A query's result that keeps the query's own memory pool alive as long as it is read.
+class ReaderKeepingPool : public arrow::RecordBatchReader {
+ public:
+  ReaderKeepingPool(std::shared_ptr<arrow::RecordBatchReader> reader, std::shared_ptr<exec::MeasuredQueryPool> pool)
+      : reader_(std::move(reader)), pool_(std::move(pool)) {}
+  std::shared_ptr<arrow::Schema> schema() const override { return reader_->schema(); }
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override { return reader_->ReadNext(batch); }
+  arrow::Status Close() override { return reader_->Close(); }
+
+ private:
+  std::shared_ptr<arrow::RecordBatchReader> reader_;
+  std::shared_ptr<exec::MeasuredQueryPool> pool_;
+};
 
 // Statements that change the catalog, which transactions do not cover.
 bool ChangesDefinitions(sql::StatementKind kind) {
@@ -246,9 +262,23 @@ arrow::Result<StatementResult> StatementRunner::RunPlanned(const PlannedQuery& p
   result.is_query = true;
   result.schema = planned.plan->schema;
   ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
-  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*planned.plan));
-  ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration), interrupted_));
+  ARROW_ASSIGN_OR_RAISE(auto limited, SessionQueryPool());
+  exec::LoweringOptions lowering;
+  if (limited) lowering.pool = limited->get();
+  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*planned.plan, lowering));
+  ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration), interrupted_, lowering.pool));
+  if (limited) result.batches = std::make_shared<ReaderKeepingPool>(std::move(result.batches), std::move(limited));
   return result;
+}
+
+arrow::Result<std::shared_ptr<exec::MeasuredQueryPool>> StatementRunner::SessionQueryPool() const {
+  auto setting = settings_.find(kMemoryLimitSetting);
+  if (setting == settings_.end()) return nullptr;
+  ARROW_ASSIGN_OR_RAISE(auto limit,
+                        exec::ParseMemoryLimit(setting->second, exec::AvailableMemoryBytes(), kMemoryLimitSetting));
+  auto pool = std::make_shared<exec::MeasuredQueryPool>();
+  pool->get()->set_limit(limit);
+  return pool;
 }
 
 arrow::Status StatementRunner::MaterializeWithQueries(
@@ -399,6 +429,10 @@ arrow::Result<StatementResult> StatementRunner::RunSet(const sql::Statement& sta
   if (describe_only) return StatementResult{};
   if (statement.variable == kSearchPathSetting && !statement.value.empty() && !catalog_.HasSchema(statement.value)) {
     return arrow::Status::KeyError("schema \"", statement.value, "\" does not exist");
+  }
+  if (statement.variable == kMemoryLimitSetting && !statement.value.empty()) {
+    ARROW_RETURN_NOT_OK(
+        exec::ParseMemoryLimit(statement.value, exec::AvailableMemoryBytes(), kMemoryLimitSetting).status());
   }
   if (statement.value.empty()) {
     settings_.erase(statement.variable);

@@ -19,6 +19,10 @@ namespace quiver::lake {
 class DataFileWriter;
 }
 
+namespace quiver::exec {
+class MeasuredQueryPool;
+}
+
 namespace quiver::engine {
 
 struct QualifiedName {
@@ -101,6 +105,9 @@ class StatementRunner {
   /// are checked while binding, through BindContext::check_table_read).
   arrow::Status Authorize(const sql::Statement& statement) const;
   arrow::Status Require(catalog::Privilege privilege, const QualifiedName& name, bool on_schema) const;
+  /// The query's own memory pool, limited, when the session sets memory_limit (null
+  /// otherwise: the query draws on the server's budget alone).
+  arrow::Result<std::shared_ptr<exec::MeasuredQueryPool>> SessionQueryPool() const;
   /// Lets the statement read the table at `location` without SELECT on it.
   static void ExemptFromReadCheck(plan::BindContext& context, const std::string& location);
 

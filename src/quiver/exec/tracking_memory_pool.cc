@@ -22,6 +22,7 @@ MeasuredQueryPool::MeasuredQueryPool() {
       pool_ = FreePools().back();
       FreePools().pop_back();
       pool_->ResetPeak();
+      pool_->set_limit(BudgetedMemoryPool::kUnlimited);
       return;
     }
   }

@@ -67,7 +67,8 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::DbSchemas(
   return arrow::RecordBatch::Make(MetadataSchemas::DbSchemas(), name_array->length(), {catalog_array, name_array});
 }
 
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::Tables(const pb::CommandGetTables& command) const {
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::Tables(const pb::CommandGetTables& command,
+                                                                           const TableVisibility& visible) const {
   const auto& schema = command.include_schema() ? MetadataSchemas::TablesWithSchema() : MetadataSchemas::Tables();
   if (!CatalogMatches(command.has_catalog(), command.catalog())) return Empty(schema);
   // Table types compare case-insensitively: "table" and "TABLE" mean the same.
@@ -77,6 +78,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::Tables(const
   arrow::StringBuilder catalogs, schemas, names, kinds;
   arrow::BinaryBuilder table_schemas;
   for (const auto& table : catalog_.ListTables()) {
+    if (visible && !visible(*table)) continue;
     std::string kind = catalog::TableKindName(table->kind);
     if (!types.empty() && !types.count(kind)) continue;
     if (!PatternMatches(command.has_db_schema_filter_pattern(), command.db_schema_filter_pattern(),
@@ -116,12 +118,13 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::TableTypes()
 }
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> CatalogMetadata::PrimaryKeys(
-    const pb::CommandGetPrimaryKeys& command) const {
+    const pb::CommandGetPrimaryKeys& command, const TableVisibility& visible) const {
   if (!CatalogMatches(command.has_catalog(), command.catalog())) return Empty(MetadataSchemas::PrimaryKeys());
   arrow::StringBuilder catalogs, schemas, tables, columns, key_names;
   arrow::Int32Builder sequence;
   for (const auto& table : catalog_.ListTables()) {
-    if (table->name != command.table() || (command.has_db_schema() && table->schema_name != command.db_schema())) {
+    if (table->name != command.table() || (command.has_db_schema() && table->schema_name != command.db_schema()) ||
+        (visible && !visible(*table))) {
       continue;
     }
     for (size_t i = 0; i < table->primary_key.size(); ++i) {

@@ -4,6 +4,7 @@
 #include <arrow/flight/types.h>
 #include <arrow/type.h>
 
+#include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/engine.h"
 #include "quiver/engine/session_settings.h"
@@ -145,7 +146,16 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::Stream
     return statements_.Redeem(*statement, std::move(client_gone), client);
   }
   if (metadata_.Schema(command)) {
-    ARROW_ASSIGN_OR_RAISE(auto batch, metadata_.Run(command));
+    // A user sees the tables it holds some privilege on.
+    TableVisibility visible;
+    const std::string user = client ? client->user() : "";
+    const auto& access = engine_->access_control();
+    if (!user.empty() && !access.IsSuperuser(user)) {
+      visible = [&access, user](const catalog::TableEntry& table) {
+        return access.SeesTable(user, table.schema_name, table.name);
+      };
+    }
+    ARROW_ASSIGN_OR_RAISE(auto batch, metadata_.Run(command, visible));
     return arrow::RecordBatchReader::Make({batch}, batch->schema());
   }
   return NotWith(command, "DoGet", "call GetFlightInfo first and redeem the ticket it returns");

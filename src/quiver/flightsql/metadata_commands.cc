@@ -38,7 +38,8 @@ std::optional<std::shared_ptr<arrow::Schema>> MetadataCommands::Schema(const Fli
                     command);
 }
 
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> MetadataCommands::Run(const FlightSqlCommand& command) const {
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> MetadataCommands::Run(const FlightSqlCommand& command,
+                                                                         const TableVisibility& visible) const {
   using Result = arrow::Result<std::shared_ptr<arrow::RecordBatch>>;
   return std::visit(
       Overloaded{
@@ -50,9 +51,9 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> MetadataCommands::Run(const F
           },
           [&](const pb::CommandGetCatalogs&) -> Result { return catalog_.Catalogs(); },
           [&](const pb::CommandGetDbSchemas& c) -> Result { return catalog_.DbSchemas(c); },
-          [&](const pb::CommandGetTables& c) -> Result { return catalog_.Tables(c); },
+          [&](const pb::CommandGetTables& c) -> Result { return catalog_.Tables(c, visible); },
           [&](const pb::CommandGetTableTypes&) -> Result { return catalog_.TableTypes(); },
-          [&](const pb::CommandGetPrimaryKeys& c) -> Result { return catalog_.PrimaryKeys(c); },
+          [&](const pb::CommandGetPrimaryKeys& c) -> Result { return catalog_.PrimaryKeys(c, visible); },
           [&](const pb::CommandGetExportedKeys&) -> Result { return catalog_.ForeignKeys(); },
           [&](const pb::CommandGetImportedKeys&) -> Result { return catalog_.ForeignKeys(); },
           [&](const pb::CommandGetCrossReference&) -> Result { return catalog_.ForeignKeys(); },

@@ -23,8 +23,10 @@ class MetadataCommands {
 
   /// The result schema of a metadata command; nullopt for other commands.
   std::optional<std::shared_ptr<arrow::Schema>> Schema(const FlightSqlCommand& command) const;
-  /// The result of a metadata command. Invalid for other commands.
-  arrow::Result<std::shared_ptr<arrow::RecordBatch>> Run(const FlightSqlCommand& command) const;
+  /// The result of a metadata command, listing only the tables `visible` lets through.
+  /// Invalid for other commands.
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> Run(const FlightSqlCommand& command,
+                                                         const TableVisibility& visible = {}) const;
 
   const SqlInfoTable& sql_info() const { return sql_info_; }
 

@@ -1,4 +1,4 @@
-#include "quiver/cli/memory_limit_option.h"
+#include "quiver/exec/memory_size.h"
 
 #include <unistd.h>
 
@@ -9,12 +9,12 @@
 #include <fstream>
 #include <string>
 
-namespace quiver::cli {
+namespace quiver::exec {
 
 namespace {
 
-arrow::Status BadLimit(std::string_view text) {
-  return arrow::Status::Invalid("--memory-limit: cannot read '", text,
+arrow::Status BadLimit(std::string_view what, std::string_view text) {
+  return arrow::Status::Invalid(what, ": cannot read '", text,
                                 "' as a size (examples: 512MB, 2GiB, 60% of the machine's memory)");
 }
 
@@ -43,25 +43,25 @@ int64_t CgroupLimitBytes() {
 
 }  // namespace
 
-arrow::Result<int64_t> ParseMemoryLimit(std::string_view text, int64_t available_bytes) {
+arrow::Result<int64_t> ParseMemoryLimit(std::string_view text, int64_t available_bytes, std::string_view what) {
   std::string trimmed(text);
   trimmed.erase(std::remove_if(trimmed.begin(), trimmed.end(), [](unsigned char c) { return std::isspace(c); }),
                 trimmed.end());
-  if (trimmed.empty()) return BadLimit(text);
+  if (trimmed.empty()) return BadLimit(what, text);
   char* end = nullptr;
   double number = std::strtod(trimmed.c_str(), &end);
-  if (end == trimmed.c_str() || !std::isfinite(number) || number <= 0) return BadLimit(text);
+  if (end == trimmed.c_str() || !std::isfinite(number) || number <= 0) return BadLimit(what, text);
   std::string suffix(end);
   double bytes;
   if (suffix == "%") {
-    if (number > 100) return arrow::Status::Invalid("--memory-limit: ", text, " is more than all of the memory");
+    if (number > 100) return arrow::Status::Invalid(what, ": ", text, " is more than all of the memory");
     bytes = static_cast<double>(available_bytes) * number / 100;
   } else {
     double multiplier = UnitMultiplier(suffix);
-    if (multiplier == 0) return BadLimit(text);
+    if (multiplier == 0) return BadLimit(what, text);
     bytes = number * multiplier;
   }
-  if (bytes < 1 || bytes >= 9.2e18) return BadLimit(text);
+  if (bytes < 1 || bytes >= 9.2e18) return BadLimit(what, text);
   return static_cast<int64_t>(bytes);
 }
 
@@ -70,4 +70,4 @@ int64_t AvailableMemoryBytes() {
   return std::min(physical, CgroupLimitBytes());
 }
 
-}  // namespace quiver::cli
+}  // namespace quiver::exec
