@@ -189,3 +189,38 @@ def test_metadata_lists_only_what_a_user_may_use(secured):
     assert table_names("reader") == {"public.items"}
     assert table_names("creator") == {"lab.secret"}
     assert table_names("nobody") == set()
+
+
+def test_readme_users_example(tmp_path):
+    import re
+    import subprocess
+
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    [statements] = re.findall(r"```sql users\n(.*?)```", readme, re.S)
+    [python] = re.findall(r"```python users\n(.*?)```", readme, re.S)
+    statements = [s.strip() for s in statements.split(";\n") if s.strip()]
+    server = start_server(tmp_path, "--demo")
+    try:
+        # The first statement from this machine, before any user exists ...
+        client = flight.connect(server.uri)
+        first = statements[0].rstrip(";")
+        client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(first)))
+        client.close()
+        # ... the others as the admin it made.
+        admin = dbapi.connect(server.uri, autocommit=True, db_kwargs={"username": "admin", "password": "change me"})
+        for statement in statements[1:]:
+            run(admin, statement.rstrip(";"))
+        admin.close()
+        code = python.replace("32010", str(server.port))
+        result = subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-c", code], capture_output=True, text=True,
+                                timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert "count" in result.stdout
+        ann = dbapi.connect(server.uri, autocommit=True, db_kwargs={"username": "ann", "password": "her password"})
+        with pytest.raises(Exception, match="permission denied"):
+            run(ann, "CREATE TABLE mine (a int)")
+        ann.close()
+    finally:
+        assert server.stop() == 0
