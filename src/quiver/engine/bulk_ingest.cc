@@ -116,13 +116,7 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const 
       ARROW_RETURN_NOT_OK(lake::DeltaTable::Create(dir, schema, {request.table, {}}, std::move(adds),
                                                    {{"numOutputRows", std::to_string(rows)}})
                               .status());
-      catalog::TableEntry created;
-      created.schema_name = schema_name;
-      created.name = request.table;
-      created.kind = catalog::TableKind::kManaged;
-      created.schema = schema;
-      created.location = dir;
-      return catalog.CreateTable(std::move(created), false);
+      return catalog.CreateTable(ManagedTableEntryOf(schema_name, request.table, schema, dir), false);
     }();
     if (!status.ok()) {
       DeleteManagedTableData(dir);

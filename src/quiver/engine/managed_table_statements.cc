@@ -75,14 +75,10 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTable(const sql::Statem
   lake::NewTableOptions options{name.name, {}};
   if (!statement.primary_key.empty()) options.configuration[kPrimaryKeyProperty] = JoinNames(statement.primary_key);
   auto created = lake::DeltaTable::Create(dir, schema, options, {});
-  catalog::TableEntry entry;
-  entry.schema_name = name.schema;
-  entry.name = name.name;
-  entry.kind = catalog::TableKind::kManaged;
-  entry.schema = schema;
-  entry.location = dir;
-  entry.primary_key = statement.primary_key;
-  auto status = created.ok() ? catalog_.CreateTable(std::move(entry), false) : created.status();
+  auto status =
+      created.ok()
+          ? catalog_.CreateTable(ManagedTableEntryOf(name.schema, name.name, schema, dir, statement.primary_key), false)
+          : created.status();
   if (!status.ok()) {
     DeleteManagedTableData(dir);
     if (status.IsAlreadyExists() && statement.if_not_exists) return StatementResult{};
@@ -127,13 +123,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTableAs(const sql::Stat
     ARROW_RETURN_NOT_OK(
         lake::DeltaTable::Create(dir, schema, {name.name, {}}, adds, {{"numOutputRows", std::to_string(rows)}})
             .status());
-    catalog::TableEntry entry;
-    entry.schema_name = name.schema;
-    entry.name = name.name;
-    entry.kind = catalog::TableKind::kManaged;
-    entry.schema = schema;
-    entry.location = dir;
-    return catalog_.CreateTable(std::move(entry), false);
+    return catalog_.CreateTable(ManagedTableEntryOf(name.schema, name.name, schema, dir), false);
   }();
   if (!status.ok()) {
     DeleteManagedTableData(dir);

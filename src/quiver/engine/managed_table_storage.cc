@@ -32,6 +32,19 @@ std::string NewTableDirectory(const std::string& data_dir, const std::string& sc
       .string();
 }
 
+catalog::TableEntry ManagedTableEntryOf(const std::string& schema_name, const std::string& name,
+                                        std::shared_ptr<arrow::Schema> columns, const std::string& dir,
+                                        std::vector<std::string> primary_key) {
+  catalog::TableEntry entry;
+  entry.schema_name = schema_name;
+  entry.name = name;
+  entry.kind = catalog::TableKind::kManaged;
+  entry.schema = std::move(columns);
+  entry.location = dir;
+  entry.primary_key = std::move(primary_key);
+  return entry;
+}
+
 void DeleteManagedTableData(const std::string& dir) {
   lake::ManagedTables::Instance().Forget(dir);
   std::error_code ec;

@@ -13,6 +13,11 @@ namespace quiver::engine {
 /// name a different directory, and a renamed table keeps its directory.
 std::string NewTableDirectory(const std::string& data_dir, const std::string& schema, const std::string& name);
 
+/// The catalog entry of a managed table stored in `dir`.
+catalog::TableEntry ManagedTableEntryOf(const std::string& schema_name, const std::string& name,
+                                        std::shared_ptr<arrow::Schema> columns, const std::string& dir,
+                                        std::vector<std::string> primary_key = {});
+
 /// Deletes a dropped managed table's directory.
 void DeleteManagedTableData(const std::string& dir);
 

@@ -199,13 +199,17 @@ arrow::Result<StatementResult> StatementRunner::RunRowChange(const sql::Statemen
   ARROW_ASSIGN_OR_RAISE(auto touched_files, lake::SnapshotFileTable(entry->location, snapshot, &touched));
   lake::DataFileWriter writer(entry->location, version.snapshot->schema, {.table_name = name.name});
   int64_t changed = 0;
-  if (is_update) {
+  // Binds `rows` (an INSERT of the table's columns) over the touched files and writes them.
+  auto write_pass = [&](const sql::Statement& rows_statement) -> arrow::Status {
     plan::BindContext pass = context;
     pass.table_versions[entry->location] = touched_files;
     plan::Binder binder(pass, catalog_);
-    ARROW_ASSIGN_OR_RAISE(auto rows, binder.BindInsertRows(changed_rows, schema, name.name));
+    ARROW_ASSIGN_OR_RAISE(auto rows, binder.BindInsertRows(rows_statement, schema, name.name));
     ARROW_ASSIGN_OR_RAISE(rows, plan::Optimize(std::move(rows)));
-    ARROW_RETURN_NOT_OK(WriteRows(rows, pass.recursive_ctes, writer));
+    return WriteRows(rows, pass.recursive_ctes, writer);
+  };
+  if (is_update) {
+    ARROW_RETURN_NOT_OK(write_pass(changed_rows));
     changed = writer.rows_written();
   }
   sql::Statement kept_rows;
@@ -215,12 +219,7 @@ arrow::Result<StatementResult> StatementRunner::RunRowChange(const sql::Statemen
     auto star = std::make_shared<sql::ParsedExpr>();
     star->kind = sql::ExprKind::kStar;
     kept_rows.query->select_list.push_back({star, ""});
-    plan::BindContext pass = context;
-    pass.table_versions[entry->location] = touched_files;
-    plan::Binder binder(pass, catalog_);
-    ARROW_ASSIGN_OR_RAISE(auto rows, binder.BindInsertRows(kept_rows, schema, name.name));
-    ARROW_ASSIGN_OR_RAISE(rows, plan::Optimize(std::move(rows)));
-    ARROW_RETURN_NOT_OK(WriteRows(rows, pass.recursive_ctes, writer));
+    ARROW_RETURN_NOT_OK(write_pass(kept_rows));
   }
   if (!is_update) changed = RowsIn(snapshot, touched) - writer.rows_written();
 

@@ -8,6 +8,8 @@
 #include <optional>
 #include <thread>
 
+#include "quiver/flightsql/statement_ticket.h"
+
 namespace quiver::flightsql {
 
 namespace {
@@ -18,21 +20,11 @@ arrow::Status Unauthenticated(const std::string& message) {
   return flight::MakeFlightError(flight::FlightStatusCode::Unauthenticated, message);
 }
 
-std::string Hex(const unsigned char* bytes, size_t size) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    out += digits[bytes[i] >> 4];
-    out += digits[bytes[i] & 15];
-  }
-  return out;
-}
-
 std::string Signature(const std::string& key, const std::string& text) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(text.data()), text.size(),
                          reinterpret_cast<const unsigned char*>(key.data()));
-  return Hex(mac, sizeof(mac));
+  return HexText(std::string_view(reinterpret_cast<const char*>(mac), sizeof(mac)));
 }
 
 int64_t NowSeconds() {

@@ -9,16 +9,6 @@ namespace quiver::flightsql {
 
 namespace {
 
-std::string Hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
 // The value of cookie `name` in a Cookie header ("a=1; b=2"), or empty.
 std::string CookieValue(std::string_view header, std::string_view name) {
   while (!header.empty()) {
@@ -45,7 +35,7 @@ std::shared_ptr<engine::SessionSettings> ClientSessions::Find(const std::string&
   return it->second.settings;
 }
 
-std::string ClientSessions::NewId() { return Hex(StatementTicket::NewQueryId()); }
+std::string ClientSessions::NewId() { return HexText(StatementTicket::NewQueryId()); }
 
 std::shared_ptr<engine::SessionSettings> ClientSessions::Create(const std::string& id, const std::string& user) {
   const auto now = std::chrono::steady_clock::now();

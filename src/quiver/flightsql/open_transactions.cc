@@ -4,20 +4,6 @@
 
 namespace quiver::flightsql {
 
-namespace {
-
-std::string Hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string OpenTransactions::Begin() {
   std::string id = StatementTicket::NewQueryId();
   std::lock_guard lock(mutex_);
@@ -29,7 +15,7 @@ arrow::Result<std::shared_ptr<engine::Transaction>> OpenTransactions::Get(const 
   std::lock_guard lock(mutex_);
   auto it = open_.find(id);
   if (it == open_.end()) {
-    return arrow::Status::KeyError("transaction ", Hex(id),
+    return arrow::Status::KeyError("transaction ", HexText(id),
                                    " is not open on this server (it ended, or the server restarted)");
   }
   return it->second;
@@ -41,7 +27,7 @@ arrow::Status OpenTransactions::End(const std::string& id, bool commit) {
     std::lock_guard lock(mutex_);
     auto it = open_.find(id);
     if (it == open_.end()) {
-      return arrow::Status::KeyError("transaction ", Hex(id),
+      return arrow::Status::KeyError("transaction ", HexText(id),
                                      " is not open on this server (it ended, or the server restarted)");
     }
     transaction = std::move(it->second);

@@ -48,6 +48,16 @@ arrow::Status Malformed(const char* why) {
 
 }  // namespace
 
+std::string HexText(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
 std::string StatementTicket::NewQueryId() {
   static thread_local std::mt19937_64 random{std::random_device{}()};
   std::string id(kQueryIdBytes, '\0');

@@ -40,4 +40,7 @@ struct StatementTicket {
   static arrow::Result<StatementTicket> Decode(std::string_view handle);
 };
 
+/// Bytes as lowercase hexadecimal text (ids in messages and cookies).
+std::string HexText(std::string_view bytes);
+
 }  // namespace quiver::flightsql
