@@ -114,7 +114,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTableAs(const sql::Stat
   std::vector<lake::AddFile> adds;
   int64_t rows = 0;
   auto status = [&]() -> arrow::Status {
-    if (!statement.default_values) {  // WITH NO DATA writes nothing
+    if (!statement.with_no_data) {
       lake::DataFileWriter writer(dir, schema, {.table_name = name.name});
       ARROW_RETURN_NOT_OK(WriteRows(plan, context.recursive_ctes, writer));
       rows = writer.rows_written();

@@ -282,6 +282,7 @@ struct Statement {
   // kInsert, kUpdate, kDelete, kTruncate, kAlterTable: names is the target table.
   std::vector<std::string> target_columns;           // kInsert: (a, b); empty means all columns
   bool default_values = false;                       // kInsert: DEFAULT VALUES
+  bool with_no_data = false;                         // kCreateTableAs: the columns only
   std::string target_alias;                          // kUpdate, kDelete: UPDATE t AS x
   std::vector<Assignment> assignments;               // kUpdate
   ParsedExprPtr where;                               // kUpdate, kDelete (null without WHERE)

@@ -103,8 +103,7 @@ arrow::Result<Statement> Transformer::TransformCreateTableAs(const pg_query::Cre
   if (into.rel().relpersistence() == "t") return Unsupported(into.rel().location(), "CREATE TEMPORARY TABLE");
   for (const auto& name : into.col_names()) statement.column_aliases.push_back(NodeString(name));
   ARROW_ASSIGN_OR_RAISE(statement.query, TransformQuery(create.query()));
-  // WITH NO DATA: the columns only.
-  statement.default_values = into.skip_data();
+  statement.with_no_data = into.skip_data();
   return statement;
 }
 
