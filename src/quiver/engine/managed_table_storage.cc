@@ -57,15 +57,17 @@ arrow::Result<std::string> RecoverManagedTables(catalog::Catalog& catalog) {
   for (const auto& entry : catalog.ListTables()) {
     if (entry->kind != catalog::TableKind::kManaged) continue;
     known.insert(fs::path(entry->location).lexically_normal().string());
-    auto removed = lake::RemoveUncommittedFiles(entry->location);
+    // One read of the log serves the cleanup and, cached, the first statements.
+    auto latest = lake::ManagedTables::Instance().Latest(entry->location);
+    auto removed = latest.ok() ? lake::RemoveUncommittedFiles(entry->location, *latest->snapshot)
+                               : arrow::Result<int64_t>(latest.status());
     if (!removed.ok()) {
       return removed.status().WithMessage("table \"", entry->name, "\" at ", entry->location, ": ",
                                           removed.status().message());
     }
     files_removed += *removed;
     // The Delta log decides a table's columns; the catalog keeps a copy for metadata.
-    auto latest = lake::ManagedTables::Instance().Latest(entry->location);
-    if (latest.ok() && !latest->snapshot->schema->Equals(*entry->schema)) {
+    if (!latest->snapshot->schema->Equals(*entry->schema)) {
       catalog::TableEntry updated = *entry;
       updated.schema = latest->snapshot->schema;
       ARROW_RETURN_NOT_OK(catalog.UpdateTable(std::move(updated)));

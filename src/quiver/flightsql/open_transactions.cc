@@ -4,6 +4,15 @@
 
 namespace quiver::flightsql {
 
+namespace {
+
+arrow::Status NotOpen(const std::string& id) {
+  return arrow::Status::KeyError("transaction ", HexText(id),
+                                 " is not open on this server (it ended, or the server restarted)");
+}
+
+}  // namespace
+
 std::string OpenTransactions::Begin() {
   std::string id = StatementTicket::NewQueryId();
   std::lock_guard lock(mutex_);
@@ -14,10 +23,7 @@ std::string OpenTransactions::Begin() {
 arrow::Result<std::shared_ptr<engine::Transaction>> OpenTransactions::Get(const std::string& id) const {
   std::lock_guard lock(mutex_);
   auto it = open_.find(id);
-  if (it == open_.end()) {
-    return arrow::Status::KeyError("transaction ", HexText(id),
-                                   " is not open on this server (it ended, or the server restarted)");
-  }
+  if (it == open_.end()) return NotOpen(id);
   return it->second;
 }
 
@@ -26,10 +32,7 @@ arrow::Status OpenTransactions::End(const std::string& id, bool commit) {
   {
     std::lock_guard lock(mutex_);
     auto it = open_.find(id);
-    if (it == open_.end()) {
-      return arrow::Status::KeyError("transaction ", HexText(id),
-                                     " is not open on this server (it ended, or the server restarted)");
-    }
+    if (it == open_.end()) return NotOpen(id);
     transaction = std::move(it->second);
     open_.erase(it);
   }

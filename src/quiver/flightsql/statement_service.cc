@@ -242,8 +242,7 @@ arrow::Result<int64_t> StatementService::RunPreparedUpdate(
     ARROW_RETURN_NOT_OK(transaction->Commit());
     return total;
   });
-  open->session().set_transaction(nullptr);
-  transaction->Rollback();  // nothing left to undo after a commit
+  open->session().set_transaction(nullptr);  // a failed batch is rolled back as the transaction goes
   return count;
 }
 

@@ -50,11 +50,6 @@ std::string DeltaLog::CheckpointFileName(int64_t version) {
   return name;
 }
 
-bool DeltaLog::Exists() const {
-  std::error_code ec;
-  return fs::exists(fs::path(log_dir_) / CommitFileName(0), ec);
-}
-
 arrow::Result<int64_t> DeltaLog::LatestVersion(int64_t at_least) const {
   std::error_code ec;
   if (at_least >= 0) {

@@ -26,9 +26,6 @@ class DeltaLog {
   /// "00000000000000000042.checkpoint.parquet".
   static std::string CheckpointFileName(int64_t version);
 
-  /// True once the log directory has a first commit.
-  bool Exists() const;
-
   /// The newest committed version (-1 for none). With `at_least` ≥ 0 known to exist,
   /// probes the versions after it one by one instead of listing the directory.
   arrow::Result<int64_t> LatestVersion(int64_t at_least = -1) const;

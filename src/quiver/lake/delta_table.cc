@@ -154,15 +154,14 @@ void DeleteUncommitted(const std::string& table_dir, const std::vector<AddFile>&
   for (const auto& add : adds) fs::remove(fs::path(table_dir) / add.path, ec);
 }
 
-arrow::Result<int64_t> RemoveUncommittedFiles(const std::string& table_dir) {
+arrow::Result<int64_t> RemoveUncommittedFiles(const std::string& table_dir, const DeltaSnapshot& latest) {
   DeltaLog log(table_dir);
-  ARROW_ASSIGN_OR_RAISE(auto snapshot, LoadSnapshot(log));
   int64_t removed = 0;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(table_dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_regular_file() || name.empty() || name[0] == '_') continue;
-    if (snapshot->files.count(name) > 0 || snapshot->tombstones.count(name) > 0) continue;
+    if (latest.files.count(name) > 0 || latest.tombstones.count(name) > 0) continue;
     if (fs::remove(entry.path(), ec)) ++removed;
   }
   // Temporary files of commits and checkpoints a crash interrupted.

@@ -81,9 +81,10 @@ class DeltaTable {
 /// The data files of a failed statement, deleted (they were never committed).
 void DeleteUncommitted(const std::string& table_dir, const std::vector<AddFile>& adds);
 
-/// Deletes what crashed writes left in a table directory: data files no version of
-/// the log mentions and temporary files. Only safe while no statement writes to the
-/// table (at server start). Returns how many files were deleted.
-arrow::Result<int64_t> RemoveUncommittedFiles(const std::string& table_dir);
+/// Deletes what crashed writes left in a table directory: data files `latest` (the
+/// table's newest snapshot) neither holds nor remembers removing, and temporary files.
+/// Only safe while no statement writes to the table (at server start). Returns how
+/// many files were deleted.
+arrow::Result<int64_t> RemoveUncommittedFiles(const std::string& table_dir, const DeltaSnapshot& latest);
 
 }  // namespace quiver::lake

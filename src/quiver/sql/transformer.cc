@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "quiver/sql/parse_tree_names.h"
 #include "quiver/sql/source_text.h"
 #include "quiver/sql/type_names.h"
 
@@ -13,8 +14,6 @@ namespace quiver::sql {
 namespace {
 
 using pg_query::Node;
-
-std::string StringValue(const Node& node) { return node.has_string() ? node.string().sval() : std::string(); }
 
 // Function and type names may be qualified with pg_catalog; Quiver has one namespace.
 std::vector<std::string> NameParts(const google::protobuf::RepeatedPtrField<Node>& nodes) {
@@ -164,8 +163,7 @@ arrow::Result<Statement> Transformer::TransformExplain(const pg_query::ExplainSt
 arrow::Result<Statement> Transformer::TransformCreateView(const pg_query::ViewStmt& view) {
   Statement statement;
   statement.kind = StatementKind::kCreateView;
-  if (!view.view().schemaname().empty()) statement.names.push_back(view.view().schemaname());
-  statement.names.push_back(view.view().relname());
+  statement.names = RangeVarNames(view.view());
   statement.or_replace = view.replace();
   for (const auto& alias : view.aliases()) statement.column_aliases.push_back(StringValue(alias));
   ARROW_ASSIGN_OR_RAISE(statement.query, TransformQuery(view.query()));

@@ -1,4 +1,5 @@
 // Users, roles and privileges: CREATE / ALTER / DROP USER and ROLE, GRANT and REVOKE.
+#include "quiver/sql/parse_tree_names.h"
 #include "quiver/sql/source_text.h"
 #include "quiver/sql/transformer.h"
 
@@ -8,13 +9,20 @@ namespace {
 
 using pg_query::Node;
 
-std::string NodeString(const Node& node) { return node.has_string() ? node.string().sval() : std::string(); }
-
 arrow::Result<std::string> RoleName(const pg_query::RoleSpec& role) {
   if (role.roletype() != pg_query::ROLESPEC_CSTRING) {
     return arrow::Status::Invalid("only named roles are supported here (not PUBLIC, CURRENT_USER …)");
   }
   return role.rolename();
+}
+
+// The names of a list of RoleSpec nodes (grantees, roles to drop), appended to `names`.
+arrow::Status AppendRoleNames(const google::protobuf::RepeatedPtrField<Node>& roles, std::vector<std::string>* names) {
+  for (const auto& role : roles) {
+    ARROW_ASSIGN_OR_RAISE(auto name, RoleName(role.role_spec()));
+    names->push_back(std::move(name));
+  }
+  return arrow::Status::OK();
 }
 
 // PASSWORD 'x', SUPERUSER / NOSUPERUSER; other options (LOGIN, CREATEDB …) are refused
@@ -75,10 +83,7 @@ arrow::Result<Statement> Transformer::TransformDropRole(const pg_query::DropRole
   Statement statement;
   statement.kind = StatementKind::kDropRole;
   statement.if_exists = drop.missing_ok();
-  for (const auto& role : drop.roles()) {
-    ARROW_ASSIGN_OR_RAISE(auto name, RoleName(role.role_spec()));
-    statement.names.push_back(std::move(name));
-  }
+  ARROW_RETURN_NOT_OK(AppendRoleNames(drop.roles(), &statement.names));
   return statement;
 }
 
@@ -98,14 +103,8 @@ arrow::Result<Statement> Transformer::TransformGrant(const pg_query::GrantStmt& 
     return Unsupported(0, "GRANT on objects other than tables and schemas");
   }
   for (const auto& object : grant.objects()) {
-    if (object.has_range_var()) {
-      std::vector<std::string> names;
-      if (!object.range_var().schemaname().empty()) names.push_back(object.range_var().schemaname());
-      names.push_back(object.range_var().relname());
-      statement.objects.push_back(std::move(names));
-    } else {
-      statement.objects.push_back({NodeString(object)});
-    }
+    statement.objects.push_back(object.has_range_var() ? RangeVarNames(object.range_var())
+                                                       : std::vector<std::string>{StringValue(object)});
   }
   // No privileges listed means ALL.
   for (const auto& privilege : grant.privileges()) {
@@ -113,10 +112,7 @@ arrow::Result<Statement> Transformer::TransformGrant(const pg_query::GrantStmt& 
     if (access.cols_size() > 0) return Unsupported(0, "column privileges");
     statement.privileges.push_back(access.priv_name());
   }
-  for (const auto& grantee : grant.grantees()) {
-    ARROW_ASSIGN_OR_RAISE(auto name, RoleName(grantee.role_spec()));
-    statement.names.push_back(std::move(name));
-  }
+  ARROW_RETURN_NOT_OK(AppendRoleNames(grant.grantees(), &statement.names));
   return statement;
 }
 
@@ -125,10 +121,7 @@ arrow::Result<Statement> Transformer::TransformGrantRole(const pg_query::GrantRo
   statement.kind = StatementKind::kGrantRole;
   statement.is_grant = grant.is_grant();
   for (const auto& role : grant.granted_roles()) statement.granted_roles.push_back(role.access_priv().priv_name());
-  for (const auto& grantee : grant.grantee_roles()) {
-    ARROW_ASSIGN_OR_RAISE(auto name, RoleName(grantee.role_spec()));
-    statement.names.push_back(std::move(name));
-  }
+  ARROW_RETURN_NOT_OK(AppendRoleNames(grant.grantee_roles(), &statement.names));
   return statement;
 }
 

@@ -1,24 +1,10 @@
 // The statements that create and change managed tables: CREATE TABLE [AS], INSERT,
 // UPDATE, DELETE, TRUNCATE, ALTER TABLE and CREATE SCHEMA.
+#include "quiver/sql/parse_tree_names.h"
 #include "quiver/sql/source_text.h"
 #include "quiver/sql/transformer.h"
 
 namespace quiver::sql {
-
-namespace {
-
-using pg_query::Node;
-
-std::vector<std::string> RangeVarNames(const pg_query::RangeVar& var) {
-  std::vector<std::string> names;
-  if (!var.schemaname().empty()) names.push_back(var.schemaname());
-  names.push_back(var.relname());
-  return names;
-}
-
-std::string NodeString(const Node& node) { return node.has_string() ? node.string().sval() : std::string(); }
-
-}  // namespace
 
 arrow::Result<ColumnDefinition> Transformer::TransformColumnDef(const pg_query::ColumnDef& column,
                                                                 std::vector<std::string>* primary_key) {
@@ -69,7 +55,7 @@ arrow::Result<Statement> Transformer::TransformCreateTable(const pg_query::Creat
       statement.columns.push_back(std::move(column));
     } else if (element.has_constraint() && element.constraint().contype() == pg_query::CONSTR_PRIMARY) {
       std::vector<std::string> keys;
-      for (const auto& key : element.constraint().keys()) keys.push_back(NodeString(key));
+      for (const auto& key : element.constraint().keys()) keys.push_back(StringValue(key));
       table_keys.emplace_back(std::move(keys), element.constraint().location());
     } else if (element.has_constraint()) {
       return Unsupported(element.constraint().location(), "this table constraint");
@@ -101,7 +87,7 @@ arrow::Result<Statement> Transformer::TransformCreateTableAs(const pg_query::Cre
   statement.names = RangeVarNames(into.rel());
   statement.if_not_exists = create.if_not_exists();
   if (into.rel().relpersistence() == "t") return Unsupported(into.rel().location(), "CREATE TEMPORARY TABLE");
-  for (const auto& name : into.col_names()) statement.column_aliases.push_back(NodeString(name));
+  for (const auto& name : into.col_names()) statement.column_aliases.push_back(StringValue(name));
   ARROW_ASSIGN_OR_RAISE(statement.query, TransformQuery(create.query()));
   statement.with_no_data = into.skip_data();
   return statement;

@@ -166,7 +166,8 @@ TEST_F(DeltaTableTest, UncommittedFilesAreRemoved) {
   ASSERT_OK_AND_ASSIGN(auto table, DeltaTable::Create(dir_, schema_, {"t", {}}, Write(0, 10)));
   auto stray = Write(10, 10);  // written, never committed
   std::ofstream(fs::path(dir_) / "_delta_log" / ".00000000000000000001.json.tmp-1-0") << "{}";
-  ASSERT_OK_AND_ASSIGN(auto removed, RemoveUncommittedFiles(dir_));
+  ASSERT_OK_AND_ASSIGN(auto latest, table->Snapshot());
+  ASSERT_OK_AND_ASSIGN(auto removed, RemoveUncommittedFiles(dir_, *latest));
   EXPECT_EQ(removed, 2);
   EXPECT_FALSE(fs::exists(fs::path(dir_) / stray[0].path));
   ASSERT_OK_AND_ASSIGN(auto snapshot, table->Snapshot());
