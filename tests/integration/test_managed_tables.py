@@ -110,7 +110,9 @@ def test_other_engines_read_the_tables(quiver_server, dbapi_connection):
     ).to_pylist()[0]
     script = (
         "import duckdb, glob, json, sys\n"
+        # No progress bar: it would print to stdout on a slow run.
         "con = duckdb.connect()\n"
+        "con.execute('SET enable_progress_bar = false')\n"
         f"[ext] = glob.glob({str(DUCKDB_DELTA)!r} + '/duckdb_extension_delta/extensions/*/delta.duckdb_extension')\n"
         "con.execute(f\"LOAD '{ext}'\")\n"
         "n, ids, prices, names, last_day = con.execute("

@@ -75,14 +75,20 @@ bool SameName(const TableEntry& entry, const std::string& schema_name, const std
 
 }  // namespace
 
-Catalog::Catalog(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+Catalog::Catalog(std::string data_dir, bool persistent) : data_dir_(std::move(data_dir)), persistent_(persistent) {}
 
 arrow::Result<std::shared_ptr<Catalog>> Catalog::Open(const std::string& data_dir) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
   if (ec) return arrow::Status::IOError("cannot create data directory ", data_dir, ": ", ec.message());
-  std::shared_ptr<Catalog> catalog(new Catalog(fs::absolute(data_dir).lexically_normal().string()));
+  std::shared_ptr<Catalog> catalog(new Catalog(fs::absolute(data_dir).lexically_normal().string(), true));
   ARROW_RETURN_NOT_OK(catalog->Load());
+  return catalog;
+}
+
+std::shared_ptr<Catalog> Catalog::InMemory(const std::string& data_dir, const std::string& schema) {
+  std::shared_ptr<Catalog> catalog(new Catalog(data_dir, false));
+  catalog->schemas_.push_back(schema);
   return catalog;
 }
 
@@ -115,6 +121,7 @@ arrow::Status Catalog::Load() {
 }
 
 arrow::Status Catalog::SaveLocked() const {
+  if (!persistent_) return arrow::Status::OK();
   json tables = json::array();
   for (const auto& entry : tables_) {
     ARROW_ASSIGN_OR_RAISE(auto encoded, EncodeSchema(*entry->schema));

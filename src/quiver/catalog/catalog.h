@@ -24,6 +24,10 @@ class Catalog {
   /// Loads `<data_dir>/catalog.json`, creating an empty catalog if absent.
   static arrow::Result<std::shared_ptr<Catalog>> Open(const std::string& data_dir);
 
+  /// A catalog kept in memory only, for one session's temporary tables: its managed
+  /// tables live under `data_dir`, and `schema` is its only schema besides "public".
+  static std::shared_ptr<Catalog> InMemory(const std::string& data_dir, const std::string& schema);
+
   const std::string& data_dir() const { return data_dir_; }
 
   /// KeyError naming the table if it does not exist.
@@ -56,11 +60,12 @@ class Catalog {
   arrow::Status RenameTable(const std::string& schema_name, const std::string& name, const std::string& new_name);
 
  private:
-  explicit Catalog(std::string data_dir);
+  Catalog(std::string data_dir, bool persistent);
   arrow::Status Load();
   arrow::Status SaveLocked() const;
 
   std::string data_dir_;
+  bool persistent_;
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<const TableEntry>> tables_;
   std::vector<std::string> schemas_;  // besides "public"

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace quiver {
 
@@ -92,6 +94,14 @@ arrow::Status WriteFileExclusive(const std::string& path, const std::string& con
   ::unlink(temporary.c_str());
   ARROW_RETURN_NOT_OK(status);
   return SyncDirectory(fs::path(path).parent_path().string());
+}
+
+arrow::Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return arrow::Status::IOError("cannot read ", path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
 }
 
 }  // namespace quiver

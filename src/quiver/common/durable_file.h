@@ -1,5 +1,6 @@
 #pragma once
 
+#include <arrow/result.h>
 #include <arrow/status.h>
 
 #include <string>
@@ -21,6 +22,9 @@ arrow::Status WriteFileExclusive(const std::string& path, const std::string& con
 
 /// fsyncs a file that was written and closed by other means (a Parquet writer).
 arrow::Status SyncFile(const std::string& path);
+
+/// The whole contents of a file; IOError naming it when it cannot be read.
+arrow::Result<std::string> ReadWholeFile(const std::string& path);
 
 /// fsyncs a directory, making the creation, renaming or removal of its entries durable.
 arrow::Status SyncDirectory(const std::string& path);

@@ -10,10 +10,13 @@
 #include "quiver/engine/engine.h"
 #include "quiver/engine/managed_table_storage.h"
 #include "quiver/engine/principal.h"
+#include "quiver/engine/session.h"
+#include "quiver/engine/session_state.h"
 #include "quiver/engine/table_access.h"
 #include "quiver/lake/data_file_writer.h"
 #include "quiver/lake/delta_schema.h"
 #include "quiver/lake/managed_tables.h"
+#include "quiver/sql/ast.h"
 #include "quiver/storage/file_table.h"
 
 namespace quiver::engine {
@@ -82,19 +85,35 @@ arrow::Result<std::vector<lake::AddFile>> WriteStream(arrow::RecordBatchReader& 
 
 }  // namespace
 
-arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const Authorizer& authorizer,
-                                     const IngestRequest& request, arrow::RecordBatchReader& batches) {
-  catalog::Catalog& catalog = engine.catalog();
-  const std::string schema_name = request.schema_name.empty() ? catalog::Catalog::kDefaultSchema : request.schema_name;
+arrow::Result<int64_t> IngestBatches(Session& session, const IngestRequest& request,
+                                     arrow::RecordBatchReader& batches) {
   if (request.table.empty()) return arrow::Status::Invalid("bulk ingest needs a table name");
-  if (!catalog.HasSchema(schema_name)) return arrow::Status::KeyError("schema \"", schema_name, "\" does not exist");
-  auto entry = catalog.FindTable(schema_name, request.table);
+  TableAccess& access = session.access();
+  const Authorizer authorizer(session.engine().access_control(), session.principal());
+  catalog::Catalog* names = &session.engine().catalog();
+  std::string schema_name = request.schema_name.empty() ? catalog::Catalog::kDefaultSchema : request.schema_name;
+  if (request.temporary || schema_name == sql::kTemporarySchema) {
+    if (!request.schema_name.empty() && request.schema_name != sql::kTemporarySchema) {
+      return arrow::Status::Invalid("a temporary table cannot be in schema \"", request.schema_name,
+                                    "\" (temporary tables are in the session's own schema, ", sql::kTemporarySchema,
+                                    ")");
+    }
+    schema_name = sql::kTemporarySchema;
+    names = &session.state()->TemporaryTablesOrNew(session.engine().catalog().data_dir())->catalog();
+  }
+  if (!names->HasSchema(schema_name)) return arrow::Status::KeyError("schema \"", schema_name, "\" does not exist");
+  auto entry = names->FindTable(schema_name, request.table);
+  // A session's temporary tables are its own: no privileges are needed.
+  auto require = [&](catalog::Privilege privilege, const std::string& table) {
+    if (schema_name == sql::kTemporarySchema) return arrow::Status::OK();
+    return authorizer.Require(privilege, schema_name, table);
+  };
 
   if (!entry) {
     if (request.if_missing == IngestRequest::IfMissing::kFail) {
       return arrow::Status::KeyError("table \"", request.table, "\" does not exist (ingest mode does not create it)");
     }
-    ARROW_RETURN_NOT_OK(authorizer.Require(catalog::Privilege::kCreate, schema_name, ""));
+    ARROW_RETURN_NOT_OK(require(catalog::Privilege::kCreate, ""));
     if (access.in_transaction()) {
       return arrow::Status::NotImplemented("bulk ingest cannot create table \"", request.table,
                                            "\" inside a transaction; create it first");
@@ -104,7 +123,7 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const 
     schema = schema->RemoveMetadata();
     ARROW_RETURN_NOT_OK(lake::ToDeltaSchemaString(*schema).status());
     ARROW_ASSIGN_OR_RAISE(auto mapping, ColumnMapping::Make(*batches.schema(), schema, request.table));
-    const std::string dir = NewTableDirectory(catalog.data_dir(), schema_name, request.table);
+    const std::string dir = NewTableDirectory(names->data_dir(), schema_name, request.table);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return arrow::Status::IOError("cannot create ", dir, ": ", ec.message());
@@ -116,7 +135,7 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const 
       ARROW_RETURN_NOT_OK(lake::DeltaTable::Create(dir, schema, {request.table, {}}, std::move(adds),
                                                    {{"numOutputRows", std::to_string(rows)}})
                               .status());
-      return catalog.CreateTable(ManagedTableEntryOf(schema_name, request.table, schema, dir), false);
+      return names->CreateTable(ManagedTableEntryOf(schema_name, request.table, schema, dir), false);
     }();
     if (!status.ok()) {
       DeleteManagedTableData(dir);
@@ -133,8 +152,8 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const 
     return arrow::Status::AlreadyExists("table \"", request.table, "\" already exists (ingest mode is create)");
   }
   const bool replace = request.if_exists == IngestRequest::IfExists::kReplace;
-  ARROW_RETURN_NOT_OK(authorizer.Require(catalog::Privilege::kInsert, schema_name, request.table));
-  if (replace) ARROW_RETURN_NOT_OK(authorizer.Require(catalog::Privilege::kDelete, schema_name, request.table));
+  ARROW_RETURN_NOT_OK(require(catalog::Privilege::kInsert, request.table));
+  if (replace) ARROW_RETURN_NOT_OK(require(catalog::Privilege::kDelete, request.table));
   ARROW_ASSIGN_OR_RAISE(auto version, access.Read(entry->location));
   auto schema = replace ? storage::NormalizedSchema(*batches.schema())->RemoveMetadata() : version.snapshot->schema;
   if (replace) ARROW_RETURN_NOT_OK(lake::ToDeltaSchemaString(*schema).status());
@@ -157,7 +176,7 @@ arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const 
     catalog::TableEntry updated = *entry;
     updated.schema = schema;
     updated.primary_key.clear();
-    ARROW_RETURN_NOT_OK(catalog.UpdateTable(std::move(updated)));
+    ARROW_RETURN_NOT_OK(names->UpdateTable(std::move(updated)));
   }
   return rows;
 }

@@ -7,9 +7,7 @@
 
 namespace quiver::engine {
 
-class Engine;
-class Authorizer;
-class TableAccess;
+class Session;
 
 /// What a bulk load asks for (Flight SQL's CommandStatementIngest, ADBC's ingest modes).
 struct IngestRequest {
@@ -17,6 +15,9 @@ struct IngestRequest {
   std::string table;
   enum class IfMissing { kCreate, kFail } if_missing = IfMissing::kFail;
   enum class IfExists { kFail, kAppend, kReplace } if_exists = IfExists::kFail;
+  /// Into one of the session's temporary tables (schema_name must be empty or
+  /// sql::kTemporarySchema).
+  bool temporary = false;
 };
 
 /// Loads a stream of record batches into a managed table, as one commit: the table
@@ -24,10 +25,9 @@ struct IngestRequest {
 /// its rows and columns replaced by the stream's (replace). Columns of an existing
 /// table are matched by name; columns the stream lacks are NULL. Nothing of a load
 /// that fails is visible. Returns the rows loaded.
-/// `access` decides whether the load commits at once or joins a transaction;
-/// `authorizer` checks the privileges the load needs (CREATE on the schema to create,
-/// INSERT to append, INSERT and DELETE to replace).
-arrow::Result<int64_t> IngestBatches(Engine& engine, TableAccess& access, const Authorizer& authorizer,
-                                     const IngestRequest& request, arrow::RecordBatchReader& batches);
+/// The load joins the session's transaction if it has one, and runs as the session's
+/// user, who needs CREATE on the schema to create, INSERT to append, INSERT and DELETE
+/// to replace (temporary tables are the session's own).
+arrow::Result<int64_t> IngestBatches(Session& session, const IngestRequest& request, arrow::RecordBatchReader& batches);
 
 }  // namespace quiver::engine

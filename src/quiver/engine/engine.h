@@ -7,6 +7,10 @@
 
 #include "quiver/engine/session.h"
 
+namespace quiver {
+class DirectoryLock;
+}
+
 namespace quiver::catalog {
 class AccessControl;
 class Catalog;
@@ -25,7 +29,10 @@ struct EngineOptions {
 /// hands out sessions. Thread-safe; the Flight SQL server is one user of it.
 class Engine : public std::enable_shared_from_this<Engine> {
  public:
+  /// Opens the data directory, which one engine at a time may use: a second one,
+  /// in this process or another, is refused (IOError naming the holder).
   static arrow::Result<std::shared_ptr<Engine>> Open(const EngineOptions& options);
+  ~Engine();
 
   std::shared_ptr<Session> NewSession();
 
@@ -33,14 +40,18 @@ class Engine : public std::enable_shared_from_this<Engine> {
   /// Users, roles and grants.
   catalog::AccessControl& access_control() { return *access_control_; }
   const EngineOptions& options() const { return options_; }
+  /// Where a transaction over several tables journals its commit (lake::CommitTables).
+  std::string commit_journal_path() const;
   /// What opening the data directory cleaned up after interrupted writes; empty if nothing.
   const std::string& recovery_report() const { return recovery_report_; }
 
  private:
-  Engine(EngineOptions options, std::shared_ptr<catalog::Catalog> catalog,
+  Engine(EngineOptions options, std::unique_ptr<DirectoryLock> lock, std::shared_ptr<catalog::Catalog> catalog,
          std::shared_ptr<catalog::AccessControl> access_control);
 
   EngineOptions options_;
+  /// Keeps other servers off the data directory while this engine uses it.
+  std::unique_ptr<DirectoryLock> lock_;
   std::shared_ptr<catalog::Catalog> catalog_;
   std::shared_ptr<catalog::AccessControl> access_control_;
   std::string recovery_report_;

@@ -65,20 +65,20 @@ arrow::Status CreateDirectory(const std::string& dir) {
 
 arrow::Result<StatementResult> StatementRunner::RunCreateTable(const sql::Statement& statement) {
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
-  if (catalog_.FindTable(name.schema, name.name)) {
+  if (CatalogOf(name).FindTable(name.schema, name.name)) {
     if (statement.if_not_exists) return StatementResult{};
     return arrow::Status::AlreadyExists("relation \"", name.name, "\" already exists");
   }
   ARROW_ASSIGN_OR_RAISE(auto schema, DeclaredSchema(statement.columns));
-  const std::string dir = NewTableDirectory(catalog_.data_dir(), name.schema, name.name);
+  const std::string dir = NewTableDirectory(CatalogOf(name).data_dir(), name.schema, name.name);
   ARROW_RETURN_NOT_OK(CreateDirectory(dir));
   lake::NewTableOptions options{name.name, {}};
   if (!statement.primary_key.empty()) options.configuration[kPrimaryKeyProperty] = JoinNames(statement.primary_key);
   auto created = lake::DeltaTable::Create(dir, schema, options, {});
-  auto status =
-      created.ok()
-          ? catalog_.CreateTable(ManagedTableEntryOf(name.schema, name.name, schema, dir, statement.primary_key), false)
-          : created.status();
+  auto status = created.ok()
+                    ? CatalogOf(name).CreateTable(
+                          ManagedTableEntryOf(name.schema, name.name, schema, dir, statement.primary_key), false)
+                    : created.status();
   if (!status.ok()) {
     DeleteManagedTableData(dir);
     if (status.IsAlreadyExists() && statement.if_not_exists) return StatementResult{};
@@ -92,7 +92,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTableAs(const sql::Stat
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
   ARROW_ASSIGN_OR_RAISE(auto plan, PlanQuery(*statement.query, context, catalog_));
   if (describe_only) return StatementResult{};
-  if (catalog_.FindTable(name.schema, name.name)) {
+  if (CatalogOf(name).FindTable(name.schema, name.name)) {
     if (statement.if_not_exists) return StatementResult{};
     return arrow::Status::AlreadyExists("relation \"", name.name, "\" already exists");
   }
@@ -109,7 +109,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTableAs(const sql::Stat
   ARROW_RETURN_NOT_OK(CheckUniqueColumns(*schema));
   ARROW_RETURN_NOT_OK(lake::ToDeltaSchemaString(*schema).status());
 
-  const std::string dir = NewTableDirectory(catalog_.data_dir(), name.schema, name.name);
+  const std::string dir = NewTableDirectory(CatalogOf(name).data_dir(), name.schema, name.name);
   ARROW_RETURN_NOT_OK(CreateDirectory(dir));
   std::vector<lake::AddFile> adds;
   int64_t rows = 0;
@@ -123,7 +123,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTableAs(const sql::Stat
     ARROW_RETURN_NOT_OK(
         lake::DeltaTable::Create(dir, schema, {name.name, {}}, adds, {{"numOutputRows", std::to_string(rows)}})
             .status());
-    return catalog_.CreateTable(ManagedTableEntryOf(name.schema, name.name, schema, dir), false);
+    return CatalogOf(name).CreateTable(ManagedTableEntryOf(name.schema, name.name, schema, dir), false);
   }();
   if (!status.ok()) {
     DeleteManagedTableData(dir);
@@ -157,7 +157,7 @@ arrow::Result<StatementResult> StatementRunner::RunTruncate(const sql::Statement
 
 arrow::Result<std::shared_ptr<const catalog::TableEntry>> StatementRunner::ManagedTableEntry(
     const QualifiedName& name, const char* statement) const {
-  auto entry = catalog_.FindTable(name.schema, name.name);
+  auto entry = CatalogOf(name).FindTable(name.schema, name.name);
   if (!entry) return arrow::Status::KeyError("relation \"", name.name, "\" does not exist");
   if (entry->kind == catalog::TableKind::kView) {
     return arrow::Status::Invalid("cannot ", statement, " view \"", name.name, "\"");
@@ -173,9 +173,9 @@ arrow::Result<std::shared_ptr<const catalog::TableEntry>> StatementRunner::Manag
 arrow::Result<StatementResult> StatementRunner::RunAlterTable(const sql::Statement& statement,
                                                               plan::BindContext& context) {
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
-  if (!catalog_.FindTable(name.schema, name.name) && statement.if_exists) return StatementResult{};
+  if (!CatalogOf(name).FindTable(name.schema, name.name) && statement.if_exists) return StatementResult{};
   if (statement.alter_action == sql::AlterTableAction::kRenameTable) {
-    ARROW_RETURN_NOT_OK(catalog_.RenameTable(name.schema, name.name, statement.new_name));
+    ARROW_RETURN_NOT_OK(CatalogOf(name).RenameTable(name.schema, name.name, statement.new_name));
     return StatementResult{};
   }
   ARROW_ASSIGN_OR_RAISE(auto entry, ManagedTableEntry(name, "ALTER"));
@@ -201,7 +201,7 @@ arrow::Result<StatementResult> StatementRunner::RunAlterTable(const sql::Stateme
     change.new_schema = schema;
     updated.schema = schema;
     ARROW_RETURN_NOT_OK(version.table->Commit(*version.snapshot, change).status());
-    ARROW_RETURN_NOT_OK(catalog_.UpdateTable(std::move(updated)));
+    ARROW_RETURN_NOT_OK(CatalogOf(name).UpdateTable(std::move(updated)));
     return StatementResult{};
   }
 
@@ -271,7 +271,7 @@ arrow::Result<StatementResult> StatementRunner::RunAlterTable(const sql::Stateme
     return committed.status();
   }
   updated.schema = schema;
-  ARROW_RETURN_NOT_OK(catalog_.UpdateTable(std::move(updated)));
+  ARROW_RETURN_NOT_OK(CatalogOf(name).UpdateTable(std::move(updated)));
   return StatementResult{};
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "quiver/engine/temporary_tables.h"
 #include "quiver/lake/delta_table.h"
 #include "quiver/lake/managed_tables.h"
 
@@ -84,9 +85,15 @@ arrow::Result<std::string> RecoverManagedTables(catalog::Catalog& catalog) {
       ++directories_removed;
     }
   }
+  // Temporary tables belong to sessions of an earlier run, which are gone.
+  const fs::path temporary = TemporaryTables::RootDirectory(catalog.data_dir());
+  for (const auto& session_dir : fs::directory_iterator(temporary, ec)) {
+    fs::remove_all(session_dir.path(), ec);
+    ++directories_removed;
+  }
   if (files_removed == 0 && directories_removed == 0) return std::string();
   return "recovered managed tables: removed " + std::to_string(files_removed) + " uncommitted file(s) and " +
-         std::to_string(directories_removed) + " unregistered table directory(ies)";
+         std::to_string(directories_removed) + " unregistered or temporary table directory(ies)";
 }
 
 }  // namespace quiver::engine

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "quiver/engine/engine.h"
-#include "quiver/engine/session_settings.h"
+#include "quiver/engine/session_state.h"
 #include "quiver/engine/statement_runner.h"
 #include "quiver/engine/table_access.h"
 #include "quiver/sql/parser.h"
@@ -46,32 +46,38 @@ class SqlPreparedStatement : public PreparedStatement {
 
 }  // namespace
 
-Session::Session(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {}
+Session::Session(std::shared_ptr<Engine> engine)
+    : engine_(std::move(engine)), state_(std::make_shared<SessionState>()) {}
 
 TableAccess& Session::access() {
   if (transaction_) return *transaction_;
   return Autocommit::Instance();
 }
 
-void Session::share_settings(std::shared_ptr<SessionSettings> shared) {
-  shared_settings_ = std::move(shared);
-  if (shared_settings_) settings_ = shared_settings_->Get();
+void Session::share_state(std::shared_ptr<SessionState> shared) {
+  state_ = std::move(shared);
+  settings_ = state_->settings();
+}
+
+StatementRunner Session::NewRunner(std::function<bool()> interrupted) {
+  StatementRunner runner(engine_->catalog(), settings_, access(), std::move(interrupted));
+  runner.set_session_state(state_.get());
+  runner.set_access_control(engine_->access_control(), principal_);
+  return runner;
 }
 
 arrow::Result<StatementResult> Session::Execute(std::string_view sql, const ParameterValues& parameters) {
   ARROW_ASSIGN_OR_RAISE(auto statements, sql::ParseSql(sql));
   if (statements.empty()) return arrow::Status::Invalid("no statement to run");
-  if (shared_settings_) settings_ = shared_settings_->Get();
-  StatementRunner runner(engine_->catalog(), settings_, access(), interrupted_);
-  runner.set_access_control(engine_->access_control(), principal_);
+  settings_ = state_->settings();
+  StatementRunner runner = NewRunner(interrupted_);
   StatementResult result;
   for (const auto& statement : statements) {
     plan::BindContext context;
     context.sql = statement.text;
     context.parameters = &parameters;
     auto ran = runner.Run(statement, context, /*describe_only=*/false);
-    if (shared_settings_ && statement.kind == sql::StatementKind::kSet && ran.ok())
-      shared_settings_->Replace(settings_);
+    if (statement.kind == sql::StatementKind::kSet && ran.ok()) state_->ReplaceSettings(settings_);
     ARROW_ASSIGN_OR_RAISE(result, std::move(ran));
   }
   return result;
@@ -83,24 +89,20 @@ arrow::Result<std::shared_ptr<arrow::Schema>> Session::ResultSchema(std::string_
   plan::BindContext context;
   context.sql = statement.text;
   context.parameters = &parameters;
-  StatementRunner runner(engine_->catalog(), settings_, access());
-  runner.set_access_control(engine_->access_control(), principal_);
+  StatementRunner runner = NewRunner();
   ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
   return described.schema ? described.schema : arrow::schema({});
 }
 
 arrow::Result<StatementResult> Session::ExecutePlanned(const PlannedQuery& planned) {
-  StatementRunner runner(engine_->catalog(), settings_, access(), interrupted_);
-  runner.set_access_control(engine_->access_control(), principal_);
-  return runner.RunPlanned(planned);
+  return NewRunner(interrupted_).RunPlanned(planned);
 }
 
 arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_view sql) {
   ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;
   context.sql = statement.text;
-  StatementRunner runner(engine_->catalog(), settings_, access());
-  runner.set_access_control(engine_->access_control(), principal_);
+  StatementRunner runner = NewRunner();
   ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
   arrow::FieldVector parameters;
   for (size_t i = 0; i < context.parameter_types.size(); ++i) {

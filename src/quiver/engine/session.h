@@ -17,7 +17,8 @@
 namespace quiver::engine {
 
 class Engine;
-class SessionSettings;
+class SessionState;
+class StatementRunner;
 class TableAccess;
 class Transaction;
 
@@ -73,9 +74,12 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Session settings changed with SET.
   const std::map<std::string, std::string>& settings() const { return settings_; }
 
-  /// Keeps the session's settings in `shared`, a client's settings that outlive this
-  /// session: they are read before each statement and written back after it.
-  void share_settings(std::shared_ptr<SessionSettings> shared);
+  /// Keeps the session's settings and temporary tables in `shared`, a client's state
+  /// that outlives this session: settings are read before each statement and written
+  /// back after it. Without it the session keeps its own.
+  void share_state(std::shared_ptr<SessionState> shared);
+  /// The session's settings and temporary tables.
+  const std::shared_ptr<SessionState>& state() const { return state_; }
 
   Engine& engine() { return *engine_; }
 
@@ -96,11 +100,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   friend class SessionStatement;
+  /// A statement runner over the session's catalog, settings, state, transaction and user.
+  StatementRunner NewRunner(std::function<bool()> interrupted = {});
+
   std::shared_ptr<Engine> engine_;
   std::map<std::string, std::string> settings_;
   std::function<bool()> interrupted_;
   std::shared_ptr<Transaction> transaction_;
-  std::shared_ptr<SessionSettings> shared_settings_;
+  std::shared_ptr<SessionState> state_;
   Principal principal_;
 };
 

@@ -8,7 +8,7 @@
 
 #include "quiver/engine/explain_analyze.h"
 #include "quiver/engine/managed_table_storage.h"
-#include "quiver/engine/session_settings.h"
+#include "quiver/engine/session_state.h"
 #include "quiver/engine/text_lines.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
@@ -148,6 +148,17 @@ const char* StatementKindName(sql::StatementKind kind) {
 
 arrow::Result<QualifiedName> StatementRunner::ResolveName(const std::vector<std::string>& names) const {
   if (names.empty() || names.size() > 2) return arrow::Status::Invalid("invalid name");
+  if (names.size() == 2 && names[0] == sql::kTemporarySchema) {
+    if (!state_) return arrow::Status::NotImplemented("temporary tables need a session");
+    return QualifiedName{sql::kTemporarySchema, names[1]};
+  }
+  if (names.size() == 1 && state_) {
+    // Temporary tables come first, as in PostgreSQL's search path.
+    auto temporary = state_->temporary_tables();
+    if (temporary && temporary->catalog().FindTable(sql::kTemporarySchema, names[0])) {
+      return QualifiedName{sql::kTemporarySchema, names[0]};
+    }
+  }
   auto search_path = settings_.find(kSearchPathSetting);
   QualifiedName out{search_path != settings_.end() ? search_path->second : catalog::Catalog::kDefaultSchema,
                     names.back()};
@@ -158,8 +169,16 @@ arrow::Result<QualifiedName> StatementRunner::ResolveName(const std::vector<std:
   return out;
 }
 
+catalog::Catalog& StatementRunner::CatalogOf(const QualifiedName& name) const {
+  if (name.schema != sql::kTemporarySchema || !state_) return catalog_;
+  return state_->TemporaryTablesOrNew(catalog_.data_dir())->catalog();
+}
+
 arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statement, plan::BindContext& context,
                                                     bool describe_only) {
+  if (state_ && !context.temporary_tables) {
+    if (auto temporary = state_->temporary_tables()) context.temporary_tables = &temporary->catalog();
+  }
   if (auto search_path = settings_.find(kSearchPathSetting); search_path != settings_.end()) {
     context.default_schema = search_path->second;
   }
@@ -171,6 +190,7 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
   }
   if (authorizer_ && !context.check_table_read) {
     context.check_table_read = [this](const catalog::TableEntry& entry) {
+      if (entry.schema_name == sql::kTemporarySchema) return arrow::Status::OK();
       return authorizer_->Require(catalog::Privilege::kSelect, entry.schema_name, entry.name);
     };
   }
@@ -341,7 +361,7 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
 
 arrow::Result<StatementResult> StatementRunner::RunCreateExternalTable(const sql::Statement& statement) {
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
-  if (statement.if_not_exists && catalog_.FindTable(name.schema, name.name)) return StatementResult{};
+  if (statement.if_not_exists && CatalogOf(name).FindTable(name.schema, name.name)) return StatementResult{};
   storage::FileTableSpec spec;
   spec.format = statement.format;
   spec.location = statement.location_path;
@@ -370,7 +390,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateExternalTable(const sql
                                     table->spec().location, " (expected directories named ", column, "=value)");
     }
   }
-  ARROW_RETURN_NOT_OK(catalog_.CreateTable(std::move(entry), statement.or_replace));
+  ARROW_RETURN_NOT_OK(CatalogOf(name).CreateTable(std::move(entry), statement.or_replace));
   return StatementResult{};
 }
 
@@ -382,6 +402,10 @@ arrow::Result<StatementResult> StatementRunner::RunCreateView(const sql::Stateme
   ARROW_ASSIGN_OR_RAISE(auto bound, binder.BindStatementQuery(*statement.query));
   if (describe_only) return StatementResult{};
   if (!context.parameter_types.empty()) return arrow::Status::Invalid("views cannot have parameters");
+  if (context.reads_temporary_table && name.schema != sql::kTemporarySchema) {
+    return arrow::Status::Invalid("view \"", name.name,
+                                  "\" reads a temporary table, so it must be temporary too (CREATE TEMP VIEW)");
+  }
   arrow::FieldVector fields = bound->schema->fields();
   if (statement.column_aliases.size() > fields.size()) {
     return arrow::Status::Invalid("CREATE VIEW specifies more column names than columns");
@@ -395,14 +419,14 @@ arrow::Result<StatementResult> StatementRunner::RunCreateView(const sql::Stateme
   entry.kind = catalog::TableKind::kView;
   entry.schema = arrow::schema(fields);
   entry.view_sql = statement.view_query_text;
-  ARROW_RETURN_NOT_OK(catalog_.CreateTable(std::move(entry), statement.or_replace));
+  ARROW_RETURN_NOT_OK(CatalogOf(name).CreateTable(std::move(entry), statement.or_replace));
   return StatementResult{};
 }
 
 arrow::Result<StatementResult> StatementRunner::RunDrop(const sql::Statement& statement) {
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
   auto kind = statement.drop_view ? catalog::TableKind::kView : catalog::TableKind::kExternal;
-  auto dropped = catalog_.DropTable(name.schema, name.name, kind);
+  auto dropped = CatalogOf(name).DropTable(name.schema, name.name, kind);
   if (dropped.status().IsKeyError() && statement.if_exists) return StatementResult{};
   ARROW_RETURN_NOT_OK(dropped.status());
   if ((*dropped)->kind == catalog::TableKind::kManaged) DeleteManagedTableData((*dropped)->location);
@@ -411,13 +435,18 @@ arrow::Result<StatementResult> StatementRunner::RunDrop(const sql::Statement& st
 
 arrow::Result<StatementResult> StatementRunner::RunShowTables() {
   std::vector<std::vector<std::string>> rows;
-  for (const auto& entry : catalog_.ListTables()) rows.push_back({entry->name, catalog::TableKindName(entry->kind)});
+  auto entries = catalog_.ListTables();
+  if (auto temporary = state_ ? state_->temporary_tables() : nullptr) {
+    auto more = temporary->catalog().ListTables();
+    entries.insert(entries.begin(), more.begin(), more.end());
+  }
+  for (const auto& entry : entries) rows.push_back({entry->name, catalog::TableKindName(entry->kind)});
   return TextResult({"table_name", "table_type"}, rows, false);
 }
 
 arrow::Result<StatementResult> StatementRunner::RunDescribe(const sql::Statement& statement) {
   ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(statement.names));
-  ARROW_ASSIGN_OR_RAISE(auto entry, catalog_.GetTable(name.schema, name.name));
+  ARROW_ASSIGN_OR_RAISE(auto entry, CatalogOf(name).GetTable(name.schema, name.name));
   std::vector<std::vector<std::string>> rows;
   for (const auto& field : entry->schema->fields()) {
     rows.push_back({field->name(), plan::SqlTypeName(*field->type()), field->nullable() ? "YES" : "NO"});

@@ -10,6 +10,7 @@
 #include "quiver/engine/planned_query.h"
 #include "quiver/engine/principal.h"
 #include "quiver/engine/session.h"
+#include "quiver/engine/session_state.h"
 #include "quiver/engine/table_access.h"
 #include "quiver/exec/executor.h"
 #include "quiver/plan/bind_context.h"
@@ -52,6 +53,10 @@ class StatementRunner {
     access_control_ = &access;
     authorizer_.emplace(access, std::move(principal));
   }
+
+  /// Lets statements use the session's temporary tables (kept in `state`); without it
+  /// temporary tables are refused.
+  void set_session_state(SessionState* state) { state_ = state; }
 
   /// `parameters` is null when only the result's schema is wanted (preparing): then
   /// nothing is run or changed, and parameter types are inferred into `context`.
@@ -111,14 +116,18 @@ class StatementRunner {
   /// Lets the statement read the table at `location` without SELECT on it.
   static void ExemptFromReadCheck(plan::BindContext& context, const std::string& location);
 
-  /// A schema-qualified name; the schema must exist.
+  /// A schema-qualified name; the schema must exist. An unqualified name is the
+  /// session's temporary table of that name if there is one.
   arrow::Result<QualifiedName> ResolveName(const std::vector<std::string>& names) const;
+  /// The catalog holding `name`: the session's temporary tables for sql::kTemporarySchema.
+  catalog::Catalog& CatalogOf(const QualifiedName& name) const;
   /// Runs `plan` to its end, writing every row into `writer`.
   arrow::Status WriteRows(const plan::LogicalPlanPtr& plan,
                           const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries,
                           lake::DataFileWriter& writer);
 
   catalog::Catalog& catalog_;
+  SessionState* state_ = nullptr;
   std::map<std::string, std::string>& settings_;
   TableAccess& access_;
   exec::InterruptCheck interrupted_;

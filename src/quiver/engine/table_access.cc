@@ -1,13 +1,12 @@
 #include "quiver/engine/table_access.h"
 
 #include <algorithm>
-#include <filesystem>
+
+#include "quiver/lake/multi_table_commit.h"
 
 namespace quiver::engine {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 // What one commit says it did for the statements it gathers.
 std::string OperationOf(const std::vector<std::string>& operations) {
@@ -104,30 +103,19 @@ arrow::Status Transaction::Commit() {
   std::lock_guard lock(mutex_);
   ARROW_RETURN_NOT_OK(CheckOpen());
   finished_ = true;
-  std::vector<std::string> committed;
-  for (auto it = tables_.begin(); it != tables_.end(); ++it) {
-    auto& [dir, state] = *it;
+  std::vector<lake::TableCommit> commits;
+  for (const auto& [dir, state] : tables_) {
     if (state.adds.empty() && state.removes.empty()) continue;
-    lake::TableChange change;
-    change.operation = OperationOf(state.operations);
-    change.metrics = state.metrics;
-    change.adds = state.adds;
-    change.removes.assign(state.removes.begin(), state.removes.end());
-    change.read_files = state.read_files;
-    auto status = state.base.table->Commit(*state.base.snapshot, change);
-    if (!status.ok()) {
-      for (auto rest = it; rest != tables_.end(); ++rest) lake::DeleteUncommitted(rest->first, rest->second.adds);
-      tables_.clear();
-      std::string done;
-      for (const auto& name : committed) done += (done.empty() ? "" : ", ") + fs::path(name).filename().string();
-      return status.status().WithMessage(status.status().message(), committed.empty()
-                                                                        ? " (the transaction committed nothing)"
-                                                                        : " (already committed: " + done + ")");
-    }
-    committed.push_back(dir);
+    lake::TableCommit commit{state.base.table, state.base.snapshot, {}};
+    commit.change.operation = OperationOf(state.operations);
+    commit.change.metrics = state.metrics;
+    commit.change.adds = state.adds;
+    commit.change.removes.assign(state.removes.begin(), state.removes.end());
+    commit.change.read_files = state.read_files;
+    commits.push_back(std::move(commit));
   }
   tables_.clear();
-  return arrow::Status::OK();
+  return lake::CommitTables(journal_path_, commits);
 }
 
 void Transaction::Rollback() {

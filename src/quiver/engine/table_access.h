@@ -47,13 +47,13 @@ class Autocommit : public TableAccess {
 /// kept aside (their data files written, nothing committed) and its own statements
 /// see them. Commit makes each changed table's changes one Delta commit, checked for
 /// conflicts with what others committed since the version read (the same rules as
-/// single statements); Rollback deletes the files written. Tables are committed one
-/// after another: a transaction over several tables whose commit fails on one table
-/// for a conflict has committed the tables before it (the error names them).
-/// Thread-safe; a transaction is finished by Commit or Rollback and takes no further
-/// statements.
+/// single statements); Rollback deletes the files written. A transaction over several
+/// tables commits them all or none (lake::CommitTables, journaled at
+/// `journal_path`). Thread-safe; a transaction is finished by Commit or Rollback and
+/// takes no further statements.
 class Transaction : public TableAccess {
  public:
+  explicit Transaction(std::string journal_path) : journal_path_(std::move(journal_path)) {}
   ~Transaction() override;
 
   arrow::Result<lake::TableVersion> Read(const std::string& dir) override;
@@ -76,6 +76,7 @@ class Transaction : public TableAccess {
   arrow::Status CheckOpen() const;
   arrow::Result<TableState*> StateOf(const std::string& dir);
 
+  const std::string journal_path_;
   std::mutex mutex_;
   std::map<std::string, TableState> tables_;
   bool finished_ = false;

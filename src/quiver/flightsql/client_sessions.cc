@@ -27,34 +27,44 @@ std::string CookieValue(std::string_view header, std::string_view name) {
 
 }  // namespace
 
-std::shared_ptr<engine::SessionSettings> ClientSessions::Find(const std::string& id, const std::string& user) {
+std::shared_ptr<engine::SessionState> ClientSessions::Find(const std::string& id, const std::string& user) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);
   if (it == sessions_.end() || it->second.user != user) return nullptr;
   it->second.last_used = std::chrono::steady_clock::now();
-  return it->second.settings;
+  return it->second.state;
 }
 
 std::string ClientSessions::NewId() { return HexText(StatementTicket::NewQueryId()); }
 
-std::shared_ptr<engine::SessionSettings> ClientSessions::Create(const std::string& id, const std::string& user) {
+std::shared_ptr<engine::SessionState> ClientSessions::Create(const std::string& id, const std::string& user,
+                                                             std::shared_ptr<engine::SessionState> state) {
   const auto now = std::chrono::steady_clock::now();
-  auto settings = std::make_shared<engine::SessionSettings>();
+  if (!state) state = std::make_shared<engine::SessionState>();
+  std::vector<Entry> expired;  // dropped outside the lock: dropping deletes temporary tables
   std::lock_guard lock(mutex_);
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = now - it->second.last_used > kIdleLimit ? sessions_.erase(it) : std::next(it);
+    if (now - it->second.last_used > kIdleLimit) {
+      expired.push_back(std::move(it->second));
+      it = sessions_.erase(it);
+    } else {
+      ++it;
+    }
   }
   auto& entry = sessions_[id];
-  if (!entry.settings || entry.user != user) entry = Entry{settings, user, now};
+  if (!entry.state || entry.user != user) entry = Entry{std::move(state), user, now};
   entry.last_used = now;
-  return entry.settings;
+  return entry.state;
 }
 
 void ClientSessions::Close(const std::string& id) {
+  Entry closed;  // dropped outside the lock: dropping deletes temporary tables
   std::lock_guard lock(mutex_);
-  sessions_.erase(id);
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  closed = std::move(it->second);
+  sessions_.erase(it);
 }
-
 void SessionMiddleware::SendingHeaders(arrow::flight::AddCallHeaders* outgoing_headers) {
   // Flight sends headers before the call's work has decided whether it starts a
   // session, so a client without a cookie is given an id at once; the session itself
@@ -62,14 +72,19 @@ void SessionMiddleware::SendingHeaders(arrow::flight::AddCallHeaders* outgoing_h
   if (send_cookie_) outgoing_headers->AddHeader("set-cookie", std::string(ClientSessions::kCookieName) + "=" + id_);
 }
 
-std::shared_ptr<engine::SessionSettings> SessionMiddleware::SettingsOrNew() {
-  if (!settings_) settings_ = sessions_.Create(id_, user_);
-  return settings_;
+std::shared_ptr<engine::SessionState> SessionMiddleware::StateOrNew() {
+  if (!state_) state_ = sessions_.Create(id_, user_);
+  return state_;
+}
+
+void SessionMiddleware::Keep(const std::shared_ptr<engine::SessionState>& state) {
+  if (state_ || !state || state->empty()) return;
+  state_ = sessions_.Create(id_, user_, state);
 }
 
 void SessionMiddleware::Close() {
   sessions_.Close(id_);
-  settings_.reset();
+  state_.reset();
 }
 
 arrow::Status SessionMiddlewareFactory::StartCall(const arrow::flight::CallInfo&,
@@ -83,9 +98,9 @@ arrow::Status SessionMiddlewareFactory::StartCall(const arrow::flight::CallInfo&
   const bool send_cookie = id.empty();
   if (send_cookie) id = sessions_->NewId();
   std::string user = UserOf(context);
-  auto settings = sessions_->Find(id, user);
+  auto state = sessions_->Find(id, user);
   *middleware =
-      std::make_shared<SessionMiddleware>(*sessions_, std::move(id), std::move(user), std::move(settings), send_cookie);
+      std::make_shared<SessionMiddleware>(*sessions_, std::move(id), std::move(user), std::move(state), send_cookie);
   return arrow::Status::OK();
 }
 

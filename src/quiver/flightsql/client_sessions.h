@@ -8,16 +8,16 @@
 #include <mutex>
 #include <string>
 
-#include "quiver/engine/session_settings.h"
+#include "quiver/engine/session_state.h"
 
 namespace quiver::flightsql {
 
-/// Flight sessions: settings a client keeps across its requests. Every reply to a
-/// request without the cookie `arrow_flight_session_id` sets one; requests sending it
-/// back run with the settings of its session. A session exists only once a client
-/// sets something (SetSessionOptions, or a SET statement), so clients that ignore
-/// cookies cost nothing: they get default settings per request. Sessions idle for
-/// kIdleLimit are forgotten.
+/// Flight sessions: settings and temporary tables a client keeps across its requests.
+/// Every reply to a request without the cookie `arrow_flight_session_id` sets one;
+/// requests sending it back run in its session. A session exists only once a client
+/// keeps something in it (SetSessionOptions, a SET statement, a temporary table), so
+/// clients that ignore cookies cost nothing: they get default settings per request.
+/// Sessions idle for kIdleLimit are forgotten (their temporary tables dropped).
 class ClientSessions {
  public:
   static constexpr const char* kCookieName = "arrow_flight_session_id";
@@ -25,17 +25,18 @@ class ClientSessions {
 
   /// The session of `id`, or null when it does not exist (never started, closed,
   /// expired, or from before a restart) or belongs to another user than `user`.
-  std::shared_ptr<engine::SessionSettings> Find(const std::string& id, const std::string& user);
+  std::shared_ptr<engine::SessionState> Find(const std::string& id, const std::string& user);
   /// A fresh random id for a client's cookie.
   std::string NewId();
-  /// The session of `id` for `user`, started now if it does not exist (a session of
-  /// another user under that id is replaced).
-  std::shared_ptr<engine::SessionSettings> Create(const std::string& id, const std::string& user);
+  /// The session of `id` for `user`, started now with `state` (a fresh one when null)
+  /// if it does not exist (a session of another user under that id is replaced).
+  std::shared_ptr<engine::SessionState> Create(const std::string& id, const std::string& user,
+                                               std::shared_ptr<engine::SessionState> state = nullptr);
   void Close(const std::string& id);
 
  private:
   struct Entry {
-    std::shared_ptr<engine::SessionSettings> settings;
+    std::shared_ptr<engine::SessionState> state;
     std::string user;
     std::chrono::steady_clock::time_point last_used;
   };
@@ -50,11 +51,11 @@ class SessionMiddleware : public arrow::flight::ServerMiddleware {
   static constexpr const char* kName = "quiver-session";
 
   SessionMiddleware(ClientSessions& sessions, std::string id, std::string user,
-                    std::shared_ptr<engine::SessionSettings> settings, bool send_cookie)
+                    std::shared_ptr<engine::SessionState> state, bool send_cookie)
       : sessions_(sessions),
         id_(std::move(id)),
         user_(std::move(user)),
-        settings_(std::move(settings)),
+        state_(std::move(state)),
         send_cookie_(send_cookie) {}
 
   std::string name() const override { return kName; }
@@ -63,10 +64,13 @@ class SessionMiddleware : public arrow::flight::ServerMiddleware {
 
   /// The user the call runs as (authentication.h); empty when unrestricted.
   const std::string& user() const { return user_; }
-  /// The call's session settings; null when the session has not started.
-  const std::shared_ptr<engine::SessionSettings>& settings() const { return settings_; }
+  /// The call's session state; null when the session has not started.
+  const std::shared_ptr<engine::SessionState>& state() const { return state_; }
   /// The call's session, started now if it has not.
-  std::shared_ptr<engine::SessionSettings> SettingsOrNew();
+  std::shared_ptr<engine::SessionState> StateOrNew();
+  /// Starts the call's session with `state`, what a request's statements kept (a SET,
+  /// a temporary table), unless the session has started or `state` holds nothing.
+  void Keep(const std::shared_ptr<engine::SessionState>& state);
   /// Ends the client's session (CloseSession); the id may start a new one later.
   void Close();
 
@@ -74,7 +78,7 @@ class SessionMiddleware : public arrow::flight::ServerMiddleware {
   ClientSessions& sessions_;
   std::string id_;
   std::string user_;
-  std::shared_ptr<engine::SessionSettings> settings_;
+  std::shared_ptr<engine::SessionState> state_;
   bool send_cookie_;  // the client sent none
 };
 

@@ -7,7 +7,7 @@
 #include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/engine.h"
-#include "quiver/engine/session_settings.h"
+#include "quiver/engine/session_state.h"
 #include "quiver/flightsql/flight_sql_command.h"
 #include "quiver/flightsql/status_mapping.h"
 
@@ -245,15 +245,16 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
     statements_.Close(request);
   } else if (action.type == kBeginTransaction) {
     pb::ActionBeginTransactionResult result;
-    result.set_transaction_id(statements_.transactions().Begin());
+    result.set_transaction_id(statements_.transactions().Begin(client ? client->user() : ""));
     results.push_back(AnyResult(result));
   } else if (action.type == kEndTransaction) {
     ARROW_ASSIGN_OR_RAISE(auto request, UnpackAny<pb::ActionEndTransactionRequest>(body, "EndTransaction body"));
     if (request.action() == pb::ActionEndTransactionRequest::END_TRANSACTION_UNSPECIFIED) {
       return arrow::Status::Invalid("EndTransaction needs an action: COMMIT or ROLLBACK");
     }
-    ARROW_RETURN_NOT_OK(statements_.transactions().End(
-        request.transaction_id(), request.action() == pb::ActionEndTransactionRequest::END_TRANSACTION_COMMIT));
+    ARROW_RETURN_NOT_OK(
+        statements_.transactions().End(request.transaction_id(), client ? client->user() : "",
+                                       request.action() == pb::ActionEndTransactionRequest::END_TRANSACTION_COMMIT));
   } else if (action.type == kBeginSavepoint || action.type == kEndSavepoint) {
     return arrow::Status::NotImplemented("Quiver has no savepoints (FLIGHT_SQL_SERVER_TRANSACTION is TRANSACTION)");
   } else if (action.type == kCreatePreparedSubstraitPlan) {
@@ -288,8 +289,8 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
     flight::GetSessionOptionsResult result;
     result.session_options["catalog"] = std::string(catalog::Catalog::kCatalogName);
     result.session_options["schema"] = std::string(catalog::Catalog::kDefaultSchema);
-    if (client && client->settings()) {
-      for (const auto& [name, value] : client->settings()->Get()) {
+    if (client && client->state()) {
+      for (const auto& [name, value] : client->state()->settings()) {
         result.session_options[name == engine::kSearchPathSetting ? "schema" : name] = value;
       }
     }
@@ -306,8 +307,8 @@ arrow::Result<flight::SetSessionOptionsResult> FlightSqlServer::SetSessionOption
   if (!client) return arrow::Status::NotImplemented("this server keeps no sessions");
   using Error = flight::SetSessionOptionsResult::Error;
   flight::SetSessionOptionsResult result;
-  auto settings = client->SettingsOrNew();
-  auto values = settings->Get();
+  auto state = client->StateOrNew();
+  auto values = state->settings();
   for (const auto& [name, option] : request.session_options) {
     std::string text;
     if (const auto* string = std::get_if<std::string>(&option)) {
@@ -340,7 +341,7 @@ arrow::Result<flight::SetSessionOptionsResult> FlightSqlServer::SetSessionOption
       values[name] = text;
     }
   }
-  settings->Replace(std::move(values));
+  state->ReplaceSettings(std::move(values));
   return result;
 }
 

@@ -41,14 +41,12 @@ class FlightStreamBatches : public arrow::RecordBatchReader {
 
 arrow::Result<engine::IngestRequest> IngestRequestOf(const pb::CommandStatementIngest& command) {
   using Options = pb::CommandStatementIngest::TableDefinitionOptions;
-  if (command.temporary()) {
-    return arrow::Status::NotImplemented("bulk ingest into a temporary table is not supported yet");
-  }
   if (command.has_catalog() && !command.catalog().empty() && command.catalog() != catalog::Catalog::kCatalogName) {
     return arrow::Status::KeyError("catalog \"", command.catalog(), "\" does not exist (Quiver's is \"",
                                    catalog::Catalog::kCatalogName, "\")");
   }
   engine::IngestRequest request;
+  request.temporary = command.temporary();
   request.table = command.table();
   request.schema_name = command.has_schema() ? command.schema() : "";
   const auto& options = command.table_definition_options();
@@ -69,11 +67,10 @@ arrow::Result<engine::IngestRequest> IngestRequestOf(const pb::CommandStatementI
   return request;
 }
 
-// A SET run by a client without a Flight session starts one, so that the setting
-// lasts (for clients that keep the session cookie).
-void KeepSettings(SessionMiddleware* client, const engine::Session& session) {
-  if (!client || client->settings() || session.settings().empty()) return;
-  client->SettingsOrNew()->Replace(session.settings());
+// A SET or a temporary table made by a client without a Flight session starts one,
+// so that they last (for clients that keep the session cookie).
+void KeepState(SessionMiddleware* client, const engine::Session& session) {
+  if (client) client->Keep(session.state());
 }
 
 arrow::Result<std::string> SerializedSchema(const std::shared_ptr<arrow::Schema>& schema) {
@@ -103,6 +100,9 @@ arrow::Result<std::shared_ptr<arrow::Schema>> ResultSchema(engine::Session& sess
 
 }  // namespace
 
+StatementService::StatementService(std::shared_ptr<engine::Engine> engine)
+    : engine_(std::move(engine)), transactions_(engine_->commit_journal_path()) {}
+
 arrow::Result<int64_t> StatementService::LoggedUpdate(const std::string& sql,
                                                       const std::function<arrow::Result<int64_t>()>& run) {
   int64_t id = log_.NextId();
@@ -125,9 +125,9 @@ arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(Sess
                                                                             const std::string& transaction_id) {
   auto session = engine_->NewSession();
   if (client) session->set_principal(engine::Principal{client->user()});
-  if (client && client->settings()) session->share_settings(client->settings());
+  if (client && client->state()) session->share_state(client->state());
   if (has_transaction) {
-    ARROW_ASSIGN_OR_RAISE(auto transaction, transactions_.Get(transaction_id));
+    ARROW_ASSIGN_OR_RAISE(auto transaction, transactions_.Get(transaction_id, client ? client->user() : ""));
     session->set_transaction(std::move(transaction));
   }
   return session;
@@ -148,7 +148,7 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
     ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
     ARROW_ASSIGN_OR_RAISE(planned.rows_affected,
                           LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); }));
-    KeepSettings(client, session);
+    KeepState(client, session);
     ticket.already_executed = true;
     planned.schema = arrow::schema({});
   }
@@ -178,7 +178,7 @@ arrow::Result<int64_t> StatementService::RunUpdate(const pb::CommandStatementUpd
                                                    SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, command.has_transaction_id(), command.transaction_id()));
   auto count = LoggedUpdate(command.query(), [&] { return flightsql::RunUpdate(*session, command.query()); });
-  KeepSettings(client, *session);
+  KeepState(client, *session);
   return count;
 }
 
@@ -230,12 +230,12 @@ arrow::Result<int64_t> StatementService::RunPreparedUpdate(
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(sent ? sent : open->parameters()));
   if (rows.size() <= 1 || !open->transaction_id().empty()) {
     auto count = LoggedUpdate(statement.sql(), [&] { return flightsql::RunUpdate(statement, rows); });
-    KeepSettings(client, open->session());
+    KeepState(client, open->session());
     return count;
   }
   // Several parameter rows (executemany, executeBatch) run as one transaction: all of
   // them or none, and one commit per table instead of one per row.
-  auto transaction = std::make_shared<engine::Transaction>();
+  auto transaction = std::make_shared<engine::Transaction>(engine_->commit_journal_path());
   open->session().set_transaction(transaction);
   auto count = LoggedUpdate(statement.sql(), [&]() -> arrow::Result<int64_t> {
     ARROW_ASSIGN_OR_RAISE(auto total, flightsql::RunUpdate(statement, rows));
@@ -255,8 +255,9 @@ arrow::Result<int64_t> StatementService::Ingest(const pb::CommandStatementIngest
   return LoggedUpdate(description, [&]() -> arrow::Result<int64_t> {
     ARROW_ASSIGN_OR_RAISE(auto schema, reader.GetSchema());
     FlightStreamBatches batches(reader, std::move(schema));
-    engine::Authorizer authorizer(engine_->access_control(), session->principal());
-    return engine::IngestBatches(*engine_, session->access(), authorizer, request, batches);
+    auto rows = engine::IngestBatches(*session, request, batches);
+    KeepState(client, *session);
+    return rows;
   });
 }
 

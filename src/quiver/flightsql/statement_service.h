@@ -45,7 +45,7 @@ struct PlannedStatement {
 /// never lazily at DoGet. Every run statement is logged (see StatementLog).
 class StatementService {
  public:
-  explicit StatementService(std::shared_ptr<engine::Engine> engine) : engine_(std::move(engine)) {}
+  explicit StatementService(std::shared_ptr<engine::Engine> engine);
 
   // `client` is the call's Flight session, null for none: statements run with its
   // settings, and a SET statement starts one.

@@ -25,14 +25,6 @@ int64_t VersionOfCommitFile(const std::string& name) {
   return version;
 }
 
-arrow::Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return arrow::Status::IOError("cannot read ", path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 }  // namespace
 
 DeltaLog::DeltaLog(std::string table_dir)
@@ -74,10 +66,14 @@ arrow::Result<DeltaCommit> DeltaLog::ReadCommit(int64_t version) const {
 }
 
 arrow::Status DeltaLog::WriteCommit(int64_t version, const DeltaCommit& commit) const {
+  return WriteCommitText(version, EncodeCommit(commit));
+}
+
+arrow::Status DeltaLog::WriteCommitText(int64_t version, const std::string& text) const {
   std::error_code ec;
   fs::create_directories(log_dir_, ec);
   if (ec) return arrow::Status::IOError("cannot create ", log_dir_, ": ", ec.message());
-  return WriteFileExclusive((fs::path(log_dir_) / CommitFileName(version)).string(), EncodeCommit(commit));
+  return WriteFileExclusive((fs::path(log_dir_) / CommitFileName(version)).string(), text);
 }
 
 int64_t DeltaLog::LastCheckpointVersion() const {

@@ -35,6 +35,8 @@ class DeltaLog {
   /// Commits `commit` as `version`, durably. AlreadyExists when another writer has
   /// committed that version first.
   arrow::Status WriteCommit(int64_t version, const DeltaCommit& commit) const;
+  /// The same with the commit already encoded (EncodeCommit).
+  arrow::Status WriteCommitText(int64_t version, const std::string& text) const;
 
   /// The version of the newest checkpoint named by `_last_checkpoint`, or -1.
   int64_t LastCheckpointVersion() const;

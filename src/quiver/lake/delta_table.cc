@@ -90,7 +90,10 @@ arrow::Result<std::shared_ptr<const DeltaSnapshot>> DeltaTable::Snapshot() {
   return latest_;
 }
 
-arrow::Result<int64_t> DeltaTable::Commit(const DeltaSnapshot& read, const TableChange& change) {
+namespace {
+
+// The commit that records `change`, made against `read`.
+arrow::Result<DeltaCommit> CommitOf(const DeltaSnapshot& read, const TableChange& change) {
   DeltaCommit commit;
   CommitInfo info;
   info.timestamp = NowMillis();
@@ -126,27 +129,58 @@ arrow::Result<int64_t> DeltaTable::Commit(const DeltaSnapshot& read, const Table
     commit.removes.push_back(std::move(remove));
   }
   commit.adds = change.adds;
+  return commit;
+}
 
-  int64_t version = read.version + 1;
-  for (int attempt = 0; attempt < kMaxCommitAttempts; ++attempt, ++version) {
-    auto status = log_.WriteCommit(version, commit);
-    if (status.ok()) break;
-    if (!status.IsAlreadyExists()) return status;
+}  // namespace
+
+std::mutex& CommitLock() {
+  static std::mutex lock;
+  return lock;
+}
+
+arrow::Result<int64_t> DeltaTable::Commit(const DeltaSnapshot& read, const TableChange& change) {
+  int64_t version;
+  {
+    std::lock_guard lock(CommitLock());
+    ARROW_ASSIGN_OR_RAISE(auto prepared, Prepare(read, change));
+    // Another process (a writer other than Quiver) may still take the version first;
+    // then its commit is checked too and this one tried again after it.
+    for (int attempt = 1;; ++attempt) {
+      auto status = Publish(prepared);
+      if (status.ok()) break;
+      if (!status.IsAlreadyExists()) return status;
+      if (attempt == kMaxCommitAttempts) return Conflict(log_, prepared.version, "kept committing first");
+      ARROW_ASSIGN_OR_RAISE(prepared, Prepare(read, change));
+    }
+    version = prepared.version;
+  }
+  CheckpointIfDue(version);
+  return version;
+}
+
+arrow::Result<PreparedCommit> DeltaTable::Prepare(const DeltaSnapshot& read, const TableChange& change) {
+  ARROW_ASSIGN_OR_RAISE(auto commit, CommitOf(read, change));
+  ARROW_ASSIGN_OR_RAISE(const int64_t latest, log_.LatestVersion(read.version));
+  for (int64_t version = read.version + 1; version <= latest; ++version) {
     ARROW_ASSIGN_OR_RAISE(auto other, log_.ReadCommit(version));
     ARROW_RETURN_NOT_OK(CheckConflict(log_, other, version, change));
-    commit.commit_info->read_version = version;
-    if (attempt + 1 == kMaxCommitAttempts) {
-      return Conflict(log_, version, "kept committing first");
-    }
   }
+  commit.commit_info->read_version = latest;
+  return PreparedCommit{latest + 1, EncodeCommit(commit)};
+}
 
+arrow::Status DeltaTable::Publish(const PreparedCommit& commit) {
+  return log_.WriteCommitText(commit.version, commit.text);
+}
+
+void DeltaTable::CheckpointIfDue(int64_t version) {
   // The checkpoint is an optimization for readers: failing to write one loses nothing.
   auto snapshot = Snapshot();
   if (snapshot.ok() && version % CheckpointInterval((*snapshot)->metadata) == 0) {
     auto at_version = (*snapshot)->version == version ? *snapshot : LoadSnapshot(log_, version).ValueOr(nullptr);
     if (at_version) (void)WriteCheckpoint(log_, *at_version);
   }
-  return version;
 }
 
 void DeleteUncommitted(const std::string& table_dir, const std::vector<AddFile>& adds) {

@@ -33,6 +33,19 @@ struct TableChange {
   std::optional<std::map<std::string, std::string>> new_configuration;
 };
 
+/// A change checked against a table's newest version and encoded as the next one,
+/// ready to be written.
+struct PreparedCommit {
+  int64_t version = -1;
+  std::string text;  // the commit file's contents
+};
+
+/// Held by every commit this process makes, for as long as it takes to check a change
+/// against the newest versions and write it: a commit over several tables
+/// (multi_table_commit.h) checks them all before writing any, and no other commit
+/// may take one of their versions in between.
+std::mutex& CommitLock();
+
 /// Properties a new table starts with.
 struct NewTableOptions {
   std::string name;  // recorded in the metaData action
@@ -69,6 +82,15 @@ class DeltaTable {
   /// with "conflict" in the message when a concurrent commit makes the change invalid
   /// (the caller's statement fails and nothing of it is visible).
   arrow::Result<int64_t> Commit(const DeltaSnapshot& read, const TableChange& change);
+
+  /// Checks `change` against every version committed after `read` (the conflict
+  /// error Commit gives) and encodes it as the version after the newest, without
+  /// writing it. The caller holds CommitLock() until the commit is published.
+  arrow::Result<PreparedCommit> Prepare(const DeltaSnapshot& read, const TableChange& change);
+  /// Writes a prepared commit durably (AlreadyExists if its version was taken).
+  arrow::Status Publish(const PreparedCommit& commit);
+  /// Writes the checkpoint due at `version`, if one is; a failure loses nothing.
+  void CheckpointIfDue(int64_t version);
 
  private:
   explicit DeltaTable(const std::string& dir) : log_(dir) {}

@@ -14,6 +14,10 @@
 #include "quiver/catalog/table_entry.h"
 #include "quiver/plan/logical_plan.h"
 
+namespace quiver::catalog {
+class Catalog;
+}
+
 namespace quiver::plan {
 
 /// State shared by everything bound within one statement.
@@ -39,6 +43,11 @@ struct BindContext {
   std::function<arrow::Status(const catalog::TableEntry&)> check_table_read;
   /// The schema unqualified table names resolve in (the session's search_path).
   std::string default_schema = "public";
+  /// The session's temporary tables (schema sql::kTemporarySchema), searched first for
+  /// unqualified names; null when it has none.
+  const catalog::Catalog* temporary_tables = nullptr;
+  /// Set when the statement reads a temporary table (a view that does must be temporary).
+  bool reads_temporary_table = false;
   /// Source of unique column names.
   int next_column_id = 0;
 

@@ -907,7 +907,13 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
     }
   }
   std::string schema_name = ref.names.size() >= 2 ? ref.names[ref.names.size() - 2] : context_.default_schema;
-  auto entry = catalog_.FindTable(schema_name, name);
+  const catalog::Catalog* temporary = context_.temporary_tables;
+  std::shared_ptr<const catalog::TableEntry> entry;
+  if (temporary && (ref.names.size() == 1 || schema_name == sql::kTemporarySchema)) {
+    entry = temporary->FindTable(sql::kTemporarySchema, name);
+    if (entry) context_.reads_temporary_table = true;
+  }
+  if (!entry && schema_name != sql::kTemporarySchema) entry = catalog_.FindTable(schema_name, name);
   if (!entry) {
     return arrow::Status::KeyError("relation \"", name, "\" does not exist",
                                    sql::LocationSuffix(context_.sql, ref.location));

@@ -16,6 +16,10 @@ namespace quiver::sql {
 
 struct QueryNode;
 
+/// The schema a session's temporary tables are named in (PostgreSQL's alias for it):
+/// `CREATE TEMP TABLE t` names the table `pg_temp.t`.
+inline constexpr const char* kTemporarySchema = "pg_temp";
+
 /// A type as written in SQL: `numeric(12, 2)` is {"numeric", {12, 2}}. Names are
 /// normalized (`timestamp with time zone` → "timestamptz", `int4` → "int").
 struct TypeName {

@@ -163,7 +163,7 @@ arrow::Result<Statement> Transformer::TransformExplain(const pg_query::ExplainSt
 arrow::Result<Statement> Transformer::TransformCreateView(const pg_query::ViewStmt& view) {
   Statement statement;
   statement.kind = StatementKind::kCreateView;
-  statement.names = RangeVarNames(view.view());
+  ARROW_ASSIGN_OR_RAISE(statement.names, CreatedTableNames(view.view()));
   statement.or_replace = view.replace();
   for (const auto& alias : view.aliases()) statement.column_aliases.push_back(StringValue(alias));
   ARROW_ASSIGN_OR_RAISE(statement.query, TransformQuery(view.query()));

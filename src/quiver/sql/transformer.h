@@ -43,6 +43,8 @@ class Transformer {
   arrow::Result<Statement> TransformCreateView(const pg_query::ViewStmt& view);
   arrow::Result<Statement> TransformSet(const pg_query::VariableSetStmt& set);
   // Statements that create and change managed tables (transformer_tables.cc).
+  /// The names of a table or view CREATE makes: a temporary one is named in kTemporarySchema.
+  arrow::Result<std::vector<std::string>> CreatedTableNames(const pg_query::RangeVar& var);
   arrow::Result<Statement> TransformCreateTable(const pg_query::CreateStmt& create);
   arrow::Result<Statement> TransformCreateTableAs(const pg_query::CreateTableAsStmt& create);
   arrow::Result<Statement> TransformInsert(const pg_query::InsertStmt& insert);

@@ -38,13 +38,19 @@ arrow::Result<ColumnDefinition> Transformer::TransformColumnDef(const pg_query::
   return out;
 }
 
+arrow::Result<std::vector<std::string>> Transformer::CreatedTableNames(const pg_query::RangeVar& var) {
+  if (var.relpersistence() != "t") return RangeVarNames(var);
+  if (!var.schemaname().empty() && var.schemaname() != kTemporarySchema) {
+    return SqlError(text_, var.location(), "cannot create temporary relation in non-temporary schema");
+  }
+  return std::vector<std::string>{kTemporarySchema, var.relname()};
+}
+
 arrow::Result<Statement> Transformer::TransformCreateTable(const pg_query::CreateStmt& create) {
   Statement statement;
   statement.kind = StatementKind::kCreateTable;
-  statement.names = RangeVarNames(create.relation());
+  ARROW_ASSIGN_OR_RAISE(statement.names, CreatedTableNames(create.relation()));
   statement.if_not_exists = create.if_not_exists();
-  if (create.relation().relpersistence() == "t")
-    return Unsupported(create.relation().location(), "CREATE TEMPORARY TABLE");
   if (create.inh_relations_size() > 0) return Unsupported(create.relation().location(), "INHERITS");
   if (create.has_partspec()) return Unsupported(create.relation().location(), "PARTITION BY");
   std::vector<std::string> primary_key;
@@ -84,9 +90,8 @@ arrow::Result<Statement> Transformer::TransformCreateTableAs(const pg_query::Cre
   Statement statement;
   statement.kind = StatementKind::kCreateTableAs;
   const auto& into = create.into();
-  statement.names = RangeVarNames(into.rel());
+  ARROW_ASSIGN_OR_RAISE(statement.names, CreatedTableNames(into.rel()));
   statement.if_not_exists = create.if_not_exists();
-  if (into.rel().relpersistence() == "t") return Unsupported(into.rel().location(), "CREATE TEMPORARY TABLE");
   for (const auto& name : into.col_names()) statement.column_aliases.push_back(StringValue(name));
   ARROW_ASSIGN_OR_RAISE(statement.query, TransformQuery(create.query()));
   statement.with_no_data = into.skip_data();

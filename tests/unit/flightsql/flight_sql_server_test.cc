@@ -352,13 +352,6 @@ TEST_F(FlightSqlServerTest, UnsupportedFeaturesSayNotImplemented) {
   status = unknown.status();
   if (status.ok()) status = (*unknown)->Drain();
   EXPECT_TRUE(status.IsNotImplemented()) << status;
-
-  pb::CommandStatementIngest ingest;
-  ingest.set_table("t");
-  ingest.set_temporary(true);
-  auto put = client_->DoPut(Command(ingest), arrow::schema({arrow::field("x", arrow::int64())})).ValueOrDie();
-  status = put.writer->Close();
-  EXPECT_TRUE(status.IsNotImplemented()) << status;
 }
 
 // --- statements ----------------------------------------------------------------------
