@@ -156,18 +156,58 @@ def test_tokens_logins_and_the_slowdown(secured):
 def test_secrets_stay_secret_and_grants_survive_restart(secured, tmp_path):
     access = secured.data_dir / "access.json"
     assert stat.S_IMODE(os.stat(access).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(secured.data_dir / "token.key").st_mode) == 0o600
     text = access.read_text()
     assert "r-pass" not in text and "$argon2id$" in text
     assert "admin secret" not in secured.stderr() and "r-pass" not in secured.stderr()
+    client = flight.connect(secured.uri)
+    header = client.authenticate_basic_token("reader", "r-pass")
+    client.close()
     assert secured.stop() == 0
     server = start_server(tmp_path)
     assert "no users are configured" not in server.stderr()
+    # A token outlives the restart (the key is kept) …
+    client = flight.connect(server.uri)
+    query = flight.FlightDescriptor.for_command(wire.statement_query("SELECT count(*) AS n FROM public.items"))
+    info = client.get_flight_info(query, flight.FlightCallOptions(headers=[header]))
+    assert info.endpoints
+    client.close()
     reader = dbapi.connect(server.uri, autocommit=True, db_kwargs={"username": "reader", "password": "r-pass"})
     assert run(reader, "SELECT count(*) FROM public.items") == [(2,)]
     with pytest.raises(Exception, match="permission denied"):
         run(reader, "DELETE FROM public.items")
     reader.close()
     secured.process = server.process  # the fixture stops the running server
+
+
+def test_transactions_and_prepared_statements_belong_to_their_user(secured):
+    def client_of(user):
+        client = flight.connect(secured.uri)
+        options = flight.FlightCallOptions(headers=[client.authenticate_basic_token(user, PASSWORDS[user])])
+        return client, options
+
+    def act(client, options, name, body):
+        return [r.body.to_pybytes() for r in client.do_action(flight.Action(name, body), options)]
+
+    writer, as_writer = client_of("writer")
+    admin, as_admin = client_of("admin")
+    [begun] = act(writer, as_writer, "BeginTransaction", wire.begin_transaction())
+    transaction = wire.read_bytes_field(wire.unpack_any(begun, "ActionBeginTransactionResult"), 1)
+    [prepared] = act(writer, as_writer, "CreatePreparedStatement",
+                     wire.create_prepared_statement("SELECT count(*) AS n FROM public.items"))
+    handle = wire.read_bytes_field(wire.unpack_any(prepared, "ActionCreatePreparedStatementResult"), 1)
+    # Not even a superuser may use another user's handle or transaction: they are unknown to it.
+    with pytest.raises(Exception, match="unknown prepared statement handle"):
+        admin.get_flight_info(flight.FlightDescriptor.for_command(wire.prepared_statement_query(handle)), as_admin)
+    with pytest.raises(Exception, match="is not open"):
+        act(admin, as_admin, "EndTransaction", wire.end_transaction(transaction, wire.END_TRANSACTION_COMMIT))
+    # Closing another user's statement does nothing to it.
+    act(admin, as_admin, "ClosePreparedStatement", wire.close_prepared_statement(handle))
+    info = writer.get_flight_info(flight.FlightDescriptor.for_command(wire.prepared_statement_query(handle)), as_writer)
+    assert writer.do_get(info.endpoints[0].ticket, as_writer).read_all().to_pylist() == [{"n": 2}]
+    act(writer, as_writer, "EndTransaction", wire.end_transaction(transaction, wire.END_TRANSACTION_ROLLBACK))
+    writer.close()
+    admin.close()
 
 
 def test_metadata_lists_only_what_a_user_may_use(secured):

@@ -134,3 +134,64 @@ def test_executemany_without_a_transaction_is_one_commit(quiver_server):
     commits = sorted((location / "_delta_log").glob("*.json"))
     assert len(commits) == 2  # the CREATE TABLE and one commit for all 200 rows
     connection.close()
+
+
+def test_a_transaction_over_two_tables_survives_sigkill_whole(tmp_path):
+    """Each transaction adds one batch to two tables and moves a total between them;
+    the server is killed at random moments. After every restart both tables hold the
+    same batches: every acknowledged one, and the one in flight in both or neither."""
+    import random
+    import signal
+    import threading
+    import time
+
+    from conftest import start_server
+
+    rng = random.Random(20261122)
+    server = start_server(tmp_path)
+    setup = dbapi.connect(server.uri, autocommit=True)
+    with setup.cursor() as cursor:
+        cursor.execute("CREATE TABLE left_side (batch int, v int)")
+        cursor.execute("CREATE TABLE right_side (batch int, v int)")
+    setup.close()
+    acked = set()
+    next_batch = 0
+    for _ in range(6):
+        connection = dbapi.connect(server.uri, autocommit=False)
+        in_flight = None
+        killer = threading.Timer(rng.uniform(0.05, 0.5), lambda: server.process.send_signal(signal.SIGKILL))
+        killer.start()
+        try:
+            while True:
+                in_flight = next_batch
+                next_batch += 1
+                with connection.cursor() as cursor:
+                    cursor.execute(f"INSERT INTO left_side SELECT {in_flight}, g FROM generate_series(1, 500) g")
+                    cursor.execute(f"INSERT INTO right_side SELECT {in_flight}, -g FROM generate_series(1, 500) g")
+                connection.commit()
+                acked.add(in_flight)
+                in_flight = None
+        except Exception:
+            pass  # the server died
+        killer.join()
+        server.process.wait()
+        try:
+            connection.close()
+        except Exception:
+            pass
+        server = start_server(tmp_path)
+        assert not (server.data_dir / "commit.journal").exists()
+        check = dbapi.connect(server.uri, autocommit=True)
+        with check.cursor() as cursor:
+            cursor.execute("SELECT batch, count(*), sum(v) FROM left_side GROUP BY batch")
+            left = {b: (n, s) for b, n, s in cursor.fetchall()}
+            cursor.execute("SELECT batch, count(*), sum(v) FROM right_side GROUP BY batch")
+            right = {b: (n, -s) for b, n, s in cursor.fetchall()}
+        check.close()
+        assert left == right
+        assert acked <= set(left)
+        assert set(left) - acked <= {in_flight}
+        assert all(value == (500, 125250) for value in left.values())
+        acked = set(left)
+    assert len(acked) > 6  # transactions did commit between kills
+    assert server.stop() == 0

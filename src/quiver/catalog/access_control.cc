@@ -1,7 +1,6 @@
 #include "quiver/catalog/access_control.h"
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -113,9 +112,7 @@ arrow::Status AccessControl::SaveLocked() const {
   }
   json doc = {{"users", users}, {"roles", roles_}, {"grants", grants}};
   // Password hashes are for the server's eyes only.
-  ARROW_RETURN_NOT_OK(WriteFileReplacing(path_, doc.dump(2) + "\n"));
-  ::chmod(path_.c_str(), 0600);
-  return arrow::Status::OK();
+  return WriteFileReplacing(path_, doc.dump(2) + "\n", 0600);
 }
 
 bool AccessControl::ExistsLocked(const std::string& name) const { return users_.count(name) || roles_.count(name); }

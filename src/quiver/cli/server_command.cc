@@ -198,8 +198,14 @@ int RunServer(const ServerFlags& flags) {
     return 2;
   }
   // Every call is authenticated first (authentication.h); then its session is found.
+  auto token_key = flightsql::LoadOrCreateTokenKey((*engine)->catalog().data_dir() + "/token.key");
+  if (!token_key.ok()) {
+    std::cerr << "quiver server: " << token_key.status().message() << "\n";
+    return 1;
+  }
   auto authenticator = std::make_shared<flightsql::Authenticator>(
-      std::shared_ptr<catalog::AccessControl>(*engine, &(*engine)->access_control()), std::chrono::hours(1));
+      std::shared_ptr<catalog::AccessControl>(*engine, &(*engine)->access_control()), std::chrono::hours(1),
+      *std::move(token_key));
   server_options.middleware.emplace_back(flightsql::AuthMiddleware::kName,
                                          std::make_shared<flightsql::AuthMiddlewareFactory>(authenticator));
   // Logins happen in the middleware above; Handshake (which clients such as pyarrow's

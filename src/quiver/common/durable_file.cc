@@ -29,8 +29,8 @@ std::string TemporaryNameBeside(const std::string& path) {
       .string();
 }
 
-arrow::Status WriteAndSync(const std::string& path, const std::string& contents) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+arrow::Status WriteAndSync(const std::string& path, const std::string& contents, int mode) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (fd < 0) return Errno("cannot create", path);
   const char* data = contents.data();
   size_t left = contents.size();
@@ -74,9 +74,9 @@ arrow::Status SyncDirectory(const std::string& path) {
   return status;
 }
 
-arrow::Status WriteFileReplacing(const std::string& path, const std::string& contents) {
+arrow::Status WriteFileReplacing(const std::string& path, const std::string& contents, int mode) {
   const std::string temporary = TemporaryNameBeside(path);
-  auto status = WriteAndSync(temporary, contents);
+  auto status = WriteAndSync(temporary, contents, mode);
   if (status.ok() && ::rename(temporary.c_str(), path.c_str()) != 0) status = Errno("cannot replace", path);
   if (!status.ok()) {
     ::unlink(temporary.c_str());
@@ -85,9 +85,9 @@ arrow::Status WriteFileReplacing(const std::string& path, const std::string& con
   return SyncDirectory(fs::path(path).parent_path().string());
 }
 
-arrow::Status WriteFileExclusive(const std::string& path, const std::string& contents) {
+arrow::Status WriteFileExclusive(const std::string& path, const std::string& contents, int mode) {
   const std::string temporary = TemporaryNameBeside(path);
-  auto status = WriteAndSync(temporary, contents);
+  auto status = WriteAndSync(temporary, contents, mode);
   if (status.ok() && ::link(temporary.c_str(), path.c_str()) != 0) {
     status = errno == EEXIST ? arrow::Status::AlreadyExists(path, " exists") : Errno("cannot create", path);
   }

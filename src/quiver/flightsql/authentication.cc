@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "quiver/common/durable_file.h"
 #include "quiver/flightsql/statement_ticket.h"
 
 namespace quiver::flightsql {
@@ -55,12 +56,28 @@ std::optional<std::string> FromBase64(const std::string& text) {
   return std::nullopt;
 }
 
+std::string NewTokenKey() {
+  std::string key(crypto_auth_hmacsha256_KEYBYTES, '\0');
+  crypto_auth_hmacsha256_keygen(reinterpret_cast<unsigned char*>(key.data()));
+  return key;
+}
+
 }  // namespace
 
-Authenticator::Authenticator(std::shared_ptr<catalog::AccessControl> access, std::chrono::seconds token_lifetime)
-    : access_(std::move(access)), token_lifetime_(token_lifetime), key_(crypto_auth_hmacsha256_KEYBYTES, '\0') {
-  crypto_auth_hmacsha256_keygen(reinterpret_cast<unsigned char*>(key_.data()));
+arrow::Result<std::string> LoadOrCreateTokenKey(const std::string& path) {
+  auto created = WriteFileExclusive(path, NewTokenKey(), 0600);
+  if (!created.ok() && !created.IsAlreadyExists()) return created;
+  ARROW_ASSIGN_OR_RAISE(auto key, ReadWholeFile(path));
+  if (key.size() != crypto_auth_hmacsha256_KEYBYTES) {
+    return arrow::Status::IOError("token key ", path, " is damaged (", key.size(), " bytes, not ",
+                                  crypto_auth_hmacsha256_KEYBYTES, "); delete it to make a new one");
+  }
+  return key;
 }
+
+Authenticator::Authenticator(std::shared_ptr<catalog::AccessControl> access, std::chrono::seconds token_lifetime,
+                             std::string key)
+    : access_(std::move(access)), token_lifetime_(token_lifetime), key_(key.empty() ? NewTokenKey() : std::move(key)) {}
 
 std::string Authenticator::IssueToken(const std::string& user) {
   const std::string claims = user + "\n" + std::to_string(NowSeconds() + token_lifetime_.count());
@@ -79,7 +96,8 @@ arrow::Result<std::string> Authenticator::VerifyToken(const std::string& token) 
   const std::string expected = Signature(key_, claims);
   const std::string signature = decoded.substr(signature_at + 1);
   if (signature.size() != expected.size() || sodium_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
-    return Unauthenticated("the bearer token is not valid (it was not issued by this server run); log in again");
+    return Unauthenticated(
+        "the bearer token is not valid (this server did not issue it, or its key changed); log in again");
   }
   int64_t expiry = 0;
   try {

@@ -15,14 +15,17 @@ namespace quiver::flightsql {
 
 /// Logins and bearer tokens. A client logs in with HTTP Basic credentials (the
 /// `authorization` header, as ADBC and JDBC send on their first call or Handshake);
-/// the reply carries `authorization: Bearer <token>`, a token signed with a key made
-/// when the server starts (HMAC-SHA256), naming the user and when it expires. Later
-/// calls send the token. Failed logins for a user name are answered ever more slowly
-/// (from the fourth in a row: 0.25 s, doubling, at most 5 s), so passwords cannot be
-/// guessed at speed. Thread-safe.
+/// the reply carries `authorization: Bearer <token>`, a token signed with the server's
+/// key (HMAC-SHA256), naming the user and when it expires. Later calls send the token;
+/// it stays valid across restarts while the key does (LoadOrCreateTokenKey). Failed logins for a user name are answered
+/// ever more slowly (from the fourth in a row: 0.25 s, doubling, at most 5 s), so passwords cannot be guessed at speed.
+/// Thread-safe.
 class Authenticator {
  public:
-  Authenticator(std::shared_ptr<catalog::AccessControl> access, std::chrono::seconds token_lifetime);
+  /// `key`: the signing key, crypto_auth_hmacsha256_KEYBYTES bytes; empty: a random
+  /// one, so tokens end with the process.
+  Authenticator(std::shared_ptr<catalog::AccessControl> access, std::chrono::seconds token_lifetime,
+                std::string key = "");
 
   const catalog::AccessControl& access() const { return *access_; }
 
@@ -42,7 +45,7 @@ class Authenticator {
 
   std::shared_ptr<catalog::AccessControl> access_;
   std::chrono::seconds token_lifetime_;
-  std::string key_;  // HMAC key, random per server start
+  std::string key_;  // HMAC key
   struct Failures {
     int count = 0;
     std::chrono::steady_clock::time_point last;
@@ -50,6 +53,10 @@ class Authenticator {
   std::mutex mutex_;
   std::map<std::string, Failures> failures_;
 };
+
+/// The token signing key kept at `path` (mode 0600), made there on first use. Deleting
+/// the file and restarting the server invalidates every token issued.
+arrow::Result<std::string> LoadOrCreateTokenKey(const std::string& path);
 
 /// The principal of one call, made by AuthMiddlewareFactory.
 class AuthMiddleware : public arrow::flight::ServerMiddleware {

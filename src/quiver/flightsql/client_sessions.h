@@ -97,4 +97,7 @@ class SessionMiddlewareFactory : public arrow::flight::ServerMiddlewareFactory {
 /// The session middleware of a call, or null when the server runs without it.
 SessionMiddleware* SessionOf(const arrow::flight::ServerCallContext& context);
 
+/// The user a call runs as; empty when unrestricted (also without the middleware).
+inline std::string UserOf(const SessionMiddleware* client) { return client ? client->user() : std::string(); }
+
 }  // namespace quiver::flightsql

@@ -118,7 +118,7 @@ arrow::Result<std::shared_ptr<arrow::Schema>> FlightSqlServer::SchemaFor(const f
   ARROW_ASSIGN_OR_RAISE(auto command, CommandOf(descriptor));
   if (auto* query = std::get_if<pb::CommandStatementQuery>(&command)) return statements_.QuerySchema(*query, client);
   if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
-    return statements_.PreparedSchema(*prepared);
+    return statements_.PreparedSchema(*prepared, client);
   }
   if (auto schema = metadata_.Schema(command)) return *schema;
   if (std::holds_alternative<pb::CommandStatementSubstraitPlan>(command)) return SubstraitUnsupported();
@@ -193,7 +193,7 @@ arrow::Status FlightSqlServer::Put(flight::FlightMessageReader& reader, flight::
   }
   if (auto* prepared = std::get_if<pb::CommandPreparedStatementQuery>(&command)) {
     ARROW_ASSIGN_OR_RAISE(auto parameters, ReadAll(reader));
-    ARROW_RETURN_NOT_OK(statements_.Bind(*prepared, parameters));
+    ARROW_RETURN_NOT_OK(statements_.Bind(*prepared, parameters, client));
     // The handle stays valid: bound parameters are kept with the statement.
     pb::DoPutPreparedStatementResult result;
     result.set_prepared_statement_handle(prepared->prepared_statement_handle());
@@ -242,10 +242,10 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
   } else if (action.type == kClosePreparedStatement) {
     ARROW_ASSIGN_OR_RAISE(auto request,
                           UnpackAny<pb::ActionClosePreparedStatementRequest>(body, "ClosePreparedStatement body"));
-    statements_.Close(request);
+    statements_.Close(request, client);
   } else if (action.type == kBeginTransaction) {
     pb::ActionBeginTransactionResult result;
-    result.set_transaction_id(statements_.transactions().Begin(client ? client->user() : ""));
+    result.set_transaction_id(statements_.transactions().Begin(UserOf(client)));
     results.push_back(AnyResult(result));
   } else if (action.type == kEndTransaction) {
     ARROW_ASSIGN_OR_RAISE(auto request, UnpackAny<pb::ActionEndTransactionRequest>(body, "EndTransaction body"));

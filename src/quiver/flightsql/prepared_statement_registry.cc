@@ -41,19 +41,22 @@ std::string PreparedStatementRegistry::Add(std::shared_ptr<OpenPreparedStatement
   return handle;
 }
 
-arrow::Result<std::shared_ptr<OpenPreparedStatement>> PreparedStatementRegistry::Get(const std::string& handle) const {
+arrow::Result<std::shared_ptr<OpenPreparedStatement>> PreparedStatementRegistry::Get(const std::string& handle,
+                                                                                     const std::string& user) const {
   std::lock_guard lock(mutex_);
   auto it = statements_.find(handle);
-  if (it == statements_.end()) {
-    return arrow::Status::KeyError("unknown prepared statement handle '", handle,
-                                   "': it was closed, or the server restarted since it was prepared");
+  if (it == statements_.end() || it->second->owner() != user) {
+    return arrow::Status::KeyError(
+        "unknown prepared statement handle '", handle,
+        "': it was closed, the server restarted since it was prepared, or another user prepared it");
   }
   return it->second;
 }
 
-void PreparedStatementRegistry::Remove(const std::string& handle) {
+void PreparedStatementRegistry::Remove(const std::string& handle, const std::string& user) {
   std::lock_guard lock(mutex_);
-  statements_.erase(handle);
+  auto it = statements_.find(handle);
+  if (it != statements_.end() && it->second->owner() == user) statements_.erase(it);
 }
 
 size_t PreparedStatementRegistry::size() const {

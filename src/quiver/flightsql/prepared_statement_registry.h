@@ -22,6 +22,8 @@ class OpenPreparedStatement {
 
   engine::Session& session() { return *session_; }
   engine::PreparedStatement& statement() { return *statement_; }
+  /// The user who prepared it (empty: unrestricted).
+  const std::string& owner() const { return session_->principal().user; }
   /// The transaction the statement was prepared in; empty for none.
   const std::string& transaction_id() const { return transaction_id_; }
 
@@ -37,16 +39,18 @@ class OpenPreparedStatement {
 };
 
 /// The server's open prepared statements, by handle. Handles are random, so one
-/// client cannot guess another's. Thread-safe.
+/// client cannot guess another's, and a statement belongs to the user who prepared
+/// it: to anyone else its handle is unknown. Thread-safe.
 class PreparedStatementRegistry {
  public:
   /// Registers a statement and returns its new handle.
   std::string Add(std::shared_ptr<OpenPreparedStatement> statement);
-  /// KeyError (NOT_FOUND for the client) for a handle that was closed or never issued.
-  arrow::Result<std::shared_ptr<OpenPreparedStatement>> Get(const std::string& handle) const;
-  /// Forgets a statement. Closing an unknown handle is not an error: a client
-  /// tidying up after a server restart should not fail.
-  void Remove(const std::string& handle);
+  /// KeyError (NOT_FOUND for the client) for a handle that was closed, never issued,
+  /// or is another user's (`user` empty: unrestricted).
+  arrow::Result<std::shared_ptr<OpenPreparedStatement>> Get(const std::string& handle, const std::string& user) const;
+  /// Forgets a statement of `user`. Closing an unknown handle is not an error: a
+  /// client tidying up after a server restart should not fail.
+  void Remove(const std::string& handle, const std::string& user);
   size_t size() const;
 
  private:

@@ -124,10 +124,10 @@ arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(Sess
                                                                             bool has_transaction,
                                                                             const std::string& transaction_id) {
   auto session = engine_->NewSession();
-  if (client) session->set_principal(engine::Principal{client->user()});
+  session->set_principal(engine::Principal{UserOf(client)});
   if (client && client->state()) session->share_state(client->state());
   if (has_transaction) {
-    ARROW_ASSIGN_OR_RAISE(auto transaction, transactions_.Get(transaction_id, client ? client->user() : ""));
+    ARROW_ASSIGN_OR_RAISE(auto transaction, transactions_.Get(transaction_id, UserOf(client)));
     session->set_transaction(std::move(transaction));
   }
   return session;
@@ -196,13 +196,14 @@ arrow::Result<pb::ActionCreatePreparedStatementResult> StatementService::Prepare
   return result;
 }
 
-void StatementService::Close(const pb::ActionClosePreparedStatementRequest& request) {
-  registry_.Remove(request.prepared_statement_handle());
+void StatementService::Close(const pb::ActionClosePreparedStatementRequest& request, SessionMiddleware* client) {
+  registry_.Remove(request.prepared_statement_handle(), UserOf(client));
 }
 
 arrow::Status StatementService::Bind(const pb::CommandPreparedStatementQuery& command,
-                                     const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters) {
-  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+                                     const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters,
+                                     SessionMiddleware* client) {
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle(), UserOf(client)));
   ARROW_ASSIGN_OR_RAISE(auto combined, CombineParameterBatches(parameters, open->statement().parameter_schema()));
   open->set_parameters(std::move(combined));
   return arrow::Status::OK();
@@ -210,13 +211,13 @@ arrow::Status StatementService::Bind(const pb::CommandPreparedStatementQuery& co
 
 arrow::Result<PlannedStatement> StatementService::PlanPrepared(const pb::CommandPreparedStatementQuery& command,
                                                                SessionMiddleware* client) {
-  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle(), UserOf(client)));
   return Plan(open->session(), open->statement(), open->parameters(), open->transaction_id(), client);
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::PreparedSchema(
-    const pb::CommandPreparedStatementQuery& command) {
-  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+    const pb::CommandPreparedStatementQuery& command, SessionMiddleware* client) {
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle(), UserOf(client)));
   if (!open->statement().is_query()) return open->statement().dataset_schema();
   return ResultSchema(open->session(), open->statement(), open->parameters());
 }
@@ -224,7 +225,7 @@ arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::PreparedSchema(
 arrow::Result<int64_t> StatementService::RunPreparedUpdate(
     const pb::CommandPreparedStatementUpdate& command,
     const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters, SessionMiddleware* client) {
-  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle()));
+  ARROW_ASSIGN_OR_RAISE(auto open, registry_.Get(command.prepared_statement_handle(), UserOf(client)));
   auto& statement = open->statement();
   ARROW_ASSIGN_OR_RAISE(auto sent, CombineParameterBatches(parameters, statement.parameter_schema()));
   ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(sent ? sent : open->parameters()));

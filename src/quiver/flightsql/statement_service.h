@@ -59,13 +59,15 @@ class StatementService {
 
   arrow::Result<pb::ActionCreatePreparedStatementResult> Prepare(
       const pb::ActionCreatePreparedStatementRequest& request, SessionMiddleware* client);
-  void Close(const pb::ActionClosePreparedStatementRequest& request);
+  void Close(const pb::ActionClosePreparedStatementRequest& request, SessionMiddleware* client = nullptr);
   /// Binds parameter rows (as sent with DoPut) to a prepared statement.
   arrow::Status Bind(const pb::CommandPreparedStatementQuery& command,
-                     const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters);
+                     const std::vector<std::shared_ptr<arrow::RecordBatch>>& parameters,
+                     SessionMiddleware* client = nullptr);
   arrow::Result<PlannedStatement> PlanPrepared(const pb::CommandPreparedStatementQuery& command,
                                                SessionMiddleware* client = nullptr);
-  arrow::Result<std::shared_ptr<arrow::Schema>> PreparedSchema(const pb::CommandPreparedStatementQuery& command);
+  arrow::Result<std::shared_ptr<arrow::Schema>> PreparedSchema(const pb::CommandPreparedStatementQuery& command,
+                                                               SessionMiddleware* client = nullptr);
   /// Runs a prepared update once per parameter row sent with it (or once with the
   /// parameters bound earlier when none are sent).
   arrow::Result<int64_t> RunPreparedUpdate(const pb::CommandPreparedStatementUpdate& command,
