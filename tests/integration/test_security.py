@@ -6,14 +6,16 @@ import base64
 import json
 import os
 import stat
+import subprocess
 import time
 
+import pyarrow as pa
 import pyarrow.flight as flight
 import pytest
 from adbc_driver_flightsql import dbapi
 
 import flight_sql_wire as wire
-from conftest import start_server
+from conftest import quiver_binary, start_server
 
 PASSWORDS = {"admin": "admin secret", "reader": "r-pass", "writer": "w-pass", "creator": "c-pass", "nobody": "n-pass"}
 
@@ -208,6 +210,63 @@ def test_transactions_and_prepared_statements_belong_to_their_user(secured):
     act(writer, as_writer, "EndTransaction", wire.end_transaction(transaction, wire.END_TRANSACTION_ROLLBACK))
     writer.close()
     admin.close()
+
+
+def test_creators_own_what_they_create(secured):
+    creator = login(secured, "creator")
+    run(creator, "CREATE TABLE lab.own (a int)")
+    run(creator, "INSERT INTO lab.own VALUES (1), (2)")
+    run(creator, "UPDATE lab.own SET a = 3 WHERE a = 2")
+    run(creator, "DELETE FROM lab.own WHERE a = 1")
+    with creator.cursor() as cursor:
+        cursor.adbc_ingest("loaded", pa.table({"x": [1, 2]}), mode="create", db_schema_name="lab")
+        cursor.adbc_ingest("loaded", pa.table({"x": [3]}), mode="append", db_schema_name="lab")
+    assert run(creator, "SELECT sum(x) FROM lab.loaded") == [(6,)]
+    run(creator, "ALTER TABLE lab.own RENAME TO owned")
+    assert run(creator, "SELECT * FROM lab.owned") == [(3,)]
+    # Others get nothing from it.
+    writer = login(secured, "writer")
+    with pytest.raises(Exception, match="permission denied"):
+        run(writer, "SELECT * FROM lab.owned")
+    # A table made again under a dropped one's name does not inherit its grants.
+    run(creator, "DROP TABLE lab.owned")
+    admin = login(secured, "admin")
+    run(admin, "CREATE TABLE lab.owned (secret text)")
+    with pytest.raises(Exception, match="permission denied"):
+        run(creator, "INSERT INTO lab.owned VALUES ('mine now?')")
+    for connection in (creator, writer, admin):
+        connection.close()
+
+
+def test_quiver_sql_logs_in(secured):
+    port = secured.uri.rsplit(":", 1)[1]
+
+    def quiver_sql(user, password, *statements):
+        command = [str(quiver_binary()), "sql", "--port", port, "--format", "csv", "--user", user]
+        for statement in statements:
+            command += ["-c", statement]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "QUIVER_PASSWORD": password}, stdin=subprocess.DEVNULL)
+
+    ok = quiver_sql("reader", "r-pass", "SELECT count(*) AS n FROM public.items")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.splitlines() == ["n", "2"]
+    refused = quiver_sql("reader", "r-pass", "DELETE FROM public.items")
+    assert refused.returncode == 1 and "permission denied" in refused.stderr
+    wrong = quiver_sql("reader", "guess", "SELECT 1")
+    assert wrong.returncode == 1
+    assert "cannot log in as reader: invalid user name or password" in wrong.stderr
+    # Without a password and without a terminal to ask on, it says what to do.
+    missing = subprocess.run([str(quiver_binary()), "sql", "--port", port, "--user", "reader", "-c", "SELECT 1"],
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                             env={k: v for k, v in os.environ.items() if k != "QUIVER_PASSWORD"})
+    assert missing.returncode == 2 and "set QUIVER_PASSWORD" in missing.stderr
+    # The session lasts from one statement to the next: a temporary table, a setting.
+    kept = quiver_sql("creator", "c-pass", "SET search_path = lab", "CREATE TABLE made (a int)",
+                      "CREATE TEMP TABLE scratch AS SELECT 5 AS a", "INSERT INTO made SELECT a FROM scratch",
+                      "SELECT a FROM lab.made")
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.splitlines()[-2:] == ["a", "5"]
 
 
 def test_metadata_lists_only_what_a_user_may_use(secured):

@@ -5,7 +5,7 @@ import subprocess
 import pyarrow.flight as flight
 import pytest
 
-from conftest import start_server
+from conftest import quiver_binary, start_server
 
 
 def openssl(*args, cwd):
@@ -76,6 +76,18 @@ def test_mutual_tls_needs_a_client_certificate(tmp_path, certificates):
                                           private_key=(certificates / "client.key").read_bytes())
         assert query_one(with_certificate) == [{"answer": 42}]
         with_certificate.close()
+        # `quiver sql` is such a client too.
+        port = server.uri.rsplit(":", 1)[1]
+        sql = [str(quiver_binary()), "sql", "--port", port, "--format", "csv", "--tls-ca", str(certificates / "ca.pem")]
+        refused = subprocess.run([*sql, "-c", "SELECT 1"], capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 1
+        accepted = subprocess.run(
+            [*sql, "--tls-cert", str(certificates / "client.pem"), "--tls-key", str(certificates / "client.key"),
+             "-c", "SELECT 42 AS answer"],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert accepted.returncode == 0, accepted.stderr
+        assert accepted.stdout.splitlines() == ["answer", "42"]
     finally:
         assert server.stop() == 0
 

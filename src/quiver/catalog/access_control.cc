@@ -216,6 +216,48 @@ arrow::Status AccessControl::RemoveGrant(const Grant& grant) {
   return status;
 }
 
+arrow::Status AccessControl::GrantOwnership(const std::string& user, const std::string& schema,
+                                            const std::string& table) {
+  std::lock_guard lock(mutex_);
+  if (!ExistsLocked(user)) return arrow::Status::KeyError("user \"", user, "\" does not exist");
+  auto previous = grants_;
+  for (Privilege privilege : {Privilege::kSelect, Privilege::kInsert, Privilege::kUpdate, Privilege::kDelete}) {
+    Grant grant{user, privilege, schema, table};
+    if (std::find(grants_.begin(), grants_.end(), grant) == grants_.end()) grants_.push_back(std::move(grant));
+  }
+  auto status = SaveLocked();
+  if (!status.ok()) grants_ = std::move(previous);
+  return status;
+}
+
+arrow::Status AccessControl::ForgetObject(const std::string& schema, const std::string& table) {
+  std::lock_guard lock(mutex_);
+  auto previous = grants_;
+  std::erase_if(grants_,
+                [&](const Grant& grant) { return grant.schema == schema && (table.empty() || grant.table == table); });
+  if (grants_.size() == previous.size()) return arrow::Status::OK();
+  auto status = SaveLocked();
+  if (!status.ok()) grants_ = std::move(previous);
+  return status;
+}
+
+arrow::Status AccessControl::RenameObject(const std::string& schema, const std::string& table,
+                                          const std::string& new_name) {
+  std::lock_guard lock(mutex_);
+  auto previous = grants_;
+  bool changed = false;
+  for (auto& grant : grants_) {
+    if (grant.schema == schema && grant.table == table) {
+      grant.table = new_name;
+      changed = true;
+    }
+  }
+  if (!changed) return arrow::Status::OK();
+  auto status = SaveLocked();
+  if (!status.ok()) grants_ = std::move(previous);
+  return status;
+}
+
 bool AccessControl::VerifyPassword(const std::string& user, const std::string& password) const {
   std::string hash;
   {

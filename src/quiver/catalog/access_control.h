@@ -49,6 +49,14 @@ class AccessControl {
   arrow::Status RevokeRole(const std::string& role, const std::string& member);
   arrow::Status AddGrant(Grant grant);
   arrow::Status RemoveGrant(const Grant& grant);
+  /// Gives `user` SELECT, INSERT, UPDATE and DELETE on a table it has just created:
+  /// what its owner may do with it.
+  arrow::Status GrantOwnership(const std::string& user, const std::string& schema, const std::string& table);
+  /// Forgets the grants on a dropped table, or with `table` empty on a dropped schema
+  /// and its tables, so that an object created later under that name starts bare.
+  arrow::Status ForgetObject(const std::string& schema, const std::string& table);
+  /// Moves the grants on a table to its new name.
+  arrow::Status RenameObject(const std::string& schema, const std::string& table, const std::string& new_name);
 
   /// True when `user` exists and `password` is its password.
   bool VerifyPassword(const std::string& user, const std::string& password) const;

@@ -1,5 +1,6 @@
 #include "quiver/cli/flight_sql_client.h"
 
+#include <arrow/flight/client_cookie_middleware.h>
 #include <arrow/table.h>
 #include <google/protobuf/any.pb.h>
 
@@ -22,13 +23,33 @@ flight::FlightDescriptor CommandDescriptor(const Message& command) {
 
 }  // namespace
 
-FlightSqlClient::FlightSqlClient(flight::Location location, std::unique_ptr<flight::FlightClient> client)
-    : location_(std::move(location)), client_(std::move(client)) {}
+FlightSqlClient::FlightSqlClient(flight::Location location, flight::FlightClientOptions client_options,
+                                 std::unique_ptr<flight::FlightClient> client)
+    : location_(std::move(location)), client_options_(std::move(client_options)), client_(std::move(client)) {}
 
-arrow::Result<std::unique_ptr<FlightSqlClient>> FlightSqlClient::Connect(const std::string& host, int port) {
-  ARROW_ASSIGN_OR_RAISE(auto location, flight::Location::ForGrpcTcp(host, port));
-  ARROW_ASSIGN_OR_RAISE(auto client, flight::FlightClient::Connect(location));
-  return std::unique_ptr<FlightSqlClient>(new FlightSqlClient(std::move(location), std::move(client)));
+arrow::Result<std::unique_ptr<FlightSqlClient>> FlightSqlClient::Connect(const ConnectOptions& options) {
+  flight::Location location;
+  if (options.tls) {
+    ARROW_ASSIGN_OR_RAISE(location, flight::Location::ForGrpcTls(options.host, options.port));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(location, flight::Location::ForGrpcTcp(options.host, options.port));
+  }
+  auto client_options = flight::FlightClientOptions::Defaults();
+  client_options.tls_root_certs = options.tls_root_certs;
+  client_options.cert_chain = options.tls_cert_chain;
+  client_options.private_key = options.tls_private_key;
+  client_options.middleware.push_back(flight::GetCookieFactory());
+  ARROW_ASSIGN_OR_RAISE(auto client, flight::FlightClient::Connect(location, client_options));
+  std::unique_ptr<FlightSqlClient> connected(
+      new FlightSqlClient(std::move(location), std::move(client_options), std::move(client)));
+  if (!options.user.empty()) {
+    auto token = connected->client_->AuthenticateBasicToken({}, options.user, options.password);
+    if (!token.ok()) {
+      return token.status().WithMessage("cannot log in as ", options.user, ": ", ServerMessage(token.status()));
+    }
+    connected->call_options_.headers.push_back(*token);
+  }
+  return connected;
 }
 
 arrow::Result<flight::FlightClient*> FlightSqlClient::ClientFor(const flight::FlightEndpoint& endpoint,
@@ -39,7 +60,7 @@ arrow::Result<flight::FlightClient*> FlightSqlClient::ClientFor(const flight::Fl
     const std::string uri = location.ToString();
     auto it = other_nodes_.find(uri);
     if (it == other_nodes_.end()) {
-      auto client = flight::FlightClient::Connect(location);
+      auto client = flight::FlightClient::Connect(location, client_options_);
       if (!client.ok()) continue;  // try the next copy of this endpoint
       it = other_nodes_.emplace(uri, std::move(*client)).first;
     }
@@ -56,7 +77,7 @@ arrow::Result<flight::FlightClient*> FlightSqlClient::ClientFor(const flight::Fl
 arrow::Result<std::shared_ptr<arrow::Table>> FlightSqlClient::Query(const std::string& sql) {
   sql_proto::CommandStatementQuery command;
   command.set_query(sql);
-  ARROW_ASSIGN_OR_RAISE(auto info, client_->GetFlightInfo(CommandDescriptor(command)));
+  ARROW_ASSIGN_OR_RAISE(auto info, client_->GetFlightInfo(call_options_, CommandDescriptor(command)));
   arrow::ipc::DictionaryMemo memo;
   ARROW_ASSIGN_OR_RAISE(auto schema, info->GetSchema(&memo));
 
@@ -64,7 +85,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> FlightSqlClient::Query(const std::s
   for (const auto& endpoint : info->endpoints()) {
     const flight::Location* used = nullptr;
     ARROW_ASSIGN_OR_RAISE(flight::FlightClient * client, ClientFor(endpoint, &used));
-    ARROW_ASSIGN_OR_RAISE(auto stream, client->DoGet(endpoint.ticket));
+    ARROW_ASSIGN_OR_RAISE(auto stream, client->DoGet(call_options_, endpoint.ticket));
     ARROW_ASSIGN_OR_RAISE(auto part, stream->ToTable());
     parts.push_back(std::move(part));
   }
@@ -76,7 +97,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> FlightSqlClient::Query(const std::s
 arrow::Result<int64_t> FlightSqlClient::Update(const std::string& sql) {
   sql_proto::CommandStatementUpdate command;
   command.set_query(sql);
-  ARROW_ASSIGN_OR_RAISE(auto put, client_->DoPut(CommandDescriptor(command), arrow::schema({})));
+  ARROW_ASSIGN_OR_RAISE(auto put, client_->DoPut(call_options_, CommandDescriptor(command), arrow::schema({})));
   ARROW_RETURN_NOT_OK(put.writer->DoneWriting());
   std::shared_ptr<arrow::Buffer> metadata;
   ARROW_RETURN_NOT_OK(put.reader->ReadMetadata(&metadata));

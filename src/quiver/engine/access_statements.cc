@@ -19,6 +19,25 @@ arrow::Status StatementRunner::Require(Privilege privilege, const QualifiedName&
   return authorizer_->Require(privilege, name.schema, on_schema ? "" : name.name);
 }
 
+arrow::Status StatementRunner::RecordCreator(const QualifiedName& name) const {
+  if (!authorizer_ || authorizer_->principal().unrestricted() || name.schema == sql::kTemporarySchema) {
+    return arrow::Status::OK();
+  }
+  const std::string& user = authorizer_->principal().user;
+  if (access_control_->IsSuperuser(user)) return arrow::Status::OK();
+  return access_control_->GrantOwnership(user, name.schema, name.name);
+}
+
+arrow::Status StatementRunner::ForgetGrants(const QualifiedName& name) const {
+  if (!access_control_ || name.schema == sql::kTemporarySchema) return arrow::Status::OK();
+  return access_control_->ForgetObject(name.schema, name.name);
+}
+
+arrow::Status StatementRunner::MoveGrants(const QualifiedName& name, const std::string& new_name) const {
+  if (!access_control_ || name.schema == sql::kTemporarySchema) return arrow::Status::OK();
+  return access_control_->RenameObject(name.schema, name.name, new_name);
+}
+
 void StatementRunner::ExemptFromReadCheck(plan::BindContext& context, const std::string& location) {
   if (!context.check_table_read) return;
   context.check_table_read = [check = std::move(context.check_table_read), location](const catalog::TableEntry& entry) {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/engine.h"
 #include "quiver/engine/managed_table_storage.h"
@@ -140,6 +141,12 @@ arrow::Result<int64_t> IngestBatches(Session& session, const IngestRequest& requ
     if (!status.ok()) {
       DeleteManagedTableData(dir);
       return status;
+    }
+    // Its creator may use it as its owner.
+    const auto& user = session.principal().user;
+    catalog::AccessControl& access_control = session.engine().access_control();
+    if (schema_name != sql::kTemporarySchema && !user.empty() && !access_control.IsSuperuser(user)) {
+      ARROW_RETURN_NOT_OK(access_control.GrantOwnership(user, schema_name, request.table));
     }
     return rows;
   }

@@ -84,6 +84,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTable(const sql::Statem
     if (status.IsAlreadyExists() && statement.if_not_exists) return StatementResult{};
     return status;
   }
+  ARROW_RETURN_NOT_OK(RecordCreator(name));
   return StatementResult{};
 }
 
@@ -129,6 +130,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTableAs(const sql::Stat
     DeleteManagedTableData(dir);
     return status;
   }
+  ARROW_RETURN_NOT_OK(RecordCreator(name));
   StatementResult result;
   result.rows_affected = rows;
   return result;
@@ -176,6 +178,7 @@ arrow::Result<StatementResult> StatementRunner::RunAlterTable(const sql::Stateme
   if (!CatalogOf(name).FindTable(name.schema, name.name) && statement.if_exists) return StatementResult{};
   if (statement.alter_action == sql::AlterTableAction::kRenameTable) {
     ARROW_RETURN_NOT_OK(CatalogOf(name).RenameTable(name.schema, name.name, statement.new_name));
+    ARROW_RETURN_NOT_OK(MoveGrants(name, statement.new_name));
     return StatementResult{};
   }
   ARROW_ASSIGN_OR_RAISE(auto entry, ManagedTableEntry(name, "ALTER"));
@@ -287,6 +290,7 @@ arrow::Result<StatementResult> StatementRunner::RunDropSchema(const sql::Stateme
   for (const auto& entry : *dropped) {
     if (entry->kind == catalog::TableKind::kManaged) DeleteManagedTableData(entry->location);
   }
+  ARROW_RETURN_NOT_OK(ForgetGrants(QualifiedName{statement.names.front(), ""}));
   return StatementResult{};
 }
 

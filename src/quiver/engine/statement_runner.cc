@@ -391,6 +391,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateExternalTable(const sql
     }
   }
   ARROW_RETURN_NOT_OK(CatalogOf(name).CreateTable(std::move(entry), statement.or_replace));
+  ARROW_RETURN_NOT_OK(RecordCreator(name));
   return StatementResult{};
 }
 
@@ -420,6 +421,7 @@ arrow::Result<StatementResult> StatementRunner::RunCreateView(const sql::Stateme
   entry.schema = arrow::schema(fields);
   entry.view_sql = statement.view_query_text;
   ARROW_RETURN_NOT_OK(CatalogOf(name).CreateTable(std::move(entry), statement.or_replace));
+  ARROW_RETURN_NOT_OK(RecordCreator(name));
   return StatementResult{};
 }
 
@@ -430,6 +432,7 @@ arrow::Result<StatementResult> StatementRunner::RunDrop(const sql::Statement& st
   if (dropped.status().IsKeyError() && statement.if_exists) return StatementResult{};
   ARROW_RETURN_NOT_OK(dropped.status());
   if ((*dropped)->kind == catalog::TableKind::kManaged) DeleteManagedTableData((*dropped)->location);
+  ARROW_RETURN_NOT_OK(ForgetGrants(name));
   return StatementResult{};
 }
 

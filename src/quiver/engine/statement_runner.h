@@ -110,6 +110,12 @@ class StatementRunner {
   /// are checked while binding, through BindContext::check_table_read).
   arrow::Status Authorize(const sql::Statement& statement) const;
   arrow::Status Require(catalog::Privilege privilege, const QualifiedName& name, bool on_schema) const;
+  /// Gives the statement's user its owner's privileges on an object it created.
+  arrow::Status RecordCreator(const QualifiedName& name) const;
+  /// Grants on a dropped object (a schema when `name.name` is empty) are forgotten;
+  /// on a renamed one they follow it.
+  arrow::Status ForgetGrants(const QualifiedName& name) const;
+  arrow::Status MoveGrants(const QualifiedName& name, const std::string& new_name) const;
   /// The query's own memory pool, limited, when the session sets memory_limit (null
   /// otherwise: the query draws on the server's budget alone).
   arrow::Result<std::shared_ptr<exec::MeasuredQueryPool>> SessionQueryPool() const;
