@@ -2,6 +2,7 @@
 // ALTER TABLE, CREATE / DROP SCHEMA. DROP TABLE is in statement_runner.cc.
 #include <arrow/table.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "quiver/engine/managed_table_storage.h"
@@ -292,6 +293,46 @@ arrow::Result<StatementResult> StatementRunner::RunDropSchema(const sql::Stateme
   }
   ARROW_RETURN_NOT_OK(ForgetGrants(QualifiedName{statement.names.front(), ""}));
   return StatementResult{};
+}
+
+arrow::Result<StatementResult> StatementRunner::RunVacuum(const sql::Statement& statement) {
+  double retention_hours = 168;
+  if (auto setting = settings_.find(kVacuumRetentionSetting); setting != settings_.end()) {
+    char* end = nullptr;
+    retention_hours = std::strtod(setting->second.c_str(), &end);
+    if (end == setting->second.c_str() || *end != '\0' || retention_hours < 0) {
+      return arrow::Status::Invalid(kVacuumRetentionSetting, ": '", setting->second,
+                                    "' is not a number of hours (0 or more)");
+    }
+  }
+  // Named tables, or every managed table the user may delete rows from.
+  std::vector<std::shared_ptr<const catalog::TableEntry>> entries;
+  if (!statement.names.empty()) {
+    std::vector<std::vector<std::string>> all = {statement.names};
+    all.insert(all.end(), statement.more_names.begin(), statement.more_names.end());
+    for (const auto& names : all) {
+      ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(names));
+      ARROW_ASSIGN_OR_RAISE(auto entry, ManagedTableEntry(name, "VACUUM"));
+      entries.push_back(std::move(entry));
+    }
+  } else {
+    for (const auto& entry : catalog_.ListTables()) {
+      if (entry->kind != catalog::TableKind::kManaged) continue;
+      if (Require(catalog::Privilege::kDelete, QualifiedName{entry->schema_name, entry->name}, false).ok()) {
+        entries.push_back(entry);
+      }
+    }
+  }
+  const int64_t removed_before = lake::NowMillis() - static_cast<int64_t>(retention_hours * 3600 * 1000);
+  int64_t files = 0;
+  for (const auto& entry : entries) {
+    ARROW_ASSIGN_OR_RAISE(auto version, lake::ManagedTables::Instance().Latest(entry->location));
+    ARROW_ASSIGN_OR_RAISE(auto vacuumed, lake::VacuumRemovedFiles(entry->location, *version.snapshot, removed_before));
+    files += vacuumed.files;
+  }
+  StatementResult result;
+  result.rows_affected = files;
+  return result;
 }
 
 arrow::Status StatementRunner::WriteRows(const plan::LogicalPlanPtr& plan,

@@ -52,6 +52,10 @@ class SessionState {
 /// schema, not a list).
 inline constexpr const char* kSearchPathSetting = "search_path";
 
+/// The setting saying how long VACUUM keeps removed data files, in hours (168, a week,
+/// by default: Delta Lake's deletedFileRetentionDuration).
+inline constexpr const char* kVacuumRetentionSetting = "vacuum_retention_hours";
+
 /// The setting limiting the memory each of the session's queries may hold (512MB,
 /// 2GiB, 10%), within the server's budget.
 inline constexpr const char* kMemoryLimitSetting = "memory_limit";

@@ -108,6 +108,7 @@ bool ChangesDefinitions(sql::StatementKind kind) {
     case sql::StatementKind::kDropRole:
     case sql::StatementKind::kGrant:
     case sql::StatementKind::kGrantRole:
+    case sql::StatementKind::kVacuum:
       return true;
     default:
       return false;
@@ -139,6 +140,8 @@ const char* StatementKindName(sql::StatementKind kind) {
     case sql::StatementKind::kGrant:
     case sql::StatementKind::kGrantRole:
       return "GRANT / REVOKE";
+    case sql::StatementKind::kVacuum:
+      return "VACUUM";
     default:
       return "this statement";
   }
@@ -261,6 +264,9 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
     case sql::StatementKind::kGrantRole:
       if (describe_only) return StatementResult{};
       return RunGrantRole(statement);
+    case sql::StatementKind::kVacuum:
+      if (describe_only) return StatementResult{};
+      return RunVacuum(statement);
   }
   return arrow::Status::Invalid("unknown statement");
 }

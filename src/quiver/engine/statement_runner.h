@@ -89,6 +89,8 @@ class StatementRunner {
   arrow::Result<StatementResult> RunAlterTable(const sql::Statement& statement, plan::BindContext& context);
   arrow::Result<StatementResult> RunCreateSchema(const sql::Statement& statement);
   arrow::Result<StatementResult> RunDropSchema(const sql::Statement& statement);
+  /// Reports the data files deleted as the rows affected.
+  arrow::Result<StatementResult> RunVacuum(const sql::Statement& statement);
   // Managed tables: rows (row_statements.cc).
   arrow::Result<StatementResult> RunInsert(const sql::Statement& statement, plan::BindContext& context,
                                            bool describe_only);

@@ -208,4 +208,22 @@ arrow::Result<int64_t> RemoveUncommittedFiles(const std::string& table_dir, cons
   return removed;
 }
 
+arrow::Result<VacuumResult> VacuumRemovedFiles(const std::string& table_dir, const DeltaSnapshot& latest,
+                                               int64_t removed_before) {
+  VacuumResult result;
+  for (const auto& [path, tombstone] : latest.tombstones) {
+    if (tombstone.deletion_timestamp >= removed_before || latest.files.count(path) > 0) continue;
+    const fs::path file = fs::path(table_dir) / path;
+    std::error_code ec;
+    const auto size = fs::file_size(file, ec);
+    if (ec) continue;  // deleted already
+    if (!fs::remove(file, ec)) {
+      return arrow::Status::IOError("cannot delete ", file.string(), ": ", ec.message());
+    }
+    ++result.files;
+    result.bytes += static_cast<int64_t>(size);
+  }
+  return result;
+}
+
 }  // namespace quiver::lake

@@ -109,4 +109,17 @@ void DeleteUncommitted(const std::string& table_dir, const std::vector<AddFile>&
 /// many files were deleted.
 arrow::Result<int64_t> RemoveUncommittedFiles(const std::string& table_dir, const DeltaSnapshot& latest);
 
+/// What VacuumRemovedFiles deleted.
+struct VacuumResult {
+  int64_t files = 0;
+  int64_t bytes = 0;
+};
+
+/// Deletes the data files `latest` (the table's newest snapshot) remembers removing
+/// before `removed_before` (milliseconds since the epoch): no version newer than
+/// their removal reads them, and readers of older versions have had the retention
+/// period to finish. Files of statements not yet committed are left alone.
+arrow::Result<VacuumResult> VacuumRemovedFiles(const std::string& table_dir, const DeltaSnapshot& latest,
+                                               int64_t removed_before);
+
 }  // namespace quiver::lake

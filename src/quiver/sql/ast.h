@@ -236,6 +236,7 @@ enum class StatementKind {
   kDropRole,    // DROP USER / DROP ROLE
   kGrant,       // GRANT / REVOKE privileges ON tables or schemas
   kGrantRole,   // GRANT / REVOKE role TO / FROM users
+  kVacuum,      // VACUUM [tables]: deletes managed tables' removed data files
 };
 
 struct ColumnDefinition {
@@ -290,7 +291,7 @@ struct Statement {
   std::string target_alias;                          // kUpdate, kDelete: UPDATE t AS x
   std::vector<Assignment> assignments;               // kUpdate
   ParsedExprPtr where;                               // kUpdate, kDelete (null without WHERE)
-  std::vector<std::vector<std::string>> more_names;  // kTruncate: further tables
+  std::vector<std::vector<std::string>> more_names;  // kTruncate, kVacuum: further tables
 
   AlterTableAction alter_action = AlterTableAction::kAddColumn;  // kAlterTable
   std::string column_name;                                       // kAlterTable: the column dropped or renamed

@@ -116,6 +116,8 @@ arrow::Result<Statement> Transformer::TransformStatement(const Node& node) {
       return TransformGrant(node.grant_stmt());
     case Node::kGrantRoleStmt:
       return TransformGrantRole(node.grant_role_stmt());
+    case Node::kVacuumStmt:
+      return TransformVacuum(node.vacuum_stmt());
     case Node::kTransactionStmt:
       return Unsupported(0, "transaction control");
     default:

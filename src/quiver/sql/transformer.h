@@ -48,6 +48,7 @@ class Transformer {
   arrow::Result<Statement> TransformCreateTable(const pg_query::CreateStmt& create);
   arrow::Result<Statement> TransformCreateTableAs(const pg_query::CreateTableAsStmt& create);
   arrow::Result<Statement> TransformInsert(const pg_query::InsertStmt& insert);
+  arrow::Result<Statement> TransformVacuum(const pg_query::VacuumStmt& vacuum);
   arrow::Result<Statement> TransformUpdate(const pg_query::UpdateStmt& update);
   arrow::Result<Statement> TransformDelete(const pg_query::DeleteStmt& del);
   arrow::Result<Statement> TransformTruncate(const pg_query::TruncateStmt& truncate);

@@ -98,6 +98,27 @@ arrow::Result<Statement> Transformer::TransformCreateTableAs(const pg_query::Cre
   return statement;
 }
 
+arrow::Result<Statement> Transformer::TransformVacuum(const pg_query::VacuumStmt& vacuum) {
+  if (!vacuum.is_vacuumcmd()) return Unsupported(0, "ANALYZE");
+  // VACUUM's options (FULL, VERBOSE, ANALYZE …) concern PostgreSQL's storage; deleting
+  // removed data files is all there is to do here, whatever they say.
+  Statement statement;
+  statement.kind = StatementKind::kVacuum;
+  for (const auto& relation : vacuum.rels()) {
+    if (!relation.has_vacuum_relation()) continue;
+    if (relation.vacuum_relation().va_cols_size() > 0) {
+      return Unsupported(relation.vacuum_relation().relation().location(), "VACUUM of a column list");
+    }
+    auto names = RangeVarNames(relation.vacuum_relation().relation());
+    if (statement.names.empty()) {
+      statement.names = std::move(names);
+    } else {
+      statement.more_names.push_back(std::move(names));
+    }
+  }
+  return statement;
+}
+
 arrow::Result<Statement> Transformer::TransformInsert(const pg_query::InsertStmt& insert) {
   Statement statement;
   statement.kind = StatementKind::kInsert;
