@@ -8,17 +8,7 @@ from adbc_driver_flightsql import dbapi
 
 import flight_sql_wire as wire
 from conftest import start_server
-from test_sessions import CookieJar
-
-
-def cookie_connection(uri):
-    return dbapi.connect(uri, db_kwargs={"adbc.flight.sql.rpc.with_cookie_middleware": "true"}, autocommit=True)
-
-
-def scalar(connection, sql):
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.fetchone()[0]
+from test_sessions import CookieJar, cookie_connection, scalar
 
 
 def session_dirs(server):

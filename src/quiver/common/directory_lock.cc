@@ -26,11 +26,9 @@ arrow::Result<std::unique_ptr<DirectoryLock>> DirectoryLock::Acquire(const std::
     return arrow::Status::IOError("data directory ", dir, " is in use by another Quiver process",
                                   pid.empty() ? "" : " (pid " + pid + ")", "; stop it first or use another directory");
   }
-  // The holder's pid, for the message another process gets.
+  // The holder's pid, for the message another process gets (the lock holds without it).
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
-    // The lock holds without it; only the message would lack the pid.
-  }
+  if (::ftruncate(fd, 0) == 0) (void)!::pwrite(fd, pid.data(), pid.size(), 0);
   return std::unique_ptr<DirectoryLock>(new DirectoryLock(fd));
 }
 

@@ -22,10 +22,10 @@ catalog::TableEntry ManagedTableEntryOf(const std::string& schema_name, const st
 void DeleteManagedTableData(const std::string& dir);
 
 /// At start, before any statement runs: deletes what interrupted statements left
-/// behind — data files no commit mentions, temporary commit files, and table
-/// directories the catalog does not know (a CREATE or DROP cut short), and sessions'
-/// temporary tables — and brings
-/// the catalog's copy of each managed table's columns in line with its Delta log.
+/// behind — data files no commit mentions, temporary commit files, table directories
+/// the catalog does not know (a CREATE or DROP cut short), and the temporary tables of
+/// the previous run's sessions — and brings the catalog's copy of each managed table's
+/// columns in line with its Delta log.
 /// Returns a line for the server log, empty when there was nothing to do.
 arrow::Result<std::string> RecoverManagedTables(catalog::Catalog& catalog);
 

@@ -36,7 +36,7 @@ class SessionState {
     return temporary_tables_;
   }
 
-  /// True when the state holds something worth keeping for the client's next request.
+  /// True when the state holds nothing worth keeping for the client's next request.
   bool empty() const {
     std::lock_guard lock(mutex_);
     return settings_.empty() && (!temporary_tables_ || temporary_tables_->empty());

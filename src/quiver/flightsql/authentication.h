@@ -17,8 +17,9 @@ namespace quiver::flightsql {
 /// `authorization` header, as ADBC and JDBC send on their first call or Handshake);
 /// the reply carries `authorization: Bearer <token>`, a token signed with the server's
 /// key (HMAC-SHA256), naming the user and when it expires. Later calls send the token;
-/// it stays valid across restarts while the key does (LoadOrCreateTokenKey). Failed logins for a user name are answered
-/// ever more slowly (from the fourth in a row: 0.25 s, doubling, at most 5 s), so passwords cannot be guessed at speed.
+/// it stays valid across restarts while the key does (LoadOrCreateTokenKey). Failed
+/// logins for a user name are answered ever more slowly (from the fourth in a row:
+/// 0.25 s, doubling, at most 5 s), so passwords cannot be guessed at speed.
 /// Thread-safe.
 class Authenticator {
  public:

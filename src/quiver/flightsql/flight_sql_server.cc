@@ -253,7 +253,7 @@ arrow::Result<std::vector<flight::Result>> FlightSqlServer::Act(const flight::Ac
       return arrow::Status::Invalid("EndTransaction needs an action: COMMIT or ROLLBACK");
     }
     ARROW_RETURN_NOT_OK(
-        statements_.transactions().End(request.transaction_id(), client ? client->user() : "",
+        statements_.transactions().End(request.transaction_id(), UserOf(client),
                                        request.action() == pb::ActionEndTransactionRequest::END_TRANSACTION_COMMIT));
   } else if (action.type == kBeginSavepoint || action.type == kEndSavepoint) {
     return arrow::Status::NotImplemented("Quiver has no savepoints (FLIGHT_SQL_SERVER_TRANSACTION is TRANSACTION)");
