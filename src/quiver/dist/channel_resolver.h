@@ -1,0 +1,65 @@
+#pragma once
+
+#include <arrow/flight/client.h>
+#include <arrow/result.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace quiver::dist {
+
+/// Where a query's stages may run: the cluster's worker URLs (`grpc://host:port`), and
+/// a Flight client for each. The extension point for membership: the built-ins are an
+/// in-process list, a static list and ZooKeeper; a user's own is any subclass.
+/// Implementations are thread-safe: many queries ask at once.
+class ChannelResolver {
+ public:
+  virtual ~ChannelResolver() = default;
+
+  /// The workers a query may use now, in a stable order. The list may change between
+  /// calls (a worker joined or left); a query takes it once, when it is planned.
+  virtual arrow::Result<std::vector<std::string>> WorkerUrls() = 0;
+
+  /// A client connected to `url`, shared by every caller until the connection fails.
+  virtual arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> ClientFor(const std::string& url) = 0;
+};
+
+/// Flight clients by URL, made once and shared: gRPC channels are expensive to open and
+/// multiplex many calls. A client whose calls failed for lack of a connection can be
+/// dropped (Forget) so the next caller reconnects. Thread-safe.
+class FlightClientCache {
+ public:
+  explicit FlightClientCache(
+      arrow::flight::FlightClientOptions options = arrow::flight::FlightClientOptions::Defaults())
+      : options_(std::move(options)) {}
+
+  arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> Get(const std::string& url);
+  void Forget(const std::string& url);
+
+ private:
+  arrow::flight::FlightClientOptions options_;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<arrow::flight::FlightClient>> clients_;
+};
+
+/// A fixed list of workers (`--cluster static:…`, and the in-process workers of
+/// `--cluster local:N` once they listen).
+class StaticChannelResolver : public ChannelResolver {
+ public:
+  explicit StaticChannelResolver(std::vector<std::string> urls, arrow::flight::FlightClientOptions options =
+                                                                    arrow::flight::FlightClientOptions::Defaults())
+      : urls_(std::move(urls)), clients_(std::move(options)) {}
+
+  arrow::Result<std::vector<std::string>> WorkerUrls() override { return urls_; }
+  /// Only the listed workers: a URL from elsewhere (a forged ticket) is refused.
+  arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> ClientFor(const std::string& url) override;
+
+ private:
+  const std::vector<std::string> urls_;
+  FlightClientCache clients_;
+};
+
+}  // namespace quiver::dist
