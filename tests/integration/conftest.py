@@ -11,6 +11,7 @@ import re
 import selectors
 import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,24 @@ def start_server(tmp_path: Path, *extra_args: str) -> QuiverServer:
         process.wait()
         pytest.fail(f"quiver server did not start: first line {line!r}; stderr:\n{stderr_path.read_text()}")
     return QuiverServer(process, match["host"], int(match["port"]), Path(match["dir"]), stderr_path, match["scheme"])
+
+
+def sigkill_later(server: QuiverServer, seconds: float) -> threading.Timer:
+    """Kills the server with SIGKILL after `seconds`, whatever it is doing then."""
+    killer = threading.Timer(max(0.0, seconds), lambda: server.process.send_signal(signal.SIGKILL))
+    killer.start()
+    return killer
+
+
+def restart_after_sigkill(server: QuiverServer, killer: threading.Timer, connection, tmp_path: Path) -> QuiverServer:
+    """Waits for the kill, drops the dead connection and starts the server again on its data."""
+    killer.join()
+    server.process.wait()
+    try:
+        connection.close()
+    except Exception:
+        pass  # the server it talked to is gone
+    return start_server(tmp_path)
 
 
 @pytest.fixture

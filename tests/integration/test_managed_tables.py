@@ -4,7 +4,6 @@ moment of a write, and that concurrent writers change safely."""
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ import pyarrow as pa
 import pytest
 from adbc_driver_flightsql import dbapi
 
-from conftest import REPO, start_server
+from conftest import REPO, restart_after_sigkill, sigkill_later, start_server
 
 # DuckDB reads Delta tables through its delta extension, which PyPI ships for DuckDB
 # 1.5.5; scripts/install-deps.sh installs that pair here, beside the project's DuckDB.
@@ -176,8 +175,7 @@ def test_sigkill_at_random_moments_leaves_each_table_whole(tmp_path):
         connection = dbapi.connect(server.uri, autocommit=True)
         in_flight = None
         stop_at = time.monotonic() + rng.uniform(0.05, 0.6)
-        killer = threading.Timer(max(0.0, stop_at - time.monotonic()), lambda: server.process.send_signal(signal.SIGKILL))
-        killer.start()
+        killer = sigkill_later(server, stop_at - time.monotonic())
         try:
             while True:
                 if acked and rng.random() < 0.5:
@@ -194,13 +192,7 @@ def test_sigkill_at_random_moments_leaves_each_table_whole(tmp_path):
                 in_flight = None
         except Exception:
             pass  # the server died mid-statement
-        killer.join()
-        server.process.wait()
-        try:
-            connection.close()
-        except Exception:
-            pass
-        server = start_server(tmp_path)
+        server = restart_after_sigkill(server, killer, connection, tmp_path)
         connection = dbapi.connect(server.uri, autocommit=True)
         found = check_ledger(connection, acked, in_flight)
         if in_flight and in_flight[0] == "insert" and in_flight[1] in found:

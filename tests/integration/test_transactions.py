@@ -141,11 +141,9 @@ def test_a_transaction_over_two_tables_survives_sigkill_whole(tmp_path):
     the server is killed at random moments. After every restart both tables hold the
     same batches: every acknowledged one, and the one in flight in both or neither."""
     import random
-    import signal
-    import threading
     import time
 
-    from conftest import start_server
+    from conftest import restart_after_sigkill, sigkill_later, start_server
 
     rng = random.Random(20261122)
     server = start_server(tmp_path)
@@ -159,8 +157,7 @@ def test_a_transaction_over_two_tables_survives_sigkill_whole(tmp_path):
     for _ in range(6):
         connection = dbapi.connect(server.uri, autocommit=False)
         in_flight = None
-        killer = threading.Timer(rng.uniform(0.05, 0.5), lambda: server.process.send_signal(signal.SIGKILL))
-        killer.start()
+        killer = sigkill_later(server, rng.uniform(0.05, 0.5))
         try:
             while True:
                 in_flight = next_batch
@@ -173,13 +170,7 @@ def test_a_transaction_over_two_tables_survives_sigkill_whole(tmp_path):
                 in_flight = None
         except Exception:
             pass  # the server died
-        killer.join()
-        server.process.wait()
-        try:
-            connection.close()
-        except Exception:
-            pass
-        server = start_server(tmp_path)
+        server = restart_after_sigkill(server, killer, connection, tmp_path)
         assert not (server.data_dir / "commit.journal").exists()
         check = dbapi.connect(server.uri, autocommit=True)
         with check.cursor() as cursor:

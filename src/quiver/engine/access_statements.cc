@@ -20,12 +20,8 @@ arrow::Status StatementRunner::Require(Privilege privilege, const QualifiedName&
 }
 
 arrow::Status StatementRunner::RecordCreator(const QualifiedName& name) const {
-  if (!authorizer_ || authorizer_->principal().unrestricted() || name.schema == sql::kTemporarySchema) {
-    return arrow::Status::OK();
-  }
-  const std::string& user = authorizer_->principal().user;
-  if (access_control_->IsSuperuser(user)) return arrow::Status::OK();
-  return access_control_->GrantOwnership(user, name.schema, name.name);
+  if (!authorizer_) return arrow::Status::OK();
+  return engine::RecordCreator(*access_control_, authorizer_->principal(), name.schema, name.name);
 }
 
 arrow::Status StatementRunner::ForgetGrants(const QualifiedName& name) const {
@@ -63,9 +59,7 @@ arrow::Status StatementRunner::Authorize(const sql::Statement& statement) const 
       if (statement.names.empty()) return arrow::Status::OK();
       [[fallthrough]];
     case sql::StatementKind::kTruncate: {
-      std::vector<std::vector<std::string>> all = {statement.names};
-      all.insert(all.end(), statement.more_names.begin(), statement.more_names.end());
-      for (const auto& names : all) {
+      for (const auto& names : statement.AllNames()) {
         ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(names));
         ARROW_RETURN_NOT_OK(Require(Privilege::kDelete, name, false));
       }

@@ -6,7 +6,6 @@
 
 #include <filesystem>
 
-#include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
 #include "quiver/engine/engine.h"
 #include "quiver/engine/managed_table_storage.h"
@@ -142,12 +141,8 @@ arrow::Result<int64_t> IngestBatches(Session& session, const IngestRequest& requ
       DeleteManagedTableData(dir);
       return status;
     }
-    // Its creator may use it as its owner.
-    const auto& user = session.principal().user;
-    catalog::AccessControl& access_control = session.engine().access_control();
-    if (schema_name != sql::kTemporarySchema && !user.empty() && !access_control.IsSuperuser(user)) {
-      ARROW_RETURN_NOT_OK(access_control.GrantOwnership(user, schema_name, request.table));
-    }
+    ARROW_RETURN_NOT_OK(
+        RecordCreator(session.engine().access_control(), session.principal(), schema_name, request.table));
     return rows;
   }
 

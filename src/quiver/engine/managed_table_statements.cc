@@ -138,11 +138,9 @@ arrow::Result<StatementResult> StatementRunner::RunCreateTableAs(const sql::Stat
 }
 
 arrow::Result<StatementResult> StatementRunner::RunTruncate(const sql::Statement& statement) {
-  std::vector<std::vector<std::string>> all = {statement.names};
-  all.insert(all.end(), statement.more_names.begin(), statement.more_names.end());
   // Every table is checked before any is emptied.
   std::vector<std::shared_ptr<const catalog::TableEntry>> entries;
-  for (const auto& names : all) {
+  for (const auto& names : statement.AllNames()) {
     ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(names));
     ARROW_ASSIGN_OR_RAISE(auto entry, ManagedTableEntry(name, "TRUNCATE"));
     entries.push_back(std::move(entry));
@@ -308,9 +306,7 @@ arrow::Result<StatementResult> StatementRunner::RunVacuum(const sql::Statement& 
   // Named tables, or every managed table the user may delete rows from.
   std::vector<std::shared_ptr<const catalog::TableEntry>> entries;
   if (!statement.names.empty()) {
-    std::vector<std::vector<std::string>> all = {statement.names};
-    all.insert(all.end(), statement.more_names.begin(), statement.more_names.end());
-    for (const auto& names : all) {
+    for (const auto& names : statement.AllNames()) {
       ARROW_ASSIGN_OR_RAISE(auto name, ResolveName(names));
       ARROW_ASSIGN_OR_RAISE(auto entry, ManagedTableEntry(name, "VACUUM"));
       entries.push_back(std::move(entry));

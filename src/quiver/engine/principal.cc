@@ -1,6 +1,7 @@
 #include "quiver/engine/principal.h"
 
 #include "quiver/common/permission_denied.h"
+#include "quiver/sql/ast.h"
 
 namespace quiver::engine {
 
@@ -20,6 +21,14 @@ arrow::Status Authorizer::Require(catalog::Privilege privilege, const std::strin
 arrow::Status Authorizer::RequireSuperuser(const std::string& what) const {
   if (principal_.unrestricted() || access_.IsSuperuser(principal_.user)) return arrow::Status::OK();
   return PermissionDenied("to ", what, ": user \"", principal_.user, "\" is not a superuser");
+}
+
+arrow::Status RecordCreator(catalog::AccessControl& access, const Principal& principal, const std::string& schema,
+                            const std::string& table) {
+  if (principal.unrestricted() || schema == sql::kTemporarySchema || access.IsSuperuser(principal.user)) {
+    return arrow::Status::OK();
+  }
+  return access.GrantOwnership(principal.user, schema, table);
 }
 
 }  // namespace quiver::engine

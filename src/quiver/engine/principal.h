@@ -35,4 +35,9 @@ class Authorizer {
   Principal principal_;
 };
 
+/// Gives `principal` its owner's privileges on schema.table, which it has just created
+/// (nothing for superusers, the unrestricted local client, or temporary tables).
+arrow::Status RecordCreator(catalog::AccessControl& access, const Principal& principal, const std::string& schema,
+                            const std::string& table);
+
 }  // namespace quiver::engine

@@ -293,6 +293,13 @@ struct Statement {
   ParsedExprPtr where;                               // kUpdate, kDelete (null without WHERE)
   std::vector<std::vector<std::string>> more_names;  // kTruncate, kVacuum: further tables
 
+  /// `names` then `more_names`: every table a TRUNCATE or VACUUM names.
+  std::vector<std::vector<std::string>> AllNames() const {
+    std::vector<std::vector<std::string>> all = {names};
+    all.insert(all.end(), more_names.begin(), more_names.end());
+    return all;
+  }
+
   AlterTableAction alter_action = AlterTableAction::kAddColumn;  // kAlterTable
   std::string column_name;                                       // kAlterTable: the column dropped or renamed
   std::string new_name;                                          // kAlterTable: the new column or table name
