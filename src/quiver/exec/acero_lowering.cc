@@ -604,6 +604,15 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
     }
     case LogicalKind::kMaterialized:
       return LowerMaterialized(static_cast<const plan::LogicalMaterialized&>(node));
+    case LogicalKind::kExchange: {
+      const auto& exchange = static_cast<const plan::LogicalExchange&>(node);
+      if (!options.exchange_source) {
+        return arrow::Status::Invalid("a plan with exchanges runs only as a stage of a distributed query");
+      }
+      ARROW_ASSIGN_OR_RAISE(auto source, options.exchange_source(exchange));
+      source.label = exchange.Describe();
+      return source;
+    }
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);
       ARROW_ASSIGN_OR_RAISE(auto condition, plan::AsFilterCondition(filter.predicate).Bind(*filter.inputs[0]->schema));

@@ -3,6 +3,7 @@
 #include <arrow/acero/exec_plan.h>
 #include <arrow/result.h>
 
+#include <functional>
 #include <string>
 
 #include "quiver/exec/metrics_node.h"
@@ -19,6 +20,9 @@ struct LoweringOptions {
   /// The pool scans allocate from (the query memory pool, which enforces the budget,
   /// when null); other nodes use the plan's.
   arrow::MemoryPool* pool = nullptr;
+  /// Makes the source node of an exchange (a distributed plan's stage reading another
+  /// stage's output); dist/ supplies it. Plans without exchanges need none.
+  std::function<arrow::Result<arrow::acero::Declaration>(const plan::LogicalExchange&)> exchange_source;
   /// Set by LowerToAcero: the group keys scans leave dictionary-encoded.
   const DictionaryGroupKeys* dictionary_keys = nullptr;
 };

@@ -20,10 +20,13 @@ namespace quiver::plan {
 
 namespace {
 
-// The type Arrow's aggregate kernel produces for an input type, so expressions over
-// the aggregate's output are bound against what execution will really deliver. The
-// scalar and grouped kernels agree on result types; the scalar one is asked, over an
-// empty input, because resolving a grouped kernel's type needs its running state.
+bool IsStatisticalAggregate(const std::string& name) {
+  return name == "stddev" || name == "stddev_samp" || name == "stddev_pop" || name == "variance" ||
+         name == "var_samp" || name == "var_pop";
+}
+
+}  // namespace
+
 arrow::Result<std::shared_ptr<arrow::DataType>> AggregateResultType(const std::string& function,
                                                                     const std::shared_ptr<arrow::DataType>& input) {
   if (function == "count" || function == "count_all" || function == "count_distinct") return arrow::int64();
@@ -32,13 +35,6 @@ arrow::Result<std::shared_ptr<arrow::DataType>> AggregateResultType(const std::s
   ARROW_ASSIGN_OR_RAISE(auto result, cp::CallFunction(function, {empty}));
   return result.type()->GetSharedPtr();
 }
-
-bool IsStatisticalAggregate(const std::string& name) {
-  return name == "stddev" || name == "stddev_samp" || name == "stddev_pop" || name == "variance" ||
-         name == "var_samp" || name == "var_pop";
-}
-
-}  // namespace
 
 std::string AggregateBinder::ArgumentColumn(const cp::Expression& expr) {
   for (size_t i = 0; i < argument_exprs_.size(); ++i) {

@@ -15,6 +15,12 @@ namespace quiver::plan {
 /// percentile_cont, percentile_disc, mode, and median (an extension: PostgreSQL has none).
 bool IsOrderedSetAggregate(const std::string& name);
 
+/// The type Arrow's aggregate kernel `function` (without "hash_") produces for an
+/// input type, so expressions over an aggregate's output are bound against what
+/// execution really delivers.
+arrow::Result<std::shared_ptr<arrow::DataType>> AggregateResultType(const std::string& function,
+                                                                    const std::shared_ptr<arrow::DataType>& input);
+
 /// Binds the parts of a grouped query that are evaluated after grouping. Collects the
 /// GROUP BY keys and every aggregate call met, and finally builds
 ///   input → Project(keys, aggregate arguments) → Aggregate

@@ -590,6 +590,12 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
     }
     case LogicalKind::kSetFunction:
       return SetFunctionEstimate(static_cast<const LogicalSetFunction&>(node));
+    case LogicalKind::kExchange: {
+      Estimate out;
+      out.rows = std::max(static_cast<const LogicalExchange&>(node).estimated_rows, 1.0);
+      for (const auto& field : node.schema->fields()) out.columns[field->name()] = ColumnEstimate{};
+      return out;
+    }
   }
   return Estimate{};
 }

@@ -143,7 +143,8 @@ LogicalPlanPtr CopyOf(const LogicalOperator& node) {
 
 }  // namespace
 
-LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan) {
+LogicalPlanPtr CopyOperator(const LogicalOperator& node) {
+  const LogicalOperator* plan = &node;
   LogicalPlanPtr copy;
   switch (plan->kind) {
     case LogicalKind::kScan:
@@ -182,7 +183,15 @@ LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan) {
     case LogicalKind::kSetFunction:
       copy = CopyOf<LogicalSetFunction>(*plan);
       break;
+    case LogicalKind::kExchange:
+      copy = CopyOf<LogicalExchange>(*plan);
+      break;
   }
+  return copy;
+}
+
+LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan) {
+  LogicalPlanPtr copy = CopyOperator(*plan);
   for (auto& input : copy->inputs) input = ClonePlan(input);
   return copy;
 }
@@ -194,6 +203,10 @@ std::string LogicalMaterialized::Describe() const {
   out += "]";
   if (slot->table) out += " rows=" + std::to_string(slot->table->num_rows());
   return out;
+}
+
+std::string LogicalExchange::Describe() const {
+  return "Exchange: stage " + std::to_string(stage) + " " + partitioning;
 }
 
 std::string FormatLogicalPlan(const LogicalOperator& root, bool with_columns) {

@@ -34,7 +34,8 @@ enum class LogicalKind {
   kUnion,
   kWindow,
   kMaterialized,
-  kSetFunction
+  kSetFunction,
+  kExchange
 };
 
 class LogicalOperator;
@@ -229,6 +230,21 @@ class LogicalSetFunction : public LogicalOperator {
   bool keep_empty = false;
 };
 
+/// Reads rows another stage of a distributed query produced (dist/): this task's
+/// partition of the output of every task of stage `stage`. Only distributed plans
+/// hold exchanges; the distributed planner makes them after optimization.
+class LogicalExchange : public LogicalOperator {
+ public:
+  LogicalExchange() : LogicalOperator(LogicalKind::kExchange) {}
+  std::string Describe() const override;
+
+  uint32_t stage = 0;
+  /// How the producing stage splits its rows, for EXPLAIN ("hash(k)", "single", "broadcast").
+  std::string partitioning;
+  /// The rows the plan the exchange replaced was estimated to give (all partitions).
+  double estimated_rows = 0;
+};
+
 /// Extra text for an operator's line in FormatLogicalPlan (estimates, measurements).
 using PlanAnnotator = std::function<std::string(const LogicalPlanPtr&)>;
 
@@ -237,6 +253,9 @@ using PlanAnnotator = std::function<std::string(const LogicalPlanPtr&)>;
 /// sit beside its original under a union (no rule relates columns across one), but
 /// joining the two would give the join two columns of one name.
 LogicalPlanPtr ClonePlan(const LogicalPlanPtr& plan);
+
+/// A copy of one operator that shares its inputs with the original.
+LogicalPlanPtr CopyOperator(const LogicalOperator& node);
 
 /// Rows computed before the plan that reads them runs: a recursive WITH query's result,
 /// or its working table while it iterates. The engine fills `table` (columns as

@@ -69,6 +69,7 @@ bool OutputIsEmpty(const LogicalOperator& node) {
     case LogicalKind::kScan:
     case LogicalKind::kValues:
     case LogicalKind::kMaterialized:
+    case LogicalKind::kExchange:
       return false;
   }
   return false;

@@ -32,6 +32,7 @@ bool IsHiddenName(const std::string& path) {
 }
 
 arrow::Result<std::shared_ptr<ds::FileFormat>> MakeFormat(const FileTableSpec& spec) {
+  if (spec.format == "delta") return std::make_shared<ds::ParquetFileFormat>();
   if (spec.format == "parquet") return std::make_shared<ds::ParquetFileFormat>();
   if (spec.format == "csv") {
     auto format = std::make_shared<ds::CsvFileFormat>();
@@ -167,6 +168,15 @@ std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema) {
 
 void SetFileReadPool(arrow::MemoryPool* pool) { file_read_pool.store(pool); }
 
+arrow::Result<std::shared_ptr<ds::FileFormat>> MakeFileFormat(const FileTableSpec& spec) { return MakeFormat(spec); }
+
+std::shared_ptr<arrow::fs::FileSystem> LocalReadFileSystem() {
+  arrow::MemoryPool* read_pool = file_read_pool.load();
+  return std::make_shared<arrow::fs::LocalFileSystem>(
+      arrow::fs::LocalFileSystemOptions::Defaults(),
+      arrow::io::IOContext(read_pool ? read_pool : arrow::default_memory_pool()));
+}
+
 std::string AbsoluteLocation(const std::string& location) {
   if (location.empty() || location[0] == '/') return location;
   std::string absolute = (fs::current_path() / location).lexically_normal().string();
@@ -179,10 +189,7 @@ arrow::Result<std::shared_ptr<FileTable>> FileTable::Open(FileTableSpec spec,
                                                           std::shared_ptr<arrow::Schema> known_schema) {
   spec.location = AbsoluteLocation(spec.location);
   ARROW_ASSIGN_OR_RAISE(auto format, MakeFormat(spec));
-  arrow::MemoryPool* read_pool = file_read_pool.load();
-  auto filesystem = std::make_shared<arrow::fs::LocalFileSystem>(
-      arrow::fs::LocalFileSystemOptions::Defaults(),
-      arrow::io::IOContext(read_pool ? read_pool : arrow::default_memory_pool()));
+  auto filesystem = LocalReadFileSystem();
   ARROW_ASSIGN_OR_RAISE(auto listing, ListFiles(*filesystem, spec.location));
   const std::string key = OpenedFileTables::Key(spec, known_schema.get());
   if (auto opened = OpenedFileTables::Instance().Find(key, listing.files)) return opened;

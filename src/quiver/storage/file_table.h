@@ -1,6 +1,7 @@
 #pragma once
 
 #include <arrow/dataset/type_fwd.h>
+#include <arrow/filesystem/type_fwd.h>
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
@@ -79,6 +80,14 @@ std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema);
 /// the pages freed by earlier reads instead of faulting in fresh ones. Tables opened
 /// before a change keep the pool they were opened with.
 void SetFileReadPool(arrow::MemoryPool* pool);
+
+/// The file format a table's files are read with, as FileTable::Open makes it from
+/// the spec ("delta" tables are Parquet files).
+arrow::Result<std::shared_ptr<arrow::dataset::FileFormat>> MakeFileFormat(const FileTableSpec& spec);
+
+/// The local filesystem tables read through: its reads allocate from the file read
+/// pool (SetFileReadPool).
+std::shared_ptr<arrow::fs::FileSystem> LocalReadFileSystem();
 
 /// Makes a location absolute against the current directory, keeping glob characters.
 std::string AbsoluteLocation(const std::string& location);

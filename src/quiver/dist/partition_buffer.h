@@ -1,0 +1,82 @@
+#pragma once
+
+#include <arrow/ipc/writer.h>
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+#include <arrow/status.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace quiver::dist {
+
+/// One partition of a task's output, between the task that fills it and the one
+/// consumer that reads it (a DoGet from the task of the next stage).
+///
+/// The producer never waits for the consumer: a consumer may itself be waiting on its
+/// own client, which may read a query's endpoints one after another, and a producer
+/// that waited would then stall the partitions others are waiting for. Instead, up to
+/// `memory_budget` bytes wait in memory and the rest in a spill file, read back in
+/// order. Thread-safe.
+class PartitionBuffer {
+ public:
+  PartitionBuffer(int64_t memory_budget, std::string spill_path);
+  ~PartitionBuffer();
+
+  /// Producer: one more batch. Dropped once the consumer has cancelled.
+  arrow::Status Push(std::shared_ptr<arrow::RecordBatch> batch);
+  /// Producer: no more batches; `status` is what the consumer gets after the last
+  /// one (an error fails its read).
+  void Finish(const arrow::Status& status);
+
+  /// Consumer: the next batch, or null at the end. Waits while there is none, asking
+  /// `cancelled` every `poll` whether to give up (then Cancelled).
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> Next(
+      const std::function<bool()>& cancelled, std::chrono::milliseconds poll = std::chrono::milliseconds(50));
+  /// Consumer: reads no more; buffered and later batches are dropped.
+  void Cancel();
+
+  /// Whether the consumer has read everything, or given up.
+  bool done() const;
+  /// Bytes held in memory, and bytes written to the spill file not yet read back.
+  int64_t memory_bytes() const;
+  int64_t spilled_bytes() const;
+  /// When the consumer last took a batch (or the buffer was made).
+  std::chrono::steady_clock::time_point last_read() const;
+
+ private:
+  arrow::Status SpillLocked(const std::shared_ptr<arrow::RecordBatch>& batch);
+  /// The next spilled batch, or null when nothing is spilled.
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> NextSpilledLocked();
+  void RemoveSpillLocked();
+
+  const int64_t memory_budget_;
+  const std::string spill_path_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::shared_ptr<arrow::RecordBatch>> memory_;
+  int64_t memory_bytes_ = 0;
+  // Batches past the budget go to spill files, and so does every batch after them
+  // until they are read back: the consumer reads memory first, then the files in the
+  // order they were written (the one being written is closed when its turn comes).
+  std::shared_ptr<arrow::ipc::RecordBatchWriter> spill_writer_;
+  std::string writing_path_;
+  std::deque<std::string> written_paths_;
+  std::shared_ptr<arrow::RecordBatchReader> spill_reader_;
+  std::string reading_path_;
+  int64_t spilled_bytes_ = 0;
+  int spill_files_ = 0;
+  std::optional<arrow::Status> finished_;
+  bool cancelled_ = false;
+  bool consumed_ = false;
+  std::chrono::steady_clock::time_point last_read_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace quiver::dist

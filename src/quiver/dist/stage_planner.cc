@@ -1,0 +1,537 @@
+#include "quiver/dist/stage_planner.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "quiver/dist/partial_aggregate.h"
+#include "quiver/plan/cardinality.h"
+
+namespace quiver::dist {
+
+namespace cp = arrow::compute;
+using plan::LogicalJoinType;
+using plan::LogicalKind;
+using plan::LogicalPlanPtr;
+
+namespace {
+
+// A plan fragment being built bottom-up, not yet a stage: how its rows are spread over
+// the tasks that will run it.
+struct Fragment {
+  LogicalPlanPtr plan;
+  /// Every task would compute all of the rows alike (constants): no exchange is needed
+  /// to give them to any task.
+  bool replicated = false;
+  /// All rows must be in one task (it reads a SINGLE exchange): the stage has one task.
+  bool single = false;
+  /// Rows with equal values of these columns are in the same task (they came through
+  /// hash exchanges on them); unset when nothing is known.
+  std::optional<std::vector<std::string>> hash_keys;
+  std::set<const plan::LogicalOperator*> first_task_only;
+
+  bool spread() const { return !replicated && !single; }
+};
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+  return out;
+}
+
+std::string PartitioningText(const StageOutput& output) {
+  switch (output.kind) {
+    case pb::Partitioning::HASH:
+      return "hash(" + JoinNames(output.keys) + ")";
+    case pb::Partitioning::BROADCAST:
+      return "broadcast";
+    default:
+      return "single";
+  }
+}
+
+LogicalPlanPtr WithInputs(const plan::LogicalOperator& original, std::vector<LogicalPlanPtr> inputs) {
+  auto copy = plan::CopyOperator(original);
+  copy->inputs = std::move(inputs);
+  return copy;
+}
+
+// `fragment` with `original`'s operator on top of it.
+Fragment Over(Fragment fragment, const plan::LogicalOperator& original) {
+  fragment.plan = WithInputs(original, {fragment.plan});
+  return fragment;
+}
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Whether rows partitioned by `hash_keys` are partitioned by `columns` too: every
+// group of equal `columns` values lies in one task when the hash keys are among them.
+bool PartitionedWithin(const std::optional<std::vector<std::string>>& hash_keys,
+                       const std::vector<std::string>& columns) {
+  if (!hash_keys || hash_keys->empty()) return false;
+  return std::all_of(hash_keys->begin(), hash_keys->end(),
+                     [&](const std::string& key) { return Contains(columns, key); });
+}
+
+// The hash keys after a projection: each key passed on unchanged, under its new name.
+std::optional<std::vector<std::string>> KeysThroughProject(const std::optional<std::vector<std::string>>& keys,
+                                                           const plan::LogicalProject& project) {
+  if (!keys) return std::nullopt;
+  std::vector<std::string> renamed;
+  for (const auto& key : *keys) {
+    std::optional<std::string> found;
+    for (size_t i = 0; i < project.expressions.size(); ++i) {
+      const auto* ref = project.expressions[i].field_ref();
+      if (ref && ref->name() && *ref->name() == key) {
+        found = project.schema->field(static_cast<int>(i))->name();
+        break;
+      }
+    }
+    if (!found) return std::nullopt;
+    renamed.push_back(*found);
+  }
+  return renamed;
+}
+
+// For hash keys of one join side: the positions of the join's keys they are, in order,
+// or nullopt when some hash key is not a join key.
+std::optional<std::vector<size_t>> AlignedKeys(const std::optional<std::vector<std::string>>& hash_keys,
+                                               const std::vector<std::string>& join_keys) {
+  if (!hash_keys || hash_keys->empty()) return std::nullopt;
+  std::vector<size_t> positions;
+  for (const auto& key : *hash_keys) {
+    auto found = std::find(join_keys.begin(), join_keys.end(), key);
+    if (found == join_keys.end()) return std::nullopt;
+    positions.push_back(static_cast<size_t>(found - join_keys.begin()));
+  }
+  return positions;
+}
+
+std::vector<std::string> KeysAt(const std::vector<std::string>& keys, const std::vector<size_t>& positions) {
+  std::vector<std::string> out;
+  for (size_t position : positions) out.push_back(keys[position]);
+  return out;
+}
+
+// Join types whose right (left) side may be given whole to every task of the other
+// side: each output row depends on one row of the split side and all of the whole one.
+bool RightMayBeWhole(LogicalJoinType type) {
+  return type == LogicalJoinType::kInner || type == LogicalJoinType::kCross || type == LogicalJoinType::kLeft ||
+         type == LogicalJoinType::kSemi || type == LogicalJoinType::kAnti;
+}
+bool LeftMayBeWhole(LogicalJoinType type) {
+  return type == LogicalJoinType::kInner || type == LogicalJoinType::kCross || type == LogicalJoinType::kRight;
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max() : a + b;
+}
+
+// The exchanges of a plan, each with whether it lies under a first-task-only subtree.
+void CollectExchanges(const plan::LogicalOperator& node, const std::set<const plan::LogicalOperator*>& first_only,
+                      bool inside, std::vector<std::pair<const plan::LogicalExchange*, bool>>* out) {
+  inside = inside || first_only.count(&node) > 0;
+  if (node.kind == LogicalKind::kExchange) out->emplace_back(static_cast<const plan::LogicalExchange*>(&node), inside);
+  for (const auto& input : node.inputs) CollectExchanges(*input, first_only, inside, out);
+}
+
+void CollectFirstOnlyScans(const plan::LogicalOperator& node, const std::set<const plan::LogicalOperator*>& first_only,
+                           bool inside, std::set<const plan::LogicalOperator*>* out) {
+  inside = inside || first_only.count(&node) > 0;
+  if (inside && node.kind == LogicalKind::kScan) out->insert(&node);
+  for (const auto& input : node.inputs) CollectFirstOnlyScans(*input, first_only, inside, out);
+}
+
+class Planner {
+ public:
+  explicit Planner(const StagePlannerOptions& options)
+      : options_(options), estimator_(options.estimator ? options.estimator : &default_estimator_) {}
+
+  StagedPlan staged;
+
+  arrow::Result<Fragment> Plan(const LogicalPlanPtr& node) {
+    switch (node->kind) {
+      case LogicalKind::kScan:
+        return Fragment{WithInputs(*node, {})};
+      case LogicalKind::kValues:
+      case LogicalKind::kMaterialized: {
+        Fragment constant{WithInputs(*node, {})};
+        constant.replicated = true;
+        return constant;
+      }
+      case LogicalKind::kFilter:
+      case LogicalKind::kSetFunction: {
+        ARROW_ASSIGN_OR_RAISE(auto input, Plan(node->inputs[0]));
+        return Over(std::move(input), *node);
+      }
+      case LogicalKind::kProject: {
+        ARROW_ASSIGN_OR_RAISE(auto input, Plan(node->inputs[0]));
+        auto keys = KeysThroughProject(input.hash_keys, static_cast<const plan::LogicalProject&>(*node));
+        auto out = Over(std::move(input), *node);
+        out.hash_keys = std::move(keys);
+        return out;
+      }
+      case LogicalKind::kAggregate:
+        return PlanAggregate(static_cast<const plan::LogicalAggregate&>(*node));
+      case LogicalKind::kJoin:
+        return PlanJoin(static_cast<const plan::LogicalJoin&>(*node));
+      case LogicalKind::kSort: {
+        ARROW_ASSIGN_OR_RAISE(auto input, Plan(node->inputs[0]));
+        if (!input.spread()) return Over(std::move(input), *node);
+        ARROW_ASSIGN_OR_RAISE(auto gathered, Gather(std::move(input)));
+        return Over(std::move(gathered), *node);
+      }
+      case LogicalKind::kLimit:
+        return PlanLimit(static_cast<const plan::LogicalLimit&>(*node));
+      case LogicalKind::kUnion:
+        return PlanUnion(*node);
+      case LogicalKind::kWindow:
+        return PlanWindow(static_cast<const plan::LogicalWindow&>(*node));
+      case LogicalKind::kExchange:
+        break;
+    }
+    return arrow::Status::Invalid("cannot distribute plan operator: ", node->Describe());
+  }
+
+  arrow::Status SealFinal(Fragment fragment) {
+    ARROW_ASSIGN_OR_RAISE(auto stage, MakeStage(std::move(fragment)));
+    stage.final = true;
+    staged.stages.push_back(std::move(stage));
+    return arrow::Status::OK();
+  }
+
+ private:
+  // --- Operators -------------------------------------------------------------------
+
+  arrow::Result<Fragment> PlanAggregate(const plan::LogicalAggregate& aggregate) {
+    ARROW_ASSIGN_OR_RAISE(auto input, Plan(aggregate.inputs[0]));
+    if (!input.spread() || (!aggregate.keys.empty() && PartitionedWithin(input.hash_keys, aggregate.keys))) {
+      return Over(std::move(input), aggregate);
+    }
+    auto split = SplitForExchange(aggregate);
+    if (split) {
+      split->partial->inputs = {input.plan};
+      input.plan = split->partial;
+    }
+    StageOutput output;
+    if (!aggregate.keys.empty()) {
+      output.kind = pb::Partitioning::HASH;
+      output.keys = aggregate.keys;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto exchange, Seal(std::move(input), output));
+    Fragment out;
+    out.single = aggregate.keys.empty();
+    if (!out.single) out.hash_keys = aggregate.keys;
+    if (split) {
+      split->final->inputs = {exchange};
+      out.plan = split->final;
+    } else {
+      out.plan = WithInputs(aggregate, {exchange});
+    }
+    return out;
+  }
+
+  arrow::Result<Fragment> PlanWindow(const plan::LogicalWindow& window) {
+    ARROW_ASSIGN_OR_RAISE(auto input, Plan(window.inputs[0]));
+    if (!input.spread() || PartitionedWithin(input.hash_keys, window.partition_by)) {
+      return Over(std::move(input), window);
+    }
+    if (window.partition_by.empty()) {
+      ARROW_ASSIGN_OR_RAISE(auto gathered, Gather(std::move(input)));
+      return Over(std::move(gathered), window);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto exchange,
+                          Seal(std::move(input), StageOutput{pb::Partitioning::HASH, window.partition_by}));
+    Fragment out{WithInputs(window, {exchange})};
+    out.hash_keys = window.partition_by;
+    return out;
+  }
+
+  arrow::Result<Fragment> PlanLimit(const plan::LogicalLimit& limit) {
+    const bool top_n = limit.inputs[0]->kind == LogicalKind::kSort;
+    const auto& below = top_n ? limit.inputs[0]->inputs[0] : limit.inputs[0];
+    ARROW_ASSIGN_OR_RAISE(auto input, Plan(below));
+    if (!input.spread()) {
+      if (top_n) input = Over(std::move(input), *limit.inputs[0]);
+      return Over(std::move(input), limit);
+    }
+    if (top_n) input = Over(std::move(input), *limit.inputs[0]);
+    if (limit.count) {
+      // Each task keeps the rows that could be among the first offset + count.
+      auto partial = std::make_shared<plan::LogicalLimit>();
+      partial->schema = limit.schema;
+      partial->count = SaturatingAdd(limit.offset, *limit.count);
+      partial->inputs = {input.plan};
+      input.plan = partial;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto gathered, Gather(std::move(input)));
+    if (top_n) gathered = Over(std::move(gathered), *limit.inputs[0]);
+    return Over(std::move(gathered), limit);
+  }
+
+  arrow::Result<Fragment> PlanUnion(const plan::LogicalOperator& node) {
+    std::vector<Fragment> inputs;
+    bool any_spread = false, any_single = false;
+    for (const auto& input : node.inputs) {
+      ARROW_ASSIGN_OR_RAISE(auto planned, Plan(input));
+      any_spread = any_spread || planned.spread();
+      any_single = any_single || planned.single;
+      inputs.push_back(std::move(planned));
+    }
+    Fragment out;
+    std::vector<LogicalPlanPtr> plans;
+    for (auto& input : inputs) {
+      // Beside spread inputs, rows every task (or only one) would have come from the
+      // first task only.
+      if (any_spread && !input.spread()) input.first_task_only.insert(input.plan.get());
+      out.first_task_only.insert(input.first_task_only.begin(), input.first_task_only.end());
+      plans.push_back(input.plan);
+    }
+    out.plan = WithInputs(node, std::move(plans));
+    out.replicated = !any_spread && !any_single;
+    out.single = !any_spread && any_single;
+    return out;
+  }
+
+  arrow::Result<Fragment> PlanJoin(const plan::LogicalJoin& join) {
+    ARROW_ASSIGN_OR_RAISE(auto left, Plan(join.inputs[0]));
+    ARROW_ASSIGN_OR_RAISE(auto right, Plan(join.inputs[1]));
+    const auto type = join.join_type;
+    const bool keyed = !join.left_keys.empty();
+
+    if (left.replicated && right.replicated) return Joined(join, std::move(left), std::move(right), Side::kLeft);
+    if (right.replicated && (RightMayBeWhole(type) || left.single)) {
+      return Joined(join, std::move(left), std::move(right), Side::kLeft);
+    }
+    if (left.replicated && (LeftMayBeWhole(type) || right.single)) {
+      return Joined(join, std::move(left), std::move(right), Side::kRight);
+    }
+    if (left.single && right.single) {
+      ARROW_ASSIGN_OR_RAISE(right.plan, Seal(std::move(right), StageOutput{}));
+      return Joined(join, std::move(left), std::move(right), Side::kLeft);
+    }
+    // Both sides already partitioned alike on the join keys.
+    if (keyed && left.spread() && right.spread()) {
+      auto left_positions = AlignedKeys(left.hash_keys, join.left_keys);
+      if (left_positions && right.hash_keys && KeysAt(join.right_keys, *left_positions) == *right.hash_keys) {
+        return Joined(join, std::move(left), std::move(right), Side::kLeft);
+      }
+    }
+    // A small side goes whole to every task of the other.
+    const double left_bytes = Bytes(left.plan), right_bytes = Bytes(right.plan);
+    const bool right_small = right_bytes <= options_.broadcast_limit_bytes && RightMayBeWhole(type);
+    const bool left_small = left_bytes <= options_.broadcast_limit_bytes && LeftMayBeWhole(type);
+    if (right_small && (!left_small || right_bytes <= left_bytes)) {
+      ARROW_ASSIGN_OR_RAISE(right.plan, Seal(std::move(right), StageOutput{pb::Partitioning::BROADCAST}));
+      right = Fragment{right.plan};
+      return Joined(join, std::move(left), std::move(right), Side::kLeft);
+    }
+    if (left_small) {
+      ARROW_ASSIGN_OR_RAISE(left.plan, Seal(std::move(left), StageOutput{pb::Partitioning::BROADCAST}));
+      left = Fragment{left.plan};
+      return Joined(join, std::move(left), std::move(right), Side::kRight);
+    }
+    if (!keyed) {
+      // Nothing to partition by: both sides meet in one task.
+      ARROW_ASSIGN_OR_RAISE(auto gathered_left, Gather(std::move(left)));
+      ARROW_ASSIGN_OR_RAISE(right.plan, Seal(std::move(right), StageOutput{}));
+      right = Fragment{right.plan};
+      return Joined(join, std::move(gathered_left), std::move(right), Side::kLeft);
+    }
+    // Shuffle: a side already partitioned on some of the keys stays where it is, and
+    // the other is partitioned to match it.
+    if (auto positions = AlignedKeys(left.hash_keys, join.left_keys); positions && left.spread()) {
+      ARROW_ASSIGN_OR_RAISE(
+          right.plan, Seal(std::move(right), StageOutput{pb::Partitioning::HASH, KeysAt(join.right_keys, *positions)}));
+      right = Fragment{right.plan};
+      return Joined(join, std::move(left), std::move(right), Side::kLeft);
+    }
+    if (auto positions = AlignedKeys(right.hash_keys, join.right_keys); positions && right.spread()) {
+      ARROW_ASSIGN_OR_RAISE(
+          left.plan, Seal(std::move(left), StageOutput{pb::Partitioning::HASH, KeysAt(join.left_keys, *positions)}));
+      left = Fragment{left.plan};
+      return Joined(join, std::move(left), std::move(right), Side::kRight);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto left_exchange,
+                          Seal(std::move(left), StageOutput{pb::Partitioning::HASH, join.left_keys}));
+    ARROW_ASSIGN_OR_RAISE(auto right_exchange,
+                          Seal(std::move(right), StageOutput{pb::Partitioning::HASH, join.right_keys}));
+    Fragment out{WithInputs(join, {left_exchange, right_exchange})};
+    if (type == LogicalJoinType::kRight) {
+      out.hash_keys = join.right_keys;
+    } else if (type != LogicalJoinType::kFull) {
+      out.hash_keys = join.left_keys;
+    }
+    return out;
+  }
+
+  enum class Side { kLeft, kRight };
+
+  // The join of two fragments that run together; the result is spread as `side` is.
+  Fragment Joined(const plan::LogicalJoin& join, Fragment left, Fragment right, Side side) {
+    Fragment out = side == Side::kLeft ? left : right;
+    const auto type = join.join_type;
+    const bool keeps_partitioning =
+        side == Side::kLeft ? RightMayBeWhole(type) || type == LogicalJoinType::kRight : LeftMayBeWhole(type);
+    // A right or full join's NULL-extended rows no longer hold their side's key values.
+    const bool side_keys_hold = side == Side::kLeft ? type != LogicalJoinType::kRight && type != LogicalJoinType::kFull
+                                                    : type != LogicalJoinType::kLeft && type != LogicalJoinType::kFull;
+    if (!keeps_partitioning || !side_keys_hold) out.hash_keys.reset();
+    out.replicated = left.replicated && right.replicated;
+    out.single = !out.replicated && (left.single || right.single);
+    out.first_task_only = left.first_task_only;
+    out.first_task_only.insert(right.first_task_only.begin(), right.first_task_only.end());
+    out.plan = WithInputs(join, {left.plan, right.plan});
+    return out;
+  }
+
+  // --- Stages ----------------------------------------------------------------------
+
+  double Bytes(const LogicalPlanPtr& plan) const { return plan::EstimateRows(plan) * EstimatedRowBytes(*plan->schema); }
+
+  // All of a fragment's rows in one task of a new fragment.
+  arrow::Result<Fragment> Gather(Fragment fragment) {
+    ARROW_ASSIGN_OR_RAISE(auto exchange, Seal(std::move(fragment), StageOutput{}));
+    Fragment out{exchange};
+    out.single = true;
+    return out;
+  }
+
+  // Makes the fragment a stage whose output goes out as `output` says, and returns the
+  // exchange that reads it.
+  arrow::Result<LogicalPlanPtr> Seal(Fragment fragment, StageOutput output) {
+    auto exchange = std::make_shared<plan::LogicalExchange>();
+    exchange->schema = fragment.plan->schema;
+    exchange->estimated_rows = plan::EstimateRows(fragment.plan);
+    exchange->partitioning = PartitioningText(output);
+    ARROW_ASSIGN_OR_RAISE(auto stage, MakeStage(std::move(fragment)));
+    stage.output = std::move(output);
+    exchange->stage = stage.id;
+    staged.stages.push_back(std::move(stage));
+    return exchange;
+  }
+
+  arrow::Result<PlannedStage> MakeStage(Fragment fragment) {
+    PlannedStage stage;
+    stage.id = static_cast<uint32_t>(staged.stages.size());
+    stage.plan = fragment.plan;
+    stage.encoding.first_task_only = fragment.first_task_only;
+
+    std::vector<std::pair<const plan::LogicalExchange*, bool>> exchanges;
+    CollectExchanges(*stage.plan, fragment.first_task_only, false, &exchanges);
+    const auto scans = ScansInOrder(*stage.plan);
+
+    StageInput input;
+    input.workers = options_.workers;
+    std::vector<std::vector<ScanUnit>> units;
+    for (const auto* scan : scans) {
+      ARROW_ASSIGN_OR_RAISE(auto files, ScanUnitsOf(*scan, false));
+      input.files += files.size();
+      units.push_back(std::move(files));
+    }
+    if (input.files < options_.workers) {
+      // Fewer files than workers: cut Parquet files into row groups.
+      units.clear();
+      for (const auto* scan : scans) {
+        ARROW_ASSIGN_OR_RAISE(auto groups, ScanUnitsOf(*scan, true));
+        units.push_back(std::move(groups));
+      }
+    }
+    for (const auto& scan_units : units) {
+      input.scan_units += scan_units.size();
+      for (const auto& unit : scan_units) input.bytes += static_cast<double>(unit.bytes);
+    }
+    for (const auto& [exchange, inside] : exchanges) {
+      input.bytes += exchange->estimated_rows * EstimatedRowBytes(*exchange->schema);
+    }
+    if (!exchanges.empty()) input.scan_units = 0;  // exchanges give every task rows
+    stage.tasks =
+        fragment.spread() ? std::clamp<size_t>(estimator_->Tasks(input), 1, std::max<size_t>(options_.workers, 1)) : 1;
+
+    // Units to tasks, largest first, each to the task with the fewest bytes so far.
+    std::set<const plan::LogicalOperator*> first_only_scans;
+    CollectFirstOnlyScans(*stage.plan, fragment.first_task_only, false, &first_only_scans);
+    stage.task_units.assign(stage.tasks, std::vector<std::vector<uint32_t>>(scans.size()));
+    std::vector<double> load(stage.tasks, 0);
+    for (size_t s = 0; s < scans.size(); ++s) {
+      std::vector<uint32_t> order(units[s].size());
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return units[s][a].bytes > units[s][b].bytes; });
+      for (uint32_t unit : order) {
+        size_t task = 0;
+        if (!first_only_scans.count(scans[s])) {
+          task = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+        }
+        load[task] += static_cast<double>(units[s][unit].bytes);
+        stage.task_units[task][s].push_back(unit);
+      }
+      for (auto& task : stage.task_units) std::sort(task[s].begin(), task[s].end());  // file order within a task
+      stage.encoding.scan_units[scans[s]] = std::move(units[s]);
+    }
+
+    for (const auto& [exchange, inside] : exchanges) {
+      auto& producer = staged.stages[exchange->stage];
+      const bool one = producer.output.kind == pb::Partitioning::SINGLE || inside;
+      producer.output.partitions = one ? 1 : static_cast<uint32_t>(stage.tasks);
+      stage.inputs.push_back(exchange->stage);
+    }
+    return stage;
+  }
+
+  const StagePlannerOptions& options_;
+  BytesTaskEstimator default_estimator_;
+  const TaskEstimator* estimator_;
+};
+
+}  // namespace
+
+double EstimatedRowBytes(const arrow::Schema& schema) {
+  double bytes = 0;
+  for (const auto& field : schema.fields()) {
+    const auto& type = *field->type();
+    if (const auto* fixed = dynamic_cast<const arrow::FixedWidthType*>(&type)) {
+      bytes += std::max(fixed->bit_width() / 8.0, 1.0);
+    } else if (arrow::is_base_binary_like(type.id()) || arrow::is_binary_view_like(type.id())) {
+      bytes += 24;
+    } else {
+      bytes += 32;
+    }
+  }
+  return std::max(bytes, 1.0);
+}
+
+arrow::Result<StagedPlan> PlanStages(const plan::LogicalPlanPtr& root, const StagePlannerOptions& options) {
+  Planner planner(options);
+  ARROW_ASSIGN_OR_RAISE(auto fragment, planner.Plan(root));
+  ARROW_RETURN_NOT_OK(planner.SealFinal(std::move(fragment)));
+  return std::move(planner.staged);
+}
+
+std::string FormatStages(const StagedPlan& staged, const std::vector<std::vector<std::string>>& workers) {
+  std::ostringstream out;
+  for (auto stage = staged.stages.rbegin(); stage != staged.stages.rend(); ++stage) {
+    out << "Stage " << stage->id << " (" << stage->tasks << (stage->tasks == 1 ? " task" : " tasks");
+    if (stage->final) {
+      out << ", final: one result endpoint per task";
+    } else {
+      out << ", output " << PartitioningText(stage->output) << " into " << stage->output.partitions
+          << (stage->output.partitions == 1 ? " partition" : " partitions");
+    }
+    out << ")";
+    if (stage->id < workers.size() && !workers[stage->id].empty()) {
+      out << " on " << JoinNames(workers[stage->id]);
+    }
+    out << "\n";
+    std::istringstream lines(plan::FormatLogicalPlan(*stage->plan));
+    for (std::string line; std::getline(lines, line);) out << "  " << line << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace quiver::dist

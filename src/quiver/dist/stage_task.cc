@@ -1,0 +1,213 @@
+#include "quiver/dist/stage_task.h"
+
+#include <arrow/acero/options.h>
+#include <arrow/compute/api.h>
+
+#include <filesystem>
+
+#include "quiver/dist/arrow_bytes.h"
+#include "quiver/dist/exchange_reader.h"
+#include "quiver/dist/hash_partitioner.h"
+#include "quiver/dist/plan_codec.h"
+#include "quiver/dist/task_ticket.h"
+#include "quiver/exec/acero_lowering.h"
+#include "quiver/exec/executor.h"
+#include "quiver/exec/memory_size.h"
+#include "quiver/exec/tracking_memory_pool.h"
+
+namespace quiver::dist {
+
+namespace ac = arrow::acero;
+
+namespace {
+
+// The setting limiting a query's memory; it applies to each of its tasks on a worker.
+constexpr const char* kMemoryLimitSetting = "memory_limit";
+
+// Batches as the plan says: a column a scan left dictionary-encoded goes out decoded.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> Conformed(const std::shared_ptr<arrow::RecordBatch>& batch,
+                                                             const std::shared_ptr<arrow::Schema>& schema) {
+  if (batch->schema()->Equals(*schema, /*check_metadata=*/false)) return batch;
+  arrow::ArrayVector columns;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    auto column = batch->column(i);
+    if (!column->type()->Equals(*schema->field(i)->type())) {
+      ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(*column, schema->field(i)->type()));
+      column = std::move(cast);
+    }
+    columns.push_back(std::move(column));
+  }
+  return arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns));
+}
+
+std::string SpillPath(const WorkerContext& context, const TaskKey& key, uint32_t partition) {
+  std::string name = "quiver-spill-" + key.ToString() + "-p" + std::to_string(partition);
+  for (char& c : name) {
+    if (c == '/' || c == ' ') c = '_';
+  }
+  return (std::filesystem::path(context.spill_dir.empty() ? std::filesystem::temp_directory_path().string()
+                                                          : context.spill_dir) /
+          name)
+      .string();
+}
+
+}  // namespace
+
+std::string TaskKey::ToString() const {
+  std::string hex;
+  static const char* digits = "0123456789abcdef";
+  for (unsigned char c : query_id) {
+    hex += digits[c >> 4];
+    hex += digits[c & 15];
+  }
+  return hex + "-a" + std::to_string(attempt) + "-s" + std::to_string(stage) + "-t" + std::to_string(task);
+}
+
+arrow::internal::Executor* ExchangeExecutor() {
+  static auto pool = arrow::internal::ThreadPool::Make(64);
+  return pool->get();
+}
+
+arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket& ticket, const WorkerContext& context) {
+  const auto& plan = ticket.plan();
+  if (ticket.stage() >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");
+  const auto& stage = plan.stages(static_cast<int>(ticket.stage()));
+  if (ticket.task() >= static_cast<uint32_t>(stage.workers_size())) return arrow::Status::Invalid("no such task");
+
+  std::shared_ptr<StageTask> task(new StageTask());
+  task->key_ = TaskKey::Of(ticket);
+  task->output_ = stage.output();
+  task->final_ = ticket.stage() + 1 == static_cast<uint32_t>(plan.stages_size());
+  const uint32_t partitions = task->final_ ? 1 : std::max<uint32_t>(stage.output().partitions(), 1);
+  for (uint32_t p = 0; p < partitions; ++p) {
+    task->partitions_.push_back(
+        std::make_shared<PartitionBuffer>(context.partition_memory_bytes, SpillPath(context, task->key_, p)));
+  }
+
+  TaskSelection selection;
+  selection.task = ticket.task();
+  if (static_cast<int>(ticket.task()) < stage.tasks_size())
+    selection.scans = &stage.tasks(static_cast<int>(ticket.task()));
+  ARROW_ASSIGN_OR_RAISE(auto task_plan, DecodePlan(stage.plan(), selection));
+  task->schema_ = task_plan->schema;
+
+  if (auto limit = plan.settings().find(kMemoryLimitSetting); limit != plan.settings().end()) {
+    ARROW_ASSIGN_OR_RAISE(auto bytes,
+                          exec::ParseMemoryLimit(limit->second, exec::AvailableMemoryBytes(), kMemoryLimitSetting));
+    task->pool_ = std::make_shared<exec::MeasuredQueryPool>();
+    task->pool_->get()->set_limit(bytes);
+  }
+
+  exec::LoweringOptions lowering;
+  if (task->pool_) lowering.pool = task->pool_->get();
+  const uint32_t my_partition = ticket.task();
+  lowering.exchange_source = [&plan, &context,
+                              my_partition](const plan::LogicalExchange& exchange) -> arrow::Result<ac::Declaration> {
+    if (exchange.stage >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");
+    const auto& producer = plan.stages(static_cast<int>(exchange.stage));
+    const uint32_t partition = producer.output().partitions() <= 1 ? 0 : my_partition;
+    std::vector<ExchangeSource> sources;
+    for (int t = 0; t < producer.workers_size(); ++t) {
+      pb::TaskTicket request;
+      *request.mutable_plan() = plan;
+      request.set_stage(exchange.stage);
+      request.set_task(static_cast<uint32_t>(t));
+      request.set_partition(partition);
+      request.set_issued_unix_seconds(
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
+      sources.push_back(
+          ExchangeSource{plan.workers(static_cast<int>(producer.workers(t))), SignTicket(request, context.secret)});
+    }
+    ARROW_ASSIGN_OR_RAISE(auto reader, ExchangeReader::Open(exchange.schema, std::move(sources), context.resolver));
+    return ac::Declaration("record_batch_reader_source",
+                           ac::RecordBatchReaderSourceNodeOptions(std::move(reader), ExchangeExecutor()));
+  };
+  ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*task_plan, lowering));
+  auto* raw = task.get();
+  ARROW_ASSIGN_OR_RAISE(task->reader_,
+                        exec::StartPlan(
+                            std::move(declaration), [raw] { return raw->cancelled_.load(); }, lowering.pool));
+  task->pump_ = std::thread([raw] { raw->Pump(); });
+  return task;
+}
+
+StageTask::~StageTask() {
+  Cancel();
+  if (pump_.joinable()) pump_.join();
+}
+
+arrow::Result<std::shared_ptr<PartitionBuffer>> StageTask::partition(uint32_t index) const {
+  if (index >= partitions_.size()) {
+    return arrow::Status::Invalid("task ", key_.ToString(), " has ", partitions_.size(), " partitions, not ",
+                                  index + 1);
+  }
+  return partitions_[index];
+}
+
+arrow::Status StageTask::SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& produced) {
+  ARROW_ASSIGN_OR_RAISE(auto batch, Conformed(produced, schema_));
+  rows_out_ += batch->num_rows();
+  if (partitions_.size() == 1 || output_.kind() == pb::Partitioning::SINGLE) return partitions_[0]->Push(batch);
+  if (output_.kind() == pb::Partitioning::BROADCAST) {
+    for (auto& partition : partitions_) ARROW_RETURN_NOT_OK(partition->Push(batch));
+    return arrow::Status::OK();
+  }
+  HashPartitioner partitioner({output_.keys().begin(), output_.keys().end()},
+                              static_cast<uint32_t>(partitions_.size()));
+  ARROW_ASSIGN_OR_RAISE(auto parts, partitioner.Split(batch));
+  for (size_t p = 0; p < parts.size(); ++p) {
+    if (parts[p]) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(parts[p])));
+  }
+  return arrow::Status::OK();
+}
+
+void StageTask::Pump() {
+  arrow::Status status;
+  while (!cancelled_.load()) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    status = reader_->ReadNext(&batch);
+    if (!status.ok() || !batch) break;
+    if (batch->num_rows() == 0) continue;
+    status = SpreadBatch(batch);
+    if (!status.ok()) break;
+    // Nobody left to read: stop early.
+    if (consumed()) break;
+  }
+  if (cancelled_.load() && status.ok()) status = arrow::Status::Cancelled("task ", key_.ToString(), " was cancelled");
+  (void)reader_->Close();
+  for (auto& partition : partitions_) partition->Finish(status);
+  finished_ = true;
+}
+
+void StageTask::Cancel() {
+  cancelled_ = true;
+  for (auto& partition : partitions_) partition->Cancel();
+}
+
+bool StageTask::consumed() const {
+  for (const auto& partition : partitions_) {
+    if (!partition->done()) return false;
+  }
+  return true;
+}
+
+std::chrono::steady_clock::time_point StageTask::last_read() const {
+  auto latest = started_;
+  for (const auto& partition : partitions_) latest = std::max(latest, partition->last_read());
+  return latest;
+}
+
+int64_t StageTask::memory_bytes() const {
+  int64_t bytes = 0;
+  for (const auto& partition : partitions_) bytes += partition->memory_bytes();
+  return bytes;
+}
+
+int64_t StageTask::spilled_bytes() const {
+  int64_t bytes = 0;
+  for (const auto& partition : partitions_) bytes += partition->spilled_bytes();
+  return bytes;
+}
+
+}  // namespace quiver::dist

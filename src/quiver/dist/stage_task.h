@@ -1,0 +1,100 @@
+#pragma once
+
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+#include <arrow/util/thread_pool.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "quiver/dist/channel_resolver.h"
+#include "quiver/dist/partition_buffer.h"
+#include "quiver_plan.pb.h"
+
+namespace quiver::exec {
+class MeasuredQueryPool;
+}
+
+namespace quiver::dist {
+
+/// What a worker runs its tasks with.
+struct WorkerContext {
+  std::shared_ptr<ChannelResolver> resolver;
+  std::string secret;  // signs the tickets a task sends to the producers it reads
+  /// Bytes of one partition's output kept in memory for its reader before the rest
+  /// goes to a spill file (the per-connection budget).
+  int64_t partition_memory_bytes = 64LL << 20;
+  std::string spill_dir;  // where spill files go
+};
+
+/// Names a task's execution on a worker: equal keys share one execution, whichever
+/// consumers ask for its partitions.
+struct TaskKey {
+  std::string query_id;
+  uint32_t attempt = 0;
+  uint32_t stage = 0;
+  uint32_t task = 0;
+
+  static TaskKey Of(const pb::TaskTicket& ticket) {
+    return TaskKey{ticket.plan().query_id(), ticket.plan().attempt(), ticket.stage(), ticket.task()};
+  }
+  bool operator<(const TaskKey& other) const {
+    return std::tie(query_id, attempt, stage, task) < std::tie(other.query_id, other.attempt, other.stage, other.task);
+  }
+  std::string ToString() const;
+};
+
+/// One task of a stage running on this worker: its plan (the stage's plan with the
+/// task's share of the scans) runs in Acero, and a thread spreads the batches over the
+/// output partitions as the stage's partitioning says.
+class StageTask {
+ public:
+  static arrow::Result<std::shared_ptr<StageTask>> Start(const pb::TaskTicket& ticket, const WorkerContext& context);
+  ~StageTask();
+
+  const TaskKey& key() const { return key_; }
+  /// The output schema.
+  const std::shared_ptr<arrow::Schema>& schema() const { return schema_; }
+  /// Partition `index` of the output (InvalidArgument when out of range).
+  arrow::Result<std::shared_ptr<PartitionBuffer>> partition(uint32_t index) const;
+
+  /// Stops the plan and drops what is buffered.
+  void Cancel();
+  /// Whether the plan has ended (or failed, or was cancelled).
+  bool finished() const { return finished_.load(); }
+  /// Whether every partition was read to its end or given up.
+  bool consumed() const;
+  std::chrono::steady_clock::time_point last_read() const;
+  int64_t memory_bytes() const;
+  int64_t spilled_bytes() const;
+  int64_t rows_out() const { return rows_out_.load(); }
+
+ private:
+  StageTask() = default;
+  void Pump();
+  arrow::Status SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& batch);
+
+  TaskKey key_;
+  pb::Partitioning output_;
+  bool final_ = false;
+  std::shared_ptr<arrow::Schema> schema_;
+  std::shared_ptr<exec::MeasuredQueryPool> pool_;
+  std::shared_ptr<arrow::RecordBatchReader> reader_;
+  std::vector<std::shared_ptr<PartitionBuffer>> partitions_;
+  std::atomic<bool> cancelled_{false};
+  std::atomic<bool> finished_{false};
+  std::atomic<int64_t> rows_out_{0};
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::thread pump_;
+};
+
+/// The thread pool exchange sources read their DoGet streams on: each blocks a thread
+/// while it waits for a producer, so they get their own, larger than Arrow's I/O pool.
+arrow::internal::Executor* ExchangeExecutor();
+
+}  // namespace quiver::dist

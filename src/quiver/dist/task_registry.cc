@@ -1,0 +1,113 @@
+#include "quiver/dist/task_registry.h"
+
+namespace quiver::dist {
+
+namespace {
+
+// How long a cancelled query's id is remembered, so that late requests for its tasks
+// do not start them again.
+constexpr auto kCancelledKeptFor = std::chrono::minutes(10);
+
+}  // namespace
+
+TaskRegistry::TaskRegistry(WorkerContext context, std::chrono::milliseconds idle_limit)
+    : context_(std::move(context)), idle_limit_(idle_limit) {
+  sweeper_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      stop_changed_.wait_for(lock, std::chrono::seconds(1));
+      if (stopping_) break;
+      lock.unlock();
+      Sweep();
+      lock.lock();
+    }
+  });
+}
+
+TaskRegistry::~TaskRegistry() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    stop_changed_.notify_all();
+  }
+  if (sweeper_.joinable()) sweeper_.join();
+  std::map<TaskKey, std::shared_ptr<StageTask>> tasks;
+  {
+    std::lock_guard lock(mutex_);
+    tasks.swap(tasks_);
+  }
+  for (auto& [key, task] : tasks) task->Cancel();
+}
+
+arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const pb::TaskTicket& ticket) {
+  const TaskKey key = TaskKey::Of(ticket);
+  std::lock_guard lock(mutex_);
+  if (cancelled_queries_.count(key.query_id)) return arrow::Status::Cancelled("query was cancelled");
+  if (auto found = tasks_.find(key); found != tasks_.end()) return found->second;
+  // Started under the lock: a second consumer arriving meanwhile must find this one.
+  ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, context_));
+  tasks_[key] = task;
+  return task;
+}
+
+arrow::Result<std::shared_ptr<PartitionBuffer>> TaskRegistry::Open(const pb::TaskTicket& ticket) {
+  ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(ticket));
+  return task->partition(ticket.partition());
+}
+
+arrow::Result<std::shared_ptr<arrow::Schema>> TaskRegistry::SchemaOf(const pb::TaskTicket& ticket) {
+  ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(ticket));
+  return task->schema();
+}
+
+void TaskRegistry::CancelQuery(const std::string& query_id) {
+  std::vector<std::shared_ptr<StageTask>> cancelled;
+  {
+    std::lock_guard lock(mutex_);
+    cancelled_queries_[query_id] = std::chrono::steady_clock::now();
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      if (it->first.query_id == query_id) {
+        cancelled.push_back(it->second);
+        it = tasks_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& task : cancelled) task->Cancel();
+  // The tasks' threads are joined as the last references go, outside the lock.
+}
+
+std::vector<TaskRegistry::TaskStatus> TaskRegistry::Tasks() const {
+  std::lock_guard lock(mutex_);
+  std::vector<TaskStatus> out;
+  for (const auto& [key, task] : tasks_) {
+    out.push_back(
+        TaskStatus{key.ToString(), task->finished(), task->rows_out(), task->memory_bytes(), task->spilled_bytes()});
+  }
+  return out;
+}
+
+void TaskRegistry::Sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<StageTask>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      const auto& task = it->second;
+      const bool done = task->finished() && task->consumed();
+      if (done || now - task->last_read() > idle_limit_) {
+        dropped.push_back(task);
+        it = tasks_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto it = cancelled_queries_.begin(); it != cancelled_queries_.end();) {
+      it = now - it->second > kCancelledKeptFor ? cancelled_queries_.erase(it) : std::next(it);
+    }
+  }
+  for (auto& task : dropped) task->Cancel();
+}
+
+}  // namespace quiver::dist

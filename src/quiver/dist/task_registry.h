@@ -1,0 +1,64 @@
+#pragma once
+
+#include <arrow/result.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "quiver/dist/stage_task.h"
+
+namespace quiver::dist {
+
+/// The tasks running on one worker. A task starts when the first of its consumers
+/// asks for a partition and is shared by the others; it is dropped once every
+/// partition was read or given up, when its query is cancelled, or when nobody has
+/// read from it for `idle_limit`. Thread-safe.
+class TaskRegistry {
+ public:
+  explicit TaskRegistry(WorkerContext context, std::chrono::milliseconds idle_limit = std::chrono::minutes(10));
+  ~TaskRegistry();
+
+  /// The partition the ticket asks for, its task started now if it is not running.
+  /// Cancelled when the ticket's query was cancelled here.
+  arrow::Result<std::shared_ptr<PartitionBuffer>> Open(const pb::TaskTicket& ticket);
+  /// The schema of the ticket's task's output.
+  arrow::Result<std::shared_ptr<arrow::Schema>> SchemaOf(const pb::TaskTicket& ticket);
+
+  /// Stops every task of the query and refuses to start more of it.
+  void CancelQuery(const std::string& query_id);
+
+  struct TaskStatus {
+    std::string key;
+    bool finished = false;
+    int64_t rows_out = 0;
+    int64_t memory_bytes = 0;
+    int64_t spilled_bytes = 0;
+  };
+  std::vector<TaskStatus> Tasks() const;
+
+  const WorkerContext& context() const { return context_; }
+
+  /// Drops the tasks that are done or idle too long (also done every second).
+  void Sweep();
+
+ private:
+  arrow::Result<std::shared_ptr<StageTask>> TaskFor(const pb::TaskTicket& ticket);
+
+  WorkerContext context_;
+  const std::chrono::milliseconds idle_limit_;
+  mutable std::mutex mutex_;
+  std::map<TaskKey, std::shared_ptr<StageTask>> tasks_;
+  std::map<std::string, std::chrono::steady_clock::time_point> cancelled_queries_;
+  std::condition_variable stop_changed_;
+  bool stopping_ = false;
+  std::thread sweeper_;
+};
+
+}  // namespace quiver::dist

@@ -1,0 +1,108 @@
+#include "quiver/dist/worker_service.h"
+
+#include <arrow/buffer.h>
+
+#include <nlohmann/json.hpp>
+
+#include "quiver/dist/task_ticket.h"
+
+namespace quiver::dist {
+
+namespace flight = arrow::flight;
+
+namespace {
+
+// A partition as a stream of batches, for Flight to send.
+class PartitionReader : public arrow::RecordBatchReader {
+ public:
+  PartitionReader(std::shared_ptr<arrow::Schema> schema, std::shared_ptr<PartitionBuffer> buffer,
+                  std::function<bool()> cancelled)
+      : schema_(std::move(schema)), buffer_(std::move(buffer)), cancelled_(std::move(cancelled)) {}
+  ~PartitionReader() override { (void)Close(); }
+
+  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
+    if (done_) {
+      *batch = nullptr;
+      return arrow::Status::OK();
+    }
+    auto next = buffer_->Next(cancelled_);
+    if (!next.ok()) {
+      done_ = true;
+      return next.status();
+    }
+    *batch = *next;
+    if (!*batch) done_ = true;
+    return arrow::Status::OK();
+  }
+  arrow::Status Close() override {
+    // A reader that stops early gives the partition up, so the task need not keep it.
+    if (!done_) buffer_->Cancel();
+    done_ = true;
+    return arrow::Status::OK();
+  }
+
+ private:
+  std::shared_ptr<arrow::Schema> schema_;
+  std::shared_ptr<PartitionBuffer> buffer_;
+  std::function<bool()> cancelled_;
+  bool done_ = false;
+};
+
+arrow::Status Unauthenticated(const arrow::Status& status) {
+  return flight::MakeFlightError(flight::FlightStatusCode::Unauthenticated, status.message());
+}
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> WorkerService::OpenPartition(TaskRegistry& registry,
+                                                                                      const pb::TaskTicket& ticket,
+                                                                                      std::function<bool()> cancelled) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, registry.SchemaOf(ticket));
+  ARROW_ASSIGN_OR_RAISE(auto buffer, registry.Open(ticket));
+  return std::make_shared<PartitionReader>(std::move(schema), std::move(buffer), std::move(cancelled));
+}
+
+arrow::Status WorkerService::DoGet(const flight::ServerCallContext& context, const flight::Ticket& request,
+                                   std::unique_ptr<flight::FlightDataStream>* stream) {
+  auto ticket = VerifyTicket(request.ticket, registry_->context().secret);
+  if (!ticket.ok()) return Unauthenticated(ticket.status());
+  // Flight reads the stream within this call, so the context outlives every read.
+  ARROW_ASSIGN_OR_RAISE(auto reader, OpenPartition(*registry_, *ticket, [&context] { return context.is_cancelled(); }));
+  *stream = std::make_unique<flight::RecordBatchStream>(std::move(reader));
+  return arrow::Status::OK();
+}
+
+arrow::Status WorkerService::DoAction(const flight::ServerCallContext&, const flight::Action& action,
+                                      std::unique_ptr<flight::ResultStream>* result) {
+  std::vector<flight::Result> results;
+  if (action.type == kCancelQueryAction) {
+    // Cancelling needs no signature: it only stops work, and query ids are random.
+    registry_->CancelQuery(action.body ? action.body->ToString() : std::string());
+  } else if (action.type == kTasksAction) {
+    nlohmann::json tasks = nlohmann::json::array();
+    for (const auto& task : registry_->Tasks()) {
+      tasks.push_back({{"task", task.key},
+                       {"finished", task.finished},
+                       {"rows_out", task.rows_out},
+                       {"memory_bytes", task.memory_bytes},
+                       {"spilled_bytes", task.spilled_bytes}});
+    }
+    results.push_back(flight::Result{arrow::Buffer::FromString(tasks.dump())});
+  } else if (action.type == kPingAction) {
+    results.push_back(flight::Result{arrow::Buffer::FromString("")});
+  } else {
+    return arrow::Status::NotImplemented("unknown worker action '", action.type, "'");
+  }
+  *result = std::make_unique<flight::SimpleResultStream>(std::move(results));
+  return arrow::Status::OK();
+}
+
+arrow::Status WorkerService::ListActions(const flight::ServerCallContext&, std::vector<flight::ActionType>* actions) {
+  *actions = {{kCancelQueryAction, "stop a query's tasks on this worker (body: the query id)"},
+              {kTasksAction, "the tasks running on this worker, as JSON"},
+              {kPingAction, "answers while the worker is alive"}};
+  return arrow::Status::OK();
+}
+
+}  // namespace quiver::dist
