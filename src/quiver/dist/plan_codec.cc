@@ -213,6 +213,7 @@ arrow::Status Encode(const plan::LogicalOperator& node, const PlanEncoding& enco
       return arrow::Status::OK();
     }
     case LogicalKind::kProject: {
+      out->mutable_project();  // set even without expressions
       for (const auto& expression : static_cast<const plan::LogicalProject&>(node).expressions) {
         ARROW_ASSIGN_OR_RAISE(*out->mutable_project()->add_expressions(), EncodeExpression(expression));
       }
@@ -248,6 +249,7 @@ arrow::Status Encode(const plan::LogicalOperator& node, const PlanEncoding& enco
       return arrow::Status::OK();
     }
     case LogicalKind::kSort:
+      out->mutable_sort();
       for (const auto& key : static_cast<const plan::LogicalSort&>(node).keys) {
         EncodeSortKey(key, out->mutable_sort()->add_keys());
       }

@@ -44,6 +44,9 @@ class TaskRegistry {
   std::vector<TaskStatus> Tasks() const;
 
   const WorkerContext& context() const { return context_; }
+  /// Sets the resolver tasks reach producers through; before the first task starts
+  /// (a worker's resolver may list the worker itself, so it is made after it listens).
+  void set_resolver(std::shared_ptr<ChannelResolver> resolver) { context_.resolver = std::move(resolver); }
 
   /// Drops the tasks that are done or idle too long (also done every second).
   void Sweep();

@@ -8,6 +8,7 @@
 #include "quiver/catalog/catalog.h"
 #include "quiver/common/directory_lock.h"
 #include "quiver/common/sql_kernels.h"
+#include "quiver/dist/cluster.h"
 #include "quiver/engine/managed_table_storage.h"
 #include "quiver/exec/memory_budget.h"
 #include "quiver/lake/multi_table_commit.h"
@@ -54,6 +55,12 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   auto engine =
       std::shared_ptr<Engine>(new Engine(options, std::move(lock), std::move(catalog), std::move(access_control)));
   engine->recovery_report_ = std::move(recovery);
+  if (!options.cluster.empty()) {
+    dist::ClusterOptions cluster;
+    cluster.spec = options.cluster;
+    cluster.spill_dir = engine->catalog().data_dir();
+    ARROW_ASSIGN_OR_RAISE(engine->cluster_, dist::Cluster::Start(cluster));
+  }
   return engine;
 }
 

@@ -11,6 +11,10 @@ namespace quiver {
 class DirectoryLock;
 }
 
+namespace quiver::dist {
+class Cluster;
+}
+
 namespace quiver::catalog {
 class AccessControl;
 class Catalog;
@@ -23,6 +27,9 @@ struct EngineOptions {
   std::string data_dir;
   /// Worker threads for query execution; 0 means one per core.
   int threads = 0;
+  /// The cluster queries may run on (`local:N` …, see dist::ParseClusterSpec); empty:
+  /// none, every query runs in this process's engine alone.
+  std::string cluster;
 };
 
 /// The SQL engine as a library: owns the catalog and the execution resources, and
@@ -42,6 +49,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   const EngineOptions& options() const { return options_; }
   /// Where a transaction over several tables journals its commit (lake::CommitTables).
   std::string commit_journal_path() const;
+  /// The cluster distributed queries run on; null without one.
+  dist::Cluster* cluster() { return cluster_.get(); }
   /// What opening the data directory cleaned up after interrupted writes; empty if nothing.
   const std::string& recovery_report() const { return recovery_report_; }
 
@@ -55,6 +64,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
   std::shared_ptr<catalog::Catalog> catalog_;
   std::shared_ptr<catalog::AccessControl> access_control_;
   std::string recovery_report_;
+  std::shared_ptr<dist::Cluster> cluster_;
 };
 
 }  // namespace quiver::engine

@@ -14,6 +14,9 @@ struct PlannedQuery {
   plan::LogicalPlanPtr plan;
   /// The WITH queries the plan reads as tables, computed just before it runs.
   std::vector<std::shared_ptr<plan::RecursiveCtePlan>> with_queries;
+  /// Whether the plan reads one of the session's temporary tables, which live with this
+  /// node: such a query runs here alone.
+  bool reads_temporary_table = false;
 };
 
 }  // namespace quiver::engine

@@ -63,6 +63,7 @@ StatementRunner Session::NewRunner(std::function<bool()> interrupted) {
   StatementRunner runner(engine_->catalog(), settings_, access(), std::move(interrupted));
   runner.set_session_state(state_.get());
   runner.set_access_control(engine_->access_control(), principal_);
+  runner.set_cluster(engine_->cluster());
   return runner;
 }
 

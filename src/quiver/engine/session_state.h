@@ -60,4 +60,8 @@ inline constexpr const char* kVacuumRetentionSetting = "vacuum_retention_hours";
 /// 2GiB, 10%), within the server's budget.
 inline constexpr const char* kMemoryLimitSetting = "memory_limit";
 
+/// The setting choosing where queries run: "auto" (the default: across the cluster
+/// when they read enough data, else here alone), "distributed" or "local".
+inline constexpr const char* kExecutionModeSetting = "execution_mode";
+
 }  // namespace quiver::engine

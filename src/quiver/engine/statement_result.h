@@ -9,6 +9,13 @@
 namespace quiver::engine {
 
 struct PlannedQuery;
+}  // namespace quiver::engine
+
+namespace quiver::dist {
+struct DistributedQuery;
+}  // namespace quiver::dist
+
+namespace quiver::engine {
 
 /// What running one statement produced. A query yields a stream of batches; any
 /// other statement (DDL, SET …) has already finished when the result is returned and
@@ -20,6 +27,8 @@ struct StatementResult {
   int64_t rows_affected = -1;
   /// A query that was only described (prepared): its plan, to run it later as is.
   std::shared_ptr<PlannedQuery> planned;
+  /// A query that runs distributed: its stages and final tasks.
+  std::shared_ptr<dist::DistributedQuery> distributed;
 };
 
 }  // namespace quiver::engine

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <random>
 
+#include "quiver/dist/cluster.h"
+#include "quiver/dist/plan_codec.h"
 #include "quiver/engine/explain_analyze.h"
 #include "quiver/engine/managed_table_storage.h"
 #include "quiver/engine/session_state.h"
@@ -24,6 +27,28 @@
 namespace quiver::engine {
 
 namespace {
+
+// In execution_mode auto, a query that reads at least this much (bytes of files as
+// stored) runs across the cluster; smaller ones run faster here alone.
+constexpr int64_t kDistributeFromBytes = 64LL << 20;
+
+int64_t ScannedBytes(const plan::LogicalOperator& root) {
+  int64_t bytes = 0;
+  for (const auto* scan : dist::ScansInOrder(root)) {
+    auto units = dist::ScanUnitsOf(*scan, /*split_row_groups=*/false);
+    if (!units.ok()) continue;
+    for (const auto& unit : *units) bytes += unit.bytes;
+  }
+  return bytes;
+}
+
+// 16 random bytes naming a distributed query's run on every worker.
+std::string NewQueryId() {
+  std::random_device random;
+  std::string id(16, '\0');
+  for (auto& byte : id) byte = static_cast<char>(random() & 0xff);
+  return id;
+}
 
 // A result made of text columns computed here (SHOW, DESCRIBE, EXPLAIN).
 arrow::Result<StatementResult> TextResult(const std::vector<std::string>& column_names,
@@ -274,7 +299,8 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
 arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& statement, plan::BindContext& context,
                                                          bool describe_only) {
   ARROW_ASSIGN_OR_RAISE(auto plan, PlanQuery(*statement.query, context, catalog_));
-  auto planned = std::make_shared<PlannedQuery>(PlannedQuery{std::move(plan), context.recursive_ctes});
+  auto planned = std::make_shared<PlannedQuery>(
+      PlannedQuery{std::move(plan), context.recursive_ctes, context.reads_temporary_table});
   if (!describe_only) return RunPlanned(*planned);
   StatementResult result;
   result.is_query = true;
@@ -283,10 +309,30 @@ arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& s
   return result;
 }
 
+arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementRunner::Distribute(const PlannedQuery& planned) {
+  if (cluster_ == nullptr || planned.reads_temporary_table) return nullptr;
+  std::string mode = "auto";
+  if (auto setting = settings_.find(kExecutionModeSetting); setting != settings_.end()) mode = setting->second;
+  if (mode != "auto" && mode != "distributed" && mode != "local") {
+    return arrow::Status::Invalid("execution_mode must be auto, distributed or local, not '", mode, "'");
+  }
+  if (mode == "local" || (mode == "auto" && ScannedBytes(*planned.plan) < kDistributeFromBytes)) return nullptr;
+  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
+  const std::string user = authorizer_ ? authorizer_->principal().user : "";
+  ARROW_ASSIGN_OR_RAISE(auto query, cluster_->Distribute(planned.plan, settings_, user, NewQueryId()));
+  return std::make_shared<dist::DistributedQuery>(std::move(query));
+}
+
 arrow::Result<StatementResult> StatementRunner::RunPlanned(const PlannedQuery& planned) {
   StatementResult result;
   result.is_query = true;
   result.schema = planned.plan->schema;
+  ARROW_ASSIGN_OR_RAISE(auto distributed, Distribute(planned));
+  if (distributed) {
+    ARROW_ASSIGN_OR_RAISE(result.batches, cluster_->OpenResult(*distributed, interrupted_));
+    result.distributed = std::move(distributed);
+    return result;
+  }
   ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
   ARROW_ASSIGN_OR_RAISE(auto limited, SessionQueryPool());
   exec::LoweringOptions lowering;

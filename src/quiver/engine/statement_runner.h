@@ -20,6 +20,11 @@ namespace quiver::lake {
 class DataFileWriter;
 }
 
+namespace quiver::dist {
+class Cluster;
+struct DistributedQuery;
+}  // namespace quiver::dist
+
 namespace quiver::exec {
 class MeasuredQueryPool;
 }
@@ -57,6 +62,14 @@ class StatementRunner {
   /// Lets statements use the session's temporary tables (kept in `state`); without it
   /// temporary tables are refused.
   void set_session_state(SessionState* state) { state_ = state; }
+
+  /// Lets queries run distributed on `cluster`, as the execution_mode setting says.
+  void set_cluster(dist::Cluster* cluster) { cluster_ = cluster; }
+
+  /// The distributed form of a planned query when it is to run distributed (by the
+  /// execution_mode setting and its size), else null. The plan's WITH queries are
+  /// computed first, here.
+  arrow::Result<std::shared_ptr<dist::DistributedQuery>> Distribute(const PlannedQuery& planned);
 
   /// `parameters` is null when only the result's schema is wanted (preparing): then
   /// nothing is run or changed, and parameter types are inferred into `context`.
@@ -136,6 +149,7 @@ class StatementRunner {
 
   catalog::Catalog& catalog_;
   SessionState* state_ = nullptr;
+  dist::Cluster* cluster_ = nullptr;
   std::map<std::string, std::string>& settings_;
   TableAccess& access_;
   exec::InterruptCheck interrupted_;

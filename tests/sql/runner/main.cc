@@ -53,7 +53,15 @@ Outcome Execute(quiver::engine::Session& session, const std::string& sql, const 
 }
 
 // Returns false when the file could not be run at all or had a failing record.
-bool RunFile(const fs::path& path, bool verbose) {
+// How the engine under test runs queries: on a cluster (an --cluster spec) and in an
+// execution mode, so that the same files check distributed execution too.
+struct EngineChoice {
+  std::string cluster;
+  std::string execution_mode;
+  std::string task_bytes;  // SET distributed_task_bytes, for many small tasks
+};
+
+bool RunFile(const fs::path& path, bool verbose, const EngineChoice& choice) {
   std::ifstream in(path);
   if (!in) {
     std::cerr << path.string() << ": cannot read\n";
@@ -79,11 +87,20 @@ bool RunFile(const fs::path& path, bool verbose) {
   } else {
     quiver::engine::EngineOptions options;
     options.data_dir = (work_dir / "data").string();
+    options.cluster = choice.cluster;
     auto engine = quiver::engine::Engine::Open(options);
     if (!engine.ok()) {
       std::cerr << path.string() << ": cannot open an engine: " << engine.status().ToString() << "\n";
     } else {
       auto session = (*engine)->NewSession();
+      if (!choice.execution_mode.empty()) {
+        auto set = session->Execute("SET execution_mode = '" + choice.execution_mode + "'");
+        if (!set.ok()) std::cerr << "cannot set the execution mode: " << set.status().ToString() << "\n";
+      }
+      if (!choice.task_bytes.empty()) {
+        auto set = session->Execute("SET distributed_task_bytes = '" + choice.task_bytes + "'");
+        if (!set.ok()) std::cerr << "cannot set the task size: " << set.status().ToString() << "\n";
+      }
       FileSummary summary = RunRecords(
           path.string(), *records,
           [&](const std::string& sql, const std::string& types) {
@@ -106,22 +123,32 @@ bool RunFile(const fs::path& path, bool verbose) {
 int main(int argc, char** argv) {
   std::vector<std::string> files;
   bool verbose = false;
+  EngineChoice choice;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "-v" || arg == "--verbose") {
       verbose = true;
+    } else if (arg == "--cluster" && i + 1 < argc) {
+      choice.cluster = argv[++i];
+    } else if (arg == "--execution-mode" && i + 1 < argc) {
+      choice.execution_mode = argv[++i];
+    } else if (arg == "--task-bytes" && i + 1 < argc) {
+      choice.task_bytes = argv[++i];
     } else {
       files.push_back(arg);
     }
   }
   if (files.empty()) {
-    std::cerr << "usage: quiver_sqllogictest [-v] FILE.test...\n"
-                 "  -v  print each statement to stderr before running it\n";
+    std::cerr << "usage: quiver_sqllogictest [-v] [--cluster SPEC] [--execution-mode MODE] FILE.test...\n"
+                 "  -v                     print each statement to stderr before running it\n"
+                 "  --cluster SPEC         run on a cluster (local:N)\n"
+                 "  --execution-mode MODE  SET execution_mode (auto, distributed, local) first\n"
+                 "  --task-bytes N         SET distributed_task_bytes (small: many tasks) first\n";
     return 2;
   }
   int failed_files = 0;
   for (const auto& file : files) {
-    if (!RunFile(file, verbose)) ++failed_files;
+    if (!RunFile(file, verbose, choice)) ++failed_files;
   }
   return failed_files == 0 ? 0 : 1;
 }

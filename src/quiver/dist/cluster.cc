@@ -1,0 +1,219 @@
+#include "quiver/dist/cluster.h"
+
+#include <arrow/flight/client.h>
+
+#include <charconv>
+#include <chrono>
+#include <optional>
+
+#include "quiver/dist/cluster_spec.h"
+#include "quiver/dist/task_ticket.h"
+
+namespace quiver::dist {
+
+namespace flight = arrow::flight;
+
+namespace {
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Reads several readers' batches one reader after another.
+class ConcatenatedReader : public arrow::RecordBatchReader {
+ public:
+  ConcatenatedReader(std::shared_ptr<arrow::Schema> schema,
+                     std::vector<std::shared_ptr<arrow::RecordBatchReader>> parts)
+      : schema_(std::move(schema)), parts_(std::move(parts)) {}
+  ~ConcatenatedReader() override { (void)Close(); }
+  std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
+  arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override {
+    while (next_ < parts_.size()) {
+      ARROW_RETURN_NOT_OK(parts_[next_]->ReadNext(batch));
+      if (*batch) return arrow::Status::OK();
+      ++next_;
+    }
+    *batch = nullptr;
+    return arrow::Status::OK();
+  }
+  arrow::Status Close() override {
+    for (auto& part : parts_) (void)part->Close();
+    next_ = parts_.size();
+    return arrow::Status::OK();
+  }
+
+ private:
+  std::shared_ptr<arrow::Schema> schema_;
+  std::vector<std::shared_ptr<arrow::RecordBatchReader>> parts_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+bool IsTaskTicket(std::string_view ticket) { return LooksLikeTaskTicket(ticket); }
+
+arrow::Result<std::shared_ptr<Cluster>> Cluster::Start(const ClusterOptions& options) {
+  ARROW_ASSIGN_OR_RAISE(auto spec, ParseClusterSpec(options.spec));
+  if (spec.kind != ClusterSpec::Kind::kLocal) {
+    return arrow::Status::NotImplemented("cluster '", options.spec, "': only local:N clusters run in this version");
+  }
+  std::shared_ptr<Cluster> cluster(new Cluster());
+  cluster->options_ = options;
+  cluster->secret_ = options.secret.empty() ? NewClusterSecret() : options.secret;
+  std::vector<std::string> urls;
+  for (int i = 0; i < spec.local_workers; ++i) {
+    auto worker = std::make_unique<LocalWorker>();
+    WorkerContext context;
+    context.secret = cluster->secret_;
+    context.spill_dir = options.spill_dir;
+    context.partition_memory_bytes = options.partition_memory_bytes;
+    worker->registry = std::make_shared<TaskRegistry>(std::move(context));
+    worker->service = std::make_unique<WorkerService>(worker->registry);
+    ARROW_ASSIGN_OR_RAISE(auto location, flight::Location::ForGrpcTcp("127.0.0.1", 0));
+    flight::FlightServerOptions server_options(location);
+    ARROW_RETURN_NOT_OK(worker->service->Init(server_options));
+    ARROW_ASSIGN_OR_RAISE(auto bound, flight::Location::ForGrpcTcp("127.0.0.1", worker->service->port()));
+    worker->url = bound.ToString();
+    urls.push_back(worker->url);
+    cluster->local_workers_.push_back(std::move(worker));
+  }
+  cluster->resolver_ = std::make_shared<StaticChannelResolver>(urls);
+  for (auto& worker : cluster->local_workers_) {
+    worker->registry->set_resolver(cluster->resolver_);
+    auto* service = worker->service.get();
+    worker->serving = std::thread([service] { (void)service->Serve(); });
+  }
+  return cluster;
+}
+
+Cluster::~Cluster() {
+  for (auto& worker : local_workers_) {
+    (void)worker->service->Shutdown();
+    if (worker->serving.joinable()) worker->serving.join();
+  }
+}
+
+TaskRegistry* Cluster::LocalRegistry(const std::string& worker_url) {
+  for (auto& worker : local_workers_) {
+    if (worker->url == worker_url) return worker->registry.get();
+  }
+  return nullptr;
+}
+
+TaskRegistry* Cluster::RegistryFor(const std::string& worker_url) {
+  // A final task placed elsewhere runs here all the same: its ticket is self-contained.
+  if (auto* local = LocalRegistry(worker_url)) return local;
+  return local_workers_.empty() ? nullptr : local_workers_[0]->registry.get();
+}
+
+arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& root,
+                                                    const std::map<std::string, std::string>& settings,
+                                                    const std::string& user, const std::string& query_id) {
+  ARROW_ASSIGN_OR_RAISE(auto workers, resolver_->WorkerUrls());
+  if (workers.empty()) return arrow::Status::IOError("the cluster has no workers");
+  StagePlannerOptions planner;
+  planner.workers = workers.size();
+  planner.estimator = options_.estimator.get();
+  // A query may ask for smaller tasks than the cluster's estimator gives.
+  std::optional<BytesTaskEstimator> sized;
+  if (auto setting = settings.find(kTaskBytesSetting); setting != settings.end()) {
+    double bytes = 0;
+    const auto& text = setting->second;
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), bytes);
+    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || !(bytes >= 1)) {
+      return arrow::Status::Invalid(kTaskBytesSetting, " must be a number of bytes of at least 1, not '",
+                                    setting->second, "'");
+    }
+    sized.emplace(bytes);
+    planner.estimator = &*sized;
+  }
+  DistributedQuery query;
+  ARROW_ASSIGN_OR_RAISE(query.staged, PlanStages(root, planner));
+
+  auto& plan = query.plan;
+  plan.set_query_id(query_id);
+  plan.set_user(user);
+  for (const auto& worker : workers) plan.add_workers(worker);
+  for (const auto& [name, value] : settings) (*plan.mutable_settings())[name] = value;
+  for (const auto& stage : query.staged.stages) {
+    auto* encoded = plan.add_stages();
+    encoded->set_id(stage.id);
+    ARROW_ASSIGN_OR_RAISE(*encoded->mutable_plan(), EncodePlan(*stage.plan, stage.encoding));
+    encoded->mutable_output()->set_kind(stage.output.kind);
+    for (const auto& key : stage.output.keys) encoded->mutable_output()->add_keys(key);
+    encoded->mutable_output()->set_partitions(stage.output.partitions);
+    std::vector<std::string> placed;
+    for (size_t task = 0; task < stage.tasks; ++task) {
+      auto* scans = encoded->add_tasks();
+      for (const auto& units : stage.task_units[task]) {
+        auto* share = scans->add_scans();
+        for (uint32_t unit : units) share->add_files(unit);
+      }
+      // Stages start on different workers, so single-task stages spread out too.
+      const auto worker = static_cast<uint32_t>((stage.id + task) % workers.size());
+      encoded->add_workers(worker);
+      placed.push_back(workers[worker]);
+    }
+    for (uint32_t input : stage.inputs) encoded->add_inputs(input);
+    query.task_workers.push_back(std::move(placed));
+  }
+  const auto& final_stage = query.staged.final_stage();
+  for (size_t task = 0; task < final_stage.tasks; ++task) {
+    pb::TaskTicket ticket;
+    *ticket.mutable_plan() = plan;
+    ticket.set_stage(final_stage.id);
+    ticket.set_task(static_cast<uint32_t>(task));
+    ticket.set_partition(0);
+    ticket.set_issued_unix_seconds(NowSeconds());
+    query.final_tickets.push_back(SignTicket(ticket, secret_));
+    query.final_workers.push_back(query.task_workers[final_stage.id][task]);
+  }
+  return query;
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Cluster::OpenFinalTask(std::string_view bytes,
+                                                                                std::function<bool()> cancelled) {
+  ARROW_ASSIGN_OR_RAISE(auto ticket, VerifyTicket(bytes, secret_));
+  const auto& stage = ticket.plan().stages(static_cast<int>(ticket.stage()));
+  const auto& worker = ticket.plan().workers(static_cast<int>(stage.workers(static_cast<int>(ticket.task()))));
+  TaskRegistry* registry = RegistryFor(worker);
+  if (registry == nullptr) return arrow::Status::IOError("this node runs no worker");
+  return WorkerService::OpenPartition(*registry, ticket, std::move(cancelled));
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Cluster::OpenResult(const DistributedQuery& query,
+                                                                             std::function<bool()> cancelled) {
+  std::vector<std::shared_ptr<arrow::RecordBatchReader>> parts;
+  for (const auto& ticket : query.final_tickets) {
+    ARROW_ASSIGN_OR_RAISE(auto part, OpenFinalTask(ticket, cancelled));
+    parts.push_back(std::move(part));
+  }
+  return std::make_shared<ConcatenatedReader>(query.staged.final_stage().plan->schema, std::move(parts));
+}
+
+void Cluster::CancelQuery(const std::string& query_id) {
+  auto workers = resolver_->WorkerUrls();
+  if (!workers.ok()) return;
+  for (const auto& url : *workers) {
+    if (auto* local = LocalRegistry(url)) {
+      local->CancelQuery(query_id);
+      continue;
+    }
+    auto client = resolver_->ClientFor(url);
+    if (!client.ok()) continue;
+    flight::FlightCallOptions call;
+    call.timeout = flight::TimeoutDuration{1.0};
+    auto results = (*client)->DoAction(call, flight::Action{kCancelQueryAction, arrow::Buffer::FromString(query_id)});
+    if (results.ok()) (void)(*results)->Drain();
+  }
+}
+
+std::vector<TaskRegistry::TaskStatus> Cluster::LocalTasks() const {
+  std::vector<TaskRegistry::TaskStatus> tasks;
+  for (const auto& worker : local_workers_) {
+    for (auto& task : worker->registry->Tasks()) tasks.push_back(std::move(task));
+  }
+  return tasks;
+}
+
+}  // namespace quiver::dist

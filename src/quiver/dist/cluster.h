@@ -1,0 +1,101 @@
+#pragma once
+
+#include <arrow/flight/server.h>
+#include <arrow/record_batch.h>
+#include <arrow/result.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "quiver/dist/channel_resolver.h"
+#include "quiver/dist/stage_planner.h"
+#include "quiver/dist/task_registry.h"
+#include "quiver/dist/worker_service.h"
+#include "quiver_plan.pb.h"
+
+namespace quiver::dist {
+
+struct ClusterOptions {
+  /// `local:N` (N in-process workers on loopback); see ParseClusterSpec.
+  std::string spec = "local:1";
+  /// Signs task tickets; empty: a new random one (enough when every worker is in
+  /// this process).
+  std::string secret;
+  std::string spill_dir;
+  int64_t partition_memory_bytes = 64LL << 20;
+  /// Decides stage task counts; null: BytesTaskEstimator.
+  std::shared_ptr<TaskEstimator> estimator;
+};
+
+/// A query cut into stages and placed on workers, ready to run: the client fetches
+/// `final_tickets` (one per task of the final stage), each from any node.
+struct DistributedQuery {
+  StagedPlan staged;
+  pb::DistributedPlan plan;
+  std::vector<std::string> final_tickets;
+  std::vector<std::string> final_workers;  // the worker each final task was placed on
+  /// Per stage, per task, the worker URL (for EXPLAIN).
+  std::vector<std::vector<std::string>> task_workers;
+};
+
+/// A node's cluster: the workers it gives tasks to (through its ChannelResolver), the
+/// workers it runs itself, and the secret task tickets are signed with.
+class Cluster {
+ public:
+  static arrow::Result<std::shared_ptr<Cluster>> Start(const ClusterOptions& options);
+  ~Cluster();
+
+  const std::shared_ptr<ChannelResolver>& resolver() const { return resolver_; }
+  const std::string& secret() const { return secret_; }
+
+  /// Cuts `plan` into stages over the workers there are now and places their tasks.
+  /// `settings` and `user` travel with the plan.
+  arrow::Result<DistributedQuery> Distribute(const plan::LogicalPlanPtr& plan,
+                                             const std::map<std::string, std::string>& settings,
+                                             const std::string& user, const std::string& query_id);
+
+  /// The output of one final task (its ticket's bytes), run by this node.
+  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenFinalTask(std::string_view ticket,
+                                                                         std::function<bool()> cancelled);
+  /// The outputs of all of a query's final tasks, one after another (they run at once).
+  arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenResult(const DistributedQuery& query,
+                                                                      std::function<bool()> cancelled);
+
+  /// Stops a query's tasks on every worker.
+  void CancelQuery(const std::string& query_id);
+
+  /// The tasks running on this node's own workers.
+  std::vector<TaskRegistry::TaskStatus> LocalTasks() const;
+
+ private:
+  Cluster() = default;
+  /// The registry of the worker at `worker_url` when it runs in this process.
+  TaskRegistry* LocalRegistry(const std::string& worker_url);
+  /// Where this node runs a final task placed on `worker_url`.
+  TaskRegistry* RegistryFor(const std::string& worker_url);
+
+  ClusterOptions options_;
+  std::string secret_;
+  std::shared_ptr<ChannelResolver> resolver_;
+  struct LocalWorker {
+    std::string url;
+    std::shared_ptr<TaskRegistry> registry;
+    std::unique_ptr<WorkerService> service;
+    std::thread serving;
+  };
+  std::vector<std::unique_ptr<LocalWorker>> local_workers_;
+};
+
+/// The setting giving the bytes each task of a distributed query should read (the
+/// default estimator's figure, BytesTaskEstimator::kDefaultBytesPerTask): smaller values
+/// give more, smaller tasks.
+inline constexpr const char* kTaskBytesSetting = "distributed_task_bytes";
+
+/// True for ticket bytes a cluster made for a final task (dist::SignTicket).
+bool IsTaskTicket(std::string_view ticket);
+
+}  // namespace quiver::dist

@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "engine_test_util.h"
+#include "quiver/dist/cluster.h"
+
+namespace quiver::engine {
+namespace {
+
+// An engine on three in-process workers, over four Parquet files of 5,000 rows each.
+class DistributedQueryTest : public testing::EngineTest {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("quiver_distributed_test_" + std::to_string(::getpid()) + "_" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    for (int file = 0; file < 4; ++file) {
+      testing::WriteParquet(dir_ / "numbers" / ("part" + std::to_string(file) + ".parquet"), file * 5000, 5000);
+    }
+    EngineOptions options;
+    options.data_dir = (dir_ / "data").string();
+    options.cluster = "local:3";
+    engine_ = Engine::Open(options).ValueOrDie();
+    session_ = engine_->NewSession();
+    Run("CREATE EXTERNAL TABLE numbers STORED AS PARQUET LOCATION '" + (dir_ / "numbers").string() + "'");
+  }
+
+  // The query's rows run here alone and distributed, sorted unless the query orders them.
+  std::pair<std::vector<std::string>, std::vector<std::string>> BothWays(const std::string& sql, bool ordered) {
+    Run("SET execution_mode = 'local'");
+    auto local = Rows(sql);
+    Run("SET execution_mode = 'distributed'");
+    Run("SET distributed_task_bytes = '1'");
+    auto distributed = Rows(sql);
+    if (!ordered) {
+      std::sort(local.begin(), local.end());
+      std::sort(distributed.begin(), distributed.end());
+    }
+    return {local, distributed};
+  }
+
+  // How the query is run distributed: its stages, and their outputs' partitioning.
+  std::shared_ptr<dist::DistributedQuery> Distributed(const std::string& sql) {
+    Run("SET execution_mode = 'distributed'");
+    Run("SET distributed_task_bytes = '1'");
+    auto result = session_->Execute(sql);
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok()) return nullptr;
+    EXPECT_TRUE(result->batches->ToTable().ok());
+    return result->distributed;
+  }
+};
+
+TEST_F(DistributedQueryTest, GroupByShufflesPartialAggregates) {
+  const std::string sql = "SELECT name, count(*), sum(id), min(id), max(id) FROM numbers GROUP BY name";
+  auto [local, distributed] = BothWays(sql, false);
+  EXPECT_EQ(local.size(), 10u);
+  EXPECT_EQ(local, distributed);
+
+  auto query = Distributed(sql);
+  ASSERT_NE(query, nullptr);
+  ASSERT_EQ(query->staged.stages.size(), 2u);
+  const auto& scan = query->staged.stages[0];
+  EXPECT_EQ(scan.tasks, 3u);  // four files over three workers
+  EXPECT_EQ(scan.output.kind, dist::pb::Partitioning::HASH);
+  EXPECT_EQ(scan.output.partitions, 3u);
+  EXPECT_EQ(scan.plan->kind, plan::LogicalKind::kAggregate) << "a partial aggregate before the shuffle";
+  EXPECT_EQ(query->final_tickets.size(), 3u) << "one endpoint per final task";
+}
+
+TEST_F(DistributedQueryTest, JoinsSortsAndLimitsAgree) {
+  for (const auto& [sql, ordered] : std::vector<std::pair<std::string, bool>>{
+           {"SELECT a.id, b.name FROM numbers a JOIN numbers b ON a.id = b.id + 1 WHERE a.id % 997 = 0", false},
+           {"SELECT id, name FROM numbers ORDER BY id DESC LIMIT 5 OFFSET 3", true},
+           {"SELECT count(*), count(DISTINCT name), avg(id) FROM numbers", false},
+           {"SELECT name, rank() OVER (PARTITION BY name ORDER BY id) AS r FROM numbers WHERE id < 40", false},
+           {"SELECT id FROM numbers WHERE id < 3 UNION ALL SELECT 100", false},
+           {"SELECT n.name, count(*) FROM numbers n LEFT JOIN (SELECT id FROM numbers WHERE id < 10) s "
+            "ON n.id = s.id GROUP BY n.name",
+            false}}) {
+    auto [local, distributed] = BothWays(sql, ordered);
+    EXPECT_FALSE(local.empty()) << sql;
+    EXPECT_EQ(local, distributed) << sql;
+  }
+}
+
+TEST_F(DistributedQueryTest, AutoModeKeepsSmallQueriesHere) {
+  Run("SET execution_mode = 'auto'");
+  auto result = session_->Execute("SELECT count(*) FROM numbers");
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->distributed, nullptr);
+  EXPECT_TRUE(result->batches->ToTable().ok());
+}
+
+TEST_F(DistributedQueryTest, UnknownExecutionModeIsAnError) {
+  Run("SET execution_mode = 'sometimes'");
+  auto status = Error("SELECT count(*) FROM numbers");
+  EXPECT_TRUE(status.IsInvalid());
+  EXPECT_NE(status.message().find("execution_mode must be auto, distributed or local"), std::string::npos);
+}
+
+TEST_F(DistributedQueryTest, TasksAreGoneOnceTheResultIsRead) {
+  Rows("SELECT name, count(*) FROM numbers GROUP BY name");
+  auto [local, distributed] = BothWays("SELECT name, count(*) FROM numbers GROUP BY name", false);
+  ASSERT_EQ(local, distributed);
+  // The registries sweep finished tasks every second.
+  for (int i = 0; i < 50 && !engine_->cluster()->LocalTasks().empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(engine_->cluster()->LocalTasks().empty());
+}
+
+}  // namespace
+}  // namespace quiver::engine
