@@ -61,29 +61,22 @@ arrow::Status HashColumn(const arrow::Array& array, std::vector<uint64_t>* hashe
     for_each_valid([&](int64_t row) { return HashDouble(values.Value(row)); });
     return arrow::Status::OK();
   }
-  if (id == arrow::Type::STRING || id == arrow::Type::BINARY) {
-    const auto& values = static_cast<const arrow::BinaryArray&>(array);
+  // Strings and binaries of every layout hash their bytes alike.
+  auto hash_views = [&](const auto& values) {
     for_each_valid([&](int64_t row) {
       auto view = values.GetView(row);
       return HashBytes(view.data(), static_cast<int64_t>(view.size()));
     });
     return arrow::Status::OK();
+  };
+  if (id == arrow::Type::STRING || id == arrow::Type::BINARY) {
+    return hash_views(static_cast<const arrow::BinaryArray&>(array));
   }
   if (id == arrow::Type::LARGE_STRING || id == arrow::Type::LARGE_BINARY) {
-    const auto& values = static_cast<const arrow::LargeBinaryArray&>(array);
-    for_each_valid([&](int64_t row) {
-      auto view = values.GetView(row);
-      return HashBytes(view.data(), static_cast<int64_t>(view.size()));
-    });
-    return arrow::Status::OK();
+    return hash_views(static_cast<const arrow::LargeBinaryArray&>(array));
   }
   if (id == arrow::Type::STRING_VIEW || id == arrow::Type::BINARY_VIEW) {
-    const auto& values = static_cast<const arrow::BinaryViewArray&>(array);
-    for_each_valid([&](int64_t row) {
-      auto view = values.GetView(row);
-      return HashBytes(view.data(), static_cast<int64_t>(view.size()));
-    });
-    return arrow::Status::OK();
+    return hash_views(static_cast<const arrow::BinaryViewArray&>(array));
   }
   if (id == arrow::Type::DICTIONARY) {
     // By value, as the same strings arrive unencoded from other producers.
