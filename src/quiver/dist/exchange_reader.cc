@@ -29,8 +29,7 @@ void ExchangeReader::Fetch(const ExchangeSource& source) {
   auto fail = [&](const arrow::Status& status, bool unreachable) {
     std::lock_guard lock(mutex_);
     if (error_.ok() && !closed_) {
-      error_ = unreachable ? arrow::Status::IOError(LostWorkerMessage(source.worker_url, status))
-                           : status.WithMessage(status.message());
+      error_ = unreachable ? arrow::Status::IOError(LostWorkerMessage(source.worker_url, status)) : status;
     }
     --running_;
     changed_.notify_all();

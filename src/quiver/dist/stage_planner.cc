@@ -132,19 +132,21 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
   return a > std::numeric_limits<int64_t>::max() - b ? std::numeric_limits<int64_t>::max() : a + b;
 }
 
-// The exchanges of a plan, each with whether it lies under a first-task-only subtree.
-void CollectExchanges(const plan::LogicalOperator& node, const std::set<const plan::LogicalOperator*>& first_only,
-                      bool inside, std::vector<std::pair<const plan::LogicalExchange*, bool>>* out) {
-  inside = inside || first_only.count(&node) > 0;
-  if (node.kind == LogicalKind::kExchange) out->emplace_back(static_cast<const plan::LogicalExchange*>(&node), inside);
-  for (const auto& input : node.inputs) CollectExchanges(*input, first_only, inside, out);
-}
+// The leaves of a stage's plan that decide its tasks' inputs: its exchanges, each
+// with whether it lies under a first-task-only subtree, and the scans that do.
+struct StageLeaves {
+  std::vector<std::pair<const plan::LogicalExchange*, bool>> exchanges;
+  std::set<const plan::LogicalOperator*> first_task_scans;
+};
 
-void CollectFirstOnlyScans(const plan::LogicalOperator& node, const std::set<const plan::LogicalOperator*>& first_only,
-                           bool inside, std::set<const plan::LogicalOperator*>* out) {
+void CollectLeaves(const plan::LogicalOperator& node, const std::set<const plan::LogicalOperator*>& first_only,
+                   bool inside, StageLeaves* out) {
   inside = inside || first_only.count(&node) > 0;
-  if (inside && node.kind == LogicalKind::kScan) out->insert(&node);
-  for (const auto& input : node.inputs) CollectFirstOnlyScans(*input, first_only, inside, out);
+  if (node.kind == LogicalKind::kExchange) {
+    out->exchanges.emplace_back(static_cast<const plan::LogicalExchange*>(&node), inside);
+  }
+  if (inside && node.kind == LogicalKind::kScan) out->first_task_scans.insert(&node);
+  for (const auto& input : node.inputs) CollectLeaves(*input, first_only, inside, out);
 }
 
 class Planner {
@@ -422,8 +424,9 @@ class Planner {
     stage.plan = fragment.plan;
     stage.encoding.first_task_only = fragment.first_task_only;
 
-    std::vector<std::pair<const plan::LogicalExchange*, bool>> exchanges;
-    CollectExchanges(*stage.plan, fragment.first_task_only, false, &exchanges);
+    StageLeaves leaves;
+    CollectLeaves(*stage.plan, fragment.first_task_only, false, &leaves);
+    const auto& exchanges = leaves.exchanges;
     const auto scans = ScansInOrder(*stage.plan);
 
     StageInput input;
@@ -454,8 +457,6 @@ class Planner {
         fragment.spread() ? std::clamp<size_t>(estimator_->Tasks(input), 1, std::max<size_t>(options_.workers, 1)) : 1;
 
     // Units to tasks, largest first, each to the task with the fewest bytes so far.
-    std::set<const plan::LogicalOperator*> first_only_scans;
-    CollectFirstOnlyScans(*stage.plan, fragment.first_task_only, false, &first_only_scans);
     stage.task_units.assign(stage.tasks, std::vector<std::vector<uint32_t>>(scans.size()));
     std::vector<double> load(stage.tasks, 0);
     for (size_t s = 0; s < scans.size(); ++s) {
@@ -465,7 +466,7 @@ class Planner {
                        [&](uint32_t a, uint32_t b) { return units[s][a].bytes > units[s][b].bytes; });
       for (uint32_t unit : order) {
         size_t task = 0;
-        if (!first_only_scans.count(scans[s])) {
+        if (!leaves.first_task_scans.count(scans[s])) {
           task = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
         }
         load[task] += static_cast<double>(units[s][unit].bytes);

@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
+#include "quiver/common/hex_text.h"
 #include "quiver/dist/arrow_bytes.h"
 #include "quiver/dist/exchange_reader.h"
-#include "quiver/dist/hash_partitioner.h"
 #include "quiver/dist/plan_codec.h"
 #include "quiver/dist/task_ticket.h"
 #include "quiver/exec/acero_lowering.h"
@@ -54,13 +54,8 @@ std::string SpillPath(const WorkerContext& context, const TaskKey& key, uint32_t
 }  // namespace
 
 std::string TaskKey::ToString() const {
-  std::string hex;
-  static const char* digits = "0123456789abcdef";
-  for (unsigned char c : query_id) {
-    hex += digits[c >> 4];
-    hex += digits[c & 15];
-  }
-  return hex + "-a" + std::to_string(attempt) + "-s" + std::to_string(stage) + "-t" + std::to_string(task);
+  return HexText(query_id) + "-a" + std::to_string(attempt) + "-s" + std::to_string(stage) + "-t" +
+         std::to_string(task);
 }
 
 arrow::internal::Executor* ExchangeExecutor() {
@@ -82,6 +77,11 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
   for (uint32_t p = 0; p < partitions; ++p) {
     task->partitions_.push_back(
         std::make_shared<PartitionBuffer>(context.partition_memory_bytes, SpillPath(context, task->key_, p)));
+  }
+
+  if (partitions > 1 && stage.output().kind() == pb::Partitioning::HASH) {
+    task->partitioner_.emplace(std::vector<std::string>(stage.output().keys().begin(), stage.output().keys().end()),
+                               partitions);
   }
 
   TaskSelection selection;
@@ -153,9 +153,7 @@ arrow::Status StageTask::SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& 
     for (auto& partition : partitions_) ARROW_RETURN_NOT_OK(partition->Push(batch));
     return arrow::Status::OK();
   }
-  HashPartitioner partitioner({output_.keys().begin(), output_.keys().end()},
-                              static_cast<uint32_t>(partitions_.size()));
-  ARROW_ASSIGN_OR_RAISE(auto parts, partitioner.Split(batch));
+  ARROW_ASSIGN_OR_RAISE(auto parts, partitioner_->Split(batch));
   for (size_t p = 0; p < parts.size(); ++p) {
     if (parts[p]) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(parts[p])));
   }

@@ -8,11 +8,13 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "quiver/dist/channel_resolver.h"
+#include "quiver/dist/hash_partitioner.h"
 #include "quiver/dist/partition_buffer.h"
 #include "quiver_plan.pb.h"
 
@@ -81,6 +83,7 @@ class StageTask {
 
   TaskKey key_;
   pb::Partitioning output_;
+  std::optional<HashPartitioner> partitioner_;  // for HASH output into several partitions
   bool final_ = false;
   std::shared_ptr<arrow::Schema> schema_;
   std::shared_ptr<exec::MeasuredQueryPool> pool_;

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <random>
 
+#include "quiver/common/random_id.h"
 #include "quiver/dist/cluster.h"
 #include "quiver/dist/plan_codec.h"
 #include "quiver/engine/explain_analyze.h"
@@ -42,13 +42,8 @@ int64_t ScannedBytes(const plan::LogicalOperator& root) {
   return bytes;
 }
 
-// 16 random bytes naming a distributed query's run on every worker.
-std::string NewQueryId() {
-  std::random_device random;
-  std::string id(16, '\0');
-  for (auto& byte : id) byte = static_cast<char>(random() & 0xff);
-  return id;
-}
+// The bytes of a random id naming a distributed query's run on every worker.
+constexpr size_t kQueryIdBytes = 16;
 
 // A result made of text columns computed here (SHOW, DESCRIBE, EXPLAIN).
 arrow::Result<StatementResult> TextResult(const std::vector<std::string>& column_names,
@@ -319,7 +314,7 @@ arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementRunner::Distribu
   if (mode == "local" || (mode == "auto" && ScannedBytes(*planned.plan) < kDistributeFromBytes)) return nullptr;
   ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
   const std::string user = authorizer_ ? authorizer_->principal().user : "";
-  ARROW_ASSIGN_OR_RAISE(auto query, cluster_->Distribute(planned.plan, settings_, user, NewQueryId()));
+  ARROW_ASSIGN_OR_RAISE(auto query, cluster_->Distribute(planned.plan, settings_, user, RandomId(kQueryIdBytes)));
   return std::make_shared<dist::DistributedQuery>(std::move(query));
 }
 

@@ -8,7 +8,8 @@
 #include <arrow/util/endian.h>
 
 #include <cstring>
-#include <random>
+
+#include "quiver/common/random_id.h"
 
 namespace quiver::flightsql {
 
@@ -48,25 +49,7 @@ arrow::Status Malformed(const char* why) {
 
 }  // namespace
 
-std::string HexText(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
-std::string StatementTicket::NewQueryId() {
-  static thread_local std::mt19937_64 random{std::random_device{}()};
-  std::string id(kQueryIdBytes, '\0');
-  for (size_t i = 0; i < kQueryIdBytes; i += sizeof(uint64_t)) {
-    const uint64_t bits = random();
-    std::memcpy(id.data() + i, &bits, sizeof(bits));
-  }
-  return id;
-}
+std::string StatementTicket::NewQueryId() { return RandomId(kQueryIdBytes); }
 
 arrow::Result<std::string> StatementTicket::Encode() const {
   std::string out(kMagic);

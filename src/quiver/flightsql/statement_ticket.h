@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "quiver/common/hex_text.h"
+
 namespace quiver::flightsql {
 
 /// Everything DoGet needs to produce a statement's result, carried inside the
@@ -39,8 +41,5 @@ struct StatementTicket {
   /// Invalid when the bytes were not made by Encode().
   static arrow::Result<StatementTicket> Decode(std::string_view handle);
 };
-
-/// Bytes as lowercase hexadecimal text (ids in messages and cookies).
-std::string HexText(std::string_view bytes);
 
 }  // namespace quiver::flightsql
