@@ -19,6 +19,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 LISTENING = re.compile(r"^quiver server listening on (?P<scheme>grpc(\+tls)?)://(?P<host>[^:]+):(?P<port>\d+) \(data dir (?P<dir>.*)\)$")
+WORKERS = re.compile(r"^quiver server workers on (?P<urls>.*) \(cluster (?P<spec>.*)\)$")
 STARTUP_TIMEOUT_S = 30
 
 
@@ -37,6 +38,8 @@ class QuiverServer:
     data_dir: Path
     stderr_path: Path
     scheme: str = "grpc"
+    # The URLs of the worker services the server runs (its cluster's, when local:N).
+    workers: tuple = ()
 
     @property
     def uri(self) -> str:
@@ -77,7 +80,11 @@ def start_server(tmp_path: Path, *extra_args: str) -> QuiverServer:
         process.kill()
         process.wait()
         pytest.fail(f"quiver server did not start: first line {line!r}; stderr:\n{stderr_path.read_text()}")
-    return QuiverServer(process, match["host"], int(match["port"]), Path(match["dir"]), stderr_path, match["scheme"])
+    # Every server belongs to a cluster (local:2 unless told otherwise) and says where
+    # its workers listen on the next line.
+    workers = WORKERS.match(process.stdout.readline().rstrip("\n"))
+    urls = tuple(workers["urls"].split()) if workers else ()
+    return QuiverServer(process, match["host"], int(match["port"]), Path(match["dir"]), stderr_path, match["scheme"], urls)
 
 
 def sigkill_later(server: QuiverServer, seconds: float) -> threading.Timer:

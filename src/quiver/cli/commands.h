@@ -11,5 +11,6 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner AddServerCommand(CLI::App& app);
 CommandRunner AddSqlCommand(CLI::App& app);
+CommandRunner AddClusterCommand(CLI::App& app);
 
 }  // namespace quiver::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   std::map<std::string, quiver::cli::CommandRunner> runners;
   runners["server"] = quiver::cli::AddServerCommand(app);
   runners["sql"] = quiver::cli::AddSqlCommand(app);
+  runners["cluster"] = quiver::cli::AddClusterCommand(app);
   CLI11_PARSE(app, argc, argv);
   for (auto* sub : app.get_subcommands()) {
     auto it = runners.find(sub->get_name());

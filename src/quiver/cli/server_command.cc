@@ -4,12 +4,12 @@
 #include <arrow/flight/server_auth.h>
 #include <arrow/flight/types.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -21,7 +21,9 @@
 #include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
 #include "quiver/cli/commands.h"
+#include "quiver/cli/default_paths.h"
 #include "quiver/cli/memory_limit_option.h"
+#include "quiver/dist/cluster.h"
 #include "quiver/engine/demo_dataset.h"
 #include "quiver/engine/engine.h"
 #include "quiver/exec/memory_budget.h"
@@ -31,8 +33,6 @@
 namespace quiver::cli {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 struct ServerFlags {
   std::string host = "127.0.0.1";
@@ -48,7 +48,45 @@ struct ServerFlags {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  // The cluster this node belongs to (dist::ParseClusterSpec), its worker port, the
+  // host other nodes and clients reach it by, and the file holding the secret the
+  // cluster's nodes share.
+  std::string cluster = "local:2";
+  int worker_port = 0;
+  std::string advertise_host;
+  std::string cluster_secret_file;
 };
+
+// The secret task tickets are signed with: the file's contents (surrounding
+// whitespace dropped), else $QUIVER_CLUSTER_SECRET, else none.
+arrow::Result<std::string> ReadClusterSecret(const std::string& path) {
+  std::string secret;
+  if (!path.empty()) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return arrow::Status::IOError("cannot read the cluster secret file ", path);
+    std::stringstream text;
+    text << in.rdbuf();
+    secret = text.str();
+  } else if (const char* from_env = std::getenv("QUIVER_CLUSTER_SECRET")) {
+    secret = from_env;
+  }
+  const auto first = secret.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return std::string();
+  secret = secret.substr(first, secret.find_last_not_of(" \t\r\n") - first + 1);
+  if (secret.size() < 16) {
+    return arrow::Status::Invalid("the cluster secret ", path.empty() ? "in QUIVER_CLUSTER_SECRET" : "in " + path,
+                                  " is too short: give at least 16 characters (e.g. openssl rand -hex 32)");
+  }
+  return secret;
+}
+
+// The host other machines reach this one by, for a server listening on every address.
+std::string AdvertisedHost(const std::string& host) {
+  if (host != "0.0.0.0" && host != "::" && host != "[::]") return host;
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == 0) return "127.0.0.1";
+  return name;
+}
 
 arrow::Result<std::string> ReadPemFile(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -73,22 +111,6 @@ arrow::Status ConfigureTls(const ServerFlags& flags, arrow::flight::FlightServer
     options->verify_client = true;
   }
   return arrow::Status::OK();
-}
-
-// The default data directory: $QUIVER_HOME, else var/quiver in the checkout the
-// binary was built in (build/quiver sits one level below the checkout), else
-// ./var/quiver.
-std::string DefaultDataDir() {
-  if (const char* home = std::getenv("QUIVER_HOME"); home && *home) return home;
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    fs::path checkout = exe.parent_path().parent_path();
-    if (fs::exists(checkout / "CMakeLists.txt", ec) && fs::exists(checkout / "src" / "quiver", ec)) {
-      return (checkout / "var" / "quiver").string();
-    }
-  }
-  return (fs::path("var") / "quiver").string();
 }
 
 // How long statements still running at shutdown may take to finish before they are
@@ -163,6 +185,16 @@ int RunServer(const ServerFlags& flags) {
   engine::EngineOptions options;
   options.data_dir = flags.data_dir.empty() ? DefaultDataDir() : flags.data_dir;
   options.threads = flags.threads;
+  options.cluster.spec = flags.cluster;
+  options.cluster.worker_host = flags.host;
+  options.cluster.worker_port = flags.worker_port;
+  options.cluster.advertise_host = flags.advertise_host.empty() ? AdvertisedHost(flags.host) : flags.advertise_host;
+  auto secret = ReadClusterSecret(flags.cluster_secret_file);
+  if (!secret.ok()) {
+    std::cerr << "quiver server: " << secret.status().message() << "\n";
+    return 2;
+  }
+  options.cluster.secret = *std::move(secret);
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
     std::cerr << "quiver server: cannot open data directory " << options.data_dir << ": " << engine.status().message()
@@ -192,6 +224,8 @@ int RunServer(const ServerFlags& flags) {
     return 2;
   }
   flightsql::FlightSqlServer server(*engine);
+  // Worker ports speak plain gRPC: clients of a TLS front door fetch results through it.
+  server.set_worker_locations(!tls);
   arrow::flight::FlightServerOptions server_options(*location);
   if (auto status = ConfigureTls(flags, &server_options); !status.ok()) {
     std::cerr << "quiver server: " << status.message() << "\n";
@@ -223,6 +257,11 @@ int RunServer(const ServerFlags& flags) {
   // Scripts and tests read the port from this line (it matters with --port 0).
   std::cout << "quiver server listening on " << (tls ? "grpc+tls://" : "grpc://") << flags.host << ":" << server.port()
             << " (data dir " << (*engine)->catalog().data_dir() << ")" << std::endl;
+  if (auto* cluster = (*engine)->cluster()) {
+    std::cout << "quiver server workers on";
+    for (const auto& url : cluster->LocalWorkerUrls()) std::cout << " " << url;
+    std::cout << " (cluster " << flags.cluster << ")" << std::endl;
+  }
 
   shutdown.Watch(server);
   // Returns once the signal thread has shut the server down; the only way to stop.
@@ -269,6 +308,19 @@ CommandRunner AddServerCommand(CLI::App& app) {
       ->add_option("--tls-client-ca", flags->tls_client_ca,
                    "Mutual TLS: accept only clients presenting a certificate signed by this CA (PEM)")
       ->needs(cert);
+  command
+      ->add_option("--cluster", flags->cluster,
+                   "The cluster queries run on: local:N (N workers in this process), static:host:port,… (every "
+                   "node's worker address, this one's included)")
+      ->capture_default_str();
+  command->add_option("--worker-port", flags->worker_port, "This node's worker port (static clusters); 0 picks one")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  command->add_option("--advertise-host", flags->advertise_host,
+                      "The host other nodes and clients reach this node's workers by (default: --host, or the "
+                      "machine's name when listening on every address)");
+  command->add_option("--cluster-secret-file", flags->cluster_secret_file,
+                      "File holding the secret every node of the cluster shares (default: $QUIVER_CLUSTER_SECRET)");
   return [flags] { return RunServer(*flags); };
 }
 

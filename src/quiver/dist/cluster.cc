@@ -2,11 +2,13 @@
 
 #include <arrow/flight/client.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <optional>
 
 #include "quiver/dist/cluster_spec.h"
+#include "quiver/dist/query_cancel.h"
 #include "quiver/dist/task_ticket.h"
 
 namespace quiver::dist {
@@ -52,32 +54,65 @@ class ConcatenatedReader : public arrow::RecordBatchReader {
 
 bool IsTaskTicket(std::string_view ticket) { return LooksLikeTaskTicket(ticket); }
 
+arrow::Result<std::string> Cluster::StartWorker(const std::string& listen_host, int port) {
+  auto worker = std::make_unique<LocalWorker>();
+  WorkerContext context;
+  context.secret = secret_;
+  context.spill_dir = options_.spill_dir;
+  context.partition_memory_bytes = options_.partition_memory_bytes;
+  worker->registry = std::make_shared<TaskRegistry>(std::move(context));
+  worker->service = std::make_unique<WorkerService>(worker->registry);
+  ARROW_ASSIGN_OR_RAISE(auto location, flight::Location::ForGrpcTcp(listen_host, port));
+  flight::FlightServerOptions server_options(location);
+  auto listening = worker->service->Init(server_options);
+  if (!listening.ok()) {
+    return listening.WithMessage("cannot listen for workers on ", listen_host, ":", port, ": ", listening.message());
+  }
+  const std::string& advertised = options_.advertise_host.empty() ? listen_host : options_.advertise_host;
+  ARROW_ASSIGN_OR_RAISE(auto bound, flight::Location::ForGrpcTcp(advertised, worker->service->port()));
+  worker->url = bound.ToString();
+  local_workers_.push_back(std::move(worker));
+  return local_workers_.back()->url;
+}
+
 arrow::Result<std::shared_ptr<Cluster>> Cluster::Start(const ClusterOptions& options) {
   ARROW_ASSIGN_OR_RAISE(auto spec, ParseClusterSpec(options.spec));
-  if (spec.kind != ClusterSpec::Kind::kLocal) {
-    return arrow::Status::NotImplemented("cluster '", options.spec, "': only local:N clusters run in this version");
+  if (spec.kind == ClusterSpec::Kind::kZooKeeper && !options.resolver) {
+    return arrow::Status::NotImplemented("cluster '", options.spec, "': ZooKeeper membership is not built yet");
+  }
+  const bool in_process = spec.kind == ClusterSpec::Kind::kLocal;
+  if (!in_process && options.secret.empty()) {
+    return arrow::Status::Invalid("cluster '", options.spec,
+                                  "': nodes of one cluster must share a secret to sign task tickets with (give "
+                                  "every node the same --cluster-secret-file, or QUIVER_CLUSTER_SECRET)");
   }
   std::shared_ptr<Cluster> cluster(new Cluster());
   cluster->options_ = options;
   cluster->secret_ = options.secret.empty() ? NewClusterSecret() : options.secret;
-  std::vector<std::string> urls;
-  for (int i = 0; i < spec.local_workers; ++i) {
-    auto worker = std::make_unique<LocalWorker>();
-    WorkerContext context;
-    context.secret = cluster->secret_;
-    context.spill_dir = options.spill_dir;
-    context.partition_memory_bytes = options.partition_memory_bytes;
-    worker->registry = std::make_shared<TaskRegistry>(std::move(context));
-    worker->service = std::make_unique<WorkerService>(worker->registry);
-    ARROW_ASSIGN_OR_RAISE(auto location, flight::Location::ForGrpcTcp("127.0.0.1", 0));
-    flight::FlightServerOptions server_options(location);
-    ARROW_RETURN_NOT_OK(worker->service->Init(server_options));
-    ARROW_ASSIGN_OR_RAISE(auto bound, flight::Location::ForGrpcTcp("127.0.0.1", worker->service->port()));
-    worker->url = bound.ToString();
-    urls.push_back(worker->url);
-    cluster->local_workers_.push_back(std::move(worker));
+  // local:N runs N workers here on ports the system picks; a node of a cluster of
+  // processes runs one, on the port the other nodes know it by.
+  std::vector<std::string> local_urls;
+  for (int i = 0; i < (in_process ? spec.local_workers : 1); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto url, cluster->StartWorker(options.worker_host, in_process ? 0 : options.worker_port));
+    local_urls.push_back(std::move(url));
   }
-  cluster->resolver_ = std::make_shared<StaticChannelResolver>(urls);
+  if (options.resolver) {
+    cluster->resolver_ = options.resolver;
+  } else if (in_process) {
+    cluster->resolver_ = std::make_shared<StaticChannelResolver>(local_urls);
+  } else {
+    std::vector<std::string> urls;
+    for (const auto& address : spec.workers) {
+      ARROW_ASSIGN_OR_RAISE(auto location, flight::Location::ForGrpcTcp(address.host, address.port));
+      urls.push_back(location.ToString());
+    }
+    if (std::find(urls.begin(), urls.end(), local_urls.front()) == urls.end()) {
+      return arrow::Status::Invalid("cluster '", options.spec, "': this node's worker address ", local_urls.front(),
+                                    " is not in the list (set --worker-port, and --advertise-host if the list "
+                                    "names this node by another address)");
+    }
+    cluster->resolver_ = std::make_shared<StaticChannelResolver>(std::move(urls));
+  }
   for (auto& worker : cluster->local_workers_) {
     worker->registry->set_resolver(cluster->resolver_);
     auto* service = worker->service.get();
@@ -194,18 +229,26 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Cluster::OpenResult(con
 void Cluster::CancelQuery(const std::string& query_id) {
   auto workers = resolver_->WorkerUrls();
   if (!workers.ok()) return;
+  std::vector<std::string> remote;
   for (const auto& url : *workers) {
     if (auto* local = LocalRegistry(url)) {
       local->CancelQuery(query_id);
-      continue;
+    } else {
+      remote.push_back(url);
     }
-    auto client = resolver_->ClientFor(url);
-    if (!client.ok()) continue;
-    flight::FlightCallOptions call;
-    call.timeout = flight::TimeoutDuration{1.0};
-    auto results = (*client)->DoAction(call, flight::Action{kCancelQueryAction, arrow::Buffer::FromString(query_id)});
-    if (results.ok()) (void)(*results)->Drain();
   }
+  CancelQueryOnWorkers(*resolver_, remote, query_id);
+}
+
+arrow::Result<std::string> Cluster::QueryIdOf(std::string_view ticket) const {
+  ARROW_ASSIGN_OR_RAISE(auto verified, VerifyTicket(ticket, secret_));
+  return verified.plan().query_id();
+}
+
+std::vector<std::string> Cluster::LocalWorkerUrls() const {
+  std::vector<std::string> urls;
+  for (const auto& worker : local_workers_) urls.push_back(worker->url);
+  return urls;
 }
 
 std::vector<TaskRegistry::TaskStatus> Cluster::LocalTasks() const {

@@ -12,24 +12,13 @@
 #include <vector>
 
 #include "quiver/dist/channel_resolver.h"
+#include "quiver/dist/cluster_options.h"
 #include "quiver/dist/stage_planner.h"
 #include "quiver/dist/task_registry.h"
 #include "quiver/dist/worker_service.h"
 #include "quiver_plan.pb.h"
 
 namespace quiver::dist {
-
-struct ClusterOptions {
-  /// `local:N` (N in-process workers on loopback); see ParseClusterSpec.
-  std::string spec = "local:1";
-  /// Signs task tickets; empty: a new random one (enough when every worker is in
-  /// this process).
-  std::string secret;
-  std::string spill_dir;
-  int64_t partition_memory_bytes = 64LL << 20;
-  /// Decides stage task counts; null: BytesTaskEstimator.
-  std::shared_ptr<TaskEstimator> estimator;
-};
 
 /// A query cut into stages and placed on workers, ready to run: the client fetches
 /// `final_tickets` (one per task of the final stage), each from any node.
@@ -67,12 +56,19 @@ class Cluster {
 
   /// Stops a query's tasks on every worker.
   void CancelQuery(const std::string& query_id);
+  /// The query a final task's ticket belongs to (InvalidArgument/Unauthenticated for
+  /// bytes this cluster did not sign).
+  arrow::Result<std::string> QueryIdOf(std::string_view ticket) const;
+  /// The URLs of the workers this node runs.
+  std::vector<std::string> LocalWorkerUrls() const;
 
   /// The tasks running on this node's own workers.
   std::vector<TaskRegistry::TaskStatus> LocalTasks() const;
 
  private:
   Cluster() = default;
+  /// Starts a worker service in this process; returns its URL.
+  arrow::Result<std::string> StartWorker(const std::string& listen_host, int port);
   /// The registry of the worker at `worker_url` when it runs in this process.
   TaskRegistry* LocalRegistry(const std::string& worker_url);
   /// Where this node runs a final task placed on `worker_url`.

@@ -91,7 +91,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> PartitionBuffer::Next(const s
                                                                          std::chrono::milliseconds poll) {
   std::unique_lock lock(mutex_);
   while (true) {
-    if (cancelled_) return arrow::Status::Cancelled("the partition's reader gave up");
+    if (cancelled_) return cancel_reason_;
     if (memory_.empty()) {
       ARROW_ASSIGN_OR_RAISE(auto spilled, NextSpilledLocked());
       if (spilled) {
@@ -115,14 +115,16 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> PartitionBuffer::Next(const s
     changed_.wait_for(lock, poll);
     if (cancelled && cancelled()) {
       lock.unlock();
-      Cancel();
-      return arrow::Status::Cancelled("the partition's reader went away");
+      auto reason = arrow::Status::Cancelled("the partition's reader went away");
+      Cancel(reason);
+      return reason;
     }
   }
 }
 
-void PartitionBuffer::Cancel() {
+void PartitionBuffer::Cancel(arrow::Status reason) {
   std::lock_guard lock(mutex_);
+  if (!cancelled_) cancel_reason_ = std::move(reason);
   cancelled_ = true;
   memory_.clear();
   memory_bytes_ = 0;

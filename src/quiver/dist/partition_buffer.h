@@ -40,8 +40,9 @@ class PartitionBuffer {
   /// `cancelled` every `poll` whether to give up (then Cancelled).
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Next(
       const std::function<bool()>& cancelled, std::chrono::milliseconds poll = std::chrono::milliseconds(50));
-  /// Consumer: reads no more; buffered and later batches are dropped.
-  void Cancel();
+  /// Consumer: reads no more; buffered and later batches are dropped, and a read still
+  /// waiting fails with `reason`.
+  void Cancel(arrow::Status reason = arrow::Status::Cancelled("the partition's reader gave up"));
 
   /// Whether the consumer has read everything, or given up.
   bool done() const;
@@ -75,6 +76,7 @@ class PartitionBuffer {
   int spill_files_ = 0;
   std::optional<arrow::Status> finished_;
   bool cancelled_ = false;
+  arrow::Status cancel_reason_;
   bool consumed_ = false;
   std::chrono::steady_clock::time_point last_read_ = std::chrono::steady_clock::now();
 };

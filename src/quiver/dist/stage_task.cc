@@ -178,9 +178,9 @@ void StageTask::Pump() {
   finished_ = true;
 }
 
-void StageTask::Cancel() {
+void StageTask::Cancel(const arrow::Status& reason) {
   cancelled_ = true;
-  for (auto& partition : partitions_) partition->Cancel();
+  for (auto& partition : partitions_) partition->Cancel(reason);
 }
 
 bool StageTask::consumed() const {

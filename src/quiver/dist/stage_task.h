@@ -65,8 +65,8 @@ class StageTask {
   /// Partition `index` of the output (InvalidArgument when out of range).
   arrow::Result<std::shared_ptr<PartitionBuffer>> partition(uint32_t index) const;
 
-  /// Stops the plan and drops what is buffered.
-  void Cancel();
+  /// Stops the plan and drops what is buffered; readers still waiting fail with `reason`.
+  void Cancel(const arrow::Status& reason = arrow::Status::Cancelled("the task was stopped"));
   /// Whether the plan has ended (or failed, or was cancelled).
   bool finished() const { return finished_.load(); }
   /// Whether every partition was read to its end or given up.

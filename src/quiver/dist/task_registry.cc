@@ -1,5 +1,7 @@
 #include "quiver/dist/task_registry.h"
 
+#include "quiver/common/hex_text.h"
+
 namespace quiver::dist {
 
 namespace {
@@ -7,6 +9,10 @@ namespace {
 // How long a cancelled query's id is remembered, so that late requests for its tasks
 // do not start them again.
 constexpr auto kCancelledKeptFor = std::chrono::minutes(10);
+
+arrow::Status QueryCancelled(const std::string& query_id) {
+  return arrow::Status::Cancelled("query ", HexText(query_id), " was cancelled");
+}
 
 }  // namespace
 
@@ -42,7 +48,7 @@ TaskRegistry::~TaskRegistry() {
 arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const pb::TaskTicket& ticket) {
   const TaskKey key = TaskKey::Of(ticket);
   std::lock_guard lock(mutex_);
-  if (cancelled_queries_.count(key.query_id)) return arrow::Status::Cancelled("query was cancelled");
+  if (cancelled_queries_.count(key.query_id)) return QueryCancelled(key.query_id);
   if (auto found = tasks_.find(key); found != tasks_.end()) return found->second;
   // Started under the lock: a second consumer arriving meanwhile must find this one.
   ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, context_));
@@ -74,7 +80,7 @@ void TaskRegistry::CancelQuery(const std::string& query_id) {
       }
     }
   }
-  for (auto& task : cancelled) task->Cancel();
+  for (auto& task : cancelled) task->Cancel(QueryCancelled(query_id));
   // The tasks' threads are joined as the last references go, outside the lock.
 }
 
@@ -107,7 +113,7 @@ void TaskRegistry::Sweep() {
       it = now - it->second > kCancelledKeptFor ? cancelled_queries_.erase(it) : std::next(it);
     }
   }
-  for (auto& task : dropped) task->Cancel();
+  for (auto& task : dropped) task->Cancel(arrow::Status::Cancelled("the task was dropped: nobody read its output"));
 }
 
 }  // namespace quiver::dist

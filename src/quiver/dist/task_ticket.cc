@@ -1,5 +1,6 @@
 #include "quiver/dist/task_ticket.h"
 
+#include <arrow/flight/types.h>
 #include <sodium.h>
 
 namespace quiver::dist {
@@ -38,7 +39,8 @@ arrow::Result<pb::TaskTicket> VerifyTicket(std::string_view bytes, const std::st
   const std::string expected = Mac(signed_ticket.ticket(), secret);
   if (signed_ticket.mac().size() != expected.size() ||
       sodium_memcmp(signed_ticket.mac().data(), expected.data(), expected.size()) != 0) {
-    return arrow::Status::IOError("task ticket not signed by this cluster");
+    return arrow::flight::MakeFlightError(arrow::flight::FlightStatusCode::Unauthenticated,
+                                          "task ticket not signed by this cluster");
   }
   pb::TaskTicket ticket;
   if (!ticket.ParseFromString(signed_ticket.ticket())) return arrow::Status::Invalid("task ticket cannot be read");

@@ -15,7 +15,8 @@ namespace quiver::dist {
 /// reads files it may not).
 std::string SignTicket(const pb::TaskTicket& ticket, const std::string& secret);
 
-/// The ticket, if the bytes are one signed with `secret` (else Unauthenticated).
+/// The ticket, if the bytes are one signed with `secret` (else a Flight Unauthenticated
+/// error; Invalid for bytes that are no task ticket).
 arrow::Result<pb::TaskTicket> VerifyTicket(std::string_view bytes, const std::string& secret);
 
 /// Whether ticket bytes look like a signed task ticket (a quick check to tell them from

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "quiver/dist/query_cancel.h"
 #include "quiver/dist/task_ticket.h"
 
 namespace quiver::dist {
@@ -16,8 +17,11 @@ namespace {
 class PartitionReader : public arrow::RecordBatchReader {
  public:
   PartitionReader(std::shared_ptr<arrow::Schema> schema, std::shared_ptr<PartitionBuffer> buffer,
-                  std::function<bool()> cancelled)
-      : schema_(std::move(schema)), buffer_(std::move(buffer)), cancelled_(std::move(cancelled)) {}
+                  std::function<bool()> cancelled, std::function<void()> on_reader_gone)
+      : schema_(std::move(schema)),
+        buffer_(std::move(buffer)),
+        cancelled_(std::move(cancelled)),
+        on_reader_gone_(std::move(on_reader_gone)) {}
   ~PartitionReader() override { (void)Close(); }
 
   std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
@@ -29,6 +33,7 @@ class PartitionReader : public arrow::RecordBatchReader {
     auto next = buffer_->Next(cancelled_);
     if (!next.ok()) {
       done_ = true;
+      if (on_reader_gone_ && cancelled_ && cancelled_()) on_reader_gone_();
       return next.status();
     }
     *batch = *next;
@@ -46,6 +51,7 @@ class PartitionReader : public arrow::RecordBatchReader {
   std::shared_ptr<arrow::Schema> schema_;
   std::shared_ptr<PartitionBuffer> buffer_;
   std::function<bool()> cancelled_;
+  std::function<void()> on_reader_gone_;
   bool done_ = false;
 };
 
@@ -60,7 +66,18 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> WorkerService::OpenPart
                                                                                       std::function<bool()> cancelled) {
   ARROW_ASSIGN_OR_RAISE(auto schema, registry.SchemaOf(ticket));
   ARROW_ASSIGN_OR_RAISE(auto buffer, registry.Open(ticket));
-  return std::make_shared<PartitionReader>(std::move(schema), std::move(buffer), std::move(cancelled));
+  // A client that goes away from a result (a final task's output) has given up the
+  // whole query: its other tasks, wherever they run, stop too. (A task reading an
+  // exchange may stop early on purpose, a LIMIT being met; that cancels nothing.)
+  std::function<void()> on_reader_gone;
+  const bool final_stage = static_cast<int>(ticket.stage()) + 1 == ticket.plan().stages_size();
+  if (final_stage && registry.context().resolver) {
+    std::vector<std::string> workers(ticket.plan().workers().begin(), ticket.plan().workers().end());
+    on_reader_gone = [resolver = registry.context().resolver, workers = std::move(workers),
+                      query_id = ticket.plan().query_id()] { CancelQueryOnWorkers(*resolver, workers, query_id); };
+  }
+  return std::make_shared<PartitionReader>(std::move(schema), std::move(buffer), std::move(cancelled),
+                                           std::move(on_reader_gone));
 }
 
 arrow::Status WorkerService::DoGet(const flight::ServerCallContext& context, const flight::Ticket& request,

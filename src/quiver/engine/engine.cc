@@ -55,10 +55,9 @@ arrow::Result<std::shared_ptr<Engine>> Engine::Open(const EngineOptions& options
   auto engine =
       std::shared_ptr<Engine>(new Engine(options, std::move(lock), std::move(catalog), std::move(access_control)));
   engine->recovery_report_ = std::move(recovery);
-  if (!options.cluster.empty()) {
-    dist::ClusterOptions cluster;
-    cluster.spec = options.cluster;
-    cluster.spill_dir = engine->catalog().data_dir();
+  if (!options.cluster.spec.empty()) {
+    dist::ClusterOptions cluster = options.cluster;
+    if (cluster.spill_dir.empty()) cluster.spill_dir = engine->catalog().data_dir();
     ARROW_ASSIGN_OR_RAISE(engine->cluster_, dist::Cluster::Start(cluster));
   }
   return engine;

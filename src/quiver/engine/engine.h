@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "quiver/dist/cluster_options.h"
 #include "quiver/engine/session.h"
 
 namespace quiver {
@@ -13,7 +14,7 @@ class DirectoryLock;
 
 namespace quiver::dist {
 class Cluster;
-}
+}  // namespace quiver::dist
 
 namespace quiver::catalog {
 class AccessControl;
@@ -27,9 +28,10 @@ struct EngineOptions {
   std::string data_dir;
   /// Worker threads for query execution; 0 means one per core.
   int threads = 0;
-  /// The cluster queries may run on (`local:N` …, see dist::ParseClusterSpec); empty:
-  /// none, every query runs in this process's engine alone.
-  std::string cluster;
+  /// The cluster queries may run on (`local:N` …, see dist::ParseClusterSpec); an empty
+  /// spec: none, every query runs in this process's engine alone. Spill files go to the
+  /// data directory unless it says otherwise.
+  dist::ClusterOptions cluster;
 };
 
 /// The SQL engine as a library: owns the catalog and the execution resources, and

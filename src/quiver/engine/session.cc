@@ -99,6 +99,23 @@ arrow::Result<StatementResult> Session::ExecutePlanned(const PlannedQuery& plann
   return NewRunner(interrupted_).RunPlanned(planned);
 }
 
+arrow::Result<std::shared_ptr<PlannedQuery>> Session::PlanQuery(std::string_view sql,
+                                                                const ParameterValues& parameters) {
+  ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
+  plan::BindContext context;
+  context.sql = statement.text;
+  context.parameters = &parameters;
+  settings_ = state_->settings();
+  StatementRunner runner = NewRunner();
+  ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
+  return described.planned;
+}
+
+arrow::Result<std::shared_ptr<dist::DistributedQuery>> Session::Distribute(const PlannedQuery& planned) {
+  settings_ = state_->settings();
+  return NewRunner(interrupted_).Distribute(planned);
+}
+
 arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_view sql) {
   ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;

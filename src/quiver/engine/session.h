@@ -71,6 +71,16 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Starts a query planned earlier (PreparedStatement::TakePlan).
   arrow::Result<StatementResult> ExecutePlanned(const PlannedQuery& planned);
 
+  /// Plans `sql` with these parameter values without running it; null for a statement
+  /// that is not a query.
+  arrow::Result<std::shared_ptr<PlannedQuery>> PlanQuery(std::string_view sql, const ParameterValues& parameters);
+
+  /// Cuts a planned query into stages over the engine's cluster and places its tasks,
+  /// if the execution_mode setting and the query's size say it should run distributed;
+  /// null when it runs here alone (no cluster, a small query, temporary tables). Nothing
+  /// runs until a final task's ticket is fetched.
+  arrow::Result<std::shared_ptr<dist::DistributedQuery>> Distribute(const PlannedQuery& planned);
+
   /// Session settings changed with SET.
   const std::map<std::string, std::string>& settings() const { return settings_; }
 

@@ -4,8 +4,11 @@
 #include <arrow/flight/types.h>
 #include <arrow/type.h>
 
+#include <set>
+
 #include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
+#include "quiver/dist/cluster.h"
 #include "quiver/engine/engine.h"
 #include "quiver/engine/session_state.h"
 #include "quiver/flightsql/flight_sql_command.h"
@@ -94,12 +97,43 @@ arrow::Result<std::unique_ptr<flight::FlightInfo>> FlightSqlServer::FlightInfoFo
   } else {
     return NotWith(command, "GetFlightInfo", "send it with DoPut");
   }
-  flight::FlightEndpoint endpoint;
-  endpoint.ticket.ticket = std::move(planned.ticket);
-  ARROW_ASSIGN_OR_RAISE(auto info, flight::FlightInfo::Make(*planned.schema, descriptor, {endpoint},
+  std::vector<flight::FlightEndpoint> endpoints;
+  if (planned.distributed) {
+    ARROW_ASSIGN_OR_RAISE(endpoints, DistributedEndpoints(*planned.distributed));
+  } else {
+    flight::FlightEndpoint endpoint;
+    endpoint.ticket.ticket = std::move(planned.ticket);
+    endpoints.push_back(std::move(endpoint));
+  }
+  // A distributed query with several endpoints has no order across them: an ordered
+  // result is gathered into one final task.
+  ARROW_ASSIGN_OR_RAISE(auto info, flight::FlightInfo::Make(*planned.schema, descriptor, endpoints,
                                                             /*total_records=*/planned.rows_affected,
                                                             /*total_bytes=*/-1));
   return std::make_unique<flight::FlightInfo>(std::move(info));
+}
+
+arrow::Result<std::vector<flight::FlightEndpoint>> FlightSqlServer::DistributedEndpoints(
+    const dist::DistributedQuery& query) const {
+  std::vector<flight::FlightEndpoint> endpoints;
+  for (size_t task = 0; task < query.final_tickets.size(); ++task) {
+    flight::FlightEndpoint endpoint;
+    endpoint.ticket.ticket = query.final_tickets[task];
+    if (worker_locations_) {
+      // The worker holding the output first; any other can run the task from its
+      // self-contained ticket (the producers it reads are named in it).
+      const std::string& holder = query.final_workers[task];
+      ARROW_ASSIGN_OR_RAISE(auto first, flight::Location::Parse(holder));
+      endpoint.locations.push_back(std::move(first));
+      for (const auto& worker : query.plan.workers()) {
+        if (worker == holder) continue;
+        ARROW_ASSIGN_OR_RAISE(auto alternate, flight::Location::Parse(worker));
+        endpoint.locations.push_back(std::move(alternate));
+      }
+    }
+    endpoints.push_back(std::move(endpoint));
+  }
+  return endpoints;
 }
 
 arrow::Status FlightSqlServer::GetFlightInfo(const flight::ServerCallContext& context,
@@ -141,6 +175,10 @@ arrow::Status FlightSqlServer::GetSchema(const flight::ServerCallContext& contex
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> FlightSqlServer::StreamFor(const flight::Ticket& ticket,
                                                                                     std::function<bool()> client_gone,
                                                                                     SessionMiddleware* client) {
+  // A distributed query's endpoint, fetched from this node rather than a worker.
+  if (engine_->cluster() && dist::IsTaskTicket(ticket.ticket)) {
+    return engine_->cluster()->OpenFinalTask(ticket.ticket, std::move(client_gone));
+  }
   ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(ticket.ticket, "ticket"));
   if (auto* statement = std::get_if<pb::TicketStatementQuery>(&command)) {
     return statements_.Redeem(*statement, std::move(client_gone), client);
@@ -220,7 +258,15 @@ arrow::Status FlightSqlServer::DoPut(const flight::ServerCallContext& context,
 arrow::Result<flight::CancelStatus> FlightSqlServer::Cancel(const flight::FlightInfo& info) {
   // Only statements run long enough to cancel; metadata results are made at once.
   bool statement = false;
+  std::set<std::string> distributed_queries;
   for (const auto& endpoint : info.endpoints()) {
+    if (engine_->cluster() && dist::IsTaskTicket(endpoint.ticket.ticket)) {
+      // A distributed query: its tasks stop on every worker.
+      ARROW_ASSIGN_OR_RAISE(auto query_id, engine_->cluster()->QueryIdOf(endpoint.ticket.ticket));
+      if (distributed_queries.insert(query_id).second) engine_->cluster()->CancelQuery(query_id);
+      statement = true;
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto command, DecodeFlightSqlCommand(endpoint.ticket.ticket, "ticket"));
     if (auto* query = std::get_if<pb::TicketStatementQuery>(&command)) {
       ARROW_RETURN_NOT_OK(statements_.Cancel(*query));

@@ -43,6 +43,12 @@ class FlightSqlServer : public arrow::flight::FlightServerBase {
 
   const PreparedStatementRegistry& prepared_statements() const { return statements_.prepared_statements(); }
 
+  /// Whether a distributed query's endpoints name the workers holding its result (true
+  /// by default), so clients fetch from them directly; without, clients fetch every
+  /// endpoint from the node they asked (which serves the tickets too). Off when clients
+  /// must not be sent elsewhere: worker ports do not speak TLS.
+  void set_worker_locations(bool enabled) { worker_locations_ = enabled; }
+
  private:
   // `client` is the call's Flight session (null when the server runs without the
   // session middleware).
@@ -62,7 +68,12 @@ class FlightSqlServer : public arrow::flight::FlightServerBase {
   /// Cancels the statements whose tickets `info` lists.
   arrow::Result<arrow::flight::CancelStatus> Cancel(const arrow::flight::FlightInfo& info);
 
+  /// The endpoints of a distributed query's result: one per final task.
+  arrow::Result<std::vector<arrow::flight::FlightEndpoint>> DistributedEndpoints(
+      const dist::DistributedQuery& query) const;
+
   std::shared_ptr<engine::Engine> engine_;
+  bool worker_locations_ = true;
   StatementService statements_;
   MetadataCommands metadata_;
 };

@@ -21,6 +21,10 @@ namespace quiver::engine {
 class Engine;
 }
 
+namespace quiver::dist {
+struct DistributedQuery;
+}
+
 namespace quiver::flightsql {
 
 namespace pb = arrow::flight::protocol::sql;
@@ -34,6 +38,9 @@ struct PlannedStatement {
   /// A statement that ran already (DML, DDL): the rows it changed, reported as the
   /// FlightInfo's total_records (what ADBC gives as the cursor's rowcount); else -1.
   int64_t rows_affected = -1;
+  /// A query that runs distributed: its result is fetched by the tickets of its final
+  /// tasks, one endpoint each, instead of `ticket`.
+  std::shared_ptr<dist::DistributedQuery> distributed;
 };
 
 /// Flight SQL's statement commands on top of the engine: plain queries and
@@ -93,9 +100,16 @@ class StatementService {
  private:
   /// Plans a statement for the ticket; runs it at once if it returns no rows.
   /// A statement in a transaction gets a ticket that names it.
+  /// `plan` is the query's plan when preparing it made one.
   arrow::Result<PlannedStatement> Plan(engine::Session& session, engine::PreparedStatement& statement,
                                        std::shared_ptr<arrow::RecordBatch> parameters,
-                                       const std::string& transaction_id, SessionMiddleware* client);
+                                       const std::string& transaction_id, SessionMiddleware* client,
+                                       std::shared_ptr<engine::PlannedQuery> plan = nullptr);
+  /// The query's distributed form when it runs on the cluster, else null.
+  arrow::Result<std::shared_ptr<dist::DistributedQuery>> Distribute(
+      engine::Session& session, engine::PreparedStatement& statement,
+      const std::shared_ptr<arrow::RecordBatch>& parameters, const std::string& transaction_id,
+      std::shared_ptr<engine::PlannedQuery> plan);
   /// A new session, running inside the open transaction `transaction_id` when
   /// `has_transaction` (NotFound if it is not open).
   arrow::Result<std::shared_ptr<engine::Session>> SessionIn(SessionMiddleware* client, bool has_transaction,

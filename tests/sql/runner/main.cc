@@ -87,7 +87,7 @@ bool RunFile(const fs::path& path, bool verbose, const EngineChoice& choice) {
   } else {
     quiver::engine::EngineOptions options;
     options.data_dir = (work_dir / "data").string();
-    options.cluster = choice.cluster;
+    options.cluster.spec = choice.cluster;
     auto engine = quiver::engine::Engine::Open(options);
     if (!engine.ok()) {
       std::cerr << path.string() << ": cannot open an engine: " << engine.status().ToString() << "\n";

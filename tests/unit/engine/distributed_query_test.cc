@@ -20,7 +20,7 @@ class DistributedQueryTest : public testing::EngineTest {
     }
     EngineOptions options;
     options.data_dir = (dir_ / "data").string();
-    options.cluster = "local:3";
+    options.cluster.spec = "local:3";
     engine_ = Engine::Open(options).ValueOrDie();
     session_ = engine_->NewSession();
     Run("CREATE EXTERNAL TABLE numbers STORED AS PARQUET LOCATION '" + (dir_ / "numbers").string() + "'");

@@ -1,0 +1,182 @@
+// `quiver cluster up/status/down`: a cluster of `quiver server` processes on this
+// machine, for trying distributed queries out.
+#include <arrow/buffer.h>
+#include <arrow/flight/client.h>
+
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "quiver/cli/commands.h"
+#include "quiver/cli/default_paths.h"
+#include "quiver/cli/local_cluster.h"
+#include "quiver/dist/worker_service.h"
+#include "quiver/exec/memory_budget.h"
+
+namespace quiver::cli {
+
+namespace {
+
+namespace flight = arrow::flight;
+
+struct ClusterFlags {
+  std::string dir;
+  int workers = 3;
+  int port = 32010;
+  int threads = 0;
+  bool no_demo = false;
+};
+
+// What a node's worker service says about itself.
+struct WorkerHealth {
+  bool answers = false;
+  std::string problem;
+  int tasks = 0;
+  int64_t memory_bytes = 0;
+  int64_t spilled_bytes = 0;
+};
+
+WorkerHealth AskWorker(int worker_port) {
+  WorkerHealth health;
+  auto location = flight::Location::ForGrpcTcp("127.0.0.1", worker_port);
+  if (!location.ok()) return health;
+  auto client = flight::FlightClient::Connect(*location);
+  if (!client.ok()) {
+    health.problem = client.status().message();
+    return health;
+  }
+  flight::FlightCallOptions call;
+  call.timeout = flight::TimeoutDuration{2.0};
+  auto results = (*client)->DoAction(call, flight::Action{dist::kTasksAction, arrow::Buffer::FromString("")});
+  if (!results.ok()) {
+    health.problem = results.status().message();
+    return health;
+  }
+  auto first = (*results)->Next();
+  if (!first.ok() || !*first) {
+    health.problem = first.ok() ? "no answer" : first.status().message();
+    return health;
+  }
+  auto tasks = nlohmann::json::parse((*first)->body->ToString(), nullptr, /*allow_exceptions=*/false);
+  if (!tasks.is_array()) {
+    health.problem = "unreadable task list";
+    return health;
+  }
+  health.answers = true;
+  for (const auto& task : tasks) {
+    ++health.tasks;
+    health.memory_bytes += task.value("memory_bytes", int64_t{0});
+    health.spilled_bytes += task.value("spilled_bytes", int64_t{0});
+  }
+  return health;
+}
+
+void PrintNodes(const LocalCluster& cluster) {
+  for (const auto& node : cluster.nodes()) {
+    std::cout << "node " << node.index << ": grpc://127.0.0.1:" << node.port << " (worker port " << node.worker_port
+              << ", pid " << node.pid << ", log " << node.log << ")\n";
+  }
+}
+
+int Up(const ClusterFlags& flags) {
+  LocalCluster::UpOptions options;
+  options.dir = flags.dir.empty() ? DefaultClusterDir() : flags.dir;
+  options.nodes = flags.workers;
+  options.first_port = flags.port;
+  options.threads = flags.threads;
+  options.demo = !flags.no_demo;
+  auto cluster = LocalCluster::Up(SelfPath(), options);
+  if (!cluster.ok()) {
+    std::cerr << "quiver cluster up: " << cluster.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "quiver cluster of " << cluster->nodes().size() << " nodes in " << cluster->dir() << "\n";
+  PrintNodes(*cluster);
+  std::cout << "any node answers SQL, e.g.: quiver sql --port " << cluster->nodes().front().port << " -c \"…\"\n";
+  return 0;
+}
+
+// One line per node: whether its process runs and its worker answers, and what the
+// worker holds. Exit status 0 only when every node is healthy.
+int Status(const ClusterFlags& flags) {
+  auto cluster = LocalCluster::Load(flags.dir.empty() ? DefaultClusterDir() : flags.dir);
+  if (!cluster.ok()) {
+    std::cerr << "quiver cluster status: " << cluster.status().message() << "\n";
+    return 1;
+  }
+  bool healthy = true;
+  std::cout << std::left << std::setw(6) << "node" << std::setw(9) << "pid" << std::setw(24) << "address"
+            << std::setw(13) << "worker port" << std::setw(9) << "state" << std::setw(7) << "tasks" << std::setw(13)
+            << "task memory"
+            << "spilled\n";
+  for (const auto& node : cluster->nodes()) {
+    std::string state = "up";
+    WorkerHealth health;
+    if (!ProcessAlive(node.pid)) {
+      state = "down";
+    } else {
+      health = AskWorker(node.worker_port);
+      if (!health.answers) state = "silent";
+    }
+    healthy = healthy && state == "up";
+    std::cout << std::setw(6) << node.index << std::setw(9) << node.pid << std::setw(24)
+              << ("grpc://127.0.0.1:" + std::to_string(node.port)) << std::setw(13) << node.worker_port << std::setw(9)
+              << state << std::setw(7) << health.tasks << std::setw(13) << exec::FormatByteSize(health.memory_bytes)
+              << exec::FormatByteSize(health.spilled_bytes);
+    if (!health.problem.empty()) std::cout << "  (" << health.problem << ")";
+    std::cout << "\n";
+  }
+  return healthy ? 0 : 1;
+}
+
+int Down(const ClusterFlags& flags) {
+  auto cluster = LocalCluster::Load(flags.dir.empty() ? DefaultClusterDir() : flags.dir);
+  if (!cluster.ok()) {
+    std::cerr << "quiver cluster down: " << cluster.status().message() << "\n";
+    return 1;
+  }
+  if (auto status = cluster->Down(); !status.ok()) {
+    std::cerr << "quiver cluster down: " << status.message() << "\n";
+    return 1;
+  }
+  std::cout << "quiver cluster in " << cluster->dir() << " stopped (" << cluster->nodes().size() << " nodes)\n";
+  return 0;
+}
+
+}  // namespace
+
+CommandRunner AddClusterCommand(CLI::App& app) {
+  auto flags = std::make_shared<ClusterFlags>();
+  auto* command = app.add_subcommand("cluster", "A cluster of quiver server processes on this machine");
+  command->require_subcommand(1);
+  auto add_dir = [flags](CLI::App* sub) {
+    sub->add_option("--dir", flags->dir,
+                    "Where the cluster keeps its nodes' data, logs and state (default: var/cluster in the checkout)");
+  };
+  auto* up =
+      command->add_subcommand("up", "Start the nodes (each a front door and a worker) and wait until they listen");
+  add_dir(up);
+  up->add_option("--workers", flags->workers, "How many nodes")->capture_default_str()->check(CLI::Range(1, 64));
+  up->add_option("--port", flags->port, "The first node's Flight SQL port; the others count up; 0 picks free ports")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  up->add_option("--threads", flags->threads, "Query threads per node; 0 means one per core")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  up->add_flag("--no-demo", flags->no_demo, "Do not install the demo tables on each node");
+  auto* status = command->add_subcommand("status", "List the nodes, their health and the tasks they run");
+  add_dir(status);
+  auto* down = command->add_subcommand("down", "Stop every node");
+  add_dir(down);
+  return [flags, up, status, down]() {
+    if (up->parsed()) return Up(*flags);
+    if (status->parsed()) return Status(*flags);
+    if (down->parsed()) return Down(*flags);
+    return 2;
+  };
+}
+
+}  // namespace quiver::cli

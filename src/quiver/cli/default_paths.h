@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+namespace quiver::cli {
+
+/// The directory of the checkout the running binary was built in (build/quiver sits one
+/// level below it), or empty when the binary lives elsewhere.
+std::string CheckoutDir();
+
+/// The server's default data directory: $QUIVER_HOME, else var/quiver in the checkout,
+/// else ./var/quiver.
+std::string DefaultDataDir();
+
+/// Where `quiver cluster up` keeps a local cluster by default: var/cluster in the
+/// checkout, else ./var/cluster.
+std::string DefaultClusterDir();
+
+/// The running binary's own path (to start more of itself).
+std::string SelfPath();
+
+}  // namespace quiver::cli

@@ -1,0 +1,250 @@
+#include "quiver/cli/local_cluster.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "quiver/common/hex_text.h"
+#include "quiver/dist/task_ticket.h"
+
+namespace quiver::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr auto kStartTimeout = std::chrono::seconds(60);
+constexpr const char* kListening = "quiver server listening on ";
+
+std::string StateFile(const std::string& dir) { return dir + "/cluster.json"; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string LastLines(const std::string& text, int count) {
+  size_t start = text.size();
+  for (int i = 0; i <= count && start > 0; ++i) start = text.rfind('\n', start - 1);
+  return start == std::string::npos ? text : text.substr(start + 1);
+}
+
+// A port nobody listens on now (the system's pick for a socket bound to port 0). Another
+// process could take it before the node does; the node then fails to start, saying so.
+arrow::Result<int> FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return arrow::Status::IOError("cannot open a socket to find a free port");
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  close(fd);
+  if (!ok) return arrow::Status::IOError("cannot find a free port on 127.0.0.1");
+  return ntohs(address.sin_port);
+}
+
+arrow::Status WriteSecret(const std::string& path) {
+  const std::string secret = HexText(dist::NewClusterSecret());
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return arrow::Status::IOError("cannot write the cluster secret ", path);
+  const bool written = write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+  close(fd);
+  if (!written) return arrow::Status::IOError("cannot write the cluster secret ", path);
+  return arrow::Status::OK();
+}
+
+// Starts `argv` as a daemon (its own session, so a terminal's Ctrl-C does not reach
+// it) writing to `log`.
+arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log) {
+  pid_t pid = fork();
+  if (pid < 0) return arrow::Status::IOError("cannot start ", argv[0], ": fork failed");
+  if (pid == 0) {
+    setsid();
+    int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = open("/dev/null", O_RDONLY);
+    if (out < 0 || in < 0) _exit(127);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(out, 2);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Waits until the node says it listens; fails with the end of its log if it exits first.
+arrow::Status AwaitListening(const LocalNode& node) {
+  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ReadFile(node.log).find(kListening) != std::string::npos) return arrow::Status::OK();
+    int status = 0;
+    if (waitpid(node.pid, &status, WNOHANG) == node.pid) {
+      return arrow::Status::IOError("node ", node.index, " exited while starting; the end of ", node.log, ":\n",
+                                    LastLines(ReadFile(node.log), 5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return arrow::Status::IOError("node ", node.index, " did not start within ", kStartTimeout.count(), " seconds; see ",
+                                node.log);
+}
+
+// Whether `pid` is still the node's server (and not a process that took over its
+// number after it exited).
+bool IsNodeProcess(const LocalNode& node) {
+  if (!ProcessAlive(node.pid)) return false;
+  std::string command_line = ReadFile("/proc/" + std::to_string(node.pid) + "/cmdline");
+  return command_line.find(node.data_dir) != std::string::npos;
+}
+
+}  // namespace
+
+bool ProcessAlive(pid_t pid) {
+  if (pid <= 0 || kill(pid, 0) != 0) return false;
+  // A zombie (exited, not yet reaped by its parent) is not alive.
+  const std::string stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  const size_t close_paren = stat.rfind(')');
+  return close_paren == std::string::npos || close_paren + 2 >= stat.size() || stat[close_paren + 2] != 'Z';
+}
+
+arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, const UpOptions& options) {
+  if (options.nodes < 1) return arrow::Status::Invalid("a cluster needs at least one node, not ", options.nodes);
+  if (auto running = Load(options.dir); running.ok()) {
+    for (const auto& node : running->nodes()) {
+      if (IsNodeProcess(node)) {
+        return arrow::Status::AlreadyExists("a cluster is already running in ", options.dir, " (quiver cluster down",
+                                            " --dir ", options.dir, " stops it)");
+      }
+    }
+  }
+  std::error_code error;
+  fs::create_directories(options.dir, error);
+  if (error) return arrow::Status::IOError("cannot create ", options.dir, ": ", error.message());
+  LocalCluster cluster;
+  cluster.dir_ = fs::absolute(options.dir).lexically_normal().string();
+  const std::string secret = cluster.dir_ + "/secret";
+  ARROW_RETURN_NOT_OK(WriteSecret(secret));
+
+  std::string spec = "static:";
+  for (int i = 0; i < options.nodes; ++i) {
+    LocalNode node;
+    node.index = i;
+    if (options.first_port == 0) {
+      ARROW_ASSIGN_OR_RAISE(node.port, FreePort());
+    } else {
+      node.port = options.first_port + i;
+    }
+    ARROW_ASSIGN_OR_RAISE(node.worker_port, FreePort());
+    node.data_dir = cluster.dir_ + "/node" + std::to_string(i);
+    node.log = cluster.dir_ + "/node" + std::to_string(i) + ".log";
+    spec += (i ? ",127.0.0.1:" : "127.0.0.1:") + std::to_string(node.worker_port);
+    cluster.nodes_.push_back(std::move(node));
+  }
+  auto stop_started = [&cluster](const arrow::Status& status) {
+    (void)cluster.Down(2);
+    return status;
+  };
+  for (auto& node : cluster.nodes_) {
+    std::vector<std::string> argv = {quiver_binary,
+                                     "server",
+                                     "--host",
+                                     "127.0.0.1",
+                                     "--port",
+                                     std::to_string(node.port),
+                                     "--data-dir",
+                                     node.data_dir,
+                                     "--cluster",
+                                     spec,
+                                     "--worker-port",
+                                     std::to_string(node.worker_port),
+                                     "--cluster-secret-file",
+                                     secret,
+                                     options.demo ? "--demo" : "--no-demo"};
+    if (options.threads > 0) {
+      argv.push_back("--threads");
+      argv.push_back(std::to_string(options.threads));
+    }
+    auto pid = Spawn(argv, node.log);
+    if (!pid.ok()) return stop_started(pid.status());
+    node.pid = *pid;
+  }
+  for (const auto& node : cluster.nodes_) {
+    if (auto status = AwaitListening(node); !status.ok()) return stop_started(status);
+  }
+  ARROW_RETURN_NOT_OK(cluster.Save());
+  return cluster;
+}
+
+arrow::Status LocalCluster::Save() const {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& node : nodes_) {
+    nodes.push_back({{"index", node.index},
+                     {"pid", node.pid},
+                     {"port", node.port},
+                     {"worker_port", node.worker_port},
+                     {"data_dir", node.data_dir},
+                     {"log", node.log}});
+  }
+  std::ofstream out(StateFile(dir_), std::ios::trunc);
+  out << nlohmann::json{{"nodes", nodes}}.dump(2) << "\n";
+  if (!out) return arrow::Status::IOError("cannot write ", StateFile(dir_));
+  return arrow::Status::OK();
+}
+
+arrow::Result<LocalCluster> LocalCluster::Load(const std::string& dir) {
+  const std::string path = StateFile(dir);
+  if (!fs::exists(path)) return arrow::Status::IOError("no cluster in ", dir, " (quiver cluster up starts one)");
+  auto state = nlohmann::json::parse(ReadFile(path), nullptr, /*allow_exceptions=*/false);
+  if (state.is_discarded() || !state.contains("nodes")) return arrow::Status::IOError(path, " is not a cluster file");
+  LocalCluster cluster;
+  cluster.dir_ = dir;
+  for (const auto& entry : state["nodes"]) {
+    LocalNode node;
+    node.index = entry.value("index", 0);
+    node.pid = entry.value("pid", 0);
+    node.port = entry.value("port", 0);
+    node.worker_port = entry.value("worker_port", 0);
+    node.data_dir = entry.value("data_dir", "");
+    node.log = entry.value("log", "");
+    cluster.nodes_.push_back(std::move(node));
+  }
+  return cluster;
+}
+
+arrow::Status LocalCluster::Down(int grace_seconds) {
+  for (const auto& node : nodes_) {
+    if (IsNodeProcess(node)) kill(node.pid, SIGTERM);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
+  for (const auto& node : nodes_) {
+    while (IsNodeProcess(node) && std::chrono::steady_clock::now() < deadline) {
+      // Reaps nodes this process started (cluster up failing half-way).
+      (void)waitpid(node.pid, nullptr, WNOHANG);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (IsNodeProcess(node)) kill(node.pid, SIGKILL);
+    (void)waitpid(node.pid, nullptr, WNOHANG);
+  }
+  std::error_code ignored;
+  fs::remove(StateFile(dir_), ignored);
+  return arrow::Status::OK();
+}
+
+}  // namespace quiver::cli

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace quiver::dist {
+
+class ChannelResolver;
+class TaskEstimator;
+
+/// How a node joins its cluster (Cluster::Start).
+struct ClusterOptions {
+  /// `local:N` (N workers in this process) or `static:host:port,…` (this node is one
+  /// of the listed workers); see ParseClusterSpec. Empty: no cluster.
+  std::string spec;
+  /// Signs task tickets; every node of a cluster needs the same. Empty: a new random
+  /// one, enough for local:N only.
+  std::string secret;
+  /// Where this node's worker service listens: the host, and for a node of a cluster
+  /// of processes the port (local:N workers take free ports).
+  std::string worker_host = "127.0.0.1";
+  int worker_port = 0;
+  /// The host other nodes and clients reach this node's workers by; empty: worker_host.
+  std::string advertise_host;
+  /// Membership of the user's own making (the ChannelResolver extension point); null:
+  /// the one the spec names.
+  std::shared_ptr<ChannelResolver> resolver;
+  /// Where task outputs their readers have not taken yet spill once a partition holds
+  /// `partition_memory_bytes` in memory.
+  std::string spill_dir;
+  int64_t partition_memory_bytes = 64LL << 20;
+  /// Decides stage task counts; null: BytesTaskEstimator.
+  std::shared_ptr<TaskEstimator> estimator;
+};
+
+}  // namespace quiver::dist
