@@ -9,7 +9,10 @@
 
 #include "quiver/common/collect_list_aggregate.h"
 #include "quiver/common/datetime_kernels.h"
+#include "quiver/common/decimal_arithmetic.h"
 #include "quiver/common/decimal_pin.h"
+#include "quiver/common/decimal_sum_aggregate.h"
+#include "quiver/common/decimal_unscaled.h"
 #include "quiver/common/kernel_calendar.h"
 #include "quiver/common/like_kernel.h"
 #include "quiver/common/list_kernels.h"
@@ -124,6 +127,11 @@ arrow::Status RegisterSqlKernels() {
     if (status.ok()) status = RegisterSortedListKernel();
     if (status.ok()) status = RegisterCollectListAggregate();
     if (status.ok()) status = RegisterOrderedSetKernels();
+    // Also registered when a plan first needs them; a worker runs plans made
+    // elsewhere, so it needs them before that.
+    if (status.ok()) status = RegisterDecimalArithmetic();
+    if (status.ok()) status = RegisterDecimalSumAggregate();
+    if (status.ok()) status = RegisterDecimalUnscaled();
   });
   return status;
 }

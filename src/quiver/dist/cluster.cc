@@ -10,12 +10,18 @@
 #include "quiver/dist/cluster_spec.h"
 #include "quiver/dist/query_cancel.h"
 #include "quiver/dist/task_ticket.h"
+#include "quiver/dist/worker_probe.h"
 
 namespace quiver::dist {
 
 namespace flight = arrow::flight;
 
 namespace {
+
+// A worker that does not answer a ping within this long is left out of new queries...
+constexpr double kPingTimeoutSeconds = 0.5;
+// ...and not asked again for this long.
+constexpr auto kDownFor = std::chrono::seconds(5);
 
 int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -144,8 +150,7 @@ TaskRegistry* Cluster::RegistryFor(const std::string& worker_url) {
 arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& root,
                                                     const std::map<std::string, std::string>& settings,
                                                     const std::string& user, const std::string& query_id) {
-  ARROW_ASSIGN_OR_RAISE(auto workers, resolver_->WorkerUrls());
-  if (workers.empty()) return arrow::Status::IOError("the cluster has no workers");
+  ARROW_ASSIGN_OR_RAISE(auto workers, LiveWorkers());
   StagePlannerOptions planner;
   planner.workers = workers.size();
   planner.estimator = options_.estimator.get();
@@ -224,6 +229,44 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> Cluster::OpenResult(con
     parts.push_back(std::move(part));
   }
   return std::make_shared<ConcatenatedReader>(query.staged.final_stage().plan->schema, std::move(parts));
+}
+
+arrow::Result<std::vector<std::string>> Cluster::LiveWorkers() {
+  ARROW_ASSIGN_OR_RAISE(auto members, resolver_->WorkerUrls());
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::string> asked;
+  {
+    std::lock_guard lock(health_mutex_);
+    for (const auto& url : members) {
+      auto down = down_until_.find(url);
+      if (LocalRegistry(url) == nullptr && (down == down_until_.end() || down->second <= now)) asked.push_back(url);
+    }
+  }
+  const auto answered = PingWorkers(*resolver_, asked, kPingTimeoutSeconds);
+  std::vector<std::string> live;
+  std::string lost;
+  {
+    std::lock_guard lock(health_mutex_);
+    for (size_t i = 0; i < asked.size(); ++i) {
+      if (answered[i]) {
+        down_until_.erase(asked[i]);
+      } else {
+        down_until_[asked[i]] = now + kDownFor;
+      }
+    }
+    for (const auto& url : members) {
+      auto down = down_until_.find(url);
+      if (down != down_until_.end() && down->second > now) {
+        lost += (lost.empty() ? "" : ", ") + url;
+      } else {
+        live.push_back(url);
+      }
+    }
+  }
+  if (live.empty()) {
+    return arrow::Status::IOError("no worker of the cluster answers", lost.empty() ? "" : " (" + lost + ")");
+  }
+  return live;
 }
 
 void Cluster::CancelQuery(const std::string& query_id) {

@@ -4,9 +4,11 @@
 #include <arrow/record_batch.h>
 #include <arrow/result.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,6 +69,9 @@ class Cluster {
 
  private:
   Cluster() = default;
+  /// The members that answer now (this node's own workers always do): a worker that
+  /// died or hangs is left out of new queries, and one that joined is used at once.
+  arrow::Result<std::vector<std::string>> LiveWorkers();
   /// Starts a worker service in this process; returns its URL.
   arrow::Result<std::string> StartWorker(const std::string& listen_host, int port);
   /// The registry of the worker at `worker_url` when it runs in this process.
@@ -84,6 +89,9 @@ class Cluster {
     std::thread serving;
   };
   std::vector<std::unique_ptr<LocalWorker>> local_workers_;
+  std::mutex health_mutex_;
+  /// Workers that did not answer, until when they are not asked again.
+  std::map<std::string, std::chrono::steady_clock::time_point> down_until_;
 };
 
 /// The setting giving the bytes each task of a distributed query should read (the

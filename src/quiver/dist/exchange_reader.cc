@@ -7,8 +7,28 @@ namespace quiver::dist {
 
 namespace flight = arrow::flight;
 
+namespace {
+
+constexpr std::string_view kLost = " lost: ";
+
+// Whether a call failed for want of the worker (rather than the worker reporting an
+// error over a working connection). A worker passing on that one of its producers was
+// lost says so in the message, which names that producer instead.
+bool Unreachable(const arrow::Status& status) {
+  const auto detail = flight::FlightStatusDetail::UnwrapStatus(status);
+  return detail && detail->code() == flight::FlightStatusCode::Unavailable && !IsLostWorkerError(status);
+}
+
+}  // namespace
+
 std::string LostWorkerMessage(const std::string& worker_url, const arrow::Status& cause) {
-  return "worker " + worker_url + " lost: " + cause.message();
+  return "worker " + worker_url + std::string(kLost) + cause.message();
+}
+
+bool IsLostWorkerError(const arrow::Status& status) {
+  const std::string& message = status.message();
+  const size_t worker = message.find("worker ");
+  return !status.ok() && worker != std::string::npos && message.find(kLost, worker) != std::string::npos;
 }
 
 arrow::Result<std::shared_ptr<ExchangeReader>> ExchangeReader::Open(std::shared_ptr<arrow::Schema> schema,
@@ -38,7 +58,7 @@ void ExchangeReader::Fetch(const ExchangeSource& source) {
   if (!client.ok()) return fail(client.status(), true);
   flight::FlightCallOptions options;
   auto opened = (*client)->DoGet(options, flight::Ticket{source.ticket});
-  if (!opened.ok()) return fail(opened.status(), true);
+  if (!opened.ok()) return fail(opened.status(), Unreachable(opened.status()));
   std::shared_ptr<flight::FlightStreamReader> stream = std::move(*opened);
   {
     std::lock_guard lock(mutex_);
@@ -52,10 +72,7 @@ void ExchangeReader::Fetch(const ExchangeSource& source) {
   while (true) {
     auto chunk = stream->Next();
     if (!chunk.ok()) {
-      // A producer that reports an error over a working connection is not lost.
-      const auto detail = flight::FlightStatusDetail::UnwrapStatus(chunk.status());
-      const bool unreachable = detail && detail->code() == flight::FlightStatusCode::Unavailable;
-      return fail(chunk.status(), unreachable);
+      return fail(chunk.status(), Unreachable(chunk.status()));
     }
     if (!chunk->data) break;
     std::unique_lock lock(mutex_);

@@ -63,4 +63,8 @@ class ExchangeReader : public arrow::RecordBatchReader {
 /// The message of the error a read gets when `worker_url` cannot be reached.
 std::string LostWorkerMessage(const std::string& worker_url, const arrow::Status& cause);
 
+/// Whether a task failed because a worker it read from was lost (its message, made by
+/// LostWorkerMessage, survives the hops between workers).
+bool IsLostWorkerError(const arrow::Status& status);
+
 }  // namespace quiver::dist

@@ -49,8 +49,15 @@ arrow::Status HashColumn(const arrow::Array& array, std::vector<uint64_t>* hashe
       id == arrow::Type::TIME32 || id == arrow::Type::TIME64 || id == arrow::Type::DURATION ||
       id == arrow::Type::BOOL) {
     // Every integer width as int64, so that equal values of different widths agree.
-    ARROW_ASSIGN_OR_RAISE(
-        auto widened, arrow::compute::Cast(array, arrow::int64(), arrow::compute::CastOptions::Unsafe(arrow::int64())));
+    // Dates and times hash their stored integers (Arrow casts them to no integer type
+    // but their own width's).
+    std::shared_ptr<arrow::Array> integers = arrow::MakeArray(array.data());
+    if (!arrow::is_integer(id) && id != arrow::Type::BOOL) {
+      const bool narrow = id == arrow::Type::DATE32 || id == arrow::Type::TIME32;
+      ARROW_ASSIGN_OR_RAISE(integers, array.View(narrow ? arrow::int32() : arrow::int64()));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto widened, arrow::compute::Cast(*integers, arrow::int64(),
+                                                             arrow::compute::CastOptions::Unsafe(arrow::int64())));
     const auto& values = static_cast<const arrow::Int64Array&>(*widened);
     for_each_valid([&](int64_t row) { return Mix(static_cast<uint64_t>(values.Value(row))); });
     return arrow::Status::OK();

@@ -5,6 +5,7 @@
 #include <arrow/util/byte_size.h>
 
 #include <cstdio>
+#include <utility>
 
 namespace quiver::dist {
 
@@ -130,6 +131,11 @@ void PartitionBuffer::Cancel(arrow::Status reason) {
   memory_bytes_ = 0;
   RemoveSpillLocked();
   changed_.notify_all();
+}
+
+bool PartitionBuffer::Claim() {
+  std::lock_guard lock(mutex_);
+  return !std::exchange(claimed_, true);
 }
 
 bool PartitionBuffer::done() const {

@@ -44,6 +44,11 @@ class PartitionBuffer {
   /// waiting fails with `reason`.
   void Cancel(arrow::Status reason = arrow::Status::Cancelled("the partition's reader gave up"));
 
+  /// Takes the partition for its one consumer: true the first time only. A second
+  /// consumer (a result fetched again, from an alternate location or after a retry)
+  /// must not get what is left after the first one's reads; it gets a new run.
+  bool Claim();
+
   /// Whether the consumer has read everything, or given up.
   bool done() const;
   /// Bytes held in memory, and bytes written to the spill file not yet read back.
@@ -77,6 +82,7 @@ class PartitionBuffer {
   std::optional<arrow::Status> finished_;
   bool cancelled_ = false;
   arrow::Status cancel_reason_;
+  bool claimed_ = false;
   bool consumed_ = false;
   std::chrono::steady_clock::time_point last_read_ = std::chrono::steady_clock::now();
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,5 +13,14 @@ namespace quiver::dist {
 /// is dead or hung, and its tasks die with it or are swept as idle.
 void CancelQueryOnWorkers(ChannelResolver& resolver, const std::vector<std::string>& workers,
                           const std::string& query_id);
+
+/// As above for the query's attempts before `attempt` only (the "quiver.cancel_attempts"
+/// action): what a retried query leaves running on the workers still alive.
+void CancelEarlierAttemptsOnWorkers(ChannelResolver& resolver, const std::vector<std::string>& workers,
+                                    const std::string& query_id, uint32_t attempt);
+
+/// The body of "quiver.cancel_attempts", and its reading (false for a malformed body).
+std::string CancelAttemptsBody(const std::string& query_id, uint32_t attempt);
+bool ParseCancelAttemptsBody(const std::string& body, std::string* query_id, uint32_t* attempt);
 
 }  // namespace quiver::dist

@@ -55,7 +55,7 @@ std::string SpillPath(const WorkerContext& context, const TaskKey& key, uint32_t
 
 std::string TaskKey::ToString() const {
   return HexText(query_id) + "-a" + std::to_string(attempt) + "-s" + std::to_string(stage) + "-t" +
-         std::to_string(task);
+         std::to_string(task) + (run > 0 ? "-r" + std::to_string(run) : "");
 }
 
 arrow::internal::Executor* ExchangeExecutor() {
@@ -63,20 +63,27 @@ arrow::internal::Executor* ExchangeExecutor() {
   return pool->get();
 }
 
-arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket& ticket, const WorkerContext& context) {
+arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket& ticket, const TaskKey& key,
+                                                           const WorkerContext& context) {
   const auto& plan = ticket.plan();
   if (ticket.stage() >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");
   const auto& stage = plan.stages(static_cast<int>(ticket.stage()));
   if (ticket.task() >= static_cast<uint32_t>(stage.workers_size())) return arrow::Status::Invalid("no such task");
 
   std::shared_ptr<StageTask> task(new StageTask());
-  task->key_ = TaskKey::Of(ticket);
+  task->key_ = key;
   task->output_ = stage.output();
   task->final_ = ticket.stage() + 1 == static_cast<uint32_t>(plan.stages_size());
   const uint32_t partitions = task->final_ ? 1 : std::max<uint32_t>(stage.output().partitions(), 1);
   for (uint32_t p = 0; p < partitions; ++p) {
     task->partitions_.push_back(
         std::make_shared<PartitionBuffer>(context.partition_memory_bytes, SpillPath(context, task->key_, p)));
+  }
+
+  if (key.run > 0) {
+    for (uint32_t p = 0; p < partitions; ++p) {
+      if (p != ticket.partition()) task->partitions_[p]->Cancel();
+    }
   }
 
   if (partitions > 1 && stage.output().kind() == pb::Partitioning::HASH) {

@@ -41,12 +41,16 @@ struct TaskKey {
   uint32_t attempt = 0;
   uint32_t stage = 0;
   uint32_t task = 0;
+  /// Counts the task's executions on this worker for the same ticket: a partition read
+  /// a second time is produced again by a new run (PartitionBuffer::Claim).
+  uint32_t run = 0;
 
-  static TaskKey Of(const pb::TaskTicket& ticket) {
-    return TaskKey{ticket.plan().query_id(), ticket.plan().attempt(), ticket.stage(), ticket.task()};
+  static TaskKey Of(const pb::TaskTicket& ticket, uint32_t run = 0) {
+    return TaskKey{ticket.plan().query_id(), ticket.plan().attempt(), ticket.stage(), ticket.task(), run};
   }
   bool operator<(const TaskKey& other) const {
-    return std::tie(query_id, attempt, stage, task) < std::tie(other.query_id, other.attempt, other.stage, other.task);
+    return std::tie(query_id, attempt, stage, task, run) <
+           std::tie(other.query_id, other.attempt, other.stage, other.task, other.run);
   }
   std::string ToString() const;
 };
@@ -56,7 +60,10 @@ struct TaskKey {
 /// output partitions as the stage's partitioning says.
 class StageTask {
  public:
-  static arrow::Result<std::shared_ptr<StageTask>> Start(const pb::TaskTicket& ticket, const WorkerContext& context);
+  /// `key` is the ticket's TaskKey with its run number. A rerun (run > 0) exists for one
+  /// reader of one partition: the others are given up from the start.
+  static arrow::Result<std::shared_ptr<StageTask>> Start(const pb::TaskTicket& ticket, const TaskKey& key,
+                                                         const WorkerContext& context);
   ~StageTask();
 
   const TaskKey& key() const { return key_; }

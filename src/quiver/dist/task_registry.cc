@@ -45,24 +45,27 @@ TaskRegistry::~TaskRegistry() {
   for (auto& [key, task] : tasks) task->Cancel();
 }
 
-arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const pb::TaskTicket& ticket) {
-  const TaskKey key = TaskKey::Of(ticket);
+arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const TaskKey& key, const pb::TaskTicket& ticket) {
   std::lock_guard lock(mutex_);
   if (cancelled_queries_.count(key.query_id)) return QueryCancelled(key.query_id);
   if (auto found = tasks_.find(key); found != tasks_.end()) return found->second;
   // Started under the lock: a second consumer arriving meanwhile must find this one.
-  ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, context_));
+  ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, key, context_));
   tasks_[key] = task;
   return task;
 }
 
 arrow::Result<std::shared_ptr<PartitionBuffer>> TaskRegistry::Open(const pb::TaskTicket& ticket) {
-  ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(ticket));
-  return task->partition(ticket.partition());
+  // The first run whose partition nobody has taken yet; a new run if every one's was.
+  for (uint32_t run = 0;; ++run) {
+    ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(TaskKey::Of(ticket, run), ticket));
+    ARROW_ASSIGN_OR_RAISE(auto partition, task->partition(ticket.partition()));
+    if (partition->Claim()) return partition;
+  }
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> TaskRegistry::SchemaOf(const pb::TaskTicket& ticket) {
-  ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(ticket));
+  ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(TaskKey::Of(ticket), ticket));
   return task->schema();
 }
 
@@ -82,6 +85,24 @@ void TaskRegistry::CancelQuery(const std::string& query_id) {
   }
   for (auto& task : cancelled) task->Cancel(QueryCancelled(query_id));
   // The tasks' threads are joined as the last references go, outside the lock.
+}
+
+void TaskRegistry::CancelAttemptsBefore(const std::string& query_id, uint32_t attempt) {
+  std::vector<std::shared_ptr<StageTask>> replaced;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+      if (it->first.query_id == query_id && it->first.attempt < attempt) {
+        replaced.push_back(it->second);
+        it = tasks_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& task : replaced) {
+    task->Cancel(arrow::Status::Cancelled("query ", HexText(query_id), " was retried as attempt ", attempt));
+  }
 }
 
 std::vector<TaskRegistry::TaskStatus> TaskRegistry::Tasks() const {

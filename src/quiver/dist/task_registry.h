@@ -25,14 +25,17 @@ class TaskRegistry {
   explicit TaskRegistry(WorkerContext context, std::chrono::milliseconds idle_limit = std::chrono::minutes(10));
   ~TaskRegistry();
 
-  /// The partition the ticket asks for, its task started now if it is not running.
-  /// Cancelled when the ticket's query was cancelled here.
+  /// The partition the ticket asks for, its task started now if it is not running (or
+  /// run again when the partition was read before). Cancelled when the ticket's query was
+  /// cancelled here.
   arrow::Result<std::shared_ptr<PartitionBuffer>> Open(const pb::TaskTicket& ticket);
   /// The schema of the ticket's task's output.
   arrow::Result<std::shared_ptr<arrow::Schema>> SchemaOf(const pb::TaskTicket& ticket);
 
   /// Stops every task of the query and refuses to start more of it.
   void CancelQuery(const std::string& query_id);
+  /// Stops the query's tasks of attempts before `attempt` (a retry replaced them).
+  void CancelAttemptsBefore(const std::string& query_id, uint32_t attempt);
 
   struct TaskStatus {
     std::string key;
@@ -52,7 +55,8 @@ class TaskRegistry {
   void Sweep();
 
  private:
-  arrow::Result<std::shared_ptr<StageTask>> TaskFor(const pb::TaskTicket& ticket);
+  /// The task running as `key`, started now if there is none.
+  arrow::Result<std::shared_ptr<StageTask>> TaskFor(const TaskKey& key, const pb::TaskTicket& ticket);
 
   WorkerContext context_;
   const std::chrono::milliseconds idle_limit_;

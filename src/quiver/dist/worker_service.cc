@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "quiver/dist/query_cancel.h"
+#include "quiver/dist/result_retry.h"
 #include "quiver/dist/task_ticket.h"
 
 namespace quiver::dist {
@@ -55,6 +56,16 @@ class PartitionReader : public arrow::RecordBatchReader {
   bool done_ = false;
 };
 
+arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenOnePartition(TaskRegistry& registry,
+                                                                          const pb::TaskTicket& ticket,
+                                                                          std::function<bool()> cancelled,
+                                                                          std::function<void()> on_reader_gone) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, registry.SchemaOf(ticket));
+  ARROW_ASSIGN_OR_RAISE(auto buffer, registry.Open(ticket));
+  return std::make_shared<PartitionReader>(std::move(schema), std::move(buffer), std::move(cancelled),
+                                           std::move(on_reader_gone));
+}
+
 arrow::Status Unauthenticated(const arrow::Status& status) {
   return flight::MakeFlightError(flight::FlightStatusCode::Unauthenticated, status.message());
 }
@@ -64,20 +75,20 @@ arrow::Status Unauthenticated(const arrow::Status& status) {
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> WorkerService::OpenPartition(TaskRegistry& registry,
                                                                                       const pb::TaskTicket& ticket,
                                                                                       std::function<bool()> cancelled) {
-  ARROW_ASSIGN_OR_RAISE(auto schema, registry.SchemaOf(ticket));
-  ARROW_ASSIGN_OR_RAISE(auto buffer, registry.Open(ticket));
+  const bool final_stage = static_cast<int>(ticket.stage()) + 1 == ticket.plan().stages_size();
+  const auto& resolver = registry.context().resolver;
+  if (!final_stage || !resolver) return OpenOnePartition(registry, ticket, std::move(cancelled), {});
   // A client that goes away from a result (a final task's output) has given up the
   // whole query: its other tasks, wherever they run, stop too. (A task reading an
   // exchange may stop early on purpose, a LIMIT being met; that cancels nothing.)
-  std::function<void()> on_reader_gone;
-  const bool final_stage = static_cast<int>(ticket.stage()) + 1 == ticket.plan().stages_size();
-  if (final_stage && registry.context().resolver) {
-    std::vector<std::string> workers(ticket.plan().workers().begin(), ticket.plan().workers().end());
-    on_reader_gone = [resolver = registry.context().resolver, workers = std::move(workers),
-                      query_id = ticket.plan().query_id()] { CancelQueryOnWorkers(*resolver, workers, query_id); };
-  }
-  return std::make_shared<PartitionReader>(std::move(schema), std::move(buffer), std::move(cancelled),
-                                           std::move(on_reader_gone));
+  auto open = [&registry, resolver, cancelled](const pb::TaskTicket& attempt) {
+    std::vector<std::string> workers(attempt.plan().workers().begin(), attempt.plan().workers().end());
+    auto on_reader_gone = [resolver, workers = std::move(workers), query_id = attempt.plan().query_id()] {
+      CancelQueryOnWorkers(*resolver, workers, query_id);
+    };
+    return OpenOnePartition(registry, attempt, cancelled, std::move(on_reader_gone));
+  };
+  return OpenRetryingResult(ticket, std::move(open), resolver, std::move(cancelled));
 }
 
 arrow::Status WorkerService::DoGet(const flight::ServerCallContext& context, const flight::Ticket& request,
@@ -96,6 +107,13 @@ arrow::Status WorkerService::DoAction(const flight::ServerCallContext&, const fl
   if (action.type == kCancelQueryAction) {
     // Cancelling needs no signature: it only stops work, and query ids are random.
     registry_->CancelQuery(action.body ? action.body->ToString() : std::string());
+  } else if (action.type == kCancelAttemptsAction) {
+    std::string query_id;
+    uint32_t attempt = 0;
+    if (!ParseCancelAttemptsBody(action.body ? action.body->ToString() : std::string(), &query_id, &attempt)) {
+      return arrow::Status::Invalid("quiver.cancel_attempts takes \"<attempt>:<query id>\"");
+    }
+    registry_->CancelAttemptsBefore(query_id, attempt);
   } else if (action.type == kTasksAction) {
     nlohmann::json tasks = nlohmann::json::array();
     for (const auto& task : registry_->Tasks()) {
@@ -118,6 +136,7 @@ arrow::Status WorkerService::DoAction(const flight::ServerCallContext&, const fl
 arrow::Status WorkerService::ListActions(const flight::ServerCallContext&, std::vector<flight::ActionType>* actions) {
   *actions = {{kCancelQueryAction, "stop a query's tasks on this worker (body: the query id)"},
               {kTasksAction, "the tasks running on this worker, as JSON"},
+              {kCancelAttemptsAction, "stop a query's tasks of attempts before one (body: <attempt>:<query id>)"},
               {kPingAction, "answers while the worker is alive"}};
   return arrow::Status::OK();
 }

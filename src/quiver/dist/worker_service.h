@@ -17,6 +17,8 @@ namespace quiver::dist {
 /// Actions:
 ///  - "quiver.cancel_query": body = the query id; stops its tasks here.
 ///  - "quiver.tasks": one JSON result listing the running tasks.
+///  - "quiver.cancel_attempts": body = "<attempt>:<query id>"; stops the query's tasks of
+///    earlier attempts here (a retried query's leftovers).
 ///  - "quiver.ping": an empty result; answers as long as the worker is alive.
 class WorkerService : public arrow::flight::FlightServerBase {
  public:
@@ -33,7 +35,8 @@ class WorkerService : public arrow::flight::FlightServerBase {
 
   /// A stream of partition `ticket` asks for, read until its end; `cancelled` is asked
   /// while it waits. What DoGet serves, and what a node's front door serves for the
-  /// final tasks it runs itself.
+  /// final tasks it runs itself. A final task's output is run again over the live
+  /// workers if one is lost before anything was read (OpenRetryingResult).
   static arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenPartition(TaskRegistry& registry,
                                                                                 const pb::TaskTicket& ticket,
                                                                                 std::function<bool()> cancelled);
@@ -45,5 +48,6 @@ class WorkerService : public arrow::flight::FlightServerBase {
 inline constexpr const char* kCancelQueryAction = "quiver.cancel_query";
 inline constexpr const char* kTasksAction = "quiver.tasks";
 inline constexpr const char* kPingAction = "quiver.ping";
+inline constexpr const char* kCancelAttemptsAction = "quiver.cancel_attempts";
 
 }  // namespace quiver::dist

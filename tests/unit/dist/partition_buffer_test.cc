@@ -92,5 +92,22 @@ TEST(HashPartitioner, EqualKeysMeetWhateverTheirIntegerWidth) {
   EXPECT_EQ(rows, 101);
 }
 
+TEST(HashPartitioner, DatesAndTimestampsHashByTheirStoredIntegers) {
+  arrow::Date32Builder days;
+  arrow::TimestampBuilder micros(arrow::timestamp(arrow::TimeUnit::MICRO), arrow::default_memory_pool());
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(days.Append(9000 + i % 10).ok());
+    ASSERT_TRUE(micros.Append(int64_t{1700000000000000} + i % 10).ok());
+  }
+  auto schema =
+      arrow::schema({arrow::field("d", arrow::date32()), arrow::field("t", arrow::timestamp(arrow::TimeUnit::MICRO))});
+  auto batch = arrow::RecordBatch::Make(schema, 100, {days.Finish().ValueOrDie(), micros.Finish().ValueOrDie()});
+  HashPartitioner partitioner({"d", "t"}, 4);
+  auto partitions = partitioner.PartitionsOf(*batch);
+  ASSERT_TRUE(partitions.ok()) << partitions.status().ToString();
+  // Rows i and i + 10 have equal keys, so they meet in one partition.
+  for (int i = 0; i + 10 < 100; ++i) EXPECT_EQ((*partitions)[i], (*partitions)[i + 10]);
+}
+
 }  // namespace
 }  // namespace quiver::dist

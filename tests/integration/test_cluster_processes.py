@@ -1,0 +1,189 @@
+"""A cluster of three `quiver server` processes (`quiver cluster up`), each a front door
+and a worker of a static cluster: any node answers, with the same result as one node
+alone; a node killed with SIGKILL is left out of the next query, and a query planned
+over it still gives the same answer (its tasks run again on the survivors);
+`quiver cluster status` tells which nodes are up; every TPC-H query agrees with
+DuckDB when run across the three.
+"""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.flight as flight
+import pytest
+
+import flight_sql_wire as wire
+from conftest import quiver_binary
+from test_distributed_results import CookieMiddlewareFactory, sorted_rows, worker_tasks
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+
+from tpch import datagen  # noqa: E402
+from tpch.compare import difference  # noqa: E402
+from tpch.queries import TABLES, load_queries  # noqa: E402
+
+GROUPED = "SELECT city, count(*) AS trips, sum(distance_km) AS km FROM trips GROUP BY city"
+
+
+class LocalCluster:
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.nodes = json.loads((directory / "cluster.json").read_text())["nodes"]
+
+    def uri(self, node):
+        return f"grpc://127.0.0.1:{self.nodes[node]['port']}"
+
+    def worker(self, node):
+        return f"grpc+tcp://127.0.0.1:{self.nodes[node]['worker_port']}"
+
+    def status(self):
+        return subprocess.run([str(quiver_binary()), "cluster", "status", "--dir", str(self.dir)],
+                              capture_output=True, text=True, timeout=30)
+
+
+def cluster_command(*args):
+    result = subprocess.run([str(quiver_binary()), "cluster", *args], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, f"quiver cluster {' '.join(args)}: {result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    directory = tmp_path / "cluster"
+    out = cluster_command("up", "--workers", "3", "--port", "0", "--threads", "1", "--dir", str(directory))
+    assert "quiver cluster of 3 nodes" in out
+    running = LocalCluster(directory)
+    yield running
+    cluster_command("down", "--dir", str(directory))
+    for node in running.nodes:
+        log = Path(node["log"]).read_text()
+        assert "stopped by signal" in log or "SIGKILL" in node.get("note", ""), log[-2000:]
+
+
+def distributed_client(uri):
+    client = flight.FlightClient(uri, middleware=[CookieMiddlewareFactory()])
+    for setting in ("SET execution_mode = 'distributed'", "SET distributed_task_bytes = 1"):
+        info = client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(setting)))
+        client.do_get(info.endpoints[0].ticket).read_all()
+    return client
+
+
+def info_of(client, sql):
+    return client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(sql)))
+
+
+def fetch(info, skip=()):
+    """Every endpoint, each from its first location not in `skip`, as a client that finds
+    a location dead moves on to the next."""
+    parts = []
+    for endpoint in info.endpoints:
+        location = next(loc for loc in endpoint.locations if loc.uri.decode() not in skip)
+        source = flight.FlightClient(location)
+        parts.append(source.do_get(endpoint.ticket).read_all())
+        source.close()
+    return pa.concat_tables(parts)
+
+
+def local_result(uri, sql):
+    client = flight.FlightClient(uri, middleware=[CookieMiddlewareFactory()])
+    for setting in ("SET execution_mode = 'local'",):
+        info = info_of(client, setting)
+        client.do_get(info.endpoints[0].ticket).read_all()
+    info = info_of(client, sql)
+    assert len(info.endpoints) == 1
+    return client.do_get(info.endpoints[0].ticket).read_all()
+
+
+def test_every_node_answers_across_all_three(cluster):
+    expected = sorted_rows(local_result(cluster.uri(0), GROUPED))
+    workers = {cluster.worker(node) for node in range(3)}
+    for node in range(3):
+        info = info_of(distributed_client(cluster.uri(node)), GROUPED)
+        assert len(info.endpoints) == 3, "one final task per node"
+        assert {endpoint.locations[0].uri.decode() for endpoint in info.endpoints} == workers
+        assert sorted_rows(fetch(info)) == expected
+    status = cluster.status()
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert status.stdout.count(" up ") == 3, status.stdout
+
+
+def kill_node(cluster, node):
+    pid = cluster.nodes[node]["pid"]
+    subprocess.run(["kill", "-KILL", str(pid)], check=True)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        stat = Path(f"/proc/{pid}/stat").read_text() if Path(f"/proc/{pid}/stat").exists() else ""
+        if ") Z" in stat:
+            break
+        time.sleep(0.05)
+    cluster.nodes[node]["note"] = "SIGKILL"
+
+
+def test_a_query_planned_over_a_killed_node_runs_again_on_the_survivors(cluster):
+    expected = sorted_rows(local_result(cluster.uri(0), GROUPED))
+    client = distributed_client(cluster.uri(0))
+    info = info_of(client, GROUPED)
+    assert {endpoint.locations[0].uri.decode() for endpoint in info.endpoints} >= {cluster.worker(2)}
+    kill_node(cluster, 2)
+    # Its tasks were placed on node 2; the final tasks notice before sending anything and
+    # run the query again over nodes 0 and 1. The endpoint held by node 2 is fetched from
+    # an alternate location.
+    assert sorted_rows(fetch(info, skip={cluster.worker(2)})) == expected
+
+    # The next query leaves node 2 out from the start.
+    info = info_of(client, GROUPED)
+    assert len(info.endpoints) == 2
+    assert {endpoint.locations[0].uri.decode() for endpoint in info.endpoints} == {cluster.worker(0),
+                                                                                   cluster.worker(1)}
+    assert sorted_rows(fetch(info)) == expected
+
+    status = cluster.status()
+    assert status.returncode == 1, "a node is down"
+    lines = [line for line in status.stdout.splitlines() if line.startswith("2 ")]
+    assert lines and " down " in lines[0], status.stdout
+    # Nothing of the failed attempt is left on the survivors.
+    deadline = time.monotonic() + 5
+    while any(worker_tasks(cluster.worker(node)) for node in (0, 1)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(worker_tasks(cluster.worker(node)) for node in (0, 1))
+
+
+TPCH_SCALE = "0.1"
+TPCH_DIR = REPO / "var" / f"tpch-sf{TPCH_SCALE}"
+
+
+def test_tpch_across_three_nodes_agrees_with_duckdb(cluster):
+    import duckdb
+    from adbc_driver_flightsql import dbapi
+
+    data = datagen.generate(TPCH_SCALE, TPCH_DIR)
+    duck = duckdb.connect()
+    for table in TABLES:
+        duck.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{data / table}/*.parquet')")
+    failures = []
+    with dbapi.connect(cluster.uri(1), db_kwargs={"adbc.flight.sql.rpc.with_cookie_middleware": "true"},
+                       autocommit=True) as connection, connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"CREATE EXTERNAL TABLE {table} STORED AS PARQUET LOCATION '{data / table}/'")
+        cursor.execute("SET execution_mode = 'distributed'")
+        # Small tasks, so every stage spreads over the three nodes at this scale.
+        cursor.execute("SET distributed_task_bytes = 1000000")
+        for query in load_queries():
+            try:
+                cursor.execute(query.sql)
+                actual = cursor.fetch_arrow_table()
+            except Exception as error:
+                failures.append(f"{query.name} failed: {' '.join(str(error).split())[:300]}")
+                continue
+            problem = difference(actual, duck.sql(query.sql).to_arrow_table(), query.ordered)
+            if problem:
+                failures.append(f"{query.name}: {problem}")
+    assert not failures, "\n".join(failures)
+    log = Path(cluster.nodes[1]["log"]).read_text()
+    assert log.count("status=\"distributed:") >= 22, "every query ran distributed"
