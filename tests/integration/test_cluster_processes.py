@@ -187,3 +187,38 @@ def test_tpch_across_three_nodes_agrees_with_duckdb(cluster):
     assert not failures, "\n".join(failures)
     log = Path(cluster.nodes[1]["log"]).read_text()
     assert log.count("status=\"distributed:") >= 22, "every query ran distributed"
+
+
+def test_the_readme_cluster_commands_work_as_written(tmp_path):
+    """README's `quiver cluster` block, line by line, in a throwaway directory and on free
+    ports (the README's port numbers shifted to a free range)."""
+    import re
+    import socket
+
+    readme = (REPO / "README.md").read_text()
+    block = next(b for b in re.findall(r"```sh\n(.*?)```", readme, re.S) if "cluster up" in b)
+    commands = [line.strip() for line in block.splitlines() if line.strip()]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        base = probe.getsockname()[1]
+    base = min(base, 65000)
+    outputs = []
+    try:
+        for command in commands:
+            command = re.sub(r"\b3201(\d)\b", lambda m: str(base + int(m.group(1))), command)
+            args = command.split(" -c ", 1)
+            argv = args[0].split() + (["-c", args[1].strip('"')] if len(args) == 2 else [])
+            argv[0] = str(REPO / argv[0])
+            if argv[1] == "cluster":
+                argv += ["--dir", str(tmp_path / "cluster")]
+                if argv[2] == "up":
+                    argv += ["--port", str(base)]
+            result = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+            assert result.returncode == 0, f"{command}: {result.stdout}\n{result.stderr}"
+            outputs.append(result.stdout)
+    finally:
+        subprocess.run([str(quiver_binary()), "cluster", "down", "--dir", str(tmp_path / "cluster")],
+                       capture_output=True, timeout=60)
+    assert "Amsterdam" in outputs[1], outputs[1]
+    assert outputs[2].count(" up ") == 3, outputs[2]
+    assert "stopped (3 nodes)" in outputs[3]
