@@ -19,7 +19,8 @@ import pytest
 
 import flight_sql_wire as wire
 from conftest import quiver_binary
-from test_distributed_results import CookieMiddlewareFactory, sorted_rows, worker_tasks
+from flight_cookies import CookieJar
+from test_distributed_results import session_client, sorted_rows, worker_tasks
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "bench"))
@@ -66,14 +67,6 @@ def cluster(tmp_path):
         assert "stopped by signal" in log or "SIGKILL" in node.get("note", ""), log[-2000:]
 
 
-def distributed_client(uri):
-    client = flight.FlightClient(uri, middleware=[CookieMiddlewareFactory()])
-    for setting in ("SET execution_mode = 'distributed'", "SET distributed_task_bytes = 1"):
-        info = client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(setting)))
-        client.do_get(info.endpoints[0].ticket).read_all()
-    return client
-
-
 def info_of(client, sql):
     return client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(sql)))
 
@@ -91,7 +84,7 @@ def fetch(info, skip=()):
 
 
 def local_result(uri, sql):
-    client = flight.FlightClient(uri, middleware=[CookieMiddlewareFactory()])
+    client = flight.FlightClient(uri, middleware=[CookieJar()])
     for setting in ("SET execution_mode = 'local'",):
         info = info_of(client, setting)
         client.do_get(info.endpoints[0].ticket).read_all()
@@ -104,7 +97,7 @@ def test_every_node_answers_across_all_three(cluster):
     expected = sorted_rows(local_result(cluster.uri(0), GROUPED))
     workers = {cluster.worker(node) for node in range(3)}
     for node in range(3):
-        info = info_of(distributed_client(cluster.uri(node)), GROUPED)
+        info = info_of(session_client(cluster.uri(node)), GROUPED)
         assert len(info.endpoints) == 3, "one final task per node"
         assert {endpoint.locations[0].uri.decode() for endpoint in info.endpoints} == workers
         assert sorted_rows(fetch(info)) == expected
@@ -127,7 +120,7 @@ def kill_node(cluster, node):
 
 def test_a_query_planned_over_a_killed_node_runs_again_on_the_survivors(cluster):
     expected = sorted_rows(local_result(cluster.uri(0), GROUPED))
-    client = distributed_client(cluster.uri(0))
+    client = session_client(cluster.uri(0))
     info = info_of(client, GROUPED)
     assert {endpoint.locations[0].uri.decode() for endpoint in info.endpoints} >= {cluster.worker(2)}
     kill_node(cluster, 2)

@@ -17,39 +17,16 @@ import pyarrow.flight as flight
 import pytest
 
 import flight_sql_wire as wire
+from flight_cookies import CookieJar
 
 GROUPED = "SELECT city, count(*) AS trips, sum(distance_km) AS km FROM trips GROUP BY city"
 # Runs for minutes unless stopped: long enough to cancel mid-way.
 ENDLESS = "SELECT sum(x) FROM generate_series(1, 100000000000) AS t(x)"
 
 
-class CookieMiddlewareFactory(flight.ClientMiddlewareFactory):
-    """Keeps the server's session cookie, so SET values last from call to call."""
-
-    def __init__(self):
-        self.cookies = {}
-
-    def start_call(self, info):
-        return CookieMiddleware(self)
-
-
-class CookieMiddleware(flight.ClientMiddleware):
-    def __init__(self, factory):
-        self.factory = factory
-
-    def sending_headers(self):
-        if not self.factory.cookies:
-            return {}
-        return {"cookie": "; ".join(f"{k}={v}" for k, v in self.factory.cookies.items())}
-
-    def received_headers(self, headers):
-        for value in headers.get("set-cookie", []):
-            name, _, rest = value.partition("=")
-            self.factory.cookies[name.strip()] = rest.split(";")[0]
-
-
-def session_client(server):
-    client = flight.FlightClient(server.uri, middleware=[CookieMiddlewareFactory()])
+def session_client(uri):
+    """A client whose session runs every query distributed, in as many tasks as it can."""
+    client = flight.FlightClient(uri, middleware=[CookieJar()])
     for setting in ("SET execution_mode = 'distributed'", "SET distributed_task_bytes = 1"):
         info = client.get_flight_info(flight.FlightDescriptor.for_command(wire.statement_query(setting)))
         client.do_get(info.endpoints[0].ticket).read_all()
@@ -106,7 +83,7 @@ def sorted_rows(table):
 
 
 def test_endpoints_are_located_at_the_workers_holding_the_result(demo_server):
-    client = session_client(demo_server)
+    client = session_client(demo_server.uri)
     info = info_of(client, GROUPED)
     assert len(info.endpoints) == 2, "one endpoint per final task"
     workers = {f"grpc+tcp://{url.split('://')[1]}" for url in demo_server.workers}
@@ -129,7 +106,7 @@ def test_endpoints_are_located_at_the_workers_holding_the_result(demo_server):
 
 
 def test_any_listed_worker_and_the_front_door_produce_an_endpoint(demo_server):
-    client = session_client(demo_server)
+    client = session_client(demo_server.uri)
     expected = sorted_rows(local_result(demo_server, GROUPED))
     # The same query three times, each endpoint fetched from a different place: the
     # ticket is self-contained, so the alternate runs the task itself.
@@ -166,7 +143,7 @@ def test_adbc_fetches_every_endpoint(demo_server):
 
 
 def test_a_task_ticket_altered_by_a_client_is_refused(demo_server):
-    client = session_client(demo_server)
+    client = session_client(demo_server.uri)
     info = info_of(client, GROUPED)
     ticket = bytearray(info.endpoints[0].ticket.ticket)
     ticket[-1] ^= 1
@@ -217,7 +194,7 @@ def wait_for_tasks(server, seconds=10):
 
 
 def test_cancel_flight_info_stops_the_tasks_on_every_worker(demo_server, tmp_path):
-    client = session_client(demo_server)
+    client = session_client(demo_server.uri)
     info = info_of(client, ENDLESS)
     reader = start_reader(tmp_path, info.endpoints[0])
     try:
@@ -239,7 +216,7 @@ def test_cancel_flight_info_stops_the_tasks_on_every_worker(demo_server, tmp_pat
 
 
 def test_a_client_leaving_the_result_stops_the_query_everywhere(demo_server, tmp_path):
-    client = session_client(demo_server)
+    client = session_client(demo_server.uri)
     info = info_of(client, ENDLESS)
     reader = start_reader(tmp_path, info.endpoints[0])
     assert wait_for_tasks(demo_server)

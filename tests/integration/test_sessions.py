@@ -5,6 +5,7 @@ import pyarrow.flight as flight
 import pytest
 from adbc_driver_flightsql import dbapi
 
+from flight_cookies import CookieJar
 import flight_sql_wire as wire
 
 
@@ -43,35 +44,6 @@ def test_set_lasts_for_a_client_that_keeps_the_cookie(quiver_server):
             cursor.execute("SET search_path = nowhere")
     keeper.close()
     setup.close()
-
-
-class CookieJar(flight.ClientMiddlewareFactory):
-    """A client that keeps the cookies servers set, as browsers and JDBC do."""
-
-    def __init__(self):
-        self.cookies = {}
-
-    def start_call(self, info):
-        return _CookieMiddleware(self)
-
-
-class _CookieMiddleware(flight.ClientMiddleware):
-    def __init__(self, jar):
-        self.jar = jar
-
-    def sending_headers(self):
-        if not self.jar.cookies:
-            return {}
-        return {"cookie": "; ".join(f"{k}={v}" for k, v in self.jar.cookies.items())}
-
-    def received_headers(self, headers):
-        for value in headers.get("set-cookie", []):
-            name, _, rest = value.partition("=")
-            cookie_value = rest.split(";")[0]
-            if "Max-Age=0" in rest:
-                self.jar.cookies.pop(name, None)
-            else:
-                self.jar.cookies[name] = cookie_value
 
 
 def test_session_options_through_flight_actions(quiver_server):
