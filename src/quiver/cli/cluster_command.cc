@@ -7,7 +7,6 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 
 #include "quiver/cli/commands.h"
@@ -74,6 +73,8 @@ WorkerHealth AskWorker(int worker_port) {
   return health;
 }
 
+std::string ClusterDir(const ClusterFlags& flags) { return flags.dir.empty() ? DefaultClusterDir() : flags.dir; }
+
 void PrintNodes(const LocalCluster& cluster) {
   for (const auto& node : cluster.nodes()) {
     std::cout << "node " << node.index << ": grpc://127.0.0.1:" << node.port << " (worker port " << node.worker_port
@@ -83,7 +84,7 @@ void PrintNodes(const LocalCluster& cluster) {
 
 int Up(const ClusterFlags& flags) {
   LocalCluster::UpOptions options;
-  options.dir = flags.dir.empty() ? DefaultClusterDir() : flags.dir;
+  options.dir = ClusterDir(flags);
   options.nodes = flags.workers;
   options.first_port = flags.port;
   options.threads = flags.threads;
@@ -102,7 +103,7 @@ int Up(const ClusterFlags& flags) {
 // One line per node: whether its process runs and its worker answers, and what the
 // worker holds. Exit status 0 only when every node is healthy.
 int Status(const ClusterFlags& flags) {
-  auto cluster = LocalCluster::Load(flags.dir.empty() ? DefaultClusterDir() : flags.dir);
+  auto cluster = LocalCluster::Load(ClusterDir(flags));
   if (!cluster.ok()) {
     std::cerr << "quiver cluster status: " << cluster.status().message() << "\n";
     return 1;
@@ -133,7 +134,7 @@ int Status(const ClusterFlags& flags) {
 }
 
 int Down(const ClusterFlags& flags) {
-  auto cluster = LocalCluster::Load(flags.dir.empty() ? DefaultClusterDir() : flags.dir);
+  auto cluster = LocalCluster::Load(ClusterDir(flags));
   if (!cluster.ok()) {
     std::cerr << "quiver cluster down: " << cluster.status().message() << "\n";
     return 1;

@@ -14,6 +14,10 @@ std::string SelfPath() {
   return ec ? std::string() : exe.string();
 }
 
+namespace {
+
+// The checkout the running binary was built in (build/quiver sits one level below it),
+// or empty when the binary lives elsewhere.
 std::string CheckoutDir() {
   const std::string self = SelfPath();
   if (self.empty()) return {};
@@ -24,6 +28,8 @@ std::string CheckoutDir() {
   }
   return {};
 }
+
+}  // namespace
 
 std::string DefaultDataDir() {
   if (const char* home = std::getenv("QUIVER_HOME"); home && *home) return home;

@@ -4,10 +4,6 @@
 
 namespace quiver::cli {
 
-/// The directory of the checkout the running binary was built in (build/quiver sits one
-/// level below it), or empty when the binary lives elsewhere.
-std::string CheckoutDir();
-
 /// The server's default data directory: $QUIVER_HOME, else var/quiver in the checkout,
 /// else ./var/quiver.
 std::string DefaultDataDir();

@@ -4,17 +4,15 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
+#include "quiver/common/durable_file.h"
 #include "quiver/common/hex_text.h"
 #include "quiver/dist/task_ticket.h"
 
@@ -29,12 +27,9 @@ constexpr const char* kListening = "quiver server listening on ";
 
 std::string StateFile(const std::string& dir) { return dir + "/cluster.json"; }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+// The file's text; empty if it cannot be read (a process that is gone, a log not
+// written yet).
+std::string ReadFile(const std::string& path) { return ReadWholeFile(path).ValueOr(""); }
 
 std::string LastLines(const std::string& text, int count) {
   size_t start = text.size();
@@ -58,19 +53,12 @@ arrow::Result<int> FreePort() {
   return ntohs(address.sin_port);
 }
 
-arrow::Status WriteSecret(const std::string& path) {
-  const std::string secret = HexText(dist::NewClusterSecret());
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return arrow::Status::IOError("cannot write the cluster secret ", path);
-  const bool written = write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
-  close(fd);
-  if (!written) return arrow::Status::IOError("cannot write the cluster secret ", path);
-  return arrow::Status::OK();
-}
-
 // Starts `argv` as a daemon (its own session, so a terminal's Ctrl-C does not reach
-// it) writing to `log`.
+// it) writing to `log`. The child only makes system calls until it execs.
 arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) return arrow::Status::IOError("cannot start ", argv[0], ": fork failed");
   if (pid == 0) {
@@ -81,9 +69,8 @@ arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::stri
     dup2(in, 0);
     dup2(out, 1);
     dup2(out, 2);
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
+    close(in);
+    close(out);
     execv(args[0], args.data());
     _exit(127);
   }
@@ -140,7 +127,7 @@ arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, c
   LocalCluster cluster;
   cluster.dir_ = fs::absolute(options.dir).lexically_normal().string();
   const std::string secret = cluster.dir_ + "/secret";
-  ARROW_RETURN_NOT_OK(WriteSecret(secret));
+  ARROW_RETURN_NOT_OK(WriteFileReplacing(secret, HexText(dist::NewClusterSecret()), 0600));
 
   std::string spec = "static:";
   for (int i = 0; i < options.nodes; ++i) {
@@ -185,10 +172,11 @@ arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, c
     if (!pid.ok()) return stop_started(pid.status());
     node.pid = *pid;
   }
+  // Recorded before waiting, so that `cluster down` finds nodes an interrupted `up` left.
+  if (auto status = cluster.Save(); !status.ok()) return stop_started(status);
   for (const auto& node : cluster.nodes_) {
     if (auto status = AwaitListening(node); !status.ok()) return stop_started(status);
   }
-  ARROW_RETURN_NOT_OK(cluster.Save());
   return cluster;
 }
 
@@ -202,10 +190,7 @@ arrow::Status LocalCluster::Save() const {
                      {"data_dir", node.data_dir},
                      {"log", node.log}});
   }
-  std::ofstream out(StateFile(dir_), std::ios::trunc);
-  out << nlohmann::json{{"nodes", nodes}}.dump(2) << "\n";
-  if (!out) return arrow::Status::IOError("cannot write ", StateFile(dir_));
-  return arrow::Status::OK();
+  return WriteFileReplacing(StateFile(dir_), nlohmann::json{{"nodes", nodes}}.dump(2) + "\n");
 }
 
 arrow::Result<LocalCluster> LocalCluster::Load(const std::string& dir) {

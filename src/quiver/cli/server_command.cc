@@ -10,10 +10,8 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -23,6 +21,7 @@
 #include "quiver/cli/commands.h"
 #include "quiver/cli/default_paths.h"
 #include "quiver/cli/memory_limit_option.h"
+#include "quiver/common/durable_file.h"
 #include "quiver/dist/cluster.h"
 #include "quiver/engine/demo_dataset.h"
 #include "quiver/engine/engine.h"
@@ -62,11 +61,9 @@ struct ServerFlags {
 arrow::Result<std::string> ReadClusterSecret(const std::string& path) {
   std::string secret;
   if (!path.empty()) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return arrow::Status::IOError("cannot read the cluster secret file ", path);
-    std::stringstream text;
-    text << in.rdbuf();
-    secret = text.str();
+    auto text = ReadWholeFile(path);
+    if (!text.ok()) return arrow::Status::IOError("cannot read the cluster secret file ", path);
+    secret = *std::move(text);
   } else if (const char* from_env = std::getenv("QUIVER_CLUSTER_SECRET")) {
     secret = from_env;
   }
@@ -89,14 +86,12 @@ std::string AdvertisedHost(const std::string& host) {
 }
 
 arrow::Result<std::string> ReadPemFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return arrow::Status::IOError("cannot read the ", what, " ", path);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().find("-----BEGIN") == std::string::npos) {
+  auto text = ReadWholeFile(path);
+  if (!text.ok()) return arrow::Status::IOError("cannot read the ", what, " ", path);
+  if (text->find("-----BEGIN") == std::string::npos) {
     return arrow::Status::Invalid("the ", what, " ", path, " is not a PEM file");
   }
-  return text.str();
+  return text;
 }
 
 // The listening location and its TLS settings, from the flags.

@@ -10,7 +10,7 @@
 #include "quiver/dist/cluster_spec.h"
 #include "quiver/dist/query_cancel.h"
 #include "quiver/dist/task_ticket.h"
-#include "quiver/dist/worker_probe.h"
+#include "quiver/dist/worker_actions.h"
 
 namespace quiver::dist {
 
@@ -18,9 +18,7 @@ namespace flight = arrow::flight;
 
 namespace {
 
-// A worker that does not answer a ping within this long is left out of new queries...
-constexpr double kPingTimeoutSeconds = 0.5;
-// ...and not asked again for this long.
+// A worker that did not answer a ping is not asked again for this long.
 constexpr auto kDownFor = std::chrono::seconds(5);
 
 int64_t NowSeconds() {
@@ -242,7 +240,7 @@ arrow::Result<std::vector<std::string>> Cluster::LiveWorkers() {
       if (LocalRegistry(url) == nullptr && (down == down_until_.end() || down->second <= now)) asked.push_back(url);
     }
   }
-  const auto answered = PingWorkers(*resolver_, asked, kPingTimeoutSeconds);
+  const auto answered = PingWorkers(*resolver_, asked);
   std::vector<std::string> live;
   std::string lost;
   {

@@ -55,8 +55,12 @@ void ExchangeReader::Fetch(const ExchangeSource& source) {
     changed_.notify_all();
   };
   auto client = resolver_->ClientFor(source.worker_url);
-  if (!client.ok()) return fail(client.status(), true);
+  // Refused: the URL is no member of the cluster, which no retry mends.
+  if (!client.ok()) return fail(client.status(), false);
   flight::FlightCallOptions options;
+  // Buffers sit wherever the IPC message put them; Acero's kernels want each aligned to
+  // its type's width, so the few that are not are copied as they arrive.
+  options.read_options.ensure_alignment = arrow::ipc::Alignment::kDataTypeSpecificAlignment;
   auto opened = (*client)->DoGet(options, flight::Ticket{source.ticket});
   if (!opened.ok()) return fail(opened.status(), Unreachable(opened.status()));
   std::shared_ptr<flight::FlightStreamReader> stream = std::move(*opened);

@@ -1,44 +1,25 @@
 #include "quiver/dist/query_cancel.h"
 
-#include <arrow/buffer.h>
-
-#include <future>
-
+#include "quiver/dist/worker_actions.h"
 #include "quiver/dist/worker_service.h"
 
 namespace quiver::dist {
 
-namespace flight = arrow::flight;
-
 namespace {
-
-// Sends one action to every worker at once; a second is enough for a live one.
-void SendToWorkers(ChannelResolver& resolver, const std::vector<std::string>& workers, const char* action,
-                   const std::string& body) {
-  std::vector<std::future<void>> sent;
-  for (const auto& url : workers) {
-    sent.push_back(std::async(std::launch::async, [&resolver, url, action, &body] {
-      auto client = resolver.ClientFor(url);
-      if (!client.ok()) return;
-      flight::FlightCallOptions call;
-      call.timeout = flight::TimeoutDuration{1.0};
-      auto results = (*client)->DoAction(call, flight::Action{action, arrow::Buffer::FromString(body)});
-      if (results.ok()) (void)(*results)->Drain();
-    }));
-  }
-  for (auto& each : sent) each.wait();
-}
-
+// A live worker stops a query at once; one that does not answer within this long is
+// dead or hung, and its tasks die with it or are swept as idle.
+constexpr double kCancelTimeoutSeconds = 1.0;
 }  // namespace
 
 void CancelQueryOnWorkers(ChannelResolver& resolver, const std::vector<std::string>& workers,
                           const std::string& query_id) {
-  SendToWorkers(resolver, workers, kCancelQueryAction, query_id);
+  (void)DoActionOnWorkers(resolver, workers, kCancelQueryAction, query_id, kCancelTimeoutSeconds);
 }
 
 void CancelEarlierAttemptsOnWorkers(ChannelResolver& resolver, const std::vector<std::string>& workers,
                                     const std::string& query_id, uint32_t attempt) {
-  SendToWorkers(resolver, workers, kCancelAttemptsAction, CancelAttemptsBody(query_id, attempt));
+  (void)DoActionOnWorkers(resolver, workers, kCancelAttemptsAction, CancelAttemptsBody(query_id, attempt),
+                          kCancelTimeoutSeconds);
 }
 
 std::string CancelAttemptsBody(const std::string& query_id, uint32_t attempt) {

@@ -4,14 +4,11 @@
 
 #include "quiver/dist/exchange_reader.h"
 #include "quiver/dist/query_cancel.h"
-#include "quiver/dist/worker_probe.h"
+#include "quiver/dist/worker_actions.h"
 
 namespace quiver::dist {
 
 namespace {
-
-// A worker that takes longer than this to answer a ping is taken for lost.
-constexpr double kPingTimeoutSeconds = 1.0;
 
 class RetryingResultReader : public arrow::RecordBatchReader {
  public:
@@ -73,7 +70,7 @@ class RetryingResultReader : public arrow::RecordBatchReader {
 arrow::Result<pb::TaskTicket> NextAttempt(const pb::TaskTicket& ticket, ChannelResolver& resolver) {
   const auto& plan = ticket.plan();
   std::vector<std::string> workers(plan.workers().begin(), plan.workers().end());
-  const auto alive = PingWorkers(resolver, workers, kPingTimeoutSeconds);
+  const auto alive = PingWorkers(resolver, workers);
   std::vector<std::string> live;
   std::string lost;
   for (size_t i = 0; i < workers.size(); ++i) {

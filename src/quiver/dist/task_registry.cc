@@ -55,18 +55,13 @@ arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const TaskKey& k
   return task;
 }
 
-arrow::Result<std::shared_ptr<PartitionBuffer>> TaskRegistry::Open(const pb::TaskTicket& ticket) {
+arrow::Result<TaskRegistry::OpenPartition> TaskRegistry::Open(const pb::TaskTicket& ticket) {
   // The first run whose partition nobody has taken yet; a new run if every one's was.
   for (uint32_t run = 0;; ++run) {
     ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(TaskKey::Of(ticket, run), ticket));
     ARROW_ASSIGN_OR_RAISE(auto partition, task->partition(ticket.partition()));
-    if (partition->Claim()) return partition;
+    if (partition->Claim()) return OpenPartition{task->schema(), std::move(partition)};
   }
-}
-
-arrow::Result<std::shared_ptr<arrow::Schema>> TaskRegistry::SchemaOf(const pb::TaskTicket& ticket) {
-  ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(TaskKey::Of(ticket), ticket));
-  return task->schema();
 }
 
 void TaskRegistry::CancelQuery(const std::string& query_id) {

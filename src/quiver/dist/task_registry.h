@@ -28,9 +28,11 @@ class TaskRegistry {
   /// The partition the ticket asks for, its task started now if it is not running (or
   /// run again when the partition was read before). Cancelled when the ticket's query was
   /// cancelled here.
-  arrow::Result<std::shared_ptr<PartitionBuffer>> Open(const pb::TaskTicket& ticket);
-  /// The schema of the ticket's task's output.
-  arrow::Result<std::shared_ptr<arrow::Schema>> SchemaOf(const pb::TaskTicket& ticket);
+  struct OpenPartition {
+    std::shared_ptr<arrow::Schema> schema;  // the task's output's
+    std::shared_ptr<PartitionBuffer> buffer;
+  };
+  arrow::Result<OpenPartition> Open(const pb::TaskTicket& ticket);
 
   /// Stops every task of the query and refuses to start more of it.
   void CancelQuery(const std::string& query_id);

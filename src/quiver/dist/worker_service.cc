@@ -60,10 +60,9 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenOnePartition(TaskRe
                                                                           const pb::TaskTicket& ticket,
                                                                           std::function<bool()> cancelled,
                                                                           std::function<void()> on_reader_gone) {
-  ARROW_ASSIGN_OR_RAISE(auto schema, registry.SchemaOf(ticket));
-  ARROW_ASSIGN_OR_RAISE(auto buffer, registry.Open(ticket));
-  return std::make_shared<PartitionReader>(std::move(schema), std::move(buffer), std::move(cancelled),
-                                           std::move(on_reader_gone));
+  ARROW_ASSIGN_OR_RAISE(auto partition, registry.Open(ticket));
+  return std::make_shared<PartitionReader>(std::move(partition.schema), std::move(partition.buffer),
+                                           std::move(cancelled), std::move(on_reader_gone));
 }
 
 arrow::Status Unauthenticated(const arrow::Status& status) {

@@ -60,6 +60,9 @@ void Session::share_state(std::shared_ptr<SessionState> shared) {
 }
 
 StatementRunner Session::NewRunner(std::function<bool()> interrupted) {
+  // Another statement of the client's (this session's or one sharing its state) may
+  // have changed them.
+  settings_ = state_->settings();
   StatementRunner runner(engine_->catalog(), settings_, access(), std::move(interrupted));
   runner.set_session_state(state_.get());
   runner.set_access_control(engine_->access_control(), principal_);
@@ -70,7 +73,6 @@ StatementRunner Session::NewRunner(std::function<bool()> interrupted) {
 arrow::Result<StatementResult> Session::Execute(std::string_view sql, const ParameterValues& parameters) {
   ARROW_ASSIGN_OR_RAISE(auto statements, sql::ParseSql(sql));
   if (statements.empty()) return arrow::Status::Invalid("no statement to run");
-  settings_ = state_->settings();
   StatementRunner runner = NewRunner(interrupted_);
   StatementResult result;
   for (const auto& statement : statements) {
@@ -84,14 +86,18 @@ arrow::Result<StatementResult> Session::Execute(std::string_view sql, const Para
   return result;
 }
 
+arrow::Result<StatementResult> Session::Describe(std::string_view sql, const ParameterValues* parameters,
+                                                 plan::BindContext& context) {
+  ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
+  context.sql = statement.text;
+  context.parameters = parameters;
+  return NewRunner().Run(statement, context, /*describe_only=*/true);
+}
+
 arrow::Result<std::shared_ptr<arrow::Schema>> Session::ResultSchema(std::string_view sql,
                                                                     const ParameterValues& parameters) {
-  ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;
-  context.sql = statement.text;
-  context.parameters = &parameters;
-  StatementRunner runner = NewRunner();
-  ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
+  ARROW_ASSIGN_OR_RAISE(auto described, Describe(sql, &parameters, context));
   return described.schema ? described.schema : arrow::schema({});
 }
 
@@ -101,27 +107,18 @@ arrow::Result<StatementResult> Session::ExecutePlanned(const PlannedQuery& plann
 
 arrow::Result<std::shared_ptr<PlannedQuery>> Session::PlanQuery(std::string_view sql,
                                                                 const ParameterValues& parameters) {
-  ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;
-  context.sql = statement.text;
-  context.parameters = &parameters;
-  settings_ = state_->settings();
-  StatementRunner runner = NewRunner();
-  ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
+  ARROW_ASSIGN_OR_RAISE(auto described, Describe(sql, &parameters, context));
   return described.planned;
 }
 
 arrow::Result<std::shared_ptr<dist::DistributedQuery>> Session::Distribute(const PlannedQuery& planned) {
-  settings_ = state_->settings();
   return NewRunner(interrupted_).Distribute(planned);
 }
 
 arrow::Result<std::shared_ptr<PreparedStatement>> Session::Prepare(std::string_view sql) {
-  ARROW_ASSIGN_OR_RAISE(auto statement, sql::ParseSingleStatement(sql));
   plan::BindContext context;
-  context.sql = statement.text;
-  StatementRunner runner = NewRunner();
-  ARROW_ASSIGN_OR_RAISE(auto described, runner.Run(statement, context, /*describe_only=*/true));
+  ARROW_ASSIGN_OR_RAISE(auto described, Describe(sql, nullptr, context));
   arrow::FieldVector parameters;
   for (size_t i = 0; i < context.parameter_types.size(); ++i) {
     auto type = context.parameter_types[i] ? context.parameter_types[i] : arrow::null();

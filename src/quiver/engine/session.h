@@ -14,6 +14,10 @@
 #include "quiver/engine/principal.h"
 #include "quiver/engine/statement_result.h"
 
+namespace quiver::plan {
+struct BindContext;
+}  // namespace quiver::plan
+
 namespace quiver::engine {
 
 class Engine;
@@ -110,8 +114,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   friend class SessionStatement;
-  /// A statement runner over the session's catalog, settings, state, transaction and user.
+  /// A statement runner over the session's catalog, settings (as its state has them
+  /// now), state, transaction and user.
   StatementRunner NewRunner(std::function<bool()> interrupted = {});
+  /// Parses, binds and plans one statement without running it; `context` keeps what
+  /// binding learnt (the placeholders' types).
+  arrow::Result<StatementResult> Describe(std::string_view sql, const ParameterValues* parameters,
+                                          plan::BindContext& context);
 
   std::shared_ptr<Engine> engine_;
   std::map<std::string, std::string> settings_;

@@ -305,7 +305,9 @@ arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& s
 }
 
 arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementRunner::Distribute(const PlannedQuery& planned) {
-  if (cluster_ == nullptr || planned.reads_temporary_table) return nullptr;
+  // A transaction's reads see its own uncommitted writes, and temporary tables are
+  // this session's: both live with this node.
+  if (cluster_ == nullptr || planned.reads_temporary_table || access_.in_transaction()) return nullptr;
   std::string mode = "auto";
   if (auto setting = settings_.find(kExecutionModeSetting); setting != settings_.end()) mode = setting->second;
   if (mode != "auto" && mode != "distributed" && mode != "local") {

@@ -108,10 +108,6 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> StartPlan(ac::Declarati
                                                                    arrow::internal::Executor* executor) {
   ac::QueryOptions options;
   options.use_threads = true;
-  // Batches read off the network (exchanges between workers) sit wherever the IPC
-  // message put them; kernels want each buffer aligned to its type's width, so the few
-  // that are not get copied rather than warned about.
-  options.unaligned_buffer_handling = ac::UnalignedBufferHandling::kReallocate;
   const cp::ExecContext& threaded = *cp::threaded_exec_context();
   cp::ExecContext context(pool ? pool : QueryMemoryPool(), executor ? executor : threaded.executor(),
                           threaded.func_registry());

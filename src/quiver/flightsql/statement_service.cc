@@ -136,19 +136,18 @@ arrow::Result<std::shared_ptr<engine::Session>> StatementService::SessionIn(Sess
 
 arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementService::Distribute(
     engine::Session& session, engine::PreparedStatement& statement,
-    const std::shared_ptr<arrow::RecordBatch>& parameters, const std::string& transaction_id,
-    std::shared_ptr<engine::PlannedQuery> plan) {
-  // A transaction's reads see its own uncommitted writes, which live with this node.
-  if (engine_->cluster() == nullptr || !transaction_id.empty()) return nullptr;
-  if (!plan) {
+    const std::shared_ptr<arrow::RecordBatch>& parameters, std::shared_ptr<engine::PlannedQuery>* plan) {
+  if (engine_->cluster() == nullptr) return nullptr;
+  if (!*plan) {
     ARROW_ASSIGN_OR_RAISE(auto rows, ParameterRows(parameters));
     // Several parameter rows are several executions, served one after another here.
     if (rows.size() > 1) return nullptr;
     if (rows.empty() && statement.parameter_schema()->num_fields() > 0) return nullptr;
-    ARROW_ASSIGN_OR_RAISE(plan, session.PlanQuery(statement.sql(), rows.empty() ? engine::ParameterValues{} : rows[0]));
-    if (!plan) return nullptr;
+    ARROW_ASSIGN_OR_RAISE(*plan,
+                          session.PlanQuery(statement.sql(), rows.empty() ? engine::ParameterValues{} : rows[0]));
+    if (!*plan) return nullptr;
   }
-  return session.Distribute(*plan);
+  return session.Distribute(**plan);
 }
 
 arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session, engine::PreparedStatement& statement,
@@ -163,8 +162,10 @@ arrow::Result<PlannedStatement> StatementService::Plan(engine::Session& session,
   PlannedStatement planned;
   if (statement.is_query()) {
     ARROW_ASSIGN_OR_RAISE(planned.schema, ResultSchema(session, statement, parameters));
-    ARROW_ASSIGN_OR_RAISE(planned.distributed,
-                          Distribute(session, statement, parameters, transaction_id, std::move(plan)));
+    ARROW_ASSIGN_OR_RAISE(planned.distributed, Distribute(session, statement, parameters, &plan));
+    // Planned just now, so the ticket's fetch may run this plan instead of planning
+    // again (Redeem plans tickets with parameters itself).
+    if (plan && !planned.distributed && !parameters) planned_.Put(ticket.query_id, std::move(plan));
     if (planned.distributed) {
       // Its result is served by the workers holding it, which this log never sees.
       StatementOutcome outcome;
@@ -190,11 +191,7 @@ arrow::Result<PlannedStatement> StatementService::PlanQuery(const pb::CommandSta
                                                             SessionMiddleware* client) {
   ARROW_ASSIGN_OR_RAISE(auto session, SessionIn(client, command.has_transaction_id(), command.transaction_id()));
   ARROW_ASSIGN_OR_RAISE(auto statement, session->Prepare(command.query()));
-  auto plan = statement->TakePlan();
-  ARROW_ASSIGN_OR_RAISE(auto planned, Plan(*session, *statement, nullptr, command.transaction_id(), client, plan));
-  // Planned just now, so the ticket's fetch may run this plan instead of planning again.
-  if (plan && !planned.distributed) planned_.Put(planned.query_id, std::move(plan));
-  return planned;
+  return Plan(*session, *statement, nullptr, command.transaction_id(), client, statement->TakePlan());
 }
 
 arrow::Result<std::shared_ptr<arrow::Schema>> StatementService::QuerySchema(const pb::CommandStatementQuery& command,

@@ -100,16 +100,17 @@ class StatementService {
  private:
   /// Plans a statement for the ticket; runs it at once if it returns no rows.
   /// A statement in a transaction gets a ticket that names it.
-  /// `plan` is the query's plan when preparing it made one.
+  /// `plan` is the query's plan when preparing it made one. A query's plan is kept for
+  /// its ticket's first fetch.
   arrow::Result<PlannedStatement> Plan(engine::Session& session, engine::PreparedStatement& statement,
                                        std::shared_ptr<arrow::RecordBatch> parameters,
                                        const std::string& transaction_id, SessionMiddleware* client,
                                        std::shared_ptr<engine::PlannedQuery> plan = nullptr);
-  /// The query's distributed form when it runs on the cluster, else null.
+  /// The query's distributed form when it runs on the cluster, else null. Plans the
+  /// query into `*plan` when it has no plan yet and one execution.
   arrow::Result<std::shared_ptr<dist::DistributedQuery>> Distribute(
       engine::Session& session, engine::PreparedStatement& statement,
-      const std::shared_ptr<arrow::RecordBatch>& parameters, const std::string& transaction_id,
-      std::shared_ptr<engine::PlannedQuery> plan);
+      const std::shared_ptr<arrow::RecordBatch>& parameters, std::shared_ptr<engine::PlannedQuery>* plan);
   /// A new session, running inside the open transaction `transaction_id` when
   /// `has_transaction` (NotFound if it is not open).
   arrow::Result<std::shared_ptr<engine::Session>> SessionIn(SessionMiddleware* client, bool has_transaction,

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "quiver/dist/channel_resolver.h"
+
+namespace quiver::dist {
+
+/// A worker that does not answer a ping within this long is taken for lost.
+inline constexpr double kPingTimeoutSeconds = 1.0;
+
+/// Sends one Flight action to every worker of `urls` at once and waits for all of them;
+/// element i says whether urls[i] answered within `timeout_seconds`.
+std::vector<bool> DoActionOnWorkers(ChannelResolver& resolver, const std::vector<std::string>& urls,
+                                    const std::string& action, const std::string& body, double timeout_seconds);
+
+/// Whether each worker of `urls` is alive (the "quiver.ping" action).
+std::vector<bool> PingWorkers(ChannelResolver& resolver, const std::vector<std::string>& urls);
+
+}  // namespace quiver::dist
