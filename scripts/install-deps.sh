@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   libpg-query-dev protobuf-compiler libprotobuf-dev
   tao-pegtl-dev libcli11-dev nlohmann-json3-dev libedit-dev libsodium-dev
   libgtest-dev libbenchmark-dev
+  libzookeeper-mt-dev zookeeper
   openjdk-17-jdk-headless maven
 )
 

@@ -54,6 +54,7 @@ struct ServerFlags {
   int worker_port = 0;
   std::string advertise_host;
   std::string cluster_secret_file;
+  int zookeeper_session_timeout_ms = 10000;
 };
 
 // The secret task tickets are signed with: the file's contents (surrounding
@@ -190,10 +191,12 @@ int RunServer(const ServerFlags& flags) {
     return 2;
   }
   options.cluster.secret = *std::move(secret);
+  options.cluster.zookeeper_session_timeout = std::chrono::milliseconds(flags.zookeeper_session_timeout_ms);
+  options.cluster.log = [](const std::string& message) { std::cerr << "quiver server: " << message << std::endl; };
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
-    std::cerr << "quiver server: cannot open data directory " << options.data_dir << ": " << engine.status().message()
-              << "\n";
+    std::cerr << "quiver server: cannot start with data directory " << options.data_dir << ": "
+              << engine.status().message() << "\n";
     return 1;
   }
   if (!(*engine)->access_control().HasUsers()) {
@@ -253,6 +256,15 @@ int RunServer(const ServerFlags& flags) {
   std::cout << "quiver server listening on " << (tls ? "grpc+tls://" : "grpc://") << flags.host << ":" << server.port()
             << " (data dir " << (*engine)->catalog().data_dir() << ")" << std::endl;
   if (auto* cluster = (*engine)->cluster()) {
+    // Only now, with both ports serving, may other nodes give this one tasks.
+    const auto& host = options.cluster.advertise_host;
+    auto front_door = tls ? arrow::flight::Location::ForGrpcTls(host, server.port())
+                          : arrow::flight::Location::ForGrpcTcp(host, server.port());
+    auto status = front_door.ok() ? cluster->Announce(front_door->ToString()) : front_door.status();
+    if (!status.ok()) {
+      std::cerr << "quiver server: cannot join the cluster: " << status.message() << "\n";
+      return 1;
+    }
     std::cout << "quiver server workers on";
     for (const auto& url : cluster->LocalWorkerUrls()) std::cout << " " << url;
     std::cout << " (cluster " << flags.cluster << ")" << std::endl;
@@ -306,7 +318,8 @@ CommandRunner AddServerCommand(CLI::App& app) {
   command
       ->add_option("--cluster", flags->cluster,
                    "The cluster queries run on: local:N (N workers in this process), static:host:port,… (every "
-                   "node's worker address, this one's included)")
+                   "node's worker address, this one's included), or zookeeper://host:port[,host:port…]/path "
+                   "(nodes register under path)")
       ->capture_default_str();
   command->add_option("--worker-port", flags->worker_port, "This node's worker port (static clusters); 0 picks one")
       ->capture_default_str()
@@ -316,6 +329,11 @@ CommandRunner AddServerCommand(CLI::App& app) {
                       "machine's name when listening on every address)");
   command->add_option("--cluster-secret-file", flags->cluster_secret_file,
                       "File holding the secret every node of the cluster shares (default: $QUIVER_CLUSTER_SECRET)");
+  command
+      ->add_option("--zookeeper-session-timeout-ms", flags->zookeeper_session_timeout_ms,
+                   "ZooKeeper clusters: how long a node that stopped answering stays registered")
+      ->capture_default_str()
+      ->check(CLI::Range(1000, 600000));
   return [flags] { return RunServer(*flags); };
 }
 

@@ -2,6 +2,7 @@
 
 #include <arrow/flight/client.h>
 #include <arrow/result.h>
+#include <arrow/status.h>
 
 #include <map>
 #include <memory>
@@ -10,6 +11,14 @@
 #include <vector>
 
 namespace quiver::dist {
+
+/// A node as the cluster knows it: where its worker listens, and where clients reach
+/// its Flight SQL front door.
+struct ClusterMember {
+  std::string worker_url;
+  std::string flight_sql_url;
+  bool operator==(const ClusterMember& other) const = default;
+};
 
 /// Where a query's stages may run: the cluster's worker URLs (`grpc://host:port`), and
 /// a Flight client for each. The extension point for membership: the built-ins are an
@@ -25,6 +34,13 @@ class ChannelResolver {
 
   /// A client connected to `url`, shared by every caller until the connection fails.
   virtual arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> ClientFor(const std::string& url) = 0;
+
+  /// Called once this node serves both its worker and its front door, so that a
+  /// membership service can list it (ZooKeeper registers it). A fixed list has nothing
+  /// to do.
+  virtual arrow::Status Announce(const ClusterMember& self) { return arrow::Status::OK(); }
+  /// Called when this node stops: it should no longer be given tasks.
+  virtual void Withdraw() {}
 };
 
 /// Flight clients by URL, made once and shared: gRPC channels are expensive to open and

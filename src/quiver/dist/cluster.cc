@@ -11,6 +11,7 @@
 #include "quiver/dist/query_cancel.h"
 #include "quiver/dist/task_ticket.h"
 #include "quiver/dist/worker_actions.h"
+#include "quiver/dist/zookeeper_channel_resolver.h"
 
 namespace quiver::dist {
 
@@ -81,9 +82,6 @@ arrow::Result<std::string> Cluster::StartWorker(const std::string& listen_host, 
 
 arrow::Result<std::shared_ptr<Cluster>> Cluster::Start(const ClusterOptions& options) {
   ARROW_ASSIGN_OR_RAISE(auto spec, ParseClusterSpec(options.spec));
-  if (spec.kind == ClusterSpec::Kind::kZooKeeper && !options.resolver) {
-    return arrow::Status::NotImplemented("cluster '", options.spec, "': ZooKeeper membership is not built yet");
-  }
   const bool in_process = spec.kind == ClusterSpec::Kind::kLocal;
   if (!in_process && options.secret.empty()) {
     return arrow::Status::Invalid("cluster '", options.spec,
@@ -104,6 +102,23 @@ arrow::Result<std::shared_ptr<Cluster>> Cluster::Start(const ClusterOptions& opt
     cluster->resolver_ = options.resolver;
   } else if (in_process) {
     cluster->resolver_ = std::make_shared<StaticChannelResolver>(local_urls);
+  } else if (spec.kind == ClusterSpec::Kind::kZooKeeper) {
+    ZooKeeperOptions zookeeper;
+    for (const auto& address : spec.zookeeper) {
+      const bool ipv6 = address.host.find(':') != std::string::npos;
+      zookeeper.hosts += (zookeeper.hosts.empty() ? "" : ",") + (ipv6 ? "[" + address.host + "]" : address.host) + ":" +
+                         std::to_string(address.port);
+    }
+    zookeeper.path = spec.zookeeper_path;
+    zookeeper.session_timeout = options.zookeeper_session_timeout;
+    // A node waits for the ensemble as long as the ensemble would wait for the node.
+    zookeeper.connect_timeout = options.zookeeper_session_timeout;
+    zookeeper.log = options.log;
+    auto connected = ZooKeeperChannelResolver::Connect(std::move(zookeeper));
+    if (!connected.ok()) {
+      return connected.status().WithMessage("cluster '", options.spec, "': ", connected.status().message());
+    }
+    cluster->resolver_ = *std::move(connected);
   } else {
     std::vector<std::string> urls;
     for (const auto& address : spec.workers) {
@@ -125,7 +140,16 @@ arrow::Result<std::shared_ptr<Cluster>> Cluster::Start(const ClusterOptions& opt
   return cluster;
 }
 
+arrow::Status Cluster::Announce(const std::string& flight_sql_url) {
+  for (const auto& worker : local_workers_) {
+    ARROW_RETURN_NOT_OK(resolver_->Announce(ClusterMember{worker->url, flight_sql_url}));
+  }
+  return arrow::Status::OK();
+}
+
 Cluster::~Cluster() {
+  // Other nodes stop sending tasks here before this node's workers go.
+  if (resolver_) resolver_->Withdraw();
   for (auto& worker : local_workers_) {
     (void)worker->service->Shutdown();
     if (worker->serving.joinable()) worker->serving.join();

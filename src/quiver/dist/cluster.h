@@ -41,6 +41,10 @@ class Cluster {
   ~Cluster();
 
   const std::shared_ptr<ChannelResolver>& resolver() const { return resolver_; }
+
+  /// Makes this node a member others give tasks to, once its front door serves at
+  /// `flight_sql_url` (its ChannelResolver::Announce).
+  arrow::Status Announce(const std::string& flight_sql_url);
   const std::string& secret() const { return secret_; }
 
   /// Cuts `plan` into stages over the workers there are now and places their tasks.

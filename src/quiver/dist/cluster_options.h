@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -11,14 +13,16 @@ class TaskEstimator;
 
 /// How a node joins its cluster (Cluster::Start).
 struct ClusterOptions {
-  /// `local:N` (N workers in this process) or `static:host:port,…` (this node is one
-  /// of the listed workers); see ParseClusterSpec. Empty: no cluster.
+  /// `local:N` (N workers in this process), `static:host:port,…` (this node is one of
+  /// the listed workers) or `zookeeper://host:port/path` (members register under
+  /// path); see ParseClusterSpec. Empty: no cluster.
   std::string spec;
   /// Signs task tickets; every node of a cluster needs the same. Empty: a new random
   /// one, enough for local:N only.
   std::string secret;
   /// Where this node's worker service listens: the host, and for a node of a cluster
-  /// of processes the port (local:N workers take free ports).
+  /// of processes the port (local:N workers take free ports; 0 picks one, which only a
+  /// ZooKeeper cluster can learn).
   std::string worker_host = "127.0.0.1";
   int worker_port = 0;
   /// The host other nodes and clients reach this node's workers by; empty: worker_host.
@@ -32,6 +36,11 @@ struct ClusterOptions {
   int64_t partition_memory_bytes = 64LL << 20;
   /// Decides stage task counts; null: BytesTaskEstimator.
   std::shared_ptr<TaskEstimator> estimator;
+  /// ZooKeeper clusters: how long after a node dies its registration goes.
+  std::chrono::milliseconds zookeeper_session_timeout{10000};
+  /// Told what an operator should know of the cluster's membership (ZooKeeper lost or
+  /// regained); null: silent.
+  std::function<void(const std::string&)> log;
 };
 
 }  // namespace quiver::dist
