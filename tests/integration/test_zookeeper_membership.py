@@ -2,12 +2,15 @@
 real ZooKeeper server on loopback: nodes register ephemeral znodes and see each other
 join and leave without restarts; a node that dies leaves once its session times out;
 a ZooKeeper restart leaves the cluster working and the nodes watching; a node whose
-session expired registers again.
+session expired registers again; `quiver cluster up --zookeeper` runs such a cluster.
 """
 
+import json
+import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +168,31 @@ def test_a_node_that_cannot_reach_zookeeper_says_so(tmp_path, monkeypatch):
         capture_output=True, text=True, timeout=30)
     assert result.returncode == 1
     assert f"cannot reach ZooKeeper at {address} within 1000 ms" in result.stderr, result.stderr
+
+
+def test_cluster_up_with_zookeeper(tmp_path):
+    from test_cluster_processes import LocalCluster, cluster_command
+
+    directory = tmp_path / "cluster"
+    out = cluster_command("up", "--zookeeper", "--workers", "3", "--port", "0", "--threads", "1", "--dir",
+                          str(directory))
+    try:
+        assert "zookeeper: 127.0.0.1:" in out, out
+        cluster = LocalCluster(directory)
+        zookeeper_pid = json.loads((directory / "cluster.json").read_text())["zookeeper"]["pid"]
+        workers = {cluster.worker(node) for node in range(3)}
+        deadline = time.monotonic() + 10
+        while True:
+            info = info_of(session_client(cluster.uri(2)), GROUPED)
+            used = {location.uri.decode() for endpoint in info.endpoints for location in endpoint.locations}
+            if used == workers or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert used == workers
+        assert sorted_rows(fetch(info)) == sorted_rows(local_result(cluster.uri(0), GROUPED))
+        status = cluster.status()
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert re.search(r"^zookeeper 127\.0\.0\.1:\d+ pid \d+ up$", status.stdout, re.M), status.stdout
+    finally:
+        cluster_command("down", "--dir", str(directory))
+    assert not Path(f"/proc/{zookeeper_pid}").exists() or ") Z" in Path(f"/proc/{zookeeper_pid}/stat").read_text()

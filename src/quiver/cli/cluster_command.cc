@@ -27,6 +27,7 @@ struct ClusterFlags {
   int port = 32010;
   int threads = 0;
   bool no_demo = false;
+  bool zookeeper = false;
 };
 
 // What a node's worker service says about itself.
@@ -76,6 +77,10 @@ WorkerHealth AskWorker(int worker_port) {
 std::string ClusterDir(const ClusterFlags& flags) { return flags.dir.empty() ? DefaultClusterDir() : flags.dir; }
 
 void PrintNodes(const LocalCluster& cluster) {
+  if (const auto& zookeeper = cluster.zookeeper()) {
+    std::cout << "zookeeper: 127.0.0.1:" << zookeeper->port << " (pid " << zookeeper->pid << ", log " << zookeeper->log
+              << ")\n";
+  }
   for (const auto& node : cluster.nodes()) {
     std::cout << "node " << node.index << ": grpc://127.0.0.1:" << node.port << " (worker port " << node.worker_port
               << ", pid " << node.pid << ", log " << node.log << ")\n";
@@ -89,6 +94,7 @@ int Up(const ClusterFlags& flags) {
   options.first_port = flags.port;
   options.threads = flags.threads;
   options.demo = !flags.no_demo;
+  options.zookeeper = flags.zookeeper;
   auto cluster = LocalCluster::Up(SelfPath(), options);
   if (!cluster.ok()) {
     std::cerr << "quiver cluster up: " << cluster.status().message() << "\n";
@@ -109,6 +115,12 @@ int Status(const ClusterFlags& flags) {
     return 1;
   }
   bool healthy = true;
+  if (const auto& zookeeper = cluster->zookeeper()) {
+    const bool up = ProcessAlive(zookeeper->pid);
+    healthy = healthy && up;
+    std::cout << "zookeeper 127.0.0.1:" << zookeeper->port << " pid " << zookeeper->pid << " " << (up ? "up" : "down")
+              << "\n";
+  }
   std::cout << std::left << std::setw(6) << "node" << std::setw(9) << "pid" << std::setw(24) << "address"
             << std::setw(13) << "worker port" << std::setw(9) << "state" << std::setw(7) << "tasks" << std::setw(13)
             << "task memory"
@@ -168,6 +180,9 @@ CommandRunner AddClusterCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   up->add_flag("--no-demo", flags->no_demo, "Do not install the demo tables on each node");
+  up->add_flag("--zookeeper", flags->zookeeper,
+               "Start a ZooKeeper server too and let the nodes find each other through it (Debian's zookeeper "
+               "package)");
   auto* status = command->add_subcommand("status", "List the nodes, their health and the tasks they run");
   add_dir(status);
   auto* down = command->add_subcommand("down", "Stop every node");

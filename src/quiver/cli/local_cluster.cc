@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -24,6 +26,8 @@ namespace fs = std::filesystem;
 
 constexpr auto kStartTimeout = std::chrono::seconds(60);
 constexpr const char* kListening = "quiver server listening on ";
+constexpr const char* kZooKeeperMain = "org.apache.zookeeper.server.ZooKeeperServerMain";
+constexpr const char* kDebianZooKeeperClassPath = "/usr/share/java/zookeeper.jar";
 
 std::string StateFile(const std::string& dir) { return dir + "/cluster.json"; }
 
@@ -71,7 +75,7 @@ arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::stri
     dup2(out, 2);
     close(in);
     close(out);
-    execv(args[0], args.data());
+    execvp(args[0], args.data());
     _exit(127);
   }
   return pid;
@@ -93,12 +97,86 @@ arrow::Status AwaitListening(const LocalNode& node) {
                                 node.log);
 }
 
+// Whether something accepts connections on 127.0.0.1:`port`.
+bool Accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  const bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  close(fd);
+  return connected;
+}
+
+// Starts a standalone ZooKeeper server on a free loopback port, keeping its data and
+// log in `dir`, and waits until it accepts connections.
+arrow::Result<LocalZooKeeper> StartZooKeeper(const std::string& dir) {
+  LocalZooKeeper zookeeper;
+  zookeeper.dir = dir;
+  zookeeper.log = dir + "/zookeeper.log";
+  ARROW_ASSIGN_OR_RAISE(zookeeper.port, FreePort());
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return arrow::Status::IOError("cannot create ", dir, ": ", error.message());
+  const std::string config = dir + "/zoo.cfg";
+  ARROW_RETURN_NOT_OK(WriteFileReplacing(config, "tickTime=500\ndataDir=" + dir +
+                                                     "/data\nclientPort=" + std::to_string(zookeeper.port) +
+                                                     "\nclientPortAddress=127.0.0.1\nadmin.enableServer=false\n"));
+  const char* class_path = std::getenv("QUIVER_ZOOKEEPER_CLASSPATH");
+  if (class_path == nullptr) class_path = kDebianZooKeeperClassPath;
+  if (std::string(class_path) == kDebianZooKeeperClassPath && !fs::exists(class_path)) {
+    return arrow::Status::IOError("ZooKeeper is not installed (", class_path,
+                                  " is missing): install Debian's zookeeper package, or point "
+                                  "QUIVER_ZOOKEEPER_CLASSPATH at ZooKeeper's jars");
+  }
+  ARROW_ASSIGN_OR_RAISE(zookeeper.pid, Spawn({"java", "-cp", class_path, kZooKeeperMain, config}, zookeeper.log));
+  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
+  while (!Accepts(zookeeper.port)) {
+    int status = 0;
+    if (waitpid(zookeeper.pid, &status, WNOHANG) == zookeeper.pid) {
+      return arrow::Status::IOError("ZooKeeper exited while starting; the end of ", zookeeper.log, ":\n",
+                                    LastLines(ReadFile(zookeeper.log), 5));
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(zookeeper.pid, SIGKILL);
+      return arrow::Status::IOError("ZooKeeper did not start within ", kStartTimeout.count(), " seconds; see ",
+                                    zookeeper.log);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return zookeeper;
+}
+
+// Whether `pid` is a process whose command line names `own_path` (so not one that
+// took over its number after it exited).
+bool IsOwnProcess(pid_t pid, const std::string& own_path) {
+  if (!ProcessAlive(pid)) return false;
+  std::string command_line = ReadFile("/proc/" + std::to_string(pid) + "/cmdline");
+  return command_line.find(own_path) != std::string::npos;
+}
+
 // Whether `pid` is still the node's server (and not a process that took over its
 // number after it exited).
-bool IsNodeProcess(const LocalNode& node) {
-  if (!ProcessAlive(node.pid)) return false;
-  std::string command_line = ReadFile("/proc/" + std::to_string(node.pid) + "/cmdline");
-  return command_line.find(node.data_dir) != std::string::npos;
+bool IsNodeProcess(const LocalNode& node) { return IsOwnProcess(node.pid, node.data_dir); }
+
+// Stops the processes that `is_ours` still recognizes: SIGTERM, then SIGKILL for those
+// not gone by `deadline`.
+void Stop(const std::vector<pid_t>& pids, const std::function<bool(pid_t)>& is_ours,
+          std::chrono::steady_clock::time_point deadline) {
+  for (pid_t pid : pids) {
+    if (is_ours(pid)) kill(pid, SIGTERM);
+  }
+  for (pid_t pid : pids) {
+    while (is_ours(pid) && std::chrono::steady_clock::now() < deadline) {
+      // Reaps processes this one started (cluster up failing half-way).
+      (void)waitpid(pid, nullptr, WNOHANG);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (is_ours(pid)) kill(pid, SIGKILL);
+    (void)waitpid(pid, nullptr, WNOHANG);
+  }
 }
 
 }  // namespace
@@ -114,6 +192,11 @@ bool ProcessAlive(pid_t pid) {
 arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, const UpOptions& options) {
   if (options.nodes < 1) return arrow::Status::Invalid("a cluster needs at least one node, not ", options.nodes);
   if (auto running = Load(options.dir); running.ok()) {
+    const auto& zookeeper = running->zookeeper();
+    if (zookeeper && IsOwnProcess(zookeeper->pid, zookeeper->dir)) {
+      return arrow::Status::AlreadyExists("a cluster's ZooKeeper is already running in ", options.dir,
+                                          " (quiver cluster down --dir ", options.dir, " stops it)");
+    }
     for (const auto& node : running->nodes()) {
       if (IsNodeProcess(node)) {
         return arrow::Status::AlreadyExists("a cluster is already running in ", options.dir, " (quiver cluster down",
@@ -129,7 +212,16 @@ arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, c
   const std::string secret = cluster.dir_ + "/secret";
   ARROW_RETURN_NOT_OK(WriteFileReplacing(secret, HexText(dist::NewClusterSecret()), 0600));
 
+  auto stop_started = [&cluster](const arrow::Status& status) {
+    (void)cluster.Down(2);
+    return status;
+  };
   std::string spec = "static:";
+  if (options.zookeeper) {
+    ARROW_ASSIGN_OR_RAISE(cluster.zookeeper_, StartZooKeeper(cluster.dir_ + "/zookeeper"));
+    if (auto status = cluster.Save(); !status.ok()) return stop_started(status);
+    spec = "zookeeper://127.0.0.1:" + std::to_string(cluster.zookeeper_->port) + "/quiver";
+  }
   for (int i = 0; i < options.nodes; ++i) {
     LocalNode node;
     node.index = i;
@@ -141,13 +233,9 @@ arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, c
     ARROW_ASSIGN_OR_RAISE(node.worker_port, FreePort());
     node.data_dir = cluster.dir_ + "/node" + std::to_string(i);
     node.log = cluster.dir_ + "/node" + std::to_string(i) + ".log";
-    spec += (i ? ",127.0.0.1:" : "127.0.0.1:") + std::to_string(node.worker_port);
+    if (!options.zookeeper) spec += (i ? ",127.0.0.1:" : "127.0.0.1:") + std::to_string(node.worker_port);
     cluster.nodes_.push_back(std::move(node));
   }
-  auto stop_started = [&cluster](const arrow::Status& status) {
-    (void)cluster.Down(2);
-    return status;
-  };
   for (auto& node : cluster.nodes_) {
     std::vector<std::string> argv = {quiver_binary,
                                      "server",
@@ -190,7 +278,12 @@ arrow::Status LocalCluster::Save() const {
                      {"data_dir", node.data_dir},
                      {"log", node.log}});
   }
-  return WriteFileReplacing(StateFile(dir_), nlohmann::json{{"nodes", nodes}}.dump(2) + "\n");
+  nlohmann::json state{{"nodes", nodes}};
+  if (zookeeper_) {
+    state["zookeeper"] = {
+        {"pid", zookeeper_->pid}, {"port", zookeeper_->port}, {"dir", zookeeper_->dir}, {"log", zookeeper_->log}};
+  }
+  return WriteFileReplacing(StateFile(dir_), state.dump(2) + "\n");
 }
 
 arrow::Result<LocalCluster> LocalCluster::Load(const std::string& dir) {
@@ -210,22 +303,36 @@ arrow::Result<LocalCluster> LocalCluster::Load(const std::string& dir) {
     node.log = entry.value("log", "");
     cluster.nodes_.push_back(std::move(node));
   }
+  if (state.contains("zookeeper")) {
+    const auto& entry = state["zookeeper"];
+    LocalZooKeeper zookeeper;
+    zookeeper.pid = entry.value("pid", 0);
+    zookeeper.port = entry.value("port", 0);
+    zookeeper.dir = entry.value("dir", "");
+    zookeeper.log = entry.value("log", "");
+    cluster.zookeeper_ = std::move(zookeeper);
+  }
   return cluster;
 }
 
 arrow::Status LocalCluster::Down(int grace_seconds) {
-  for (const auto& node : nodes_) {
-    if (IsNodeProcess(node)) kill(node.pid, SIGTERM);
-  }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
-  for (const auto& node : nodes_) {
-    while (IsNodeProcess(node) && std::chrono::steady_clock::now() < deadline) {
-      // Reaps nodes this process started (cluster up failing half-way).
-      (void)waitpid(node.pid, nullptr, WNOHANG);
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (IsNodeProcess(node)) kill(node.pid, SIGKILL);
-    (void)waitpid(node.pid, nullptr, WNOHANG);
+  std::vector<pid_t> pids;
+  for (const auto& node : nodes_) pids.push_back(node.pid);
+  Stop(
+      pids,
+      [this](pid_t pid) {
+        for (const auto& node : nodes_) {
+          if (node.pid == pid) return IsNodeProcess(node);
+        }
+        return false;
+      },
+      deadline);
+  // The nodes first: they withdraw from ZooKeeper as they stop.
+  if (zookeeper_) {
+    Stop(
+        {zookeeper_->pid}, [this](pid_t pid) { return IsOwnProcess(pid, zookeeper_->dir); },
+        std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds));
   }
   std::error_code ignored;
   fs::remove(StateFile(dir_), ignored);

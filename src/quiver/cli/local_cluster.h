@@ -4,6 +4,7 @@
 #include <arrow/status.h>
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,14 @@ struct LocalNode {
   std::string log;  // its stdout and stderr
 };
 
+/// The ZooKeeper server of a local cluster started with `--zookeeper`.
+struct LocalZooKeeper {
+  pid_t pid = 0;
+  int port = 0;  // on 127.0.0.1
+  std::string dir;
+  std::string log;
+};
+
 /// A cluster of `quiver server` processes on this machine, for trying distribution out
 /// (`quiver cluster up/status/down`). It lives in a directory: the nodes' data
 /// directories and logs, the secret they share, and `cluster.json` naming them.
@@ -31,10 +40,15 @@ class LocalCluster {
     int first_port = 32010;
     int threads = 0;  // per node; 0: one per core
     bool demo = true;
+    /// Membership through a ZooKeeper server started for the cluster (the Java class
+    /// path of Debian's zookeeper package unless $QUIVER_ZOOKEEPER_CLASSPATH says
+    /// otherwise) rather than a static list.
+    bool zookeeper = false;
   };
 
-  /// Starts the nodes, each a static-cluster member knowing every worker, and waits
-  /// until all listen. AlreadyExists if the directory's cluster is running.
+  /// Starts the nodes, each a member of a static cluster knowing every worker (or of a
+  /// ZooKeeper cluster), and waits until all listen. AlreadyExists if the directory's
+  /// cluster is running.
   static arrow::Result<LocalCluster> Up(const std::string& quiver_binary, const UpOptions& options);
   /// The cluster recorded in `dir` (IOError naming the directory if none is).
   static arrow::Result<LocalCluster> Load(const std::string& dir);
@@ -43,6 +57,7 @@ class LocalCluster {
   arrow::Status Down(int grace_seconds = 10);
 
   const std::vector<LocalNode>& nodes() const { return nodes_; }
+  const std::optional<LocalZooKeeper>& zookeeper() const { return zookeeper_; }
   const std::string& dir() const { return dir_; }
 
  private:
@@ -50,6 +65,7 @@ class LocalCluster {
 
   std::string dir_;
   std::vector<LocalNode> nodes_;
+  std::optional<LocalZooKeeper> zookeeper_;
 };
 
 /// Whether process `pid` is alive (and not a zombie).
