@@ -59,12 +59,14 @@ class QuiverServer:
             raise AssertionError(f"quiver server did not stop within {timeout}s of signal {sig}")
 
 
-def start_server(tmp_path: Path, *extra_args: str) -> QuiverServer:
+def start_server(tmp_path: Path, *extra_args: str, prefix: tuple = ()) -> QuiverServer:
+    """Starts `quiver server` over tmp_path/data; `prefix` runs it through another
+    command (such as `ip netns exec NAME`)."""
     data_dir = tmp_path / "data"
     stderr_path = tmp_path / "server.stderr"
     stderr_file = open(stderr_path, "w")
     process = subprocess.Popen(
-        [str(quiver_binary()), "server", "--port", "0", "--data-dir", str(data_dir), *extra_args],
+        [*prefix, str(quiver_binary()), "server", "--port", "0", "--data-dir", str(data_dir), *extra_args],
         stdout=subprocess.PIPE,
         stderr=stderr_file,
         text=True,
