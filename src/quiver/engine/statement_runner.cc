@@ -304,19 +304,28 @@ arrow::Result<StatementResult> StatementRunner::RunQuery(const sql::Statement& s
   return result;
 }
 
-arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementRunner::Distribute(const PlannedQuery& planned) {
+arrow::Result<bool> StatementRunner::ShouldDistribute(const PlannedQuery& planned) const {
   // A transaction's reads see its own uncommitted writes, and temporary tables are
   // this session's: both live with this node.
-  if (cluster_ == nullptr || planned.reads_temporary_table || access_.in_transaction()) return nullptr;
+  if (cluster_ == nullptr || planned.reads_temporary_table || access_.in_transaction()) return false;
   std::string mode = "auto";
   if (auto setting = settings_.find(kExecutionModeSetting); setting != settings_.end()) mode = setting->second;
   if (mode != "auto" && mode != "distributed" && mode != "local") {
     return arrow::Status::Invalid("execution_mode must be auto, distributed or local, not '", mode, "'");
   }
-  if (mode == "local" || (mode == "auto" && ScannedBytes(*planned.plan) < kDistributeFromBytes)) return nullptr;
-  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
+  return mode == "distributed" || (mode == "auto" && ScannedBytes(*planned.plan) >= kDistributeFromBytes);
+}
+
+arrow::Result<dist::DistributedQuery> StatementRunner::PlaceOnCluster(const plan::LogicalPlanPtr& plan) const {
   const std::string user = authorizer_ ? authorizer_->principal().user : "";
-  ARROW_ASSIGN_OR_RAISE(auto query, cluster_->Distribute(planned.plan, settings_, user, RandomId(kQueryIdBytes)));
+  return cluster_->Distribute(plan, settings_, user, RandomId(kQueryIdBytes));
+}
+
+arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementRunner::Distribute(const PlannedQuery& planned) {
+  ARROW_ASSIGN_OR_RAISE(bool distribute, ShouldDistribute(planned));
+  if (!distribute) return nullptr;
+  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
+  ARROW_ASSIGN_OR_RAISE(auto query, PlaceOnCluster(planned.plan));
   return std::make_shared<dist::DistributedQuery>(std::move(query));
 }
 
@@ -384,6 +393,7 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
     }
     rows.push_back({"Physical plan:"});
     for (auto& line : SplitLines(exec::FormatPhysicalPlan(declaration))) rows.push_back({"  " + line});
+    ARROW_RETURN_NOT_OK(ExplainDistribution(plan, context, &rows));
   }
   for (const auto& cte : context.recursive_ctes) {
     if (!cte->recursive) {
@@ -406,6 +416,25 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
   }
   for (auto& line : summary) rows.push_back({std::move(line)});
   return TextResult({"plan"}, rows, false);
+}
+
+arrow::Status StatementRunner::ExplainDistribution(const plan::LogicalPlanPtr& plan, const plan::BindContext& context,
+                                                   std::vector<std::vector<std::string>>* rows) const {
+  ARROW_ASSIGN_OR_RAISE(bool distribute,
+                        ShouldDistribute(PlannedQuery{plan, context.recursive_ctes, context.reads_temporary_table}));
+  if (!distribute) return arrow::Status::OK();
+  // The stages of a plan reading WITH queries exist once those are computed, which
+  // EXPLAIN does not do.
+  if (!context.recursive_ctes.empty()) {
+    rows->push_back({"Distributed plan: runs across the cluster once its WITH queries are computed"});
+    return arrow::Status::OK();
+  }
+  ARROW_ASSIGN_OR_RAISE(auto placed, PlaceOnCluster(plan));
+  rows->push_back({"Distributed plan (" + std::to_string(placed.plan.workers_size()) + " workers):"});
+  for (auto& line : SplitLines(dist::FormatStages(placed.staged, placed.task_workers))) {
+    rows->push_back({"  " + line});
+  }
+  return arrow::Status::OK();
 }
 
 arrow::Result<StatementResult> StatementRunner::RunCreateExternalTable(const sql::Statement& statement) {

@@ -82,6 +82,15 @@ class StatementRunner {
   arrow::Result<StatementResult> RunQuery(const sql::Statement& statement, plan::BindContext& context,
                                           bool describe_only);
   arrow::Result<StatementResult> RunExplain(const sql::Statement& statement, plan::BindContext& context);
+  /// Whether `planned` is to run across the cluster: by the execution_mode setting, the
+  /// bytes it reads, and whether it reads what only this node has.
+  arrow::Result<bool> ShouldDistribute(const PlannedQuery& planned) const;
+  /// EXPLAIN's account of a query that would run across the cluster: its stages, their
+  /// tasks and the workers they are placed on.
+  arrow::Status ExplainDistribution(const plan::LogicalPlanPtr& plan, const plan::BindContext& context,
+                                    std::vector<std::vector<std::string>>* rows) const;
+  /// Cuts `plan` into stages placed on the cluster's workers (no task starts yet).
+  arrow::Result<dist::DistributedQuery> PlaceOnCluster(const plan::LogicalPlanPtr& plan) const;
   /// Computes the WITH queries the plan reads as tables (recursive ones, and those named
   /// more than once) before the plan runs.
   arrow::Status MaterializeWithQueries(const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries);

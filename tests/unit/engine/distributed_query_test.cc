@@ -85,6 +85,30 @@ TEST_F(DistributedQueryTest, JoinsSortsAndLimitsAgree) {
   }
 }
 
+TEST_F(DistributedQueryTest, ExplainShowsStagesTasksAndWorkers) {
+  Run("SET execution_mode = 'distributed'");
+  Run("SET distributed_task_bytes = '1'");
+  const auto rows = Rows("EXPLAIN SELECT name, count(*) FROM numbers GROUP BY name");
+  std::string text;
+  for (const auto& row : rows) text += row + "\n";
+  EXPECT_NE(text.find("Distributed plan (3 workers):"), std::string::npos) << text;
+  EXPECT_NE(text.find("Stage 1 (3 tasks, final: one result endpoint per task) on grpc+tcp://"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Stage 0 (3 tasks, output hash(name"), std::string::npos) << text;
+  EXPECT_NE(text.find("Exchange: stage 0 hash(name"), std::string::npos) << text;
+  // Every worker gets a task of each stage.
+  for (const auto& url : engine_->cluster()->LocalWorkerUrls()) {
+    EXPECT_NE(text.find(url), std::string::npos) << url << " in\n" << text;
+  }
+  // Nothing ran: no task was started for it.
+  EXPECT_TRUE(engine_->cluster()->LocalTasks().empty());
+
+  Run("SET execution_mode = 'local'");
+  std::string local;
+  for (const auto& row : Rows("EXPLAIN SELECT name, count(*) FROM numbers GROUP BY name")) local += row + "\n";
+  EXPECT_EQ(local.find("Distributed plan"), std::string::npos) << local;
+}
+
 TEST_F(DistributedQueryTest, AutoModeKeepsSmallQueriesHere) {
   Run("SET execution_mode = 'auto'");
   auto result = session_->Execute("SELECT count(*) FROM numbers");
