@@ -58,7 +58,8 @@ arrow::Result<int> FreePort() {
 }
 
 // Starts `argv` as a daemon (its own session, so a terminal's Ctrl-C does not reach
-// it) writing to `log`. The child only makes system calls until it execs.
+// it) writing to `log`; a bare program name is looked up on PATH. The child makes only
+// system calls (and execvp's PATH search) until it execs.
 arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log) {
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
