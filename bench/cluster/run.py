@@ -172,7 +172,7 @@ def print_tpch(rows, setups):
     print()
 
 
-def fetch_part(setups, lineitem_file, runs, work_dir):
+def fetch_part(setups, lineitem_file, runs):
     """Seconds and bytes of a SELECT * of lineitem: bare Flight, then each setup."""
     bare = subprocess.Popen([sys.executable, str(Path(__file__).with_name("bare_flight_server.py")),
                              str(lineitem_file)], stdout=subprocess.PIPE, text=True)
@@ -247,7 +247,7 @@ def main():
                 print_tpch(tpch_part(setups, load_queries(args.query), args.runs), setups)
             if not args.skip_fetch:
                 lineitem_file = next((data / "lineitem").glob("*.parquet"))
-                print_fetch(fetch_part(setups, lineitem_file, args.runs, work_dir))
+                print_fetch(fetch_part(setups, lineitem_file, args.runs))
         finally:
             for setup in setups:
                 setup.stop()

@@ -53,17 +53,19 @@ def nodes(tmp_path, zookeeper, monkeypatch):
             assert node.stop() == 0, node.stderr()
 
 
-def workers_used(node):
-    """The workers a distributed query sent to `node` is spread over: its endpoints'
-    locations name every worker the query was planned on."""
-    info = info_of(session_client(node.uri), GROUPED)
+def workers_used(uri):
+    """The workers a distributed query sent to the node at `uri` is spread over: its
+    endpoints' locations name every worker the query was planned on."""
+    info = info_of(session_client(uri), GROUPED)
     return {location.uri.decode() for endpoint in info.endpoints for location in endpoint.locations}
 
 
-def wait_for_workers(node, expected, seconds=10):
+def wait_for_workers(uri, expected, seconds=10):
+    """Waits until queries sent to the node at `uri` are planned over the `expected`
+    workers."""
     deadline = time.monotonic() + seconds
-    while (used := workers_used(node)) != expected:
-        assert time.monotonic() < deadline, f"{node.uri} plans over {used}, not {expected}"
+    while (used := workers_used(uri)) != expected:
+        assert time.monotonic() < deadline, f"{uri} plans over {used}, not {expected}"
         time.sleep(0.2)
 
 
@@ -73,15 +75,15 @@ def members_in_zookeeper(zookeeper):
 
 def test_nodes_see_each_other_join_and_leave(nodes, zookeeper):
     a, b = nodes("a"), nodes("b")
-    wait_for_workers(a, {a.worker, b.worker})
-    wait_for_workers(b, {a.worker, b.worker})
+    wait_for_workers(a.uri, {a.worker, b.worker})
+    wait_for_workers(b.uri, {a.worker, b.worker})
     assert len(members_in_zookeeper(zookeeper)) == 2
     expected = sorted_rows(local_result(a.uri, GROUPED))
     assert sorted_rows(fetch(info_of(session_client(a.uri), GROUPED))) == expected
 
     # A node that joins is used by the next query, with no restart of the others.
     c = nodes("c")
-    wait_for_workers(a, {a.worker, b.worker, c.worker}, seconds=5)
+    wait_for_workers(a.uri, {a.worker, b.worker, c.worker}, seconds=5)
     info = info_of(session_client(b.uri), GROUPED)
     assert len(info.endpoints) == 3
     assert sorted_rows(fetch(info)) == expected
@@ -89,13 +91,13 @@ def test_nodes_see_each_other_join_and_leave(nodes, zookeeper):
     # A node that stops withdraws at once.
     assert c.stop() == 0, c.stderr()
     assert len(members_in_zookeeper(zookeeper)) == 2
-    wait_for_workers(a, {a.worker, b.worker}, seconds=2)
+    wait_for_workers(a.uri, {a.worker, b.worker}, seconds=2)
 
     # A node that dies is left out by the next query (it does not answer a ping), and
     # its registration goes when its session times out.
     b.process.send_signal(signal.SIGKILL)
     b.process.wait()
-    wait_for_workers(a, {a.worker}, seconds=5)
+    wait_for_workers(a.uri, {a.worker}, seconds=5)
     assert sorted_rows(fetch(info_of(session_client(a.uri), GROUPED))) == expected
     deadline = time.monotonic() + SESSION_TIMEOUT_MS / 1000 + 5
     while len(members_in_zookeeper(zookeeper)) != 1:
@@ -105,12 +107,12 @@ def test_nodes_see_each_other_join_and_leave(nodes, zookeeper):
 
 def test_a_zookeeper_restart_keeps_the_cluster_and_its_watches(nodes, zookeeper):
     a, b = nodes("a"), nodes("b")
-    wait_for_workers(a, {a.worker, b.worker})
+    wait_for_workers(a.uri, {a.worker, b.worker})
     expected = sorted_rows(local_result(a.uri, GROUPED))
 
     zookeeper.kill()
     # Without ZooKeeper the last membership stands.
-    assert workers_used(a) == {a.worker, b.worker}
+    assert workers_used(a.uri) == {a.worker, b.worker}
     assert sorted_rows(fetch(info_of(session_client(b.uri), GROUPED))) == expected
     deadline = time.monotonic() + 10
     while "lost ZooKeeper" not in a.stderr():
@@ -124,14 +126,14 @@ def test_a_zookeeper_restart_keeps_the_cluster_and_its_watches(nodes, zookeeper)
         time.sleep(0.1)
     # The nodes' watches were set again: a newcomer is seen by both.
     c = nodes("c")
-    wait_for_workers(a, {a.worker, b.worker, c.worker}, seconds=5)
-    wait_for_workers(b, {a.worker, b.worker, c.worker}, seconds=5)
+    wait_for_workers(a.uri, {a.worker, b.worker, c.worker}, seconds=5)
+    wait_for_workers(b.uri, {a.worker, b.worker, c.worker}, seconds=5)
     assert sorted_rows(fetch(info_of(session_client(a.uri), GROUPED))) == expected
 
 
 def test_a_node_whose_session_expired_registers_again(nodes, zookeeper):
     a, b = nodes("a"), nodes("b")
-    wait_for_workers(b, {a.worker, b.worker})
+    wait_for_workers(b.uri, {a.worker, b.worker})
     # Node a registered first (a node says it serves only once registered), so its
     # znode has the lower sequence number.
     registered = members_in_zookeeper(zookeeper)[0]
@@ -142,7 +144,7 @@ def test_a_node_whose_session_expired_registers_again(nodes, zookeeper):
     while registered in members_in_zookeeper(zookeeper):
         assert time.monotonic() < deadline, "the frozen node's session did not expire"
         time.sleep(0.2)
-    wait_for_workers(b, {b.worker}, seconds=5)
+    wait_for_workers(b.uri, {b.worker}, seconds=5)
 
     a.process.send_signal(signal.SIGCONT)
     deadline = time.monotonic() + 10
@@ -151,8 +153,8 @@ def test_a_node_whose_session_expired_registers_again(nodes, zookeeper):
         time.sleep(0.1)
     assert len(members_in_zookeeper(zookeeper)) == 2
     # Node b pinged node a while it was frozen, and asks it again after a few seconds.
-    wait_for_workers(b, {a.worker, b.worker}, seconds=10)
-    wait_for_workers(a, {a.worker, b.worker}, seconds=5)
+    wait_for_workers(b.uri, {a.worker, b.worker}, seconds=10)
+    wait_for_workers(a.uri, {a.worker, b.worker}, seconds=5)
     expected = sorted_rows(local_result(b.uri, GROUPED))
     assert sorted_rows(fetch(info_of(session_client(a.uri), GROUPED))) == expected
 
@@ -180,15 +182,8 @@ def test_cluster_up_with_zookeeper(tmp_path):
         assert "zookeeper: 127.0.0.1:" in out, out
         cluster = LocalCluster(directory)
         zookeeper_pid = json.loads((directory / "cluster.json").read_text())["zookeeper"]["pid"]
-        workers = {cluster.worker(node) for node in range(3)}
-        deadline = time.monotonic() + 10
-        while True:
-            info = info_of(session_client(cluster.uri(2)), GROUPED)
-            used = {location.uri.decode() for endpoint in info.endpoints for location in endpoint.locations}
-            if used == workers or time.monotonic() > deadline:
-                break
-            time.sleep(0.2)
-        assert used == workers
+        wait_for_workers(cluster.uri(2), {cluster.worker(node) for node in range(3)})
+        info = info_of(session_client(cluster.uri(2)), GROUPED)
         assert sorted_rows(fetch(info)) == sorted_rows(local_result(cluster.uri(0), GROUPED))
         status = cluster.status()
         assert status.returncode == 0, status.stdout + status.stderr

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -41,14 +40,21 @@ std::string LastLines(const std::string& text, int count) {
   return start == std::string::npos ? text : text.substr(start + 1);
 }
 
+// The address 127.0.0.1:`port`.
+sockaddr_in Loopback(int port) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  return address;
+}
+
 // A port nobody listens on now (the system's pick for a socket bound to port 0). Another
 // process could take it before the node does; the node then fails to start, saying so.
 arrow::Result<int> FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return arrow::Status::IOError("cannot open a socket to find a free port");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sockaddr_in address = Loopback(0);
   socklen_t length = sizeof(address);
   const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
                   getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
@@ -102,11 +108,8 @@ arrow::Status AwaitListening(const LocalNode& node) {
 bool Accepts(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return false;
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  const bool connected = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
+  const sockaddr_in address = Loopback(port);
+  const bool connected = connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
   close(fd);
   return connected;
 }
@@ -162,21 +165,28 @@ bool IsOwnProcess(pid_t pid, const std::string& own_path) {
 // number after it exited).
 bool IsNodeProcess(const LocalNode& node) { return IsOwnProcess(node.pid, node.data_dir); }
 
-// Stops the processes that `is_ours` still recognizes: SIGTERM, then SIGKILL for those
-// not gone by `deadline`.
-void Stop(const std::vector<pid_t>& pids, const std::function<bool(pid_t)>& is_ours,
-          std::chrono::steady_clock::time_point deadline) {
-  for (pid_t pid : pids) {
-    if (is_ours(pid)) kill(pid, SIGTERM);
+// A process this cluster started: its pid, and a path its command line names.
+struct OwnProcess {
+  pid_t pid;
+  std::string path;
+  bool Running() const { return IsOwnProcess(pid, path); }
+};
+
+// Stops those of `processes` still running: SIGTERM, then SIGKILL for those not gone
+// after `grace`.
+void Stop(const std::vector<OwnProcess>& processes, std::chrono::seconds grace) {
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  for (const auto& process : processes) {
+    if (process.Running()) kill(process.pid, SIGTERM);
   }
-  for (pid_t pid : pids) {
-    while (is_ours(pid) && std::chrono::steady_clock::now() < deadline) {
+  for (const auto& process : processes) {
+    while (process.Running() && std::chrono::steady_clock::now() < deadline) {
       // Reaps processes this one started (cluster up failing half-way).
-      (void)waitpid(pid, nullptr, WNOHANG);
+      (void)waitpid(process.pid, nullptr, WNOHANG);
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    if (is_ours(pid)) kill(pid, SIGKILL);
-    (void)waitpid(pid, nullptr, WNOHANG);
+    if (process.Running()) kill(process.pid, SIGKILL);
+    (void)waitpid(process.pid, nullptr, WNOHANG);
   }
 }
 
@@ -317,24 +327,11 @@ arrow::Result<LocalCluster> LocalCluster::Load(const std::string& dir) {
 }
 
 arrow::Status LocalCluster::Down(int grace_seconds) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds);
-  std::vector<pid_t> pids;
-  for (const auto& node : nodes_) pids.push_back(node.pid);
-  Stop(
-      pids,
-      [this](pid_t pid) {
-        for (const auto& node : nodes_) {
-          if (node.pid == pid) return IsNodeProcess(node);
-        }
-        return false;
-      },
-      deadline);
+  std::vector<OwnProcess> nodes;
+  for (const auto& node : nodes_) nodes.push_back({node.pid, node.data_dir});
+  Stop(nodes, std::chrono::seconds(grace_seconds));
   // The nodes first: they withdraw from ZooKeeper as they stop.
-  if (zookeeper_) {
-    Stop(
-        {zookeeper_->pid}, [this](pid_t pid) { return IsOwnProcess(pid, zookeeper_->dir); },
-        std::chrono::steady_clock::now() + std::chrono::seconds(grace_seconds));
-  }
+  if (zookeeper_) Stop({{zookeeper_->pid, zookeeper_->dir}}, std::chrono::seconds(grace_seconds));
   std::error_code ignored;
   fs::remove(StateFile(dir_), ignored);
   return arrow::Status::OK();

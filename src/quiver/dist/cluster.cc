@@ -105,9 +105,7 @@ arrow::Result<std::shared_ptr<Cluster>> Cluster::Start(const ClusterOptions& opt
   } else if (spec.kind == ClusterSpec::Kind::kZooKeeper) {
     ZooKeeperOptions zookeeper;
     for (const auto& address : spec.zookeeper) {
-      const bool ipv6 = address.host.find(':') != std::string::npos;
-      zookeeper.hosts += (zookeeper.hosts.empty() ? "" : ",") + (ipv6 ? "[" + address.host + "]" : address.host) + ":" +
-                         std::to_string(address.port);
+      zookeeper.hosts += (zookeeper.hosts.empty() ? "" : ",") + address.ToString();
     }
     zookeeper.path = spec.zookeeper_path;
     zookeeper.session_timeout = options.zookeeper_session_timeout;

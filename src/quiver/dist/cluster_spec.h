@@ -11,7 +11,11 @@ namespace quiver::dist {
 struct WorkerAddress {
   std::string host;
   int port = 0;
-  std::string ToString() const { return host + ":" + std::to_string(port); }
+  /// `host:port`, an IPv6 host in brackets (as ParseWorkerAddress reads it back).
+  std::string ToString() const {
+    const bool ipv6 = host.find(':') != std::string::npos;
+    return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  }
   bool operator==(const WorkerAddress& other) const { return host == other.host && port == other.port; }
 };
 
