@@ -54,10 +54,11 @@ def cluster_command(*args):
     return result.stdout
 
 
-@pytest.fixture
-def cluster(tmp_path):
-    directory = tmp_path / "cluster"
-    out = cluster_command("up", "--workers", "3", "--port", "0", "--threads", "1", "--dir", str(directory))
+def three_nodes(directory, *server_args):
+    """`quiver cluster up` of three nodes in `directory`, stopped (and every node found to
+    have stopped cleanly unless the test killed it) after the test."""
+    out = cluster_command("up", "--workers", "3", "--port", "0", "--threads", "1", "--dir", str(directory),
+                          "--", *server_args)
     assert "quiver cluster of 3 nodes" in out
     running = LocalCluster(directory)
     yield running
@@ -65,6 +66,21 @@ def cluster(tmp_path):
     for node in running.nodes:
         log = Path(node["log"]).read_text()
         assert "stopped by signal" in log or "SIGKILL" in node.get("note", ""), log[-2000:]
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    yield from three_nodes(tmp_path / "cluster")
+
+
+# How long a worker may send nothing, then not answer a ping, before a query takes it
+# for lost: short, so that the test of a frozen node runs in seconds.
+WORKER_TIMEOUT_MS = 1000
+
+
+@pytest.fixture
+def quick_timeout_cluster(tmp_path):
+    yield from three_nodes(tmp_path / "cluster", "--worker-timeout-ms", str(WORKER_TIMEOUT_MS))
 
 
 def info_of(client, sql):
@@ -145,6 +161,49 @@ def test_a_query_planned_over_a_killed_node_runs_again_on_the_survivors(cluster)
     while any(worker_tasks(cluster.worker(node)) for node in (0, 1)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(worker_tasks(cluster.worker(node)) for node in (0, 1))
+
+
+def test_a_query_over_a_frozen_node_runs_again_without_it(quick_timeout_cluster):
+    cluster = quick_timeout_cluster
+    expected = sorted_rows(local_result(cluster.uri(0), GROUPED))
+    client = session_client(cluster.uri(0))
+    info = info_of(client, GROUPED)
+    assert {endpoint.locations[0].uri.decode() for endpoint in info.endpoints} >= {cluster.worker(2)}
+    frozen = cluster.nodes[2]["pid"]
+    # SIGSTOP: its connections stay open, but nothing it was asked answers. The tasks
+    # reading from it hear nothing and get no answer to a ping, so they fail naming it,
+    # and the final tasks run the query again over nodes 0 and 1.
+    subprocess.run(["kill", "-STOP", str(frozen)], check=True)
+    try:
+        started = time.monotonic()
+        assert sorted_rows(fetch(info, skip={cluster.worker(2)})) == expected
+        took = time.monotonic() - started
+        # Silent for the timeout, a ping unanswered as long, then the run again.
+        assert took < 10 * WORKER_TIMEOUT_MS / 1000, f"the frozen node was noticed after {took:.1f} s"
+
+        # The next query leaves it out from the start.
+        info = info_of(client, GROUPED)
+        assert {endpoint.locations[0].uri.decode() for endpoint in info.endpoints} == {cluster.worker(0),
+                                                                                       cluster.worker(1)}
+        assert sorted_rows(fetch(info)) == expected
+    finally:
+        subprocess.run(["kill", "-CONT", str(frozen)], check=True)
+
+    # Thawed, it answers again and takes tasks once more.
+    deadline = time.monotonic() + 20
+    while True:
+        info = info_of(client, GROUPED)
+        used = {endpoint.locations[0].uri.decode() for endpoint in info.endpoints}
+        assert sorted_rows(fetch(info)) == expected
+        if cluster.worker(2) in used or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert cluster.worker(2) in used, "the thawed node is used again"
+    # Nothing of the abandoned attempt is left on any node.
+    deadline = time.monotonic() + 10
+    while any(worker_tasks(cluster.worker(node)) for node in range(3)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(worker_tasks(cluster.worker(node)) for node in range(3))
 
 
 TPCH_SCALE = "0.1"

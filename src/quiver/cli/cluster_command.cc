@@ -28,6 +28,7 @@ struct ClusterFlags {
   int threads = 0;
   bool no_demo = false;
   bool zookeeper = false;
+  std::vector<std::string> server_args;
 };
 
 // What a node's worker service says about itself.
@@ -95,6 +96,7 @@ int Up(const ClusterFlags& flags) {
   options.threads = flags.threads;
   options.demo = !flags.no_demo;
   options.zookeeper = flags.zookeeper;
+  options.server_args = flags.server_args;
   auto cluster = LocalCluster::Up(SelfPath(), options);
   if (!cluster.ok()) {
     std::cerr << "quiver cluster up: " << cluster.status().message() << "\n";
@@ -183,6 +185,8 @@ CommandRunner AddClusterCommand(CLI::App& app) {
   up->add_flag("--zookeeper", flags->zookeeper,
                "Start a ZooKeeper server too and let the nodes find each other through it (Debian's zookeeper "
                "package)");
+  up->add_option("server-args", flags->server_args,
+                 "After --: more options for every node's quiver server (e.g. -- --worker-timeout-ms 2000)");
   auto* status = command->add_subcommand("status", "List the nodes, their health and the tasks they run");
   add_dir(status);
   auto* down = command->add_subcommand("down", "Stop every node");

@@ -267,6 +267,7 @@ arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, c
       argv.push_back("--threads");
       argv.push_back(std::to_string(options.threads));
     }
+    argv.insert(argv.end(), options.server_args.begin(), options.server_args.end());
     auto pid = Spawn(argv, node.log);
     if (!pid.ok()) return stop_started(pid.status());
     node.pid = *pid;

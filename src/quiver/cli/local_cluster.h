@@ -44,6 +44,8 @@ class LocalCluster {
     /// path of Debian's zookeeper package unless $QUIVER_ZOOKEEPER_CLASSPATH says
     /// otherwise) rather than a static list.
     bool zookeeper = false;
+    /// More arguments for every node's `quiver server`, after the ones the cluster sets.
+    std::vector<std::string> server_args;
   };
 
   /// Starts the nodes, each a member of a static cluster knowing every worker (or of a

@@ -55,6 +55,7 @@ struct ServerFlags {
   std::string advertise_host;
   std::string cluster_secret_file;
   int zookeeper_session_timeout_ms = 10000;
+  int worker_timeout_ms = 5000;
 };
 
 // The secret task tickets are signed with: the file's contents (surrounding
@@ -192,6 +193,7 @@ int RunServer(const ServerFlags& flags) {
   }
   options.cluster.secret = *std::move(secret);
   options.cluster.zookeeper_session_timeout = std::chrono::milliseconds(flags.zookeeper_session_timeout_ms);
+  options.cluster.worker_timeout = std::chrono::milliseconds(flags.worker_timeout_ms);
   options.cluster.log = [](const std::string& message) { std::cerr << "quiver server: " << message << std::endl; };
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
@@ -334,6 +336,12 @@ CommandRunner AddServerCommand(CLI::App& app) {
                    "ZooKeeper clusters: how long a node that stopped answering stays registered")
       ->capture_default_str()
       ->check(CLI::Range(1000, 600000));
+  command
+      ->add_option("--worker-timeout-ms", flags->worker_timeout_ms,
+                   "How long a worker a query reads from may send nothing and then not answer a ping before the "
+                   "query takes it for lost")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600000));
   return [flags] { return RunServer(*flags); };
 }
 

@@ -38,6 +38,11 @@ struct ClusterOptions {
   std::shared_ptr<TaskEstimator> estimator;
   /// ZooKeeper clusters: how long after a node dies its registration goes.
   std::chrono::milliseconds zookeeper_session_timeout{10000};
+  /// A worker a task reads from that sends nothing for this long, and then does not
+  /// answer a ping within it either, is taken for lost (frozen, or cut off without its
+  /// connection breaking): the task fails naming it, and the query runs again without
+  /// it if nothing reached the client yet.
+  std::chrono::milliseconds worker_timeout{5000};
   /// Told what an operator should know of the cluster's membership (ZooKeeper lost or
   /// regained); null: silent.
   std::function<void(const std::string&)> log;

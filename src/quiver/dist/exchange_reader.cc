@@ -3,11 +3,20 @@
 #include <arrow/flight/client.h>
 #include <arrow/util/byte_size.h>
 
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "quiver/dist/worker_actions.h"
+#include "quiver/dist/worker_service.h"
+
 namespace quiver::dist {
 
 namespace flight = arrow::flight;
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 constexpr std::string_view kLost = " lost: ";
 
@@ -31,74 +40,167 @@ bool IsLostWorkerError(const arrow::Status& status) {
   return !status.ok() && worker != std::string::npos && message.find(kLost, worker) != std::string::npos;
 }
 
+/// What the reader, its fetching threads and its watchdog share.
+struct ExchangeReader::State {
+  struct Producer {
+    ExchangeSource source;
+    Clock::time_point last_heard;  // a batch, the stream opening, or an answered ping
+    bool opening = true;           // its DoGet has not returned yet
+    bool finished = false;
+    std::shared_ptr<flight::FlightStreamReader> stream;
+  };
+
+  std::shared_ptr<ChannelResolver> resolver;
+  ExchangeOptions options;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::shared_ptr<arrow::RecordBatch>> queue;
+  std::vector<Producer> producers;
+  size_t running = 0;
+  arrow::Status error;
+  bool closed = false;
+  int64_t bytes_received = 0;
+
+  void Fetch(size_t index);
+  void Watch();
+
+  // The caller holds the mutex.
+  void Finish(size_t index, const arrow::Status& status) {
+    if (!status.ok() && error.ok() && !closed) error = status;
+    producers[index].opening = false;
+    producers[index].finished = true;
+    --running;
+    changed.notify_all();
+  }
+  bool Stopped() const { return closed || running == 0 || !error.ok(); }
+  void CancelStreams() {
+    for (auto& producer : producers) {
+      if (producer.stream) producer.stream->Cancel();
+    }
+  }
+};
+
 arrow::Result<std::shared_ptr<ExchangeReader>> ExchangeReader::Open(std::shared_ptr<arrow::Schema> schema,
                                                                     std::vector<ExchangeSource> sources,
                                                                     std::shared_ptr<ChannelResolver> resolver,
-                                                                    size_t queued_batches) {
-  std::shared_ptr<ExchangeReader> reader(new ExchangeReader(std::move(schema), std::move(resolver), queued_batches));
-  reader->running_ = sources.size();
-  for (auto& source : sources) {
-    reader->threads_.emplace_back([raw = reader.get(), source = std::move(source)] { raw->Fetch(source); });
+                                                                    ExchangeOptions options) {
+  auto state = std::make_shared<State>();
+  state->resolver = std::move(resolver);
+  state->options = options;
+  state->running = sources.size();
+  const auto now = Clock::now();
+  for (auto& source : sources) state->producers.push_back(State::Producer{std::move(source), now});
+  std::shared_ptr<ExchangeReader> reader(new ExchangeReader(std::move(schema), state));
+  for (size_t i = 0; i < state->producers.size(); ++i) {
+    reader->fetchers_.emplace_back([state, i] { state->Fetch(i); });
   }
+  if (!state->producers.empty()) reader->watchdog_ = std::thread([state] { state->Watch(); });
   return reader;
 }
 
 ExchangeReader::~ExchangeReader() { (void)Close(); }
 
-void ExchangeReader::Fetch(const ExchangeSource& source) {
+void ExchangeReader::State::Fetch(size_t index) {
+  ExchangeSource source;
+  {
+    std::lock_guard lock(mutex);
+    source = producers[index].source;
+  }
   auto fail = [&](const arrow::Status& status, bool unreachable) {
-    std::lock_guard lock(mutex_);
-    if (error_.ok() && !closed_) {
-      error_ = unreachable ? arrow::Status::IOError(LostWorkerMessage(source.worker_url, status)) : status;
-    }
-    --running_;
-    changed_.notify_all();
+    std::lock_guard lock(mutex);
+    Finish(index, unreachable ? arrow::Status::IOError(LostWorkerMessage(source.worker_url, status)) : status);
   };
-  auto client = resolver_->ClientFor(source.worker_url);
+  auto client = resolver->ClientFor(source.worker_url);
   // Refused: the URL is no member of the cluster, which no retry mends.
   if (!client.ok()) return fail(client.status(), false);
-  flight::FlightCallOptions options;
+  flight::FlightCallOptions call;
   // Buffers sit wherever the IPC message put them; Acero's kernels want each aligned to
   // its type's width, so the few that are not are copied as they arrive.
-  options.read_options.ensure_alignment = arrow::ipc::Alignment::kDataTypeSpecificAlignment;
-  auto opened = (*client)->DoGet(options, flight::Ticket{source.ticket});
+  call.read_options.ensure_alignment = arrow::ipc::Alignment::kDataTypeSpecificAlignment;
+  // Blocks until the producer sends its schema; nothing can interrupt it but the
+  // producer answering or its connection breaking.
+  auto opened = (*client)->DoGet(call, flight::Ticket{source.ticket});
   if (!opened.ok()) return fail(opened.status(), Unreachable(opened.status()));
   std::shared_ptr<flight::FlightStreamReader> stream = std::move(*opened);
   {
-    std::lock_guard lock(mutex_);
-    if (closed_) {
+    std::lock_guard lock(mutex);
+    if (closed || !error.ok()) {
       stream->Cancel();
-      --running_;
-      return;
+      return Finish(index, arrow::Status::OK());
     }
-    streams_.push_back(stream);
+    producers[index].opening = false;
+    producers[index].last_heard = Clock::now();
+    producers[index].stream = stream;
   }
   while (true) {
     auto chunk = stream->Next();
-    if (!chunk.ok()) {
-      return fail(chunk.status(), Unreachable(chunk.status()));
-    }
+    if (!chunk.ok()) return fail(chunk.status(), Unreachable(chunk.status()));
+    std::unique_lock lock(mutex);
+    producers[index].last_heard = Clock::now();
     if (!chunk->data) break;
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return closed_ || queue_.size() < queued_batches_; });
-    if (closed_) break;
-    bytes_received_ += arrow::util::TotalBufferSize(*chunk->data);
-    queue_.push_back(std::move(chunk->data));
-    changed_.notify_all();
+    changed.wait(lock, [&] { return closed || queue.size() < options.queued_batches; });
+    if (closed) break;
+    bytes_received += arrow::util::TotalBufferSize(*chunk->data);
+    queue.push_back(std::move(chunk->data));
+    changed.notify_all();
   }
-  std::lock_guard lock(mutex_);
-  --running_;
-  changed_.notify_all();
+  std::lock_guard lock(mutex);
+  Finish(index, arrow::Status::OK());
+}
+
+void ExchangeReader::State::Watch() {
+  const auto timeout = options.producer_timeout;
+  std::unique_lock lock(mutex);
+  while (true) {
+    changed.wait_for(lock, timeout / 4, [&] { return Stopped(); });
+    if (Stopped()) return;
+    // A producer waiting for the reader to take its batches is not silent.
+    if (queue.size() >= options.queued_batches) {
+      for (auto& producer : producers) producer.last_heard = Clock::now();
+      continue;
+    }
+    std::vector<size_t> silent;
+    std::vector<std::string> urls;
+    const auto asked_at = Clock::now();
+    for (size_t i = 0; i < producers.size(); ++i) {
+      if (!producers[i].finished && asked_at - producers[i].last_heard >= timeout) {
+        silent.push_back(i);
+        urls.push_back(producers[i].source.worker_url);
+      }
+    }
+    if (silent.empty()) continue;
+    lock.unlock();
+    const auto answered =
+        DoActionOnWorkers(*resolver, urls, kPingAction, "", std::chrono::duration<double>(timeout).count());
+    lock.lock();
+    if (Stopped()) return;
+    for (size_t k = 0; k < silent.size(); ++k) {
+      auto& producer = producers[silent[k]];
+      if (producer.finished || producer.last_heard > asked_at) continue;
+      if (answered[k]) {
+        // Alive and merely slow (a big sort before its first batch): ask again later.
+        producer.last_heard = Clock::now();
+        continue;
+      }
+      error = arrow::Status::IOError(LostWorkerMessage(
+          urls[k], arrow::Status::IOError("sent nothing for ",
+                                          std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count(),
+                                          " ms and did not answer a ping")));
+      CancelStreams();
+      changed.notify_all();
+      return;
+    }
+  }
 }
 
 arrow::Status ExchangeReader::ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return closed_ || !queue_.empty() || running_ == 0 || !error_.ok(); });
-  if (!error_.ok()) return error_;
-  if (!queue_.empty()) {
-    *batch = std::move(queue_.front());
-    queue_.pop_front();
-    changed_.notify_all();
+  std::unique_lock lock(state_->mutex);
+  state_->changed.wait(lock, [&] { return state_->Stopped() || !state_->queue.empty(); });
+  if (!state_->error.ok()) return state_->error;
+  if (!state_->queue.empty()) {
+    *batch = std::move(state_->queue.front());
+    state_->queue.pop_front();
+    state_->changed.notify_all();
     return arrow::Status::OK();
   }
   *batch = nullptr;
@@ -106,25 +208,36 @@ arrow::Status ExchangeReader::ReadNext(std::shared_ptr<arrow::RecordBatch>* batc
 }
 
 arrow::Status ExchangeReader::Close() {
-  std::vector<std::thread> threads;
+  std::vector<std::thread> fetchers;
+  std::thread watchdog;
+  std::vector<bool> left_behind;
   {
-    std::lock_guard lock(mutex_);
-    if (closed_ && threads_.empty()) return arrow::Status::OK();
-    closed_ = true;
-    for (auto& stream : streams_) stream->Cancel();
-    queue_.clear();
-    threads.swap(threads_);
-    changed_.notify_all();
+    std::lock_guard lock(state_->mutex);
+    state_->closed = true;
+    state_->CancelStreams();
+    state_->queue.clear();
+    state_->changed.notify_all();
+    fetchers.swap(fetchers_);
+    watchdog.swap(watchdog_);
+    for (const auto& producer : state_->producers) left_behind.push_back(producer.opening);
   }
-  for (auto& thread : threads) {
-    if (thread.joinable()) thread.join();
+  if (watchdog.joinable()) watchdog.join();
+  for (size_t i = 0; i < fetchers.size(); ++i) {
+    if (!fetchers[i].joinable()) continue;
+    // Still waiting for a producer to open its stream (perhaps a frozen one): it ends
+    // by itself once the producer answers or its connection breaks.
+    if (left_behind[i]) {
+      fetchers[i].detach();
+    } else {
+      fetchers[i].join();
+    }
   }
   return arrow::Status::OK();
 }
 
 int64_t ExchangeReader::bytes_received() const {
-  std::lock_guard lock(mutex_);
-  return bytes_received_;
+  std::lock_guard lock(state_->mutex);
+  return state_->bytes_received;
 }
 
 }  // namespace quiver::dist

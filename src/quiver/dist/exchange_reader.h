@@ -3,10 +3,8 @@
 #include <arrow/record_batch.h>
 #include <arrow/result.h>
 
-#include <condition_variable>
-#include <deque>
+#include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,17 +19,26 @@ struct ExchangeSource {
   std::string ticket;
 };
 
+struct ExchangeOptions {
+  /// How many batches may wait here before the DoGets stop reading (the producers then
+  /// keep what follows).
+  size_t queued_batches = 8;
+  /// A producer that sends nothing for this long is pinged, and taken for lost when it
+  /// does not answer within this long either: a frozen or cut-off worker fails the read
+  /// instead of stalling it for ever. A producer that is merely slow answers the ping.
+  std::chrono::milliseconds producer_timeout{5000};
+};
+
 /// Reads a partition from every task of a stage at once (a DoGet each) as one stream
-/// of batches, in whatever order they arrive. A failed or unreachable producer fails
-/// the read with an error naming its worker. Closing stops every DoGet.
+/// of batches, in whatever order they arrive. A failed, unreachable or silent and
+/// unanswering producer fails the read with an error naming its worker. Closing stops
+/// every DoGet.
 class ExchangeReader : public arrow::RecordBatchReader {
  public:
-  /// `queued_batches`: how many batches may wait here before the DoGets stop reading
-  /// (the producers then keep what follows).
   static arrow::Result<std::shared_ptr<ExchangeReader>> Open(std::shared_ptr<arrow::Schema> schema,
                                                              std::vector<ExchangeSource> sources,
                                                              std::shared_ptr<ChannelResolver> resolver,
-                                                             size_t queued_batches = 8);
+                                                             ExchangeOptions options = {});
   ~ExchangeReader() override;
 
   std::shared_ptr<arrow::Schema> schema() const override { return schema_; }
@@ -42,22 +49,16 @@ class ExchangeReader : public arrow::RecordBatchReader {
   int64_t bytes_received() const;
 
  private:
-  ExchangeReader(std::shared_ptr<arrow::Schema> schema, std::shared_ptr<ChannelResolver> resolver, size_t queued)
-      : schema_(std::move(schema)), resolver_(std::move(resolver)), queued_batches_(queued) {}
-  void Fetch(const ExchangeSource& source);
+  struct State;
+  ExchangeReader(std::shared_ptr<arrow::Schema> schema, std::shared_ptr<State> state)
+      : schema_(std::move(schema)), state_(std::move(state)) {}
 
   std::shared_ptr<arrow::Schema> schema_;
-  std::shared_ptr<ChannelResolver> resolver_;
-  const size_t queued_batches_;
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<std::shared_ptr<arrow::RecordBatch>> queue_;
-  size_t running_ = 0;
-  arrow::Status error_;
-  bool closed_ = false;
-  int64_t bytes_received_ = 0;
-  std::vector<std::shared_ptr<arrow::flight::FlightStreamReader>> streams_;
-  std::vector<std::thread> threads_;
+  // Shared with the threads: one whose DoGet waits on a frozen worker cannot be
+  // cancelled, so Close leaves it behind, and it finds the state when it wakes.
+  std::shared_ptr<State> state_;
+  std::vector<std::thread> fetchers_;
+  std::thread watchdog_;
 };
 
 /// The message of the error a read gets when `worker_url` cannot be reached.

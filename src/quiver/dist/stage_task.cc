@@ -126,7 +126,9 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
       sources.push_back(
           ExchangeSource{plan.workers(static_cast<int>(producer.workers(t))), SignTicket(request, context.secret)});
     }
-    ARROW_ASSIGN_OR_RAISE(auto reader, ExchangeReader::Open(exchange.schema, std::move(sources), context.resolver));
+    ARROW_ASSIGN_OR_RAISE(auto reader,
+                          ExchangeReader::Open(exchange.schema, std::move(sources), context.resolver,
+                                               ExchangeOptions{.producer_timeout = context.producer_timeout}));
     return ac::Declaration("record_batch_reader_source",
                            ac::RecordBatchReaderSourceNodeOptions(std::move(reader), ExchangeExecutor()));
   };

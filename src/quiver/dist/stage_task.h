@@ -32,6 +32,9 @@ struct WorkerContext {
   /// goes to a spill file (the per-connection budget).
   int64_t partition_memory_bytes = 64LL << 20;
   std::string spill_dir;  // where spill files go
+  /// How long a producer may stay silent, and then not answer a ping, before the
+  /// task reading from it fails as having lost it (ExchangeOptions::producer_timeout).
+  std::chrono::milliseconds producer_timeout{5000};
 };
 
 /// Names a task's execution on a worker: equal keys share one execution, whichever
