@@ -9,6 +9,7 @@
 #include <parquet/metadata.h>
 
 #include "quiver/dist/arrow_bytes.h"
+#include "quiver/dist/plan_node_codec.h"
 #include "quiver/storage/file_table.h"
 
 namespace quiver::dist {
@@ -305,6 +306,18 @@ arrow::Status Encode(const plan::LogicalOperator& node, const PlanEncoding& enco
       out->mutable_exchange()->set_partitioning(exchange.partitioning);
       return arrow::Status::OK();
     }
+    case LogicalKind::kExtension: {
+      const auto& extension = static_cast<const plan::LogicalExtension&>(node);
+      auto codec = PlanNodeCodecRegistry::Default().Find(extension.codec_name());
+      if (!codec.ok()) {
+        return arrow::Status::NotImplemented("plan node ", extension.Describe(),
+                                             " cannot travel: ", codec.status().message());
+      }
+      ARROW_ASSIGN_OR_RAISE(auto payload, (*codec)->Encode(extension));
+      out->mutable_extension()->set_codec(extension.codec_name());
+      out->mutable_extension()->set_payload(std::move(payload));
+      return arrow::Status::OK();
+    }
   }
   return arrow::Status::NotImplemented("plan operator cannot travel: ", node.Describe());
 }
@@ -487,7 +500,12 @@ struct Decoder {
         exchange->partitioning = node.exchange().partitioning();
         return exchange;
       }
-      case pb::PlanNode::kExtension:
+      case pb::PlanNode::kExtension: {
+        ARROW_ASSIGN_OR_RAISE(auto codec, PlanNodeCodecRegistry::Default().Find(node.extension().codec()));
+        ARROW_ASSIGN_OR_RAISE(auto extension, codec->Decode(node.extension().payload()));
+        if (!extension) return arrow::Status::Invalid("plan node codec '", codec->name(), "' decoded no node");
+        return extension;
+      }
       case pb::PlanNode::OPERATOR_NOT_SET:
         break;
     }

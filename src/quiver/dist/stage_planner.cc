@@ -9,6 +9,7 @@
 
 #include "quiver/dist/partial_aggregate.h"
 #include "quiver/plan/cardinality.h"
+#include "quiver/plan/logical_extension.h"
 
 namespace quiver::dist {
 
@@ -194,6 +195,8 @@ class Planner {
         return PlanUnion(*node);
       case LogicalKind::kWindow:
         return PlanWindow(static_cast<const plan::LogicalWindow&>(*node));
+      case LogicalKind::kExtension:
+        return PlanExtension(static_cast<const plan::LogicalExtension&>(*node));
       case LogicalKind::kExchange:
         break;
     }
@@ -235,6 +238,41 @@ class Planner {
     } else {
       out.plan = WithInputs(aggregate, {exchange});
     }
+    return out;
+  }
+
+  arrow::Result<Fragment> PlanExtension(const plan::LogicalExtension& extension) {
+    if (extension.inputs.empty()) {
+      // Every task would compute the same rows: they count once, like constants.
+      Fragment leaf{WithInputs(extension, {})};
+      leaf.replicated = true;
+      return leaf;
+    }
+    std::vector<Fragment> inputs;
+    for (const auto& input : extension.inputs) {
+      ARROW_ASSIGN_OR_RAISE(auto planned, Plan(input));
+      inputs.push_back(std::move(planned));
+    }
+    const bool row_wise = extension.distribution() == plan::LogicalExtension::Distribution::kRowWise;
+    if (row_wise && inputs.size() == 1) {
+      // Its columns are its own: whatever the input was partitioned by is unknown above it.
+      auto out = Over(std::move(inputs[0]), extension);
+      out.hash_keys.reset();
+      return out;
+    }
+    // All of every input in one task.
+    std::vector<LogicalPlanPtr> gathered;
+    std::set<const plan::LogicalOperator*> first_task_only;
+    for (auto& input : inputs) {
+      if (input.spread()) {
+        ARROW_ASSIGN_OR_RAISE(input, Gather(std::move(input)));
+      }
+      gathered.push_back(input.plan);
+      first_task_only.insert(input.first_task_only.begin(), input.first_task_only.end());
+    }
+    Fragment out{WithInputs(extension, std::move(gathered))};
+    out.single = true;
+    out.first_task_only = std::move(first_task_only);
     return out;
   }
 

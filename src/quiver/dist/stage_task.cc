@@ -107,6 +107,9 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
 
   exec::LoweringOptions lowering;
   if (task->pool_) lowering.pool = task->pool_->get();
+  // The query's settings, as SET where it was planned: user plan nodes read them.
+  const std::map<std::string, std::string> settings(plan.settings().begin(), plan.settings().end());
+  lowering.settings = &settings;
   const uint32_t my_partition = ticket.task();
   lowering.exchange_source = [&plan, &context,
                               my_partition](const plan::LogicalExchange& exchange) -> arrow::Result<ac::Declaration> {

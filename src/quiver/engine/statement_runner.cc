@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "quiver/common/random_id.h"
+#include "quiver/common/settings_registry.h"
 #include "quiver/dist/cluster.h"
 #include "quiver/dist/plan_codec.h"
 #include "quiver/engine/explain_analyze.h"
@@ -343,6 +344,7 @@ arrow::Result<StatementResult> StatementRunner::RunPlanned(const PlannedQuery& p
   ARROW_ASSIGN_OR_RAISE(auto limited, SessionQueryPool());
   exec::LoweringOptions lowering;
   if (limited) lowering.pool = limited->get();
+  lowering.settings = &settings_;
   ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*planned.plan, lowering));
   ARROW_ASSIGN_OR_RAISE(result.batches, exec::StartPlan(std::move(declaration), interrupted_, lowering.pool));
   if (limited) result.batches = std::make_shared<ReaderKeepingPool>(std::move(result.batches), std::move(limited));
@@ -544,6 +546,13 @@ arrow::Result<StatementResult> StatementRunner::RunSet(const sql::Statement& sta
     ARROW_RETURN_NOT_OK(
         exec::ParseMemoryLimit(statement.value, exec::AvailableMemoryBytes(), kMemoryLimitSetting).status());
   }
+  // An extension's setting is checked by it: an unknown name or a bad value is refused
+  // (a RESET only needs the name to exist).
+  const auto& extensions = SettingsRegistry::Default();
+  if (extensions.Governs(statement.variable)) {
+    ARROW_RETURN_NOT_OK(statement.value.empty() ? extensions.Value({}, statement.variable).status()
+                                                : extensions.Check(statement.variable, statement.value));
+  }
   if (statement.value.empty()) {
     settings_.erase(statement.variable);
   } else {
@@ -554,10 +563,13 @@ arrow::Result<StatementResult> StatementRunner::RunSet(const sql::Statement& sta
 
 arrow::Result<StatementResult> StatementRunner::RunShowVariable(const sql::Statement& statement) {
   auto it = settings_.find(statement.variable);
-  if (it == settings_.end()) {
-    return arrow::Status::KeyError("unrecognized configuration parameter \"", statement.variable, "\"");
+  if (it != settings_.end()) return TextResult({statement.variable}, {{it->second}}, false);
+  // An extension's setting not set in this session shows its default.
+  if (SettingsRegistry::Default().Governs(statement.variable)) {
+    ARROW_ASSIGN_OR_RAISE(auto value, SettingsRegistry::Default().Value(settings_, statement.variable));
+    return TextResult({statement.variable}, {{value}}, false);
   }
-  return TextResult({statement.variable}, {{it->second}}, false);
+  return arrow::Status::KeyError("unrecognized configuration parameter \"", statement.variable, "\"");
 }
 
 }  // namespace quiver::engine

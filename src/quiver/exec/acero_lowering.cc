@@ -27,6 +27,7 @@
 #include "quiver/exec/unordered_limit_node.h"
 #include "quiver/exec/window_node.h"
 #include "quiver/plan/cardinality.h"
+#include "quiver/plan/logical_extension.h"
 #include "quiver/plan/plan_builders.h"
 
 namespace quiver::exec {
@@ -612,6 +613,14 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
       ARROW_ASSIGN_OR_RAISE(auto source, options.exchange_source(exchange));
       source.label = exchange.Describe();
       return source;
+    }
+    case LogicalKind::kExtension: {
+      const auto& extension = static_cast<const plan::LogicalExtension&>(node);
+      plan::ExtensionContext context;
+      if (options.settings) context.settings = *options.settings;
+      ARROW_ASSIGN_OR_RAISE(auto lowered, extension.Lower(std::move(inputs), context));
+      if (lowered.label.empty()) lowered.label = extension.Describe();
+      return lowered;
     }
     case LogicalKind::kFilter: {
       const auto& filter = static_cast<const plan::LogicalFilter&>(node);

@@ -4,6 +4,7 @@
 #include <arrow/result.h>
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "quiver/exec/metrics_node.h"
@@ -23,6 +24,9 @@ struct LoweringOptions {
   /// Makes the source node of an exchange (a distributed plan's stage reading another
   /// stage's output); dist/ supplies it. Plans without exchanges need none.
   std::function<arrow::Result<arrow::acero::Declaration>(const plan::LogicalExchange&)> exchange_source;
+  /// The query's settings, which user plan nodes (plan::LogicalExtension) are lowered
+  /// with; null: none set.
+  const std::map<std::string, std::string>* settings = nullptr;
   /// Set by LowerToAcero: the group keys scans leave dictionary-encoded.
   const DictionaryGroupKeys* dictionary_keys = nullptr;
 };

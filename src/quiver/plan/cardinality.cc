@@ -596,6 +596,14 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
       for (const auto& field : node.schema->fields()) out.columns[field->name()] = ColumnEstimate{};
       return out;
     }
+    case LogicalKind::kExtension: {
+      // A user's operator says nothing of its output: as many rows as its first input,
+      // with columns of unknown spread.
+      Estimate out;
+      out.rows = node.inputs.empty() ? 1.0 : Of(node.inputs[0]).rows;
+      for (const auto& field : node.schema->fields()) out.columns[field->name()] = ColumnEstimate{};
+      return out;
+    }
   }
   return Estimate{};
 }

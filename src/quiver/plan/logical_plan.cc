@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "quiver/plan/logical_extension.h"
+
 namespace quiver::plan {
 
 namespace {
@@ -185,6 +187,9 @@ LogicalPlanPtr CopyOperator(const LogicalOperator& node) {
       break;
     case LogicalKind::kExchange:
       copy = CopyOf<LogicalExchange>(*plan);
+      break;
+    case LogicalKind::kExtension:
+      copy = static_cast<const LogicalExtension&>(*plan).Copy();
       break;
   }
   return copy;

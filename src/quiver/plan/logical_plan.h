@@ -35,7 +35,8 @@ enum class LogicalKind {
   kWindow,
   kMaterialized,
   kSetFunction,
-  kExchange
+  kExchange,
+  kExtension  // a user's operator (LogicalExtension, logical_extension.h)
 };
 
 class LogicalOperator;

@@ -70,6 +70,7 @@ bool OutputIsEmpty(const LogicalOperator& node) {
     case LogicalKind::kValues:
     case LogicalKind::kMaterialized:
     case LogicalKind::kExchange:
+    case LogicalKind::kExtension:  // a user's operator may make rows of nothing
       return false;
   }
   return false;
