@@ -89,6 +89,11 @@ arrow::Result<std::shared_ptr<Cluster>> Cluster::Start(const ClusterOptions& opt
                                   "': nodes of one cluster must share a secret to sign task tickets with (give "
                                   "every node the same --cluster-secret-file, or QUIVER_CLUSTER_SECRET)");
   }
+  if (spec.kind == ClusterSpec::Kind::kCustom && !options.resolver) {
+    return arrow::Status::Invalid(
+        "cluster 'custom' takes its members from the program's own ChannelResolver, and "
+        "none was given (ClusterOptions::resolver)");
+  }
   std::shared_ptr<Cluster> cluster(new Cluster());
   cluster->options_ = options;
   cluster->secret_ = options.secret.empty() ? NewClusterSecret() : options.secret;

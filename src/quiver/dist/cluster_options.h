@@ -27,8 +27,8 @@ struct ClusterOptions {
   int worker_port = 0;
   /// The host other nodes and clients reach this node's workers by; empty: worker_host.
   std::string advertise_host;
-  /// Membership of the user's own making (the ChannelResolver extension point); null:
-  /// the one the spec names.
+  /// Membership of the user's own making (the ChannelResolver extension point), which
+  /// the spec `custom` requires; null: the one the spec names.
   std::shared_ptr<ChannelResolver> resolver;
   /// Where task outputs their readers have not taken yet spill once a partition holds
   /// `partition_memory_bytes` in memory.

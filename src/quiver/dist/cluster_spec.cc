@@ -91,9 +91,13 @@ arrow::Result<ClusterSpec> ParseClusterSpec(const std::string& text) {
     }
     return spec;
   }
+  if (text == "custom") {
+    spec.kind = ClusterSpec::Kind::kCustom;
+    return spec;
+  }
   return arrow::Status::Invalid("--cluster '", text,
-                                "' is not local:N, static:host:port[,host:port …] or "
-                                "zookeeper://host:port[,host:port …]/path");
+                                "' is not local:N, static:host:port[,host:port …], "
+                                "zookeeper://host:port[,host:port …]/path or custom");
 }
 
 }  // namespace quiver::dist

@@ -24,8 +24,10 @@ struct WorkerAddress {
 ///   static:host:port,host:port …   a fixed list
 ///   zookeeper://host:port[,host:port …]/path
 ///                                  membership through ephemeral znodes under path
+///   custom                         one worker here; membership from the program's own
+///                                  ChannelResolver (ClusterOptions::resolver)
 struct ClusterSpec {
-  enum class Kind { kLocal, kStatic, kZooKeeper } kind = Kind::kLocal;
+  enum class Kind { kLocal, kStatic, kZooKeeper, kCustom } kind = Kind::kLocal;
   int local_workers = 1;                 // kLocal
   std::vector<WorkerAddress> workers;    // kStatic
   std::vector<WorkerAddress> zookeeper;  // kZooKeeper: the ensemble

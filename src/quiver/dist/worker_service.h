@@ -50,4 +50,8 @@ inline constexpr const char* kTasksAction = "quiver.tasks";
 inline constexpr const char* kPingAction = "quiver.ping";
 inline constexpr const char* kCancelAttemptsAction = "quiver.cancel_attempts";
 
+/// Whether a Flight action is one of the worker's (above): a server embedding a
+/// WorkerService hands those to it.
+inline bool IsWorkerAction(const std::string& type) { return type.rfind("quiver.", 0) == 0; }
+
 }  // namespace quiver::dist

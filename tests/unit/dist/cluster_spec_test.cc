@@ -35,6 +35,11 @@ TEST(ClusterSpecTest, ParsesEachKind) {
   EXPECT_EQ(zookeeper.zookeeper_path, "/quiver/prod");
 }
 
+TEST(ClusterSpecTest, CustomLeavesMembershipToTheProgram) {
+  ASSERT_OK_AND_ASSIGN(auto custom, ParseClusterSpec("custom"));
+  EXPECT_EQ(custom.kind, ClusterSpec::Kind::kCustom);
+}
+
 TEST(ClusterSpecTest, ErrorsNameWhatIsWrong) {
   EXPECT_NE(ErrorOf("local:0").find("'0' is not a number from 1 to 256"), std::string::npos);
   EXPECT_NE(ErrorOf("local:many").find("--cluster local:N"), std::string::npos);
