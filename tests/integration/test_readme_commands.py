@@ -88,3 +88,12 @@ def test_serve_script_starts_a_server_with_the_demo_tables(tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
+
+
+def test_the_extension_examples_run_as_written():
+    examples = [command for command in readme_commands() if command.startswith("build/examples/")]
+    assert len(examples) == 4, examples
+    for command in examples:
+        result = subprocess.run([str(REPO / command)], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, f"{command}: {result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        assert "ok: " in result.stdout, result.stdout[-2000:]
