@@ -54,7 +54,8 @@ std::optional<int64_t> HeldBytes(const plan::LogicalPlanPtr& node, const exec::P
 }  // namespace
 
 arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
-                                           exec::InterruptCheck interrupted) {
+                                           exec::InterruptCheck interrupted,
+                                           const std::map<std::string, std::string>* settings) {
   exec::PlanMetrics metrics;
   metrics.unattributed = std::make_shared<exec::UnattributedCpu>();
   // Allocations of the plan's nodes (and of its scans) go through this pool, which
@@ -64,6 +65,7 @@ arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, boo
   exec::LoweringOptions lowering;
   lowering.metrics = &metrics;
   lowering.pool = pool;
+  lowering.settings = settings;
   ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*plan, lowering));
   const std::string physical_plan = exec::FormatPhysicalPlan(declaration);
 

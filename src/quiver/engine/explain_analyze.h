@@ -2,6 +2,7 @@
 
 #include <arrow/result.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ struct AnalyzedPlan {
 
 /// EXPLAIN ANALYZE: runs `plan` to its end, discarding its rows, and describes the run.
 /// What each number means is in docs/architecture.md.
+/// `settings` are the session's (user plan nodes read them).
 arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
-                                           exec::InterruptCheck interrupted = {});
+                                           exec::InterruptCheck interrupted = {},
+                                           const std::map<std::string, std::string>* settings = nullptr);
 
 }  // namespace quiver::engine

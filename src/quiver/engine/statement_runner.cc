@@ -380,7 +380,7 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
   if (statement.explain_analyze) {
     // The WITH queries run first, as for the query itself; their rounds are not measured.
     ARROW_RETURN_NOT_OK(MaterializeWithQueries(context.recursive_ctes));
-    ARROW_ASSIGN_OR_RAISE(auto analyzed, ExplainAnalyze(plan, statement.explain_verbose, interrupted_));
+    ARROW_ASSIGN_OR_RAISE(auto analyzed, ExplainAnalyze(plan, statement.explain_verbose, interrupted_, &settings_));
     for (auto& line : analyzed.plans) rows.push_back({std::move(line)});
     summary = std::move(analyzed.summary);
   } else {

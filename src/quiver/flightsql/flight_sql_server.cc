@@ -8,6 +8,7 @@
 
 #include "quiver/catalog/access_control.h"
 #include "quiver/catalog/catalog.h"
+#include "quiver/common/settings_registry.h"
 #include "quiver/dist/cluster.h"
 #include "quiver/engine/engine.h"
 #include "quiver/engine/session_state.h"
@@ -383,6 +384,9 @@ arrow::Result<flight::SetSessionOptionsResult> FlightSqlServer::SetSessionOption
       } else {
         result.errors[name] = Error{flight::SetSessionOptionErrorValue::kInvalidValue};
       }
+    } else if (!SettingsRegistry::Default().Check(name, text).ok()) {
+      // An extension's setting with a bad value, or one the extension does not have.
+      result.errors[name] = Error{flight::SetSessionOptionErrorValue::kInvalidValue};
     } else {
       values[name] = text;
     }

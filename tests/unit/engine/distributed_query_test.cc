@@ -12,18 +12,8 @@ namespace {
 class DistributedQueryTest : public testing::EngineTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("quiver_distributed_test_" + std::to_string(::getpid()) + "_" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    for (int file = 0; file < 4; ++file) {
-      testing::WriteParquet(dir_ / "numbers" / ("part" + std::to_string(file) + ".parquet"), file * 5000, 5000);
-    }
-    EngineOptions options;
-    options.data_dir = (dir_ / "data").string();
-    options.cluster.spec = "local:3";
-    engine_ = Engine::Open(options).ValueOrDie();
-    session_ = engine_->NewSession();
-    Run("CREATE EXTERNAL TABLE numbers STORED AS PARQUET LOCATION '" + (dir_ / "numbers").string() + "'");
+    EngineTest::SetUp();
+    OpenOnThreeWorkers(4, 5000);
   }
 
   // The query's rows run here alone and distributed, sorted unless the query orders them.

@@ -88,6 +88,22 @@ class EngineTest : public ::testing::Test {
     return result.status();
   }
 
+  /// Instead of SetUp's engine: one on three in-process workers, with `files` Parquet
+  /// files of `rows` rows each (WriteParquet) as the external table `numbers`.
+  void OpenOnThreeWorkers(int files, int64_t rows) {
+    for (int file = 0; file < files; ++file) {
+      WriteParquet(dir_ / "numbers" / ("part" + std::to_string(file) + ".parquet"), file * rows, rows);
+    }
+    session_.reset();
+    engine_.reset();
+    EngineOptions options;
+    options.data_dir = (dir_ / "distributed_data").string();
+    options.cluster.spec = "local:3";
+    engine_ = Engine::Open(options).ValueOrDie();
+    session_ = engine_->NewSession();
+    Run("CREATE EXTERNAL TABLE numbers STORED AS PARQUET LOCATION '" + (dir_ / "numbers").string() + "'");
+  }
+
   std::filesystem::path dir_;
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<Session> session_;

@@ -87,18 +87,8 @@ class ExtensionNodeTest : public testing::EngineTest {
   }
 
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("quiver_extension_test_" + std::to_string(::getpid()) + "_" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    for (int file = 0; file < 3; ++file) {
-      testing::WriteParquet(dir_ / "numbers" / ("part" + std::to_string(file) + ".parquet"), file * 1000, 1000);
-    }
-    EngineOptions options;
-    options.data_dir = (dir_ / "data").string();
-    options.cluster.spec = "local:3";
-    engine_ = Engine::Open(options).ValueOrDie();
-    session_ = engine_->NewSession();
-    Run("CREATE EXTERNAL TABLE numbers STORED AS PARQUET LOCATION '" + (dir_ / "numbers").string() + "'");
+    EngineTest::SetUp();
+    OpenOnThreeWorkers(3, 1000);
     Run("SET execution_mode = 'distributed'");
     Run("SET distributed_task_bytes = '1'");
   }
