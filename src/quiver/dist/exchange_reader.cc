@@ -59,6 +59,7 @@ struct ExchangeReader::State {
   size_t running = 0;
   arrow::Status error;
   bool closed = false;
+  bool pinging = false;  // the watchdog waits for pings to answer
   int64_t bytes_received = 0;
 
   void Fetch(size_t index);
@@ -169,10 +170,12 @@ void ExchangeReader::State::Watch() {
       }
     }
     if (silent.empty()) continue;
+    pinging = true;
     lock.unlock();
     const auto answered =
         DoActionOnWorkers(*resolver, urls, kPingAction, "", std::chrono::duration<double>(timeout).count());
     lock.lock();
+    pinging = false;
     if (Stopped()) return;
     for (size_t k = 0; k < silent.size(); ++k) {
       auto& producer = producers[silent[k]];
@@ -211,6 +214,7 @@ arrow::Status ExchangeReader::Close() {
   std::vector<std::thread> fetchers;
   std::thread watchdog;
   std::vector<bool> left_behind;
+  bool watchdog_pinging = false;
   {
     std::lock_guard lock(state_->mutex);
     state_->closed = true;
@@ -220,8 +224,17 @@ arrow::Status ExchangeReader::Close() {
     fetchers.swap(fetchers_);
     watchdog.swap(watchdog_);
     for (const auto& producer : state_->producers) left_behind.push_back(producer.opening);
+    watchdog_pinging = state_->pinging;
   }
-  if (watchdog.joinable()) watchdog.join();
+  // A ping to a frozen worker takes the whole timeout to fail; closing (a cancel) does
+  // not wait for it.
+  if (watchdog.joinable()) {
+    if (watchdog_pinging) {
+      watchdog.detach();
+    } else {
+      watchdog.join();
+    }
+  }
   for (size_t i = 0; i < fetchers.size(); ++i) {
     if (!fetchers[i].joinable()) continue;
     // Still waiting for a producer to open its stream (perhaps a frozen one): it ends
