@@ -9,6 +9,7 @@
 
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 
 #include "example_support.h"
@@ -25,11 +26,10 @@ class FileChannelResolver : public quiver::dist::ChannelResolver {
   arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> ClientFor(const std::string& url) override {
     {
       std::lock_guard lock(mutex_);
-      const auto members = Read();
-      // Only members: a ticket naming another address is not followed.
-      if (std::find(members.begin(), members.end(), url) == members.end()) {
-        return arrow::Status::KeyError("worker ", url, " is not listed in ", path_);
-      }
+      // Only members: a ticket naming another address is not followed. Every exchange
+      // asks, so the file is read again only for a URL not seen listed before.
+      if (!listed_.count(url)) Read();
+      if (!listed_.count(url)) return arrow::Status::KeyError("worker ", url, " is not listed in ", path_);
     }
     return clients_.Get(url);
   }
@@ -49,12 +49,13 @@ class FileChannelResolver : public quiver::dist::ChannelResolver {
 
  private:
   // Another process may edit the file too; a real resolver would lock it.
-  std::vector<std::string> Read() const {
+  std::vector<std::string> Read() {
     std::ifstream in(path_);
     std::vector<std::string> members;
     for (std::string line; std::getline(in, line);) {
       if (!line.empty()) members.push_back(line);
     }
+    listed_.insert(members.begin(), members.end());
     return members;
   }
   arrow::Status Write(const std::vector<std::string>& members) const {
@@ -66,6 +67,7 @@ class FileChannelResolver : public quiver::dist::ChannelResolver {
   const std::string path_;
   std::mutex mutex_;
   std::string self_;
+  std::set<std::string> listed_;  // every URL the file has listed
   quiver::dist::FlightClientCache clients_;
 };
 
