@@ -2,8 +2,9 @@
 and a worker of a static cluster: any node answers, with the same result as one node
 alone; a node killed with SIGKILL is left out of the next query, and a query planned
 over it still gives the same answer (its tasks run again on the survivors);
-`quiver cluster status` tells which nodes are up; every TPC-H query agrees with
-DuckDB when run across the three.
+`quiver cluster status` tells which nodes are up; EXPLAIN ANALYZE merges what the
+tasks measured on every node; every TPC-H query agrees with DuckDB when run across
+the three.
 """
 
 import json
@@ -120,6 +121,30 @@ def test_every_node_answers_across_all_three(cluster):
     status = cluster.status()
     assert status.returncode == 0, status.stdout + status.stderr
     assert status.stdout.count(" up ") == 3, status.stdout
+
+
+def test_explain_analyze_merges_what_every_nodes_tasks_measured(cluster):
+    client = session_client(cluster.uri(0))
+    info = info_of(client, "EXPLAIN ANALYZE " + GROUPED)
+    assert len(info.endpoints) == 1
+    text = "\n".join(client.do_get(info.endpoints[0].ticket).read_all().column(0).to_pylist())
+    assert "Distributed plan (3 workers), as run:" in text, text
+    # The scan stage ran a task on every node; their metrics came back from each.
+    scan_stage = next(line for line in text.splitlines() if "Stage 0 (3 tasks" in line)
+    for node in range(3):
+        assert cluster.worker(node) in scan_stage, text
+    assert text.count("measured: 3 of 3 tasks") == 2, text
+    total = local_result(cluster.uri(0), "SELECT count(*) FROM trips").column(0)[0].as_py()
+    scan_line = next(line for line in text.splitlines() if "Scan trips" in line)
+    assert f"actual {total} rows in 3 tasks" in scan_line, text
+    groups = local_result(cluster.uri(0), GROUPED).num_rows
+    assert "Execution time " in text and f"s, {groups} rows returned (discarded)" in text, text
+    assert "No metrics from" not in text, text
+    # Nothing stays behind on the workers.
+    deadline = time.monotonic() + 10
+    while any(worker_tasks(cluster.worker(node)) for node in range(3)):
+        assert time.monotonic() < deadline, [worker_tasks(cluster.worker(node)) for node in range(3)]
+        time.sleep(0.1)
 
 
 def kill_node(cluster, node):

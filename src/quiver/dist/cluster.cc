@@ -175,7 +175,8 @@ TaskRegistry* Cluster::RegistryFor(const std::string& worker_url) {
 
 arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& root,
                                                     const std::map<std::string, std::string>& settings,
-                                                    const std::string& user, const std::string& query_id) {
+                                                    const std::string& user, const std::string& query_id,
+                                                    bool analyze) {
   ARROW_ASSIGN_OR_RAISE(auto workers, LiveWorkers());
   StagePlannerOptions planner;
   planner.workers = workers.size();
@@ -199,6 +200,7 @@ arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& 
   auto& plan = query.plan;
   plan.set_query_id(query_id);
   plan.set_user(user);
+  plan.set_analyze(analyze);
   for (const auto& worker : workers) plan.add_workers(worker);
   for (const auto& [name, value] : settings) (*plan.mutable_settings())[name] = value;
   for (const auto& stage : query.staged.stages) {
@@ -293,6 +295,39 @@ arrow::Result<std::vector<std::string>> Cluster::LiveWorkers() {
     return arrow::Status::IOError("no worker of the cluster answers", lost.empty() ? "" : " (" + lost + ")");
   }
   return live;
+}
+
+std::vector<pb::TaskMetrics> Cluster::CollectMetrics(const DistributedQuery& query,
+                                                     std::vector<std::string>* unanswered) {
+  const std::string& query_id = query.plan.query_id();
+  std::vector<pb::TaskMetrics> collected;
+  // Final tasks run on this node whichever worker they were placed on.
+  for (const auto& worker : local_workers_) {
+    for (auto& task : worker->registry->TakeMetrics(query_id)) {
+      task.set_worker(worker->url);
+      collected.push_back(std::move(task));
+    }
+  }
+  std::vector<std::string> remote;
+  for (const auto& url : query.plan.workers()) {
+    if (LocalRegistry(url) == nullptr && std::find(remote.begin(), remote.end(), url) == remote.end()) {
+      remote.push_back(url);
+    }
+  }
+  // A worker waits up to 2 s for tasks still ending; allow for that and the call.
+  const auto answers = AskWorkers(*resolver_, remote, kTaskMetricsAction, query_id, 5.0);
+  for (size_t i = 0; i < remote.size(); ++i) {
+    pb::QueryMetrics metrics;
+    if (!answers[i].ok() || !metrics.ParseFromString(*answers[i])) {
+      if (unanswered) unanswered->push_back(remote[i]);
+      continue;
+    }
+    for (auto& task : *metrics.mutable_tasks()) {
+      task.set_worker(remote[i]);
+      collected.push_back(std::move(task));
+    }
+  }
+  return collected;
 }
 
 void Cluster::CancelQuery(const std::string& query_id) {

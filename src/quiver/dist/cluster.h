@@ -48,10 +48,12 @@ class Cluster {
   const std::string& secret() const { return secret_; }
 
   /// Cuts `plan` into stages over the workers there are now and places their tasks.
-  /// `settings` and `user` travel with the plan.
+  /// `settings` and `user` travel with the plan. With `analyze`, its tasks measure
+  /// what they do, for CollectMetrics.
   arrow::Result<DistributedQuery> Distribute(const plan::LogicalPlanPtr& plan,
                                              const std::map<std::string, std::string>& settings,
-                                             const std::string& user, const std::string& query_id);
+                                             const std::string& user, const std::string& query_id,
+                                             bool analyze = false);
 
   /// The output of one final task (its ticket's bytes), run by this node.
   arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenFinalTask(std::string_view ticket,
@@ -59,6 +61,12 @@ class Cluster {
   /// The outputs of all of a query's final tasks, one after another (they run at once).
   arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenResult(const DistributedQuery& query,
                                                                       std::function<bool()> cancelled);
+
+  /// What the tasks of a query distributed with `analyze` measured, from every worker
+  /// that may have run them (this node's own, the plan's), each with the URL of the
+  /// worker it ran on. Collect once the result has been read: a task reports when it
+  /// ends. A worker that does not answer is left out, named in `unanswered`.
+  std::vector<pb::TaskMetrics> CollectMetrics(const DistributedQuery& query, std::vector<std::string>* unanswered);
 
   /// Stops a query's tasks on every worker.
   void CancelQuery(const std::string& query_id);

@@ -4,6 +4,7 @@
 #include <arrow/ipc/reader.h>
 #include <arrow/util/byte_size.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -24,6 +25,7 @@ arrow::Status PartitionBuffer::Push(std::shared_ptr<arrow::RecordBatch> batch) {
   const bool spilling = spill_writer_ || spill_reader_ || !written_paths_.empty();
   if (spilling || (memory_bytes_ + bytes > memory_budget_ && !memory_.empty())) return SpillLocked(batch);
   memory_bytes_ += bytes;
+  peak_memory_bytes_ = std::max(peak_memory_bytes_, memory_bytes_);
   memory_.push_back(std::move(batch));
   changed_.notify_all();
   return arrow::Status::OK();
@@ -36,7 +38,9 @@ arrow::Status PartitionBuffer::SpillLocked(const std::shared_ptr<arrow::RecordBa
     ARROW_ASSIGN_OR_RAISE(spill_writer_, arrow::ipc::MakeStreamWriter(file, batch->schema()));
   }
   ARROW_RETURN_NOT_OK(spill_writer_->WriteRecordBatch(*batch));
-  spilled_bytes_ += arrow::util::TotalBufferSize(*batch);
+  const int64_t bytes = arrow::util::TotalBufferSize(*batch);
+  spilled_bytes_ += bytes;
+  total_spilled_bytes_ += bytes;
   changed_.notify_all();
   return arrow::Status::OK();
 }
@@ -151,6 +155,16 @@ int64_t PartitionBuffer::memory_bytes() const {
 int64_t PartitionBuffer::spilled_bytes() const {
   std::lock_guard lock(mutex_);
   return spilled_bytes_;
+}
+
+int64_t PartitionBuffer::peak_memory_bytes() const {
+  std::lock_guard lock(mutex_);
+  return peak_memory_bytes_;
+}
+
+int64_t PartitionBuffer::total_spilled_bytes() const {
+  std::lock_guard lock(mutex_);
+  return total_spilled_bytes_;
 }
 
 std::chrono::steady_clock::time_point PartitionBuffer::last_read() const {

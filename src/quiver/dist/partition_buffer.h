@@ -54,6 +54,9 @@ class PartitionBuffer {
   /// Bytes held in memory, and bytes written to the spill file not yet read back.
   int64_t memory_bytes() const;
   int64_t spilled_bytes() const;
+  /// The most bytes held in memory at once, and all bytes ever spilled.
+  int64_t peak_memory_bytes() const;
+  int64_t total_spilled_bytes() const;
   /// When the consumer last took a batch (or the buffer was made).
   std::chrono::steady_clock::time_point last_read() const;
 
@@ -78,6 +81,8 @@ class PartitionBuffer {
   std::shared_ptr<arrow::RecordBatchReader> spill_reader_;
   std::string reading_path_;
   int64_t spilled_bytes_ = 0;
+  int64_t peak_memory_bytes_ = 0;
+  int64_t total_spilled_bytes_ = 0;
   int spill_files_ = 0;
   std::optional<arrow::Status> finished_;
   bool cancelled_ = false;

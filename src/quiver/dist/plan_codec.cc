@@ -327,15 +327,19 @@ arrow::Status Encode(const plan::LogicalOperator& node, const PlanEncoding& enco
 struct Decoder {
   const TaskSelection& task;
   size_t next_scan = 0;
+  uint32_t next_node = 0;
 
   arrow::Result<plan::LogicalPlanPtr> Decode(const pb::PlanNode& node) {
+    const uint32_t number = next_node++;
     ARROW_ASSIGN_OR_RAISE(auto schema, SchemaFromBytes(node.schema()));
     if (node.first_task_only() && task.task != 0) {
-      // Skip the subtree's scans too, so later scans keep their numbers.
+      // Skip the subtree's scans and operators too, so later ones keep their numbers.
       next_scan += CountScans(node);
+      next_node += static_cast<uint32_t>(CountNodes(node) - 1);
       auto empty = std::make_shared<plan::LogicalValues>();
       empty->schema = schema;
       ARROW_ASSIGN_OR_RAISE(empty->table, arrow::Table::MakeEmpty(schema));
+      if (task.node_numbers) (*task.node_numbers)[empty.get()] = number;
       return empty;
     }
     std::vector<plan::LogicalPlanPtr> inputs;
@@ -347,12 +351,19 @@ struct Decoder {
     ARROW_ASSIGN_OR_RAISE(auto operation, DecodeOperator(node, schema, inputs, scan_number));
     operation->schema = std::move(schema);
     operation->inputs = std::move(inputs);
+    if (task.node_numbers) (*task.node_numbers)[operation.get()] = number;
     return operation;
   }
 
   static size_t CountScans(const pb::PlanNode& node) {
     size_t count = node.operator_case() == pb::PlanNode::kScan ? 1 : 0;
     for (const auto& input : node.inputs()) count += CountScans(input);
+    return count;
+  }
+
+  static size_t CountNodes(const pb::PlanNode& node) {
+    size_t count = 1;
+    for (const auto& input : node.inputs()) count += CountNodes(input);
     return count;
   }
 

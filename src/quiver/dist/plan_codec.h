@@ -39,6 +39,9 @@ struct TaskSelection {
   uint32_t task = 0;
   /// The scan units the task reads, per scan in plan pre-order; null: all of them.
   const pb::TaskScans* scans = nullptr;
+  /// When set, filled with each decoded operator's place in the encoded plan (pre-order
+  /// from 0), which names it in the task's metrics (EXPLAIN ANALYZE).
+  std::map<const plan::LogicalOperator*, uint32_t>* node_numbers = nullptr;
 };
 
 /// The plan a task runs: the stage's plan with each scan cut down to the task's units

@@ -552,21 +552,24 @@ arrow::Result<StagedPlan> PlanStages(const plan::LogicalPlanPtr& root, const Sta
   return std::move(planner.staged);
 }
 
+std::string StageHeading(const PlannedStage& stage, const std::vector<std::string>& workers) {
+  std::ostringstream out;
+  out << "Stage " << stage.id << " (" << stage.tasks << (stage.tasks == 1 ? " task" : " tasks");
+  if (stage.final) {
+    out << ", final: one result endpoint per task";
+  } else {
+    out << ", output " << PartitioningText(stage.output) << " into " << stage.output.partitions
+        << (stage.output.partitions == 1 ? " partition" : " partitions");
+  }
+  out << ")";
+  if (!workers.empty()) out << " on " << JoinNames(workers);
+  return out.str();
+}
+
 std::string FormatStages(const StagedPlan& staged, const std::vector<std::vector<std::string>>& workers) {
   std::ostringstream out;
   for (auto stage = staged.stages.rbegin(); stage != staged.stages.rend(); ++stage) {
-    out << "Stage " << stage->id << " (" << stage->tasks << (stage->tasks == 1 ? " task" : " tasks");
-    if (stage->final) {
-      out << ", final: one result endpoint per task";
-    } else {
-      out << ", output " << PartitioningText(stage->output) << " into " << stage->output.partitions
-          << (stage->output.partitions == 1 ? " partition" : " partitions");
-    }
-    out << ")";
-    if (stage->id < workers.size() && !workers[stage->id].empty()) {
-      out << " on " << JoinNames(workers[stage->id]);
-    }
-    out << "\n";
+    out << StageHeading(*stage, stage->id < workers.size() ? workers[stage->id] : std::vector<std::string>{}) << "\n";
     std::istringstream lines(plan::FormatLogicalPlan(*stage->plan));
     for (std::string line; std::getline(lines, line);) out << "  " << line << "\n";
   }

@@ -65,6 +65,10 @@ arrow::Result<StagedPlan> PlanStages(const plan::LogicalPlanPtr& root, const Sta
 /// workers that run its tasks when `workers` (per stage, per task) is given.
 std::string FormatStages(const StagedPlan& staged, const std::vector<std::vector<std::string>>& workers = {});
 
+/// A stage's first line in EXPLAIN: its id, tasks and output, and the workers its
+/// tasks run on when `workers` is not empty.
+std::string StageHeading(const PlannedStage& stage, const std::vector<std::string>& workers = {});
+
 /// Rough bytes per row of a schema, for sizing exchanges.
 double EstimatedRowBytes(const arrow::Schema& schema);
 

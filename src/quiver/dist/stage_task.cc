@@ -2,6 +2,7 @@
 
 #include <arrow/acero/options.h>
 #include <arrow/compute/api.h>
+#include <arrow/util/byte_size.h>
 
 #include <filesystem>
 
@@ -13,6 +14,8 @@
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
 #include "quiver/exec/memory_size.h"
+#include "quiver/exec/metrics_node.h"
+#include "quiver/exec/operator_cpu_time.h"
 #include "quiver/exec/tracking_memory_pool.h"
 
 namespace quiver::dist {
@@ -64,7 +67,7 @@ arrow::internal::Executor* ExchangeExecutor() {
 }
 
 arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket& ticket, const TaskKey& key,
-                                                           const WorkerContext& context) {
+                                                           const WorkerContext& context, TaskMetricsSink report) {
   const auto& plan = ticket.plan();
   if (ticket.stage() >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");
   const auto& stage = plan.stages(static_cast<int>(ticket.stage()));
@@ -74,6 +77,14 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
   task->key_ = key;
   task->output_ = stage.output();
   task->final_ = ticket.stage() + 1 == static_cast<uint32_t>(plan.stages_size());
+  auto* raw = task.get();
+  const bool analyze = plan.analyze() && report;
+  if (analyze) {
+    task->report_ = std::move(report);
+    task->metrics_ = std::make_shared<exec::PlanMetrics>();
+    task->metrics_->unattributed = std::make_shared<exec::UnattributedCpu>();
+    task->start_ns_ = exec::MetricsClockNow();
+  }
   const uint32_t partitions = task->final_ ? 1 : std::max<uint32_t>(stage.output().partitions(), 1);
   for (uint32_t p = 0; p < partitions; ++p) {
     task->partitions_.push_back(
@@ -95,24 +106,32 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
   selection.task = ticket.task();
   if (static_cast<int>(ticket.task()) < stage.tasks_size())
     selection.scans = &stage.tasks(static_cast<int>(ticket.task()));
+  if (analyze) selection.node_numbers = &task->node_numbers_;
   ARROW_ASSIGN_OR_RAISE(auto task_plan, DecodePlan(stage.plan(), selection));
   task->schema_ = task_plan->schema;
 
+  // A measured task's pool notes the most memory its plan held at once.
   if (auto limit = plan.settings().find(kMemoryLimitSetting); limit != plan.settings().end()) {
     ARROW_ASSIGN_OR_RAISE(auto bytes,
                           exec::ParseMemoryLimit(limit->second, exec::AvailableMemoryBytes(), kMemoryLimitSetting));
     task->pool_ = std::make_shared<exec::MeasuredQueryPool>();
     task->pool_->get()->set_limit(bytes);
+  } else if (analyze) {
+    task->pool_ = std::make_shared<exec::MeasuredQueryPool>();
   }
 
   exec::LoweringOptions lowering;
   if (task->pool_) lowering.pool = task->pool_->get();
+  if (analyze) {
+    lowering.metrics = task->metrics_.get();
+    task->plan_ = task_plan;
+  }
   // The query's settings, as SET where it was planned: user plan nodes read them.
   const std::map<std::string, std::string> settings(plan.settings().begin(), plan.settings().end());
   lowering.settings = &settings;
   const uint32_t my_partition = ticket.task();
-  lowering.exchange_source = [&plan, &context,
-                              my_partition](const plan::LogicalExchange& exchange) -> arrow::Result<ac::Declaration> {
+  lowering.exchange_source = [&plan, &context, my_partition, raw,
+                              analyze](const plan::LogicalExchange& exchange) -> arrow::Result<ac::Declaration> {
     if (exchange.stage >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");
     const auto& producer = plan.stages(static_cast<int>(exchange.stage));
     const uint32_t partition = producer.output().partitions() <= 1 ? 0 : my_partition;
@@ -132,14 +151,19 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
     ARROW_ASSIGN_OR_RAISE(auto reader,
                           ExchangeReader::Open(exchange.schema, std::move(sources), context.resolver,
                                                ExchangeOptions{.producer_timeout = context.producer_timeout}));
+    if (analyze) raw->exchanges_.push_back(reader);
     return ac::Declaration("record_batch_reader_source",
                            ac::RecordBatchReaderSourceNodeOptions(std::move(reader), ExchangeExecutor()));
   };
   ARROW_ASSIGN_OR_RAISE(auto declaration, exec::LowerToAcero(*task_plan, lowering));
-  auto* raw = task.get();
-  ARROW_ASSIGN_OR_RAISE(task->reader_,
-                        exec::StartPlan(
-                            std::move(declaration), [raw] { return raw->cancelled_.load(); }, lowering.pool));
+  {
+    // Starting the plan is no operator's work (ExplainAnalyze does the same).
+    std::optional<exec::CreditScope> not_an_operator;
+    if (analyze) not_an_operator.emplace(nullptr, nullptr, task->metrics_->unattributed);
+    ARROW_ASSIGN_OR_RAISE(task->reader_, exec::StartPlan(
+                                             std::move(declaration), [raw] { return raw->cancelled_.load(); },
+                                             lowering.pool, analyze ? exec::AttributingExecutor() : nullptr));
+  }
   task->pump_ = std::thread([raw] { raw->Pump(); });
   return task;
 }
@@ -160,12 +184,20 @@ arrow::Result<std::shared_ptr<PartitionBuffer>> StageTask::partition(uint32_t in
 arrow::Status StageTask::SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& produced) {
   ARROW_ASSIGN_OR_RAISE(auto batch, Conformed(produced, schema_));
   rows_out_ += batch->num_rows();
-  if (partitions_.size() == 1 || output_.kind() == pb::Partitioning::SINGLE) return partitions_[0]->Push(batch);
+  // Of a slice, Flight sends only the part of the buffers it uses.
+  const auto referenced = arrow::util::ReferencedBufferSize(*batch);
+  const int64_t bytes = referenced.ok() ? *referenced : arrow::util::TotalBufferSize(*batch);
+  if (partitions_.size() == 1 || output_.kind() == pb::Partitioning::SINGLE) {
+    bytes_out_ += bytes;
+    return partitions_[0]->Push(batch);
+  }
   if (output_.kind() == pb::Partitioning::BROADCAST) {
+    bytes_out_ += bytes * static_cast<int64_t>(partitions_.size());
     for (auto& partition : partitions_) ARROW_RETURN_NOT_OK(partition->Push(batch));
     return arrow::Status::OK();
   }
   ARROW_ASSIGN_OR_RAISE(auto parts, partitioner_->Split(batch));
+  bytes_out_ += bytes;
   for (size_t p = 0; p < parts.size(); ++p) {
     if (parts[p]) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(parts[p])));
   }
@@ -173,6 +205,9 @@ arrow::Status StageTask::SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& 
 }
 
 void StageTask::Pump() {
+  // Taking the plan's output is no operator's work either.
+  std::optional<exec::CreditScope> not_an_operator;
+  if (metrics_) not_an_operator.emplace(nullptr, nullptr, metrics_->unattributed);
   arrow::Status status;
   while (!cancelled_.load()) {
     std::shared_ptr<arrow::RecordBatch> batch;
@@ -186,8 +221,52 @@ void StageTask::Pump() {
   }
   if (cancelled_.load() && status.ok()) status = arrow::Status::Cancelled("task ", key_.ToString(), " was cancelled");
   (void)reader_->Close();
+  // Reported before the readers see the end: once a query's result has been read to
+  // its end, every task that produced it has reported.
+  if (metrics_) report_(Measured(status));
   for (auto& partition : partitions_) partition->Finish(status);
   finished_ = true;
+}
+
+pb::TaskMetrics StageTask::Measured(const arrow::Status& status) const {
+  pb::TaskMetrics measured;
+  measured.set_stage(key_.stage);
+  measured.set_task(key_.task);
+  measured.set_attempt(key_.attempt);
+  measured.set_run(key_.run);
+  measured.set_elapsed_ns(exec::MetricsClockNow() - start_ns_);
+  measured.set_rows_out(rows_out_.load());
+  measured.set_bytes_out(bytes_out_.load());
+  int64_t received = 0;
+  for (const auto& exchange : exchanges_) received += exchange->bytes_received();
+  measured.set_bytes_received(received);
+  measured.set_peak_memory(pool_->get()->max_memory());
+  int64_t buffered = 0, spilled = 0;
+  for (const auto& partition : partitions_) {
+    buffered += partition->peak_memory_bytes();
+    spilled += partition->total_spilled_bytes();
+  }
+  measured.set_peak_buffered(buffered);
+  measured.set_spilled_bytes(spilled);
+  measured.set_unattributed_cpu_ns(metrics_->unattributed->ns.load());
+  if (!status.ok()) measured.set_error(status.ToString());
+  for (const auto& [node, number] : node_numbers_) {
+    auto found = metrics_->operators.find(node);
+    if (found == metrics_->operators.end()) continue;  // a sort done by the top-N above it
+    const auto& counters = *found->second;
+    auto* op = measured.add_operators();
+    op->set_node(number);
+    op->set_rows(counters.rows.load());
+    op->set_batches(counters.batches.load());
+    op->set_bytes(counters.bytes.load());
+    op->set_first_row_ns(counters.rows.load() > 0 ? std::max<int64_t>(counters.first_row_ns.load() - start_ns_, 0)
+                                                  : -1);
+    op->set_finished_ns(std::max<int64_t>(counters.finished_ns.load() - start_ns_, 0));
+    op->set_cpu_ns(counters.cpu_ns.load());
+    const auto held = exec::HeldBytes(*node, *metrics_);
+    op->set_held_bytes(held ? *held : -1);
+  }
+  return measured;
 }
 
 void StageTask::Cancel(const arrow::Status& reason) {

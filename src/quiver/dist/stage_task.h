@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,11 +18,13 @@
 #include "quiver/dist/channel_resolver.h"
 #include "quiver/dist/hash_partitioner.h"
 #include "quiver/dist/partition_buffer.h"
+#include "quiver/plan/logical_plan.h"
 #include "quiver_plan.pb.h"
 
 namespace quiver::exec {
 class MeasuredQueryPool;
-}
+struct PlanMetrics;
+}  // namespace quiver::exec
 
 namespace quiver::dist {
 
@@ -58,15 +62,22 @@ struct TaskKey {
   std::string ToString() const;
 };
 
+class ExchangeReader;
+
+/// Where a task measured for EXPLAIN ANALYZE hands what it measured, once it has ended
+/// and before its readers see the end of its output.
+using TaskMetricsSink = std::function<void(pb::TaskMetrics)>;
+
 /// One task of a stage running on this worker: its plan (the stage's plan with the
 /// task's share of the scans) runs in Acero, and a thread spreads the batches over the
 /// output partitions as the stage's partitioning says.
 class StageTask {
  public:
   /// `key` is the ticket's TaskKey with its run number. A rerun (run > 0) exists for one
-  /// reader of one partition: the others are given up from the start.
+  /// reader of one partition: the others are given up from the start. When the ticket's
+  /// plan is analyzed, the task measures its operators and reports to `report`.
   static arrow::Result<std::shared_ptr<StageTask>> Start(const pb::TaskTicket& ticket, const TaskKey& key,
-                                                         const WorkerContext& context);
+                                                         const WorkerContext& context, TaskMetricsSink report = {});
   ~StageTask();
 
   const TaskKey& key() const { return key_; }
@@ -90,6 +101,8 @@ class StageTask {
   StageTask() = default;
   void Pump();
   arrow::Status SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& batch);
+  /// What the task measured, for EXPLAIN ANALYZE; `status` is how it ended.
+  pb::TaskMetrics Measured(const arrow::Status& status) const;
 
   TaskKey key_;
   pb::Partitioning output_;
@@ -102,7 +115,16 @@ class StageTask {
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> finished_{false};
   std::atomic<int64_t> rows_out_{0};
+  std::atomic<int64_t> bytes_out_{0};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  // EXPLAIN ANALYZE only: the decoded plan the metrics point into, each operator's
+  // number in the stage's plan, and the exchanges whose received bytes are counted.
+  plan::LogicalPlanPtr plan_;
+  std::shared_ptr<exec::PlanMetrics> metrics_;
+  std::map<const plan::LogicalOperator*, uint32_t> node_numbers_;
+  std::vector<std::shared_ptr<ExchangeReader>> exchanges_;
+  TaskMetricsSink report_;
+  int64_t start_ns_ = 0;  // exec::MetricsClockNow() when the task started
   std::thread pump_;
 };
 

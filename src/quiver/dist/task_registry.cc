@@ -10,6 +10,10 @@ namespace {
 // do not start them again.
 constexpr auto kCancelledKeptFor = std::chrono::minutes(10);
 
+// How long metrics of an analyzed query wait for the node that planned it to collect
+// them (it does so as soon as the query's result has been read).
+constexpr auto kMetricsKeptFor = std::chrono::minutes(1);
+
 arrow::Status QueryCancelled(const std::string& query_id) {
   return arrow::Status::Cancelled("query ", HexText(query_id), " was cancelled");
 }
@@ -50,7 +54,10 @@ arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const TaskKey& k
   if (cancelled_queries_.count(key.query_id)) return QueryCancelled(key.query_id);
   if (auto found = tasks_.find(key); found != tasks_.end()) return found->second;
   // Started under the lock: a second consumer arriving meanwhile must find this one.
-  ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, key, context_));
+  auto report = [store = metrics_, query_id = key.query_id](pb::TaskMetrics measured) {
+    store->Add(query_id, std::move(measured));
+  };
+  ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, key, context_, std::move(report)));
   tasks_[key] = task;
   return task;
 }
@@ -110,6 +117,23 @@ std::vector<TaskRegistry::TaskStatus> TaskRegistry::Tasks() const {
   return out;
 }
 
+std::vector<pb::TaskMetrics> TaskRegistry::TakeMetrics(const std::string& query_id, std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  std::unique_lock lock(mutex_);
+  auto running = [&] {
+    for (const auto& [key, task] : tasks_) {
+      if (key.query_id == query_id && !task->finished()) return true;
+    }
+    return false;
+  };
+  // Tasks end on their own threads, which do not signal here: look again shortly.
+  while (running() && std::chrono::steady_clock::now() < deadline && !stopping_) {
+    stop_changed_.wait_for(lock, std::chrono::milliseconds(10));
+  }
+  lock.unlock();
+  return metrics_->Take(query_id);
+}
+
 void TaskRegistry::Sweep() {
   const auto now = std::chrono::steady_clock::now();
   std::vector<std::shared_ptr<StageTask>> dropped;
@@ -129,6 +153,7 @@ void TaskRegistry::Sweep() {
       it = now - it->second > kCancelledKeptFor ? cancelled_queries_.erase(it) : std::next(it);
     }
   }
+  metrics_->DropOlderThan(now - kMetricsKeptFor);
   for (auto& task : dropped) task->Cancel(arrow::Status::Cancelled("the task was dropped: nobody read its output"));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "quiver/dist/stage_task.h"
+#include "quiver/dist/task_metrics_store.h"
 
 namespace quiver::dist {
 
@@ -48,6 +49,14 @@ class TaskRegistry {
   };
   std::vector<TaskStatus> Tasks() const;
 
+  /// What the query's tasks measured here (a query run for EXPLAIN ANALYZE), once none
+  /// of them runs any more, or after `wait` with what there is then. Each task's metrics
+  /// are given once.
+  std::vector<pb::TaskMetrics> TakeMetrics(const std::string& query_id,
+                                           std::chrono::milliseconds wait = std::chrono::seconds(2));
+  /// The queries whose metrics are kept uncollected.
+  size_t uncollected_metrics() const { return metrics_->queries(); }
+
   const WorkerContext& context() const { return context_; }
   /// Sets the resolver tasks reach producers through; before the first task starts
   /// (a worker's resolver may list the worker itself, so it is made after it listens).
@@ -65,6 +74,8 @@ class TaskRegistry {
   mutable std::mutex mutex_;
   std::map<TaskKey, std::shared_ptr<StageTask>> tasks_;
   std::map<std::string, std::chrono::steady_clock::time_point> cancelled_queries_;
+  // Shared with the tasks, which may outlive the registry.
+  std::shared_ptr<TaskMetricsStore> metrics_ = std::make_shared<TaskMetricsStore>();
   std::condition_variable stop_changed_;
   bool stopping_ = false;
   std::thread sweeper_;

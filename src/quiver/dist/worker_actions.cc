@@ -3,6 +3,7 @@
 #include <arrow/buffer.h>
 
 #include <future>
+#include <utility>
 
 #include "quiver/dist/worker_service.h"
 
@@ -10,21 +11,44 @@ namespace quiver::dist {
 
 namespace flight = arrow::flight;
 
-std::vector<bool> DoActionOnWorkers(ChannelResolver& resolver, const std::vector<std::string>& urls,
-                                    const std::string& action, const std::string& body, double timeout_seconds) {
-  std::vector<std::future<bool>> answers;
+namespace {
+
+arrow::Result<std::string> Ask(ChannelResolver& resolver, const std::string& url, const std::string& action,
+                               const std::string& body, double timeout_seconds) {
+  ARROW_ASSIGN_OR_RAISE(auto client, resolver.ClientFor(url));
+  flight::FlightCallOptions call;
+  call.timeout = flight::TimeoutDuration{timeout_seconds};
+  ARROW_ASSIGN_OR_RAISE(auto results, client->DoAction(call, flight::Action{action, arrow::Buffer::FromString(body)}));
+  std::string first;
+  bool got_first = false;
+  while (true) {
+    ARROW_ASSIGN_OR_RAISE(auto result, results->Next());
+    if (!result) break;
+    if (!std::exchange(got_first, true) && result->body) first = result->body->ToString();
+  }
+  return first;
+}
+
+}  // namespace
+
+std::vector<arrow::Result<std::string>> AskWorkers(ChannelResolver& resolver, const std::vector<std::string>& urls,
+                                                   const std::string& action, const std::string& body,
+                                                   double timeout_seconds) {
+  std::vector<std::future<arrow::Result<std::string>>> pending;
   for (const auto& url : urls) {
-    answers.push_back(std::async(std::launch::async, [&resolver, url, &action, &body, timeout_seconds] {
-      auto client = resolver.ClientFor(url);
-      if (!client.ok()) return false;
-      flight::FlightCallOptions call;
-      call.timeout = flight::TimeoutDuration{timeout_seconds};
-      auto results = (*client)->DoAction(call, flight::Action{action, arrow::Buffer::FromString(body)});
-      return results.ok() && (*results)->Drain().ok();
+    pending.push_back(std::async(std::launch::async, [&resolver, url, &action, &body, timeout_seconds] {
+      return Ask(resolver, url, action, body, timeout_seconds);
     }));
   }
+  std::vector<arrow::Result<std::string>> answers;
+  for (auto& answer : pending) answers.push_back(answer.get());
+  return answers;
+}
+
+std::vector<bool> DoActionOnWorkers(ChannelResolver& resolver, const std::vector<std::string>& urls,
+                                    const std::string& action, const std::string& body, double timeout_seconds) {
   std::vector<bool> answered;
-  for (auto& answer : answers) answered.push_back(answer.get());
+  for (const auto& answer : AskWorkers(resolver, urls, action, body, timeout_seconds)) answered.push_back(answer.ok());
   return answered;
 }
 

@@ -123,6 +123,13 @@ arrow::Status WorkerService::DoAction(const flight::ServerCallContext&, const fl
                        {"spilled_bytes", task.spilled_bytes}});
     }
     results.push_back(flight::Result{arrow::Buffer::FromString(tasks.dump())});
+  } else if (action.type == kTaskMetricsAction) {
+    // Like cancelling, unsigned: metrics of a query are found by its random id only.
+    pb::QueryMetrics metrics;
+    for (auto& task : registry_->TakeMetrics(action.body ? action.body->ToString() : std::string())) {
+      *metrics.add_tasks() = std::move(task);
+    }
+    results.push_back(flight::Result{arrow::Buffer::FromString(metrics.SerializeAsString())});
   } else if (action.type == kPingAction) {
     results.push_back(flight::Result{arrow::Buffer::FromString("")});
   } else {
@@ -136,7 +143,8 @@ arrow::Status WorkerService::ListActions(const flight::ServerCallContext&, std::
   *actions = {{kCancelQueryAction, "stop a query's tasks on this worker (body: the query id)"},
               {kTasksAction, "the tasks running on this worker, as JSON"},
               {kCancelAttemptsAction, "stop a query's tasks of attempts before one (body: <attempt>:<query id>)"},
-              {kPingAction, "answers while the worker is alive"}};
+              {kPingAction, "answers while the worker is alive"},
+              {kTaskMetricsAction, "what a query's tasks measured here for EXPLAIN ANALYZE (body: the query id)"}};
   return arrow::Status::OK();
 }
 

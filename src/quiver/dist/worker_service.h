@@ -20,6 +20,8 @@ namespace quiver::dist {
 ///  - "quiver.cancel_attempts": body = "<attempt>:<query id>"; stops the query's tasks of
 ///    earlier attempts here (a retried query's leftovers).
 ///  - "quiver.ping": an empty result; answers as long as the worker is alive.
+///  - "quiver.task_metrics": body = the query id; one result, a pb::QueryMetrics of what
+///    the query's tasks measured here (a query run for EXPLAIN ANALYZE), given once.
 class WorkerService : public arrow::flight::FlightServerBase {
  public:
   explicit WorkerService(std::shared_ptr<TaskRegistry> registry) : registry_(std::move(registry)) {}
@@ -49,6 +51,7 @@ inline constexpr const char* kCancelQueryAction = "quiver.cancel_query";
 inline constexpr const char* kTasksAction = "quiver.tasks";
 inline constexpr const char* kPingAction = "quiver.ping";
 inline constexpr const char* kCancelAttemptsAction = "quiver.cancel_attempts";
+inline constexpr const char* kTaskMetricsAction = "quiver.task_metrics";
 
 /// Whether a Flight action is one of the worker's (above): a server embedding a
 /// WorkerService hands those to it.

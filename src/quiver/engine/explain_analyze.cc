@@ -1,10 +1,11 @@
 #include "quiver/engine/explain_analyze.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <memory>
 #include <optional>
 
+#include "quiver/common/quantity_text.h"
+#include "quiver/dist/analyzed_stages.h"
 #include "quiver/engine/text_lines.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
@@ -14,44 +15,6 @@
 #include "quiver/plan/cardinality.h"
 
 namespace quiver::engine {
-
-namespace {
-
-std::string FormatSeconds(int64_t nanoseconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(nanoseconds) / 1e9);
-  return text;
-}
-
-// "512 B", "1.5 KiB", "64 MiB".
-std::string FormatBytes(int64_t bytes) {
-  static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  char text[32];
-  if (unit == 0 || value >= 10) {
-    std::snprintf(text, sizeof text, "%.0f %s", value, kUnits[unit]);
-  } else {
-    std::snprintf(text, sizeof text, "%.1f %s", value, kUnits[unit]);
-  }
-  return text;
-}
-
-// Bytes an operator keeps while its input runs: the input batches it accumulates (a
-// sort, a window, a join's build side), or for an aggregate the groups' keys and values
-// it emits at the end. Other operators pass batches on and hold nothing of their own.
-std::optional<int64_t> HeldBytes(const plan::LogicalPlanPtr& node, const exec::PlanMetrics& metrics) {
-  const auto& own = *metrics.operators.at(node.get());
-  if (node->kind == plan::LogicalKind::kAggregate) return own.bytes.load();
-  if (own.held_input < 0) return std::nullopt;
-  return metrics.operators.at(node->inputs[own.held_input].get())->bytes.load();
-}
-
-}  // namespace
 
 arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
                                            exec::InterruptCheck interrupted,
@@ -103,7 +66,7 @@ arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, boo
     // A scan's reading and decoding runs on Arrow's shared thread pool, outside the
     // plan's tasks, where its CPU time cannot be told from other queries'.
     if (node->kind != plan::LogicalKind::kScan) text += ", cpu " + FormatSeconds(measured.cpu_ns.load()) + " s";
-    if (auto held = HeldBytes(node, metrics)) text += ", held " + FormatBytes(*held);
+    if (auto held = exec::HeldBytes(*node, metrics)) text += ", held " + FormatBytes(*held);
     return text + ")";
   };
   AnalyzedPlan analyzed;
@@ -121,6 +84,37 @@ arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, boo
                              FormatSeconds(metrics.unattributed->ns.load()) + " s in plan tasks not attributed");
   analyzed.summary.push_back("Execution time " + FormatSeconds(total) + " s, " + std::to_string(rows_returned) +
                              " rows returned (discarded), peak memory " + FormatBytes(pool->max_memory()));
+  return analyzed;
+}
+
+arrow::Result<AnalyzedPlan> ExplainAnalyzeOnCluster(dist::Cluster& cluster, const dist::DistributedQuery& query,
+                                                    exec::InterruptCheck interrupted) {
+  const int64_t start = exec::MetricsClockNow();
+  int64_t rows_returned = 0;
+  auto drained = [&]() -> arrow::Status {
+    ARROW_ASSIGN_OR_RAISE(auto reader, cluster.OpenResult(query, interrupted));
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto batch, reader->Next());
+      if (!batch) break;
+      rows_returned += batch->num_rows();
+    }
+    return reader->Close();
+  }();
+  if (!drained.ok()) {
+    cluster.CancelQuery(query.plan.query_id());
+    return drained;
+  }
+  const int64_t total = exec::MetricsClockNow() - start;
+
+  std::vector<std::string> unanswered;
+  const auto tasks = cluster.CollectMetrics(query, &unanswered);
+  auto stages = dist::AnalyzeStages(query.staged, tasks, unanswered);
+  AnalyzedPlan analyzed;
+  analyzed.plans.push_back("Distributed plan (" + std::to_string(query.plan.workers_size()) + " workers), as run:");
+  for (auto& line : stages.stages) analyzed.plans.push_back("  " + line);
+  analyzed.summary = std::move(stages.summary);
+  analyzed.summary.push_back("Execution time " + FormatSeconds(total) + " s, " + std::to_string(rows_returned) +
+                             " rows returned (discarded)");
   return analyzed;
 }
 

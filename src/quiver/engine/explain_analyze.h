@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "quiver/dist/cluster.h"
 #include "quiver/exec/executor.h"
 #include "quiver/plan/logical_plan.h"
 
@@ -27,5 +28,11 @@ struct AnalyzedPlan {
 arrow::Result<AnalyzedPlan> ExplainAnalyze(const plan::LogicalPlanPtr& plan, bool verbose,
                                            exec::InterruptCheck interrupted = {},
                                            const std::map<std::string, std::string>* settings = nullptr);
+
+/// EXPLAIN ANALYZE of a query placed on the cluster (distributed with `analyze`): runs
+/// it to its end, discarding its rows, and merges what every task measured on its
+/// worker per stage and per operator.
+arrow::Result<AnalyzedPlan> ExplainAnalyzeOnCluster(dist::Cluster& cluster, const dist::DistributedQuery& query,
+                                                    exec::InterruptCheck interrupted = {});
 
 }  // namespace quiver::engine

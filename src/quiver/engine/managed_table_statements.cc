@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 
 #include "quiver/engine/managed_table_storage.h"
 #include "quiver/engine/statement_runner.h"
@@ -319,7 +320,11 @@ arrow::Result<StatementResult> StatementRunner::RunVacuum(const sql::Statement& 
       }
     }
   }
-  const int64_t removed_before = lake::NowMillis() - static_cast<int64_t>(retention_hours * 3600 * 1000);
+  // No retention takes every removed file, even one removed within this millisecond
+  // (or, the clock having stepped back, "later" than now).
+  const int64_t removed_before = retention_hours == 0
+                                     ? std::numeric_limits<int64_t>::max()
+                                     : lake::NowMillis() - static_cast<int64_t>(retention_hours * 3600 * 1000);
   int64_t files = 0;
   for (const auto& entry : entries) {
     ARROW_ASSIGN_OR_RAISE(auto version, lake::ManagedTables::Instance().Latest(entry->location));

@@ -317,9 +317,10 @@ arrow::Result<bool> StatementRunner::ShouldDistribute(const PlannedQuery& planne
   return mode == "distributed" || (mode == "auto" && ScannedBytes(*planned.plan) >= kDistributeFromBytes);
 }
 
-arrow::Result<dist::DistributedQuery> StatementRunner::PlaceOnCluster(const plan::LogicalPlanPtr& plan) const {
+arrow::Result<dist::DistributedQuery> StatementRunner::PlaceOnCluster(const plan::LogicalPlanPtr& plan,
+                                                                      bool analyze) const {
   const std::string user = authorizer_ ? authorizer_->principal().user : "";
-  return cluster_->Distribute(plan, settings_, user, RandomId(kQueryIdBytes));
+  return cluster_->Distribute(plan, settings_, user, RandomId(kQueryIdBytes), analyze);
 }
 
 arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementRunner::Distribute(const PlannedQuery& planned) {
@@ -380,7 +381,15 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
   if (statement.explain_analyze) {
     // The WITH queries run first, as for the query itself; their rounds are not measured.
     ARROW_RETURN_NOT_OK(MaterializeWithQueries(context.recursive_ctes));
-    ARROW_ASSIGN_OR_RAISE(auto analyzed, ExplainAnalyze(plan, statement.explain_verbose, interrupted_, &settings_));
+    ARROW_ASSIGN_OR_RAISE(bool distribute,
+                          ShouldDistribute(PlannedQuery{plan, context.recursive_ctes, context.reads_temporary_table}));
+    AnalyzedPlan analyzed;
+    if (distribute) {
+      ARROW_ASSIGN_OR_RAISE(auto placed, PlaceOnCluster(plan, /*analyze=*/true));
+      ARROW_ASSIGN_OR_RAISE(analyzed, ExplainAnalyzeOnCluster(*cluster_, placed, interrupted_));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(analyzed, ExplainAnalyze(plan, statement.explain_verbose, interrupted_, &settings_));
+    }
     for (auto& line : analyzed.plans) rows.push_back({std::move(line)});
     summary = std::move(analyzed.summary);
   } else {

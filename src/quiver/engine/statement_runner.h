@@ -89,8 +89,9 @@ class StatementRunner {
   /// tasks and the workers they are placed on.
   arrow::Status ExplainDistribution(const plan::LogicalPlanPtr& plan, const plan::BindContext& context,
                                     std::vector<std::vector<std::string>>* rows) const;
-  /// Cuts `plan` into stages placed on the cluster's workers (no task starts yet).
-  arrow::Result<dist::DistributedQuery> PlaceOnCluster(const plan::LogicalPlanPtr& plan) const;
+  /// Cuts `plan` into stages placed on the cluster's workers (no task starts yet); with
+  /// `analyze`, its tasks measure themselves for EXPLAIN ANALYZE.
+  arrow::Result<dist::DistributedQuery> PlaceOnCluster(const plan::LogicalPlanPtr& plan, bool analyze = false) const;
   /// Computes the WITH queries the plan reads as tables (recursive ones, and those named
   /// more than once) before the plan runs.
   arrow::Status MaterializeWithQueries(const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries);

@@ -9,6 +9,7 @@
 
 #include "quiver/exec/node_registry.h"
 #include "quiver/exec/operator_cpu_time.h"
+#include "quiver/plan/logical_plan.h"
 
 namespace quiver::exec {
 
@@ -101,6 +102,13 @@ class MetricsNode : public ac::MapNode {
 int64_t MetricsClockNow() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+std::optional<int64_t> HeldBytes(const plan::LogicalOperator& node, const PlanMetrics& metrics) {
+  const auto& own = *metrics.operators.at(&node);
+  if (node.kind == plan::LogicalKind::kAggregate) return own.bytes.load();
+  if (own.held_input < 0) return std::nullopt;
+  return metrics.operators.at(node.inputs[own.held_input].get())->bytes.load();
 }
 
 arrow::Status RegisterMetricsNode() { return RegisterNodeFactory(MetricsNodeOptions::kFactoryName, MetricsNode::Make); }

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace quiver::plan {
 class LogicalOperator;
@@ -46,6 +47,11 @@ struct PlanMetrics {
   std::map<const plan::LogicalOperator*, std::shared_ptr<OperatorMetrics>> operators;
   std::shared_ptr<UnattributedCpu> unattributed;
 };
+
+/// Bytes `node` kept while its input ran: the input batches it accumulates (a sort, a
+/// window, a join's build side), or for an aggregate the groups' keys and values it
+/// emits at the end. None for operators that pass batches on and hold nothing.
+std::optional<int64_t> HeldBytes(const plan::LogicalOperator& node, const PlanMetrics& metrics);
 
 /// Current steady-clock time in nanoseconds, the clock of OperatorMetrics.
 int64_t MetricsClockNow();
