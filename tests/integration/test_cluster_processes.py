@@ -36,7 +36,11 @@ GROUPED = "SELECT city, count(*) AS trips, sum(distance_km) AS km FROM trips GRO
 class LocalCluster:
     def __init__(self, directory: Path):
         self.dir = directory
-        self.nodes = json.loads((directory / "cluster.json").read_text())["nodes"]
+        self.reload()
+
+    def reload(self):
+        """Reads cluster.json again (a restarted node has a new pid)."""
+        self.nodes = json.loads((self.dir / "cluster.json").read_text())["nodes"]
 
     def uri(self, node):
         return f"grpc://127.0.0.1:{self.nodes[node]['port']}"

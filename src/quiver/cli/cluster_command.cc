@@ -36,8 +36,10 @@ struct WorkerHealth {
   bool answers = false;
   std::string problem;
   int tasks = 0;
-  int64_t memory_bytes = 0;
+  int64_t streams = 0;       // served and read
+  int64_t query_memory = 0;  // what the process's queries hold, output buffers included
   int64_t spilled_bytes = 0;
+  int64_t uncollected_metrics = 0;
 };
 
 WorkerHealth AskWorker(int worker_port) {
@@ -51,7 +53,7 @@ WorkerHealth AskWorker(int worker_port) {
   }
   flight::FlightCallOptions call;
   call.timeout = flight::TimeoutDuration{2.0};
-  auto results = (*client)->DoAction(call, flight::Action{dist::kTasksAction, arrow::Buffer::FromString("")});
+  auto results = (*client)->DoAction(call, flight::Action{dist::kStatusAction, arrow::Buffer::FromString("")});
   if (!results.ok()) {
     health.problem = results.status().message();
     return health;
@@ -61,17 +63,19 @@ WorkerHealth AskWorker(int worker_port) {
     health.problem = first.ok() ? "no answer" : first.status().message();
     return health;
   }
-  auto tasks = nlohmann::json::parse((*first)->body->ToString(), nullptr, /*allow_exceptions=*/false);
-  if (!tasks.is_array()) {
-    health.problem = "unreadable task list";
+  auto status = nlohmann::json::parse((*first)->body->ToString(), nullptr, /*allow_exceptions=*/false);
+  if (!status.is_object() || !status.contains("tasks") || !status["tasks"].is_array()) {
+    health.problem = "unreadable status";
     return health;
   }
   health.answers = true;
-  for (const auto& task : tasks) {
+  for (const auto& task : status["tasks"]) {
     ++health.tasks;
-    health.memory_bytes += task.value("memory_bytes", int64_t{0});
     health.spilled_bytes += task.value("spilled_bytes", int64_t{0});
   }
+  health.streams = status.value("served_streams", int64_t{0}) + status.value("read_streams", int64_t{0});
+  health.query_memory = status.value("query_memory_bytes", int64_t{0});
+  health.uncollected_metrics = status.value("uncollected_metrics", int64_t{0});
   return health;
 }
 
@@ -124,8 +128,8 @@ int Status(const ClusterFlags& flags) {
               << "\n";
   }
   std::cout << std::left << std::setw(6) << "node" << std::setw(9) << "pid" << std::setw(24) << "address"
-            << std::setw(13) << "worker port" << std::setw(9) << "state" << std::setw(7) << "tasks" << std::setw(13)
-            << "task memory"
+            << std::setw(13) << "worker port" << std::setw(9) << "state" << std::setw(7) << "tasks" << std::setw(9)
+            << "streams" << std::setw(13) << "query memory"
             << "spilled\n";
   for (const auto& node : cluster->nodes()) {
     std::string state = "up";
@@ -139,12 +143,31 @@ int Status(const ClusterFlags& flags) {
     healthy = healthy && state == "up";
     std::cout << std::setw(6) << node.index << std::setw(9) << node.pid << std::setw(24)
               << ("grpc://127.0.0.1:" + std::to_string(node.port)) << std::setw(13) << node.worker_port << std::setw(9)
-              << state << std::setw(7) << health.tasks << std::setw(13) << exec::FormatByteSize(health.memory_bytes)
-              << exec::FormatByteSize(health.spilled_bytes);
+              << state << std::setw(7) << health.tasks << std::setw(9) << health.streams << std::setw(13)
+              << exec::FormatByteSize(health.query_memory) << exec::FormatByteSize(health.spilled_bytes);
     if (!health.problem.empty()) std::cout << "  (" << health.problem << ")";
+    if (health.uncollected_metrics > 0) {
+      std::cout << "  (" << health.uncollected_metrics << " EXPLAIN ANALYZE metrics not collected)";
+    }
     std::cout << "\n";
   }
   return healthy ? 0 : 1;
+}
+
+int Restart(const ClusterFlags& flags) {
+  auto cluster = LocalCluster::Load(ClusterDir(flags));
+  if (!cluster.ok()) {
+    std::cerr << "quiver cluster restart: " << cluster.status().message() << "\n";
+    return 1;
+  }
+  auto restarted = cluster->RestartDown();
+  if (!restarted.ok()) {
+    std::cerr << "quiver cluster restart: " << restarted.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "restarted " << *restarted << (*restarted == 1 ? " node" : " nodes") << " of " << cluster->nodes().size()
+            << "\n";
+  return 0;
 }
 
 int Down(const ClusterFlags& flags) {
@@ -189,11 +212,15 @@ CommandRunner AddClusterCommand(CLI::App& app) {
                  "After --: more options for every node's quiver server (e.g. -- --worker-timeout-ms 2000)");
   auto* status = command->add_subcommand("status", "List the nodes, their health and the tasks they run");
   add_dir(status);
+  auto* restart =
+      command->add_subcommand("restart", "Start again the nodes that are down, with the ports and options they had");
+  add_dir(restart);
   auto* down = command->add_subcommand("down", "Stop every node");
   add_dir(down);
-  return [flags, up, status, down]() {
+  return [flags, up, status, restart, down]() {
     if (up->parsed()) return Up(*flags);
     if (status->parsed()) return Status(*flags);
+    if (restart->parsed()) return Restart(*flags);
     if (down->parsed()) return Down(*flags);
     return 2;
   };

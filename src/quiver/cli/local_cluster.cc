@@ -66,7 +66,8 @@ arrow::Result<int> FreePort() {
 // Starts `argv` as a daemon (its own session, so a terminal's Ctrl-C does not reach
 // it) writing to `log`; a bare program name is looked up on PATH. The child makes only
 // system calls (and execvp's PATH search) until it execs.
-arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log) {
+// `append` keeps what the log holds (a node started again).
+arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log, bool append = false) {
   std::vector<char*> args;
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
@@ -74,7 +75,7 @@ arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::stri
   if (pid < 0) return arrow::Status::IOError("cannot start ", argv[0], ": fork failed");
   if (pid == 0) {
     setsid();
-    int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int out = open(log.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
     int in = open("/dev/null", O_RDONLY);
     if (out < 0 || in < 0) _exit(127);
     dup2(in, 0);
@@ -88,11 +89,12 @@ arrow::Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::stri
   return pid;
 }
 
-// Waits until the node says it listens; fails with the end of its log if it exits first.
-arrow::Status AwaitListening(const LocalNode& node) {
+// Waits until the node says it listens (in its log after `log_offset`); fails with the
+// end of its log if it exits first.
+arrow::Status AwaitListening(const LocalNode& node, size_t log_offset = 0) {
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (ReadFile(node.log).find(kListening) != std::string::npos) return arrow::Status::OK();
+    if (ReadFile(node.log).find(kListening, log_offset) != std::string::npos) return arrow::Status::OK();
     int status = 0;
     if (waitpid(node.pid, &status, WNOHANG) == node.pid) {
       return arrow::Status::IOError("node ", node.index, " exited while starting; the end of ", node.log, ":\n",
@@ -271,6 +273,7 @@ arrow::Result<LocalCluster> LocalCluster::Up(const std::string& quiver_binary, c
     auto pid = Spawn(argv, node.log);
     if (!pid.ok()) return stop_started(pid.status());
     node.pid = *pid;
+    node.argv = std::move(argv);
   }
   // Recorded before waiting, so that `cluster down` finds nodes an interrupted `up` left.
   if (auto status = cluster.Save(); !status.ok()) return stop_started(status);
@@ -288,7 +291,8 @@ arrow::Status LocalCluster::Save() const {
                      {"port", node.port},
                      {"worker_port", node.worker_port},
                      {"data_dir", node.data_dir},
-                     {"log", node.log}});
+                     {"log", node.log},
+                     {"argv", node.argv}});
   }
   nlohmann::json state{{"nodes", nodes}};
   if (zookeeper_) {
@@ -313,6 +317,7 @@ arrow::Result<LocalCluster> LocalCluster::Load(const std::string& dir) {
     node.worker_port = entry.value("worker_port", 0);
     node.data_dir = entry.value("data_dir", "");
     node.log = entry.value("log", "");
+    node.argv = entry.value("argv", std::vector<std::string>{});
     cluster.nodes_.push_back(std::move(node));
   }
   if (state.contains("zookeeper")) {
@@ -325,6 +330,21 @@ arrow::Result<LocalCluster> LocalCluster::Load(const std::string& dir) {
     cluster.zookeeper_ = std::move(zookeeper);
   }
   return cluster;
+}
+
+arrow::Result<int> LocalCluster::RestartDown() {
+  std::vector<std::pair<LocalNode*, size_t>> started;  // with where their logs went on
+  for (auto& node : nodes_) {
+    if (IsNodeProcess(node)) continue;
+    if (node.argv.empty()) return arrow::Status::Invalid("node ", node.index, " has no recorded command line");
+    waitpid(node.pid, nullptr, WNOHANG);  // reaped if it was this process's child
+    const size_t log_offset = ReadFile(node.log).size();
+    ARROW_ASSIGN_OR_RAISE(node.pid, Spawn(node.argv, node.log, /*append=*/true));
+    started.emplace_back(&node, log_offset);
+  }
+  ARROW_RETURN_NOT_OK(Save());
+  for (const auto& [node, log_offset] : started) ARROW_RETURN_NOT_OK(AwaitListening(*node, log_offset));
+  return static_cast<int>(started.size());
 }
 
 arrow::Status LocalCluster::Down(int grace_seconds) {

@@ -17,7 +17,8 @@ struct LocalNode {
   int port = 0;         // its Flight SQL front door, on 127.0.0.1
   int worker_port = 0;  // its worker service
   std::string data_dir;
-  std::string log;  // its stdout and stderr
+  std::string log;                // its stdout and stderr
+  std::vector<std::string> argv;  // how it was started, to start it again
 };
 
 /// The ZooKeeper server of a local cluster started with `--zookeeper`.
@@ -57,6 +58,9 @@ class LocalCluster {
 
   /// Stops every node (SIGTERM, then SIGKILL after `grace_seconds`) and forgets them.
   arrow::Status Down(int grace_seconds = 10);
+  /// Starts again, as before (same ports and options), the nodes whose process is gone,
+  /// and waits until they listen; their logs go on after the old ones. Returns how many.
+  arrow::Result<int> RestartDown();
 
   const std::vector<LocalNode>& nodes() const { return nodes_; }
   const std::optional<LocalZooKeeper>& zookeeper() const { return zookeeper_; }

@@ -56,6 +56,7 @@ struct ServerFlags {
   std::string cluster_secret_file;
   int zookeeper_session_timeout_ms = 10000;
   int worker_timeout_ms = 5000;
+  int unread_output_timeout_ms = 60000;
 };
 
 // The secret task tickets are signed with: the file's contents (surrounding
@@ -194,6 +195,7 @@ int RunServer(const ServerFlags& flags) {
   options.cluster.secret = *std::move(secret);
   options.cluster.zookeeper_session_timeout = std::chrono::milliseconds(flags.zookeeper_session_timeout_ms);
   options.cluster.worker_timeout = std::chrono::milliseconds(flags.worker_timeout_ms);
+  options.cluster.unread_output_timeout = std::chrono::milliseconds(flags.unread_output_timeout_ms);
   options.cluster.log = [](const std::string& message) { std::cerr << "quiver server: " << message << std::endl; };
   auto engine = engine::Engine::Open(options);
   if (!engine.ok()) {
@@ -342,6 +344,12 @@ CommandRunner AddServerCommand(CLI::App& app) {
                    "query takes it for lost")
       ->capture_default_str()
       ->check(CLI::Range(100, 600000));
+  command
+      ->add_option("--unread-output-timeout-ms", flags->unread_output_timeout_ms,
+                   "How long a finished task keeps output no reader has asked for (endpoints of a result never "
+                   "fetched) before dropping it; asked for later, it is computed again")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
   return [flags] { return RunServer(*flags); };
 }
 

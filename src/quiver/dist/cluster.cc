@@ -66,6 +66,7 @@ arrow::Result<std::string> Cluster::StartWorker(const std::string& listen_host, 
   context.spill_dir = options_.spill_dir;
   context.partition_memory_bytes = options_.partition_memory_bytes;
   context.producer_timeout = options_.worker_timeout;
+  context.unread_output_timeout = options_.unread_output_timeout;
   worker->registry = std::make_shared<TaskRegistry>(std::move(context));
   worker->service = std::make_unique<WorkerService>(worker->registry);
   ARROW_ASSIGN_OR_RAISE(auto location, flight::Location::ForGrpcTcp(listen_host, port));

@@ -43,6 +43,10 @@ struct ClusterOptions {
   /// connection breaking): the task fails naming it, and the query runs again without
   /// it if nothing reached the client yet.
   std::chrono::milliseconds worker_timeout{5000};
+  /// A task that has ended, whose output nobody is reading and nobody has asked for in
+  /// this long, is dropped (a client fetched some of a result's endpoints and never the
+  /// others). A partition asked for later is computed again.
+  std::chrono::milliseconds unread_output_timeout{60000};
   /// Told what an operator should know of the cluster's membership (ZooKeeper lost or
   /// regained); null: silent.
   std::function<void(const std::string&)> log;

@@ -7,6 +7,7 @@
 #include <deque>
 #include <mutex>
 
+#include "quiver/dist/open_streams.h"
 #include "quiver/dist/worker_actions.h"
 #include "quiver/dist/worker_service.h"
 
@@ -102,6 +103,7 @@ arrow::Result<std::shared_ptr<ExchangeReader>> ExchangeReader::Open(std::shared_
 ExchangeReader::~ExchangeReader() { (void)Close(); }
 
 void ExchangeReader::State::Fetch(size_t index) {
+  CountedStream counted(OpenStreams::read());
   ExchangeSource source;
   {
     std::lock_guard lock(mutex);

@@ -142,6 +142,11 @@ bool PartitionBuffer::Claim() {
   return !std::exchange(claimed_, true);
 }
 
+bool PartitionBuffer::claimed() const {
+  std::lock_guard lock(mutex_);
+  return claimed_;
+}
+
 bool PartitionBuffer::done() const {
   std::lock_guard lock(mutex_);
   return consumed_ || cancelled_;

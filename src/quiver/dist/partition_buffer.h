@@ -51,6 +51,8 @@ class PartitionBuffer {
 
   /// Whether the consumer has read everything, or given up.
   bool done() const;
+  /// Whether a consumer has taken the partition (Claim).
+  bool claimed() const;
   /// Bytes held in memory, and bytes written to the spill file not yet read back.
   int64_t memory_bytes() const;
   int64_t spilled_bytes() const;

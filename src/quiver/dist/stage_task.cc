@@ -281,6 +281,13 @@ bool StageTask::consumed() const {
   return true;
 }
 
+bool StageTask::being_read() const {
+  for (const auto& partition : partitions_) {
+    if (partition->claimed() && !partition->done()) return true;
+  }
+  return false;
+}
+
 std::chrono::steady_clock::time_point StageTask::last_read() const {
   auto latest = started_;
   for (const auto& partition : partitions_) latest = std::max(latest, partition->last_read());

@@ -39,6 +39,9 @@ struct WorkerContext {
   /// How long a producer may stay silent, and then not answer a ping, before the
   /// task reading from it fails as having lost it (ExchangeOptions::producer_timeout).
   std::chrono::milliseconds producer_timeout{5000};
+  /// How long a task that has ended keeps output nobody reads or asks for
+  /// (ClusterOptions::unread_output_timeout).
+  std::chrono::milliseconds unread_output_timeout{60000};
 };
 
 /// Names a task's execution on a worker: equal keys share one execution, whichever
@@ -92,6 +95,8 @@ class StageTask {
   bool finished() const { return finished_.load(); }
   /// Whether every partition was read to its end or given up.
   bool consumed() const;
+  /// Whether a reader has a partition it has not read to its end.
+  bool being_read() const;
   std::chrono::steady_clock::time_point last_read() const;
   int64_t memory_bytes() const;
   int64_t spilled_bytes() const;

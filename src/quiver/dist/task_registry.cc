@@ -49,8 +49,8 @@ TaskRegistry::~TaskRegistry() {
   for (auto& [key, task] : tasks) task->Cancel();
 }
 
-arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const TaskKey& key, const pb::TaskTicket& ticket) {
-  std::lock_guard lock(mutex_);
+arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskForLocked(const TaskKey& key,
+                                                                      const pb::TaskTicket& ticket) {
   if (cancelled_queries_.count(key.query_id)) return QueryCancelled(key.query_id);
   if (auto found = tasks_.find(key); found != tasks_.end()) return found->second;
   // Started under the lock: a second consumer arriving meanwhile must find this one.
@@ -65,7 +65,9 @@ arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskFor(const TaskKey& k
 arrow::Result<TaskRegistry::OpenPartition> TaskRegistry::Open(const pb::TaskTicket& ticket) {
   // The first run whose partition nobody has taken yet; a new run if every one's was.
   for (uint32_t run = 0;; ++run) {
-    ARROW_ASSIGN_OR_RAISE(auto task, TaskFor(TaskKey::Of(ticket, run), ticket));
+    // Found and claimed at once: a sweep must not drop the task in between.
+    std::lock_guard lock(mutex_);
+    ARROW_ASSIGN_OR_RAISE(auto task, TaskForLocked(TaskKey::Of(ticket, run), ticket));
     ARROW_ASSIGN_OR_RAISE(auto partition, task->partition(ticket.partition()));
     if (partition->Claim()) return OpenPartition{task->schema(), std::move(partition)};
   }
@@ -142,7 +144,11 @@ void TaskRegistry::Sweep() {
     for (auto it = tasks_.begin(); it != tasks_.end();) {
       const auto& task = it->second;
       const bool done = task->finished() && task->consumed();
-      if (done || now - task->last_read() > idle_limit_) {
+      // Ended, with partitions no reader asked for: a client fetched only some of a
+      // result's endpoints, or a consumer task was never run.
+      const bool abandoned =
+          task->finished() && !task->being_read() && now - task->last_read() > context_.unread_output_timeout;
+      if (done || abandoned || now - task->last_read() > idle_limit_) {
         dropped.push_back(task);
         it = tasks_.erase(it);
       } else {

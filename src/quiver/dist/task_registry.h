@@ -19,8 +19,10 @@ namespace quiver::dist {
 
 /// The tasks running on one worker. A task starts when the first of its consumers
 /// asks for a partition and is shared by the others; it is dropped once every
-/// partition was read or given up, when its query is cancelled, or when nobody has
-/// read from it for `idle_limit`. Thread-safe.
+/// partition was read or given up, when its query is cancelled, once it has ended and
+/// the rest of its output was neither read nor asked for within the context's
+/// unread_output_timeout, or when nobody has read from it for `idle_limit` (a reader
+/// paused mid-partition). Thread-safe.
 class TaskRegistry {
  public:
   explicit TaskRegistry(WorkerContext context, std::chrono::milliseconds idle_limit = std::chrono::minutes(10));
@@ -66,8 +68,8 @@ class TaskRegistry {
   void Sweep();
 
  private:
-  /// The task running as `key`, started now if there is none.
-  arrow::Result<std::shared_ptr<StageTask>> TaskFor(const TaskKey& key, const pb::TaskTicket& ticket);
+  /// The task running as `key`, started now if there is none. The caller holds mutex_.
+  arrow::Result<std::shared_ptr<StageTask>> TaskForLocked(const TaskKey& key, const pb::TaskTicket& ticket);
 
   WorkerContext context_;
   const std::chrono::milliseconds idle_limit_;

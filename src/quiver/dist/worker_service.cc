@@ -4,9 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "quiver/dist/open_streams.h"
 #include "quiver/dist/query_cancel.h"
 #include "quiver/dist/result_retry.h"
 #include "quiver/dist/task_ticket.h"
+#include "quiver/exec/memory_budget.h"
 
 namespace quiver::dist {
 
@@ -54,6 +56,7 @@ class PartitionReader : public arrow::RecordBatchReader {
   std::function<bool()> cancelled_;
   std::function<void()> on_reader_gone_;
   bool done_ = false;
+  CountedStream counted_{OpenStreams::served()};
 };
 
 arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenOnePartition(TaskRegistry& registry,
@@ -63,6 +66,18 @@ arrow::Result<std::shared_ptr<arrow::RecordBatchReader>> OpenOnePartition(TaskRe
   ARROW_ASSIGN_OR_RAISE(auto partition, registry.Open(ticket));
   return std::make_shared<PartitionReader>(std::move(partition.schema), std::move(partition.buffer),
                                            std::move(cancelled), std::move(on_reader_gone));
+}
+
+nlohmann::json TasksJson(const TaskRegistry& registry) {
+  nlohmann::json tasks = nlohmann::json::array();
+  for (const auto& task : registry.Tasks()) {
+    tasks.push_back({{"task", task.key},
+                     {"finished", task.finished},
+                     {"rows_out", task.rows_out},
+                     {"memory_bytes", task.memory_bytes},
+                     {"spilled_bytes", task.spilled_bytes}});
+  }
+  return tasks;
 }
 
 arrow::Status Unauthenticated(const arrow::Status& status) {
@@ -114,15 +129,14 @@ arrow::Status WorkerService::DoAction(const flight::ServerCallContext&, const fl
     }
     registry_->CancelAttemptsBefore(query_id, attempt);
   } else if (action.type == kTasksAction) {
-    nlohmann::json tasks = nlohmann::json::array();
-    for (const auto& task : registry_->Tasks()) {
-      tasks.push_back({{"task", task.key},
-                       {"finished", task.finished},
-                       {"rows_out", task.rows_out},
-                       {"memory_bytes", task.memory_bytes},
-                       {"spilled_bytes", task.spilled_bytes}});
-    }
-    results.push_back(flight::Result{arrow::Buffer::FromString(tasks.dump())});
+    results.push_back(flight::Result{arrow::Buffer::FromString(TasksJson(*registry_).dump())});
+  } else if (action.type == kStatusAction) {
+    nlohmann::json status = {{"tasks", TasksJson(*registry_)},
+                             {"served_streams", OpenStreams::served().load()},
+                             {"read_streams", OpenStreams::read().load()},
+                             {"query_memory_bytes", exec::QueryMemoryPool()->bytes_allocated()},
+                             {"uncollected_metrics", registry_->uncollected_metrics()}};
+    results.push_back(flight::Result{arrow::Buffer::FromString(status.dump())});
   } else if (action.type == kTaskMetricsAction) {
     // Like cancelling, unsigned: metrics of a query are found by its random id only.
     pb::QueryMetrics metrics;
@@ -144,6 +158,7 @@ arrow::Status WorkerService::ListActions(const flight::ServerCallContext&, std::
               {kTasksAction, "the tasks running on this worker, as JSON"},
               {kCancelAttemptsAction, "stop a query's tasks of attempts before one (body: <attempt>:<query id>)"},
               {kPingAction, "answers while the worker is alive"},
+              {kStatusAction, "the tasks, open streams and query memory of this process, as JSON"},
               {kTaskMetricsAction, "what a query's tasks measured here for EXPLAIN ANALYZE (body: the query id)"}};
   return arrow::Status::OK();
 }

@@ -17,6 +17,10 @@ namespace quiver::dist {
 /// Actions:
 ///  - "quiver.cancel_query": body = the query id; stops its tasks here.
 ///  - "quiver.tasks": one JSON result listing the running tasks.
+///  - "quiver.status": one JSON object: "tasks" as above, the process's open streams
+///    ("served_streams", "read_streams"), the bytes its queries hold
+///    ("query_memory_bytes") and the analyzed queries whose metrics nobody collected
+///    ("uncollected_metrics"). Once no query runs, all are zero: a leak check.
 ///  - "quiver.cancel_attempts": body = "<attempt>:<query id>"; stops the query's tasks of
 ///    earlier attempts here (a retried query's leftovers).
 ///  - "quiver.ping": an empty result; answers as long as the worker is alive.
@@ -49,6 +53,7 @@ class WorkerService : public arrow::flight::FlightServerBase {
 
 inline constexpr const char* kCancelQueryAction = "quiver.cancel_query";
 inline constexpr const char* kTasksAction = "quiver.tasks";
+inline constexpr const char* kStatusAction = "quiver.status";
 inline constexpr const char* kPingAction = "quiver.ping";
 inline constexpr const char* kCancelAttemptsAction = "quiver.cancel_attempts";
 inline constexpr const char* kTaskMetricsAction = "quiver.task_metrics";
