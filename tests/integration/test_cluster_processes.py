@@ -301,5 +301,7 @@ def test_the_readme_cluster_commands_work_as_written(tmp_path):
         subprocess.run([str(quiver_binary()), "cluster", "down", "--dir", str(tmp_path / "cluster")],
                        capture_output=True, timeout=60)
     assert "Amsterdam" in outputs[1], outputs[1]
-    assert outputs[2].count(" up ") == 3, outputs[2]
-    assert "stopped (3 nodes)" in outputs[3]
+    assert "Distributed plan (3 workers), as run:" in outputs[2], outputs[2]
+    assert outputs[3].count(" up ") == 3, outputs[3]
+    assert "restarted 0 nodes of 3" in outputs[4], outputs[4]
+    assert "stopped (3 nodes)" in outputs[5]
