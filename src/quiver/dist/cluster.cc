@@ -78,6 +78,7 @@ arrow::Result<std::string> Cluster::StartWorker(const std::string& listen_host, 
   const std::string& advertised = options_.advertise_host.empty() ? listen_host : options_.advertise_host;
   ARROW_ASSIGN_OR_RAISE(auto bound, flight::Location::ForGrpcTcp(advertised, worker->service->port()));
   worker->url = bound.ToString();
+  worker->registry->set_self_url(worker->url);
   local_workers_.push_back(std::move(worker));
   return local_workers_.back()->url;
 }

@@ -49,6 +49,7 @@ struct ExchangeReader::State {
     bool opening = true;           // its DoGet has not returned yet
     bool finished = false;
     std::shared_ptr<flight::FlightStreamReader> stream;
+    std::shared_ptr<PartitionBuffer> here;  // a producer in this process, read from memory
   };
 
   std::shared_ptr<ChannelResolver> resolver;
@@ -64,6 +65,8 @@ struct ExchangeReader::State {
   int64_t bytes_received = 0;
 
   void Fetch(size_t index);
+  /// Fetch from a producer in this process.
+  void FetchHere(size_t index, const ExchangeSource& source);
   void Watch();
 
   // The caller holds the mutex.
@@ -78,6 +81,7 @@ struct ExchangeReader::State {
   void CancelStreams() {
     for (auto& producer : producers) {
       if (producer.stream) producer.stream->Cancel();
+      if (producer.here) producer.here->Cancel();
     }
   }
 };
@@ -109,6 +113,7 @@ void ExchangeReader::State::Fetch(size_t index) {
     std::lock_guard lock(mutex);
     source = producers[index].source;
   }
+  if (source.open_here) return FetchHere(index, source);
   auto fail = [&](const arrow::Status& status, bool unreachable) {
     std::lock_guard lock(mutex);
     Finish(index, unreachable ? arrow::Status::IOError(LostWorkerMessage(source.worker_url, status)) : status);
@@ -151,6 +156,39 @@ void ExchangeReader::State::Fetch(size_t index) {
   Finish(index, arrow::Status::OK());
 }
 
+void ExchangeReader::State::FetchHere(size_t index, const ExchangeSource& source) {
+  auto opened = source.open_here();
+  std::unique_lock lock(mutex);
+  if (!opened.ok()) return Finish(index, opened.status());
+  auto buffer = *std::move(opened);
+  if (closed || !error.ok()) {
+    buffer->Cancel();
+    return Finish(index, arrow::Status::OK());
+  }
+  // Cannot freeze apart from this process: the watchdog leaves it alone.
+  producers[index].opening = false;
+  producers[index].here = buffer;
+  lock.unlock();
+  arrow::Status status;
+  while (true) {
+    // Close cancels the buffer, which wakes this wait.
+    auto next = buffer->Next([] { return false; });
+    lock.lock();
+    if (closed) break;
+    if (!next.ok()) {
+      status = next.status();
+      break;
+    }
+    if (!*next) break;
+    changed.wait(lock, [&] { return closed || queue.size() < options.queued_batches; });
+    if (closed) break;
+    queue.push_back(*std::move(next));
+    changed.notify_all();
+    lock.unlock();
+  }
+  Finish(index, status);
+}
+
 void ExchangeReader::State::Watch() {
   const auto timeout = options.producer_timeout;
   std::unique_lock lock(mutex);
@@ -166,7 +204,8 @@ void ExchangeReader::State::Watch() {
     std::vector<std::string> urls;
     const auto asked_at = Clock::now();
     for (size_t i = 0; i < producers.size(); ++i) {
-      if (!producers[i].finished && asked_at - producers[i].last_heard >= timeout) {
+      if (!producers[i].finished && !producers[i].here && !producers[i].source.open_here &&
+          asked_at - producers[i].last_heard >= timeout) {
         silent.push_back(i);
         urls.push_back(producers[i].source.worker_url);
       }
@@ -225,7 +264,10 @@ arrow::Status ExchangeReader::Close() {
     state_->changed.notify_all();
     fetchers.swap(fetchers_);
     watchdog.swap(watchdog_);
-    for (const auto& producer : state_->producers) left_behind.push_back(producer.opening);
+    // A producer here opens at once; only a DoGet to another process may hang.
+    for (const auto& producer : state_->producers) {
+      left_behind.push_back(producer.opening && !producer.source.open_here);
+    }
     watchdog_pinging = state_->pinging;
   }
   // A ping to a frozen worker takes the whole timeout to fail; closing (a cancel) does

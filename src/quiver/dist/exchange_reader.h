@@ -4,12 +4,14 @@
 #include <arrow/result.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "quiver/dist/channel_resolver.h"
+#include "quiver/dist/partition_buffer.h"
 
 namespace quiver::dist {
 
@@ -17,6 +19,9 @@ namespace quiver::dist {
 struct ExchangeSource {
   std::string worker_url;
   std::string ticket;
+  /// Set when the producer runs in this process: opens its partition, read from memory
+  /// (no encoding, no loopback call, no bytes counted as received over the network).
+  std::function<arrow::Result<std::shared_ptr<PartitionBuffer>>()> open_here;
 };
 
 struct ExchangeOptions {

@@ -145,8 +145,12 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
       request.set_issued_unix_seconds(
           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
               .count());
-      sources.push_back(
-          ExchangeSource{plan.workers(static_cast<int>(producer.workers(t))), SignTicket(request, context.secret)});
+      const std::string& worker = plan.workers(static_cast<int>(producer.workers(t)));
+      ExchangeSource source{worker, SignTicket(request, context.secret), {}};
+      if (context.open_here && worker == context.self_url) {
+        source.open_here = [open = context.open_here, request] { return open(request); };
+      }
+      sources.push_back(std::move(source));
     }
     ARROW_ASSIGN_OR_RAISE(auto reader,
                           ExchangeReader::Open(exchange.schema, std::move(sources), context.resolver,

@@ -42,6 +42,11 @@ struct WorkerContext {
   /// How long a task that has ended keeps output nobody reads or asks for
   /// (ClusterOptions::unread_output_timeout).
   std::chrono::milliseconds unread_output_timeout{60000};
+  /// This worker's URL, and how to open a partition of a task it runs (set by its
+  /// TaskRegistry): a task reading a producer placed on this worker takes the batches
+  /// from memory instead of over Flight. Unset: every read goes over Flight.
+  std::string self_url;
+  std::function<arrow::Result<std::shared_ptr<PartitionBuffer>>(const pb::TaskTicket&)> open_here;
 };
 
 /// Names a task's execution on a worker: equal keys share one execution, whichever

@@ -57,7 +57,18 @@ arrow::Result<std::shared_ptr<StageTask>> TaskRegistry::TaskForLocked(const Task
   auto report = [store = metrics_, query_id = key.query_id](pb::TaskMetrics measured) {
     store->Add(query_id, std::move(measured));
   };
-  ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, key, context_, std::move(report)));
+  WorkerContext context = context_;
+  if (!context.self_url.empty()) {
+    // Weak: a task's exchange may outlive the registry when the worker stops.
+    context.open_here =
+        [registry = weak_from_this()](const pb::TaskTicket& wanted) -> arrow::Result<std::shared_ptr<PartitionBuffer>> {
+      auto self = registry.lock();
+      if (!self) return arrow::Status::Cancelled("the worker is stopping");
+      ARROW_ASSIGN_OR_RAISE(auto open, self->Open(wanted));
+      return std::move(open.buffer);
+    };
+  }
+  ARROW_ASSIGN_OR_RAISE(auto task, StageTask::Start(ticket, key, context, std::move(report)));
   tasks_[key] = task;
   return task;
 }

@@ -23,7 +23,7 @@ namespace quiver::dist {
 /// the rest of its output was neither read nor asked for within the context's
 /// unread_output_timeout, or when nobody has read from it for `idle_limit` (a reader
 /// paused mid-partition). Thread-safe.
-class TaskRegistry {
+class TaskRegistry : public std::enable_shared_from_this<TaskRegistry> {
  public:
   explicit TaskRegistry(WorkerContext context, std::chrono::milliseconds idle_limit = std::chrono::minutes(10));
   ~TaskRegistry();
@@ -63,6 +63,9 @@ class TaskRegistry {
   /// Sets the resolver tasks reach producers through; before the first task starts
   /// (a worker's resolver may list the worker itself, so it is made after it listens).
   void set_resolver(std::shared_ptr<ChannelResolver> resolver) { context_.resolver = std::move(resolver); }
+  /// Sets the URL this worker listens on, before the first task starts: tasks read the
+  /// partitions of producers placed on it from memory (WorkerContext::open_here).
+  void set_self_url(std::string url) { context_.self_url = std::move(url); }
 
   /// Drops the tasks that are done or idle too long (also done every second).
   void Sweep();

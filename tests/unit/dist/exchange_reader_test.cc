@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -180,6 +181,71 @@ TEST_F(ExchangeReaderTest, ASlowProducerThatAnswersPingsIsWaitedFor) {
   ASSERT_OK(ReadAll(*reader, &rows));
   EXPECT_EQ(rows, 2);
   ASSERT_OK(reader->Close());
+}
+
+}  // namespace
+}  // namespace quiver::dist
+
+namespace quiver::dist {
+namespace {
+
+// A producer in this process: its partition is read from memory, without Flight.
+struct PartitionHere {
+  std::shared_ptr<PartitionBuffer> buffer =
+      std::make_shared<PartitionBuffer>(1 << 20, (std::filesystem::temp_directory_path() / "quiver-here").string());
+
+  ExchangeSource Source() {
+    ExchangeSource source{"grpc+tcp://this-worker:1", "unused", {}};
+    source.open_here = [buffer = buffer]() -> arrow::Result<std::shared_ptr<PartitionBuffer>> {
+      buffer->Claim();
+      return buffer;
+    };
+    return source;
+  }
+};
+
+std::shared_ptr<ExchangeReader> OpenHere(PartitionHere& here) {
+  // No client is ever asked for: a URL listed nowhere.
+  auto resolver = std::make_shared<StaticChannelResolver>(std::vector<std::string>{});
+  return ExchangeReader::Open(Schema(), {here.Source()}, resolver, ExchangeOptions{.producer_timeout = kTimeout})
+      .ValueOrDie();
+}
+
+TEST(ExchangeReaderHereTest, ReadsAProducerInThisProcessFromMemory) {
+  PartitionHere here;
+  auto reader = OpenHere(here);
+  ASSERT_OK(here.buffer->Push(OneRow()));
+  // Silent for longer than the timeout: a producer here is never pinged.
+  std::this_thread::sleep_for(3 * kTimeout);
+  ASSERT_OK(here.buffer->Push(OneRow()));
+  here.buffer->Finish(arrow::Status::OK());
+  int rows = 0;
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ASSERT_OK(reader->ReadNext(&batch));
+    if (!batch) break;
+    rows += static_cast<int>(batch->num_rows());
+  }
+  EXPECT_EQ(rows, 2);
+  EXPECT_EQ(reader->bytes_received(), 0) << "nothing crossed the network";
+  EXPECT_TRUE(here.buffer->done());
+  ASSERT_OK(reader->Close());
+}
+
+TEST(ExchangeReaderHereTest, AProducerErrorFailsTheReadAndClosingGivesThePartitionUp) {
+  PartitionHere failing;
+  auto reader = OpenHere(failing);
+  failing.buffer->Finish(arrow::Status::IOError("worker grpc://elsewhere:1 lost: gone"));
+  std::shared_ptr<arrow::RecordBatch> batch;
+  const auto status = reader->ReadNext(&batch);
+  EXPECT_TRUE(IsLostWorkerError(status)) << status.ToString();
+  ASSERT_OK(reader->Close());
+
+  PartitionHere unread;
+  auto early = OpenHere(unread);
+  ASSERT_OK(unread.buffer->Push(OneRow()));
+  ASSERT_OK(early->Close());  // a LIMIT met: the producer need not keep its output
+  EXPECT_TRUE(unread.buffer->done());
 }
 
 }  // namespace
