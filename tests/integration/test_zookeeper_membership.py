@@ -151,7 +151,10 @@ def test_a_node_whose_session_expired_registers_again(nodes, zookeeper):
     while "registering again" not in a.stderr():
         assert time.monotonic() < deadline, a.stderr()
         time.sleep(0.1)
-    assert len(members_in_zookeeper(zookeeper)) == 2
+    # It says so before it opens the new session and registers.
+    while len(members_in_zookeeper(zookeeper)) != 2:
+        assert time.monotonic() < deadline, members_in_zookeeper(zookeeper)
+        time.sleep(0.1)
     # Node b pinged node a while it was frozen, and asks it again after a few seconds.
     wait_for_workers(b.uri, {a.worker, b.worker}, seconds=10)
     wait_for_workers(a.uri, {a.worker, b.worker}, seconds=5)
