@@ -39,6 +39,7 @@ struct StageTotals {
   int64_t peak_memory_most = 0;
   int64_t buffered = 0;
   int64_t spilled = 0;
+  int64_t unattributed_cpu_ns = 0;
   size_t stopped = 0;
   std::string first_stop;
   std::map<uint32_t, OperatorTotals> operators;
@@ -59,6 +60,7 @@ void Add(const pb::TaskMetrics& run, StageTotals* stage) {
   stage->peak_memory_most = std::max(stage->peak_memory_most, run.peak_memory());
   stage->buffered += run.peak_buffered();
   stage->spilled += run.spilled_bytes();
+  stage->unattributed_cpu_ns += run.unattributed_cpu_ns();
   if (!run.error().empty() && stage->stopped++ == 0) stage->first_stop = run.error();
   for (const auto& op : run.operators()) {
     auto& totals = stage->operators[op.node()];
@@ -125,12 +127,11 @@ AnalyzedStages AnalyzeStages(const StagedPlan& staged, const std::vector<pb::Tas
 
   AnalyzedStages analyzed;
   int64_t operators_cpu = 0, unattributed_cpu = 0, between_stages = 0, peak_memory = 0, buffered = 0;
-  for (const auto& run : tasks) {
-    if (run.attempt() != attempt) continue;
-    unattributed_cpu += run.unattributed_cpu_ns();
-    between_stages += run.bytes_received();
-    peak_memory += run.peak_memory();
-    buffered += run.peak_buffered();
+  for (const auto& [id, totals] : stages) {
+    unattributed_cpu += totals.unattributed_cpu_ns;
+    between_stages += totals.bytes_received;
+    peak_memory += totals.peak_memory;
+    buffered += totals.buffered;
   }
   for (auto stage = staged.stages.rbegin(); stage != staged.stages.rend(); ++stage) {
     const StageTotals& totals = stages[stage->id];
