@@ -33,6 +33,8 @@ class FileChannelResolver : public quiver::dist::ChannelResolver {
     }
     return clients_.Get(url);
   }
+  // A worker that was down may be back: its next call opens a new connection.
+  void Reconnect(const std::string& url) override { clients_.Forget(url); }
   arrow::Status Announce(const quiver::dist::ClusterMember& self) override {
     std::lock_guard lock(mutex_);
     self_ = self.worker_url;

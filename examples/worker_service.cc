@@ -53,6 +53,7 @@ class MemberList : public quiver::dist::ChannelResolver {
   arrow::Result<std::shared_ptr<flight::FlightClient>> ClientFor(const std::string& url) override {
     return clients_.Get(url);
   }
+  void Reconnect(const std::string& url) override { clients_.Forget(url); }
   arrow::Status Announce(const quiver::dist::ClusterMember& self) override {
     std::lock_guard lock(mutex_);
     urls_.push_back(self.worker_url);

@@ -4,6 +4,10 @@
 
 namespace quiver::dist {
 
+FlightClientCache::FlightClientCache(arrow::flight::FlightClientOptions options) : options_(std::move(options)) {
+  options_.generic_options.emplace_back("grpc.use_local_subchannel_pool", 1);
+}
+
 arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> FlightClientCache::Get(const std::string& url) {
   std::lock_guard lock(mutex_);
   auto it = clients_.find(url);

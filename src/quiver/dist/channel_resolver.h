@@ -35,6 +35,12 @@ class ChannelResolver {
   /// A client connected to `url`, shared by every caller until the connection fails.
   virtual arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> ClientFor(const std::string& url) = 0;
 
+  /// A call to `url` found no connection: the next ClientFor(url) should connect
+  /// afresh. (A gRPC channel whose connection failed waits out a growing back-off before
+  /// it tries again, failing calls meanwhile, even once the worker is back.) A resolver
+  /// that caches no clients has nothing to do.
+  virtual void Reconnect(const std::string& url) {}
+
   /// Called once this node serves both its worker and its front door, so that a
   /// membership service can list it (ZooKeeper registers it). A fixed list has nothing
   /// to do.
@@ -48,9 +54,11 @@ class ChannelResolver {
 /// dropped (Forget) so the next caller reconnects. Thread-safe.
 class FlightClientCache {
  public:
+  /// Each client gets a connection of its own (not one shared by every client of the
+  /// process to that address), so that a client made after Forget really connects
+  /// afresh.
   explicit FlightClientCache(
-      arrow::flight::FlightClientOptions options = arrow::flight::FlightClientOptions::Defaults())
-      : options_(std::move(options)) {}
+      arrow::flight::FlightClientOptions options = arrow::flight::FlightClientOptions::Defaults());
 
   arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> Get(const std::string& url);
   void Forget(const std::string& url);
@@ -72,6 +80,7 @@ class StaticChannelResolver : public ChannelResolver {
   arrow::Result<std::vector<std::string>> WorkerUrls() override { return urls_; }
   /// Only the listed workers: a URL from elsewhere (a forged ticket) is refused.
   arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> ClientFor(const std::string& url) override;
+  void Reconnect(const std::string& url) override { clients_.Forget(url); }
 
  private:
   const std::vector<std::string> urls_;

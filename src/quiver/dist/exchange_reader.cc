@@ -19,27 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::string_view kLost = " lost: ";
-
-// Whether a call failed for want of the worker (rather than the worker reporting an
-// error over a working connection). A worker passing on that one of its producers was
-// lost says so in the message, which names that producer instead.
-bool Unreachable(const arrow::Status& status) {
-  const auto detail = flight::FlightStatusDetail::UnwrapStatus(status);
-  return detail && detail->code() == flight::FlightStatusCode::Unavailable && !IsLostWorkerError(status);
-}
-
 }  // namespace
-
-std::string LostWorkerMessage(const std::string& worker_url, const arrow::Status& cause) {
-  return "worker " + worker_url + std::string(kLost) + cause.message();
-}
-
-bool IsLostWorkerError(const arrow::Status& status) {
-  const std::string& message = status.message();
-  const size_t worker = message.find("worker ");
-  return !status.ok() && worker != std::string::npos && message.find(kLost, worker) != std::string::npos;
-}
 
 /// What the reader, its fetching threads and its watchdog share.
 struct ExchangeReader::State {
@@ -118,16 +98,16 @@ void ExchangeReader::State::Fetch(size_t index) {
     std::lock_guard lock(mutex);
     Finish(index, unreachable ? arrow::Status::IOError(LostWorkerMessage(source.worker_url, status)) : status);
   };
-  auto client = resolver->ClientFor(source.worker_url);
-  // Refused: the URL is no member of the cluster, which no retry mends.
-  if (!client.ok()) return fail(client.status(), false);
   flight::FlightCallOptions call;
   // Buffers sit wherever the IPC message put them; Acero's kernels want each aligned to
   // its type's width, so the few that are not are copied as they arrive.
   call.read_options.ensure_alignment = arrow::ipc::Alignment::kDataTypeSpecificAlignment;
   // Blocks until the producer sends its schema; nothing can interrupt it but the
-  // producer answering or its connection breaking.
-  auto opened = (*client)->DoGet(call, flight::Ticket{source.ticket});
+  // producer answering or its connection breaking. A URL that is no member of the
+  // cluster is refused before any call, and is not taken for a lost worker.
+  auto opened = CallWorker<std::unique_ptr<flight::FlightStreamReader>>(
+      *resolver, source.worker_url,
+      [&](flight::FlightClient& client) { return client.DoGet(call, flight::Ticket{source.ticket}); });
   if (!opened.ok()) return fail(opened.status(), Unreachable(opened.status()));
   std::shared_ptr<flight::FlightStreamReader> stream = std::move(*opened);
   {

@@ -12,6 +12,7 @@
 
 #include "quiver/dist/channel_resolver.h"
 #include "quiver/dist/partition_buffer.h"
+#include "quiver/dist/worker_actions.h"
 
 namespace quiver::dist {
 
@@ -65,12 +66,5 @@ class ExchangeReader : public arrow::RecordBatchReader {
   std::vector<std::thread> fetchers_;
   std::thread watchdog_;
 };
-
-/// The message of the error a read gets when `worker_url` cannot be reached.
-std::string LostWorkerMessage(const std::string& worker_url, const arrow::Status& cause);
-
-/// Whether a task failed because a worker it read from was lost (its message, made by
-/// LostWorkerMessage, survives the hops between workers).
-bool IsLostWorkerError(const arrow::Status& status);
 
 }  // namespace quiver::dist

@@ -13,23 +13,42 @@ namespace flight = arrow::flight;
 
 namespace {
 
+constexpr std::string_view kLost = " lost: ";
+
 arrow::Result<std::string> Ask(ChannelResolver& resolver, const std::string& url, const std::string& action,
                                const std::string& body, double timeout_seconds) {
-  ARROW_ASSIGN_OR_RAISE(auto client, resolver.ClientFor(url));
-  flight::FlightCallOptions call;
-  call.timeout = flight::TimeoutDuration{timeout_seconds};
-  ARROW_ASSIGN_OR_RAISE(auto results, client->DoAction(call, flight::Action{action, arrow::Buffer::FromString(body)}));
-  std::string first;
-  bool got_first = false;
-  while (true) {
-    ARROW_ASSIGN_OR_RAISE(auto result, results->Next());
-    if (!result) break;
-    if (!std::exchange(got_first, true) && result->body) first = result->body->ToString();
-  }
-  return first;
+  flight::FlightCallOptions options;
+  options.timeout = flight::TimeoutDuration{timeout_seconds};
+  return CallWorker<std::string>(resolver, url, [&](flight::FlightClient& client) -> arrow::Result<std::string> {
+    ARROW_ASSIGN_OR_RAISE(auto results,
+                          client.DoAction(options, flight::Action{action, arrow::Buffer::FromString(body)}));
+    std::string first;
+    bool got_first = false;
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto result, results->Next());
+      if (!result) break;
+      if (!std::exchange(got_first, true) && result->body) first = result->body->ToString();
+    }
+    return first;
+  });
 }
 
 }  // namespace
+
+std::string LostWorkerMessage(const std::string& worker_url, const arrow::Status& cause) {
+  return "worker " + worker_url + std::string(kLost) + cause.message();
+}
+
+bool IsLostWorkerError(const arrow::Status& status) {
+  const std::string& message = status.message();
+  const size_t worker = message.find("worker ");
+  return !status.ok() && worker != std::string::npos && message.find(kLost, worker) != std::string::npos;
+}
+
+bool Unreachable(const arrow::Status& status) {
+  const auto detail = flight::FlightStatusDetail::UnwrapStatus(status);
+  return detail && detail->code() == flight::FlightStatusCode::Unavailable && !IsLostWorkerError(status);
+}
 
 std::vector<arrow::Result<std::string>> AskWorkers(ChannelResolver& resolver, const std::vector<std::string>& urls,
                                                    const std::string& action, const std::string& body,

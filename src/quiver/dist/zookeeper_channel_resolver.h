@@ -52,6 +52,7 @@ class ZooKeeperChannelResolver : public ChannelResolver {
   arrow::Result<std::vector<std::string>> WorkerUrls() override;
   /// Clients only for workers that have been members: a URL from elsewhere is refused.
   arrow::Result<std::shared_ptr<arrow::flight::FlightClient>> ClientFor(const std::string& url) override;
+  void Reconnect(const std::string& url) override { clients_.Forget(url); }
   /// Registers this node; kept registered across lost sessions until Withdraw.
   arrow::Status Announce(const ClusterMember& self) override;
   /// Removes this node's registration at once (others see it leave without waiting for
