@@ -198,6 +198,7 @@ arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& 
   }
   DistributedQuery query;
   ARROW_ASSIGN_OR_RAISE(query.staged, PlanStages(root, planner));
+  ++queries_placed_;
 
   auto& plan = query.plan;
   plan.set_query_id(query_id);

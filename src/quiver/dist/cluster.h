@@ -4,6 +4,7 @@
 #include <arrow/record_batch.h>
 #include <arrow/result.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -78,6 +79,9 @@ class Cluster {
 
   /// The tasks running on this node's own workers.
   std::vector<TaskRegistry::TaskStatus> LocalTasks() const;
+  /// How many queries this node has cut into stages for the cluster (Distribute) since
+  /// it started.
+  uint64_t queries_placed() const { return queries_placed_; }
 
  private:
   Cluster() = default;
@@ -101,6 +105,7 @@ class Cluster {
     std::thread serving;
   };
   std::vector<std::unique_ptr<LocalWorker>> local_workers_;
+  std::atomic<uint64_t> queries_placed_{0};
   std::mutex health_mutex_;
   /// Workers that did not answer, until when they are not asked again.
   std::map<std::string, std::chrono::steady_clock::time_point> down_until_;

@@ -326,7 +326,7 @@ arrow::Result<dist::DistributedQuery> StatementRunner::PlaceOnCluster(const plan
 arrow::Result<std::shared_ptr<dist::DistributedQuery>> StatementRunner::Distribute(const PlannedQuery& planned) {
   ARROW_ASSIGN_OR_RAISE(bool distribute, ShouldDistribute(planned));
   if (!distribute) return nullptr;
-  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
+  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries, /*cluster_allowed=*/true));
   ARROW_ASSIGN_OR_RAISE(auto query, PlaceOnCluster(planned.plan));
   return std::make_shared<dist::DistributedQuery>(std::move(query));
 }
@@ -341,7 +341,7 @@ arrow::Result<StatementResult> StatementRunner::RunPlanned(const PlannedQuery& p
     result.distributed = std::move(distributed);
     return result;
   }
-  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries));
+  ARROW_RETURN_NOT_OK(MaterializeWithQueries(planned.with_queries, !planned.reads_temporary_table));
   ARROW_ASSIGN_OR_RAISE(auto limited, SessionQueryPool());
   exec::LoweringOptions lowering;
   if (limited) lowering.pool = limited->get();
@@ -363,11 +363,18 @@ arrow::Result<std::shared_ptr<exec::MeasuredQueryPool>> StatementRunner::Session
 }
 
 arrow::Status StatementRunner::MaterializeWithQueries(
-    const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries) {
+    const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries, bool cluster_allowed) {
   if (with_queries.empty()) return arrow::Status::OK();
   // In order: a later one may read an earlier one's rows, and the plan reads them all.
   ARROW_ASSIGN_OR_RAISE(auto max_iterations, MaxRecursiveIterations(settings_));
   for (const auto& cte : with_queries) {
+    if (cluster_allowed && !cte->recursive) {
+      ARROW_ASSIGN_OR_RAISE(bool distribute, ShouldDistribute(PlannedQuery{cte->anchor, {}, false}));
+      if (distribute) {
+        ARROW_RETURN_NOT_OK(MaterializeOnCluster(*cte));
+        continue;
+      }
+    }
     ARROW_RETURN_NOT_OK(exec::MaterializeRecursiveCte(*cte, max_iterations, interrupted_));
   }
   return arrow::Status::OK();
@@ -380,7 +387,7 @@ arrow::Result<StatementResult> StatementRunner::RunExplain(const sql::Statement&
   std::vector<std::string> summary;  // EXPLAIN ANALYZE's execution summary closes the text
   if (statement.explain_analyze) {
     // The WITH queries run first, as for the query itself; their rounds are not measured.
-    ARROW_RETURN_NOT_OK(MaterializeWithQueries(context.recursive_ctes));
+    ARROW_RETURN_NOT_OK(MaterializeWithQueries(context.recursive_ctes, !context.reads_temporary_table));
     ARROW_ASSIGN_OR_RAISE(bool distribute,
                           ShouldDistribute(PlannedQuery{plan, context.recursive_ctes, context.reads_temporary_table}));
     AnalyzedPlan analyzed;

@@ -93,8 +93,13 @@ class StatementRunner {
   /// `analyze`, its tasks measure themselves for EXPLAIN ANALYZE.
   arrow::Result<dist::DistributedQuery> PlaceOnCluster(const plan::LogicalPlanPtr& plan, bool analyze = false) const;
   /// Computes the WITH queries the plan reads as tables (recursive ones, and those named
-  /// more than once) before the plan runs.
-  arrow::Status MaterializeWithQueries(const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries);
+  /// more than once) before the plan runs. With `cluster_allowed`, one that is not
+  /// recursive runs across the cluster when it would as a query of its own.
+  arrow::Status MaterializeWithQueries(const std::vector<std::shared_ptr<plan::RecursiveCtePlan>>& with_queries,
+                                       bool cluster_allowed = false);
+  /// Computes a WITH query that is not recursive across the cluster: its rows come back
+  /// here, and travel to the workers with the plans that read them.
+  arrow::Status MaterializeOnCluster(const plan::RecursiveCtePlan& with_query);
   arrow::Result<StatementResult> RunCreateExternalTable(const sql::Statement& statement);
   arrow::Result<StatementResult> RunCreateView(const sql::Statement& statement, plan::BindContext& context,
                                                bool describe_only);

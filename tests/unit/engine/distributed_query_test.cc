@@ -114,6 +114,19 @@ TEST_F(DistributedQueryTest, UnknownExecutionModeIsAnError) {
   EXPECT_NE(status.message().find("execution_mode must be auto, distributed or local"), std::string::npos);
 }
 
+TEST_F(DistributedQueryTest, AWithQueryNamedTwiceRunsOnTheClusterToo) {
+  const std::string sql =
+      "WITH per_name AS (SELECT name, count(*) AS n, sum(id) AS total FROM numbers GROUP BY name) "
+      "SELECT a.name, a.total FROM per_name a JOIN per_name b ON a.name = b.name WHERE a.n = b.n";
+  auto [local, distributed] = BothWays(sql, false);
+  EXPECT_EQ(local.size(), 10u);
+  EXPECT_EQ(local, distributed);
+  // Two queries were placed on the cluster: the WITH query, then the query reading it.
+  const auto before = engine_->cluster()->queries_placed();
+  Rows(sql);
+  EXPECT_EQ(engine_->cluster()->queries_placed() - before, 2u);
+}
+
 TEST_F(DistributedQueryTest, TasksAreGoneOnceTheResultIsRead) {
   Rows("SELECT name, count(*) FROM numbers GROUP BY name");
   auto [local, distributed] = BothWays("SELECT name, count(*) FROM numbers GROUP BY name", false);
