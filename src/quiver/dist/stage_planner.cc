@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "quiver/dist/partial_aggregate.h"
+#include "quiver/dist/stage_fusion.h"
 #include "quiver/plan/cardinality.h"
 #include "quiver/plan/logical_extension.h"
 
@@ -549,6 +550,7 @@ arrow::Result<StagedPlan> PlanStages(const plan::LogicalPlanPtr& root, const Sta
   Planner planner(options);
   ARROW_ASSIGN_OR_RAISE(auto fragment, planner.Plan(root));
   ARROW_RETURN_NOT_OK(planner.SealFinal(std::move(fragment)));
+  FuseSingleTaskChains(&planner.staged);
   return std::move(planner.staged);
 }
 

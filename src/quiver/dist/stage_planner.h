@@ -58,7 +58,8 @@ struct StagePlannerOptions {
 ///  - broadcast of a join side estimated small (below options.broadcast_limit_bytes);
 ///  - union inputs side by side in one stage, each task reading its share of each.
 /// Scans get files, or Parquet row groups when there are fewer files than tasks,
-/// balanced by bytes.
+/// balanced by bytes. A chain of single-task stages is then merged into one stage
+/// (FuseSingleTaskChains).
 arrow::Result<StagedPlan> PlanStages(const plan::LogicalPlanPtr& root, const StagePlannerOptions& options);
 
 /// The stages as text for EXPLAIN: each stage's tasks, output and plan, with the

@@ -1,3 +1,4 @@
+#include <arrow/testing/gtest_util.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -112,6 +113,30 @@ TEST_F(DistributedQueryTest, UnknownExecutionModeIsAnError) {
   auto status = Error("SELECT count(*) FROM numbers");
   EXPECT_TRUE(status.IsInvalid());
   EXPECT_NE(status.message().find("execution_mode must be auto, distributed or local"), std::string::npos);
+}
+
+TEST_F(DistributedQueryTest, AChainOfSingleTaskStagesRunsAsOneStage) {
+  // Every table is small for the default task size: each stage would get one task.
+  Run("SET execution_mode = 'distributed'");
+  const std::string sql = "SELECT name, count(*) AS n FROM numbers GROUP BY name ORDER BY name";
+  auto result = session_->Execute(sql);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_OK_AND_ASSIGN(auto table, result->batches->ToTable());
+  EXPECT_EQ(table->num_rows(), 10);
+  ASSERT_NE(result->distributed, nullptr);
+  const auto& stages = result->distributed->staged.stages;
+  // Scan with partial aggregate, final aggregate, sort: one task each, one stage.
+  ASSERT_EQ(stages.size(), 1u) << dist::FormatStages(result->distributed->staged);
+  EXPECT_EQ(stages[0].tasks, 1u);
+  EXPECT_TRUE(stages[0].inputs.empty());
+
+  // A join's sides are computed side by side: the stage reading both keeps its inputs.
+  result = session_->Execute("SELECT count(*) FROM numbers a JOIN numbers b ON a.id = b.id");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_OK_AND_ASSIGN(table, result->batches->ToTable());
+  EXPECT_EQ(table->num_rows(), 1);
+  ASSERT_NE(result->distributed, nullptr);
+  EXPECT_GT(result->distributed->staged.stages.size(), 1u) << dist::FormatStages(result->distributed->staged);
 }
 
 TEST_F(DistributedQueryTest, AWithQueryNamedTwiceRunsOnTheClusterToo) {

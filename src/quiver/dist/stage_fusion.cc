@@ -1,0 +1,81 @@
+#include "quiver/dist/stage_fusion.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+namespace quiver::dist {
+
+namespace {
+
+using plan::LogicalKind;
+using plan::LogicalPlanPtr;
+
+// Replaces the exchange reading `stage` within `root` by `replacement`; returns the new
+// root (the replacement itself when the root was that exchange).
+LogicalPlanPtr ReplaceExchange(const LogicalPlanPtr& root, uint32_t stage, const LogicalPlanPtr& replacement) {
+  if (root->kind == LogicalKind::kExchange && static_cast<const plan::LogicalExchange&>(*root).stage == stage) {
+    return replacement;
+  }
+  for (auto& input : root->inputs) input = ReplaceExchange(input, stage, replacement);
+  return root;
+}
+
+void ForEachExchange(plan::LogicalOperator& node, const std::function<void(plan::LogicalExchange&)>& visit) {
+  if (node.kind == LogicalKind::kExchange) visit(static_cast<plan::LogicalExchange&>(node));
+  for (const auto& input : node.inputs) ForEachExchange(*input, visit);
+}
+
+// Merges `producer` (one task) into `consumer` (one task, reading only it).
+void Merge(const PlannedStage& producer, PlannedStage* consumer) {
+  // Each scan's units for the one task, by scan, before the plans are joined.
+  std::map<const plan::LogicalOperator*, std::vector<uint32_t>> units_of;
+  for (const PlannedStage* stage : {&producer, static_cast<const PlannedStage*>(consumer)}) {
+    const auto scans = ScansInOrder(*stage->plan);
+    for (size_t s = 0; s < scans.size(); ++s) units_of[scans[s]] = stage->task_units[0][s];
+  }
+  consumer->plan = ReplaceExchange(consumer->plan, producer.id, producer.plan);
+  consumer->encoding.first_task_only.insert(producer.encoding.first_task_only.begin(),
+                                            producer.encoding.first_task_only.end());
+  consumer->encoding.scan_units.insert(producer.encoding.scan_units.begin(), producer.encoding.scan_units.end());
+  std::vector<std::vector<uint32_t>> units;
+  for (const auto* scan : ScansInOrder(*consumer->plan)) units.push_back(units_of[scan]);
+  consumer->task_units = {std::move(units)};
+  consumer->inputs = producer.inputs;
+}
+
+// Gives the stages ids by their places, producers first, and points every exchange
+// and input at the new ids.
+void Renumber(StagedPlan* staged) {
+  std::map<uint32_t, uint32_t> new_id;
+  for (size_t i = 0; i < staged->stages.size(); ++i) new_id[staged->stages[i].id] = static_cast<uint32_t>(i);
+  for (auto& stage : staged->stages) {
+    stage.id = new_id.at(stage.id);
+    for (auto& input : stage.inputs) input = new_id.at(input);
+    ForEachExchange(*stage.plan, [&](plan::LogicalExchange& exchange) { exchange.stage = new_id.at(exchange.stage); });
+  }
+}
+
+}  // namespace
+
+void FuseSingleTaskChains(StagedPlan* staged) {
+  auto& stages = staged->stages;
+  bool merged_any = false;
+  // Consumers come after their producers, so a chain folds into its last stage one link
+  // at a time: the middle stage has taken in the first by the time the last takes it.
+  for (auto& consumer : stages) {
+    if (consumer.tasks != 1 || consumer.inputs.size() != 1 || !ScansInOrder(*consumer.plan).empty()) continue;
+    auto producer = std::find_if(stages.begin(), stages.end(),
+                                 [&](const PlannedStage& stage) { return stage.id == consumer.inputs[0]; });
+    if (producer == stages.end() || producer->tasks != 1 || producer->final) continue;
+    Merge(*producer, &consumer);
+    producer->tasks = 0;  // merged away; removed below
+    merged_any = true;
+  }
+  if (!merged_any) return;
+  stages.erase(std::remove_if(stages.begin(), stages.end(), [](const PlannedStage& stage) { return stage.tasks == 0; }),
+               stages.end());
+  Renumber(staged);
+}
+
+}  // namespace quiver::dist
