@@ -13,6 +13,7 @@
 #include "quiver/dist/task_ticket.h"
 #include "quiver/exec/acero_lowering.h"
 #include "quiver/exec/executor.h"
+#include "quiver/exec/memory_budget.h"
 #include "quiver/exec/memory_size.h"
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/operator_cpu_time.h"
@@ -122,6 +123,9 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
 
   exec::LoweringOptions lowering;
   if (task->pool_) lowering.pool = task->pool_->get();
+  // One per partition for a hash split; otherwise every partition gets the same rows.
+  task->coalescers_.assign(task->partitioner_ ? partitions : 1,
+                           BatchCoalescer(lowering.pool ? lowering.pool : exec::QueryMemoryPool()));
   if (analyze) {
     lowering.metrics = task->metrics_.get();
     task->plan_ = task_plan;
@@ -191,19 +195,36 @@ arrow::Status StageTask::SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& 
   // Of a slice, Flight sends only the part of the buffers it uses.
   const auto referenced = arrow::util::ReferencedBufferSize(*batch);
   const int64_t bytes = referenced.ok() ? *referenced : arrow::util::TotalBufferSize(*batch);
-  if (partitions_.size() == 1 || output_.kind() == pb::Partitioning::SINGLE) {
-    bytes_out_ += bytes;
-    return partitions_[0]->Push(batch);
-  }
-  if (output_.kind() == pb::Partitioning::BROADCAST) {
+  if (!partitioner_) {
+    // SINGLE, BROADCAST, or HASH into one partition: every partition gets every row.
     bytes_out_ += bytes * static_cast<int64_t>(partitions_.size());
-    for (auto& partition : partitions_) ARROW_RETURN_NOT_OK(partition->Push(batch));
-    return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(auto ready, coalescers_[0].Add(batch));
+    return PushToAll(ready);
   }
   ARROW_ASSIGN_OR_RAISE(auto parts, partitioner_->Split(batch));
   bytes_out_ += bytes;
   for (size_t p = 0; p < parts.size(); ++p) {
-    if (parts[p]) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(parts[p])));
+    if (!parts[p]) continue;
+    ARROW_ASSIGN_OR_RAISE(auto ready, coalescers_[p].Add(std::move(parts[p])));
+    if (ready) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(ready)));
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Status StageTask::PushToAll(const std::shared_ptr<arrow::RecordBatch>& batch) {
+  if (!batch) return arrow::Status::OK();
+  for (auto& partition : partitions_) ARROW_RETURN_NOT_OK(partition->Push(batch));
+  return arrow::Status::OK();
+}
+
+arrow::Status StageTask::FlushGathered() {
+  if (!partitioner_) {
+    ARROW_ASSIGN_OR_RAISE(auto rest, coalescers_[0].Flush());
+    return PushToAll(rest);
+  }
+  for (size_t p = 0; p < coalescers_.size(); ++p) {
+    ARROW_ASSIGN_OR_RAISE(auto rest, coalescers_[p].Flush());
+    if (rest) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(rest)));
   }
   return arrow::Status::OK();
 }
@@ -224,6 +245,7 @@ void StageTask::Pump() {
     if (consumed()) break;
   }
   if (cancelled_.load() && status.ok()) status = arrow::Status::Cancelled("task ", key_.ToString(), " was cancelled");
+  if (status.ok() && !consumed()) status = FlushGathered();
   (void)reader_->Close();
   // Reported before the readers see the end: once a query's result has been read to
   // its end, every task that produced it has reported.

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "quiver/dist/batch_coalescer.h"
 #include "quiver/dist/channel_resolver.h"
 #include "quiver/dist/hash_partitioner.h"
 #include "quiver/dist/partition_buffer.h"
@@ -110,13 +111,19 @@ class StageTask {
  private:
   StageTask() = default;
   void Pump();
+  /// Sends a batch of the plan's output to the partitions its rows belong to, once
+  /// enough rows are gathered for each.
   arrow::Status SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& batch);
+  arrow::Status PushToAll(const std::shared_ptr<arrow::RecordBatch>& batch);
+  /// Sends what is still gathered, when the plan has ended.
+  arrow::Status FlushGathered();
   /// What the task measured, for EXPLAIN ANALYZE; `status` is how it ended.
   pb::TaskMetrics Measured(const arrow::Status& status) const;
 
   TaskKey key_;
   pb::Partitioning output_;
   std::optional<HashPartitioner> partitioner_;  // for HASH output into several partitions
+  std::vector<BatchCoalescer> coalescers_;      // one per partition when hashed, else one
   bool final_ = false;
   std::shared_ptr<arrow::Schema> schema_;
   std::shared_ptr<exec::MeasuredQueryPool> pool_;
