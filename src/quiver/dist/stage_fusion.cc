@@ -56,6 +56,26 @@ void Renumber(StagedPlan* staged) {
   }
 }
 
+// The bytes of files the stage's one task reads.
+double ScannedBytes(const PlannedStage& stage) {
+  double bytes = 0;
+  const auto scans = ScansInOrder(*stage.plan);
+  for (size_t s = 0; s < scans.size(); ++s) {
+    const auto& units = stage.encoding.scan_units.at(scans[s]);
+    for (uint32_t unit : stage.task_units[0][s]) bytes += static_cast<double>(units[unit].bytes);
+  }
+  return bytes;
+}
+
+// Whether `consumer` may take in `producer`, its only input.
+bool Mergeable(const PlannedStage& producer, const PlannedStage& consumer) {
+  if (producer.tasks != 1 || producer.final) return false;
+  // A consumer that only processes the producer's rows waits for them anyway. One that
+  // also scans would scan side by side with the producer: worth keeping apart unless
+  // the producer reads next to nothing (a region or nation table).
+  return ScansInOrder(*consumer.plan).empty() || ScannedBytes(producer) <= kTinyStageBytes;
+}
+
 }  // namespace
 
 void FuseSingleTaskChains(StagedPlan* staged) {
@@ -64,10 +84,10 @@ void FuseSingleTaskChains(StagedPlan* staged) {
   // Consumers come after their producers, so a chain folds into its last stage one link
   // at a time: the middle stage has taken in the first by the time the last takes it.
   for (auto& consumer : stages) {
-    if (consumer.tasks != 1 || consumer.inputs.size() != 1 || !ScansInOrder(*consumer.plan).empty()) continue;
+    if (consumer.tasks != 1 || consumer.inputs.size() != 1) continue;
     auto producer = std::find_if(stages.begin(), stages.end(),
                                  [&](const PlannedStage& stage) { return stage.id == consumer.inputs[0]; });
-    if (producer == stages.end() || producer->tasks != 1 || producer->final) continue;
+    if (producer == stages.end() || !Mergeable(*producer, consumer)) continue;
     Merge(*producer, &consumer);
     producer->tasks = 0;  // merged away; removed below
     merged_any = true;
