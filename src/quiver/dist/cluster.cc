@@ -175,6 +175,24 @@ TaskRegistry* Cluster::RegistryFor(const std::string& worker_url) {
   return local_workers_.empty() ? nullptr : local_workers_[0]->registry.get();
 }
 
+namespace {
+
+// A setting holding a number of bytes, at least `minimum`; nullopt when it is not set.
+arrow::Result<std::optional<double>> BytesSetting(const std::map<std::string, std::string>& settings, const char* name,
+                                                  double minimum) {
+  auto setting = settings.find(name);
+  if (setting == settings.end()) return std::nullopt;
+  double bytes = 0;
+  const auto& text = setting->second;
+  const auto parsed = std::from_chars(text.data(), text.data() + text.size(), bytes);
+  if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || !(bytes >= minimum)) {
+    return arrow::Status::Invalid(name, " must be a number of bytes of at least ", minimum, ", not '", text, "'");
+  }
+  return bytes;
+}
+
+}  // namespace
+
 arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& root,
                                                     const std::map<std::string, std::string>& settings,
                                                     const std::string& user, const std::string& query_id,
@@ -185,17 +203,13 @@ arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& 
   planner.estimator = options_.estimator.get();
   // A query may ask for smaller tasks than the cluster's estimator gives.
   std::optional<BytesTaskEstimator> sized;
-  if (auto setting = settings.find(kTaskBytesSetting); setting != settings.end()) {
-    double bytes = 0;
-    const auto& text = setting->second;
-    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), bytes);
-    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || !(bytes >= 1)) {
-      return arrow::Status::Invalid(kTaskBytesSetting, " must be a number of bytes of at least 1, not '",
-                                    setting->second, "'");
-    }
-    sized.emplace(bytes);
+  ARROW_ASSIGN_OR_RAISE(auto task_bytes, BytesSetting(settings, kTaskBytesSetting, 1));
+  if (task_bytes) {
+    sized.emplace(*task_bytes);
     planner.estimator = &*sized;
   }
+  ARROW_ASSIGN_OR_RAISE(auto broadcast_bytes, BytesSetting(settings, kBroadcastBytesSetting, 0));
+  if (broadcast_bytes) planner.broadcast_limit_bytes = *broadcast_bytes;
   DistributedQuery query;
   ARROW_ASSIGN_OR_RAISE(query.staged, PlanStages(root, planner));
   ++queries_placed_;
@@ -213,6 +227,7 @@ arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& 
     encoded->mutable_output()->set_kind(stage.output.kind);
     for (const auto& key : stage.output.keys) encoded->mutable_output()->add_keys(key);
     encoded->mutable_output()->set_partitions(stage.output.partitions);
+    for (uint32_t partitions : stage.broadcast_copies) encoded->add_broadcast_copies(partitions);
     std::vector<std::string> placed;
     for (size_t task = 0; task < stage.tasks; ++task) {
       auto* scans = encoded->add_tasks();

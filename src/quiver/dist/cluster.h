@@ -116,6 +116,10 @@ class Cluster {
 /// give more, smaller tasks.
 inline constexpr const char* kTaskBytesSetting = "distributed_task_bytes";
 
+/// The setting giving the estimated bytes under which a join side is broadcast to the
+/// other side's tasks (StagePlannerOptions::broadcast_limit_bytes, 10 MiB by default).
+inline constexpr const char* kBroadcastBytesSetting = "distributed_broadcast_bytes";
+
 /// True for ticket bytes a cluster made for a final task (dist::SignTicket).
 bool IsTaskTicket(std::string_view ticket);
 

@@ -322,6 +322,7 @@ arrow::Status Encode(const plan::LogicalOperator& node, const PlanEncoding& enco
       out->mutable_exchange()->set_stage(exchange.stage);
       out->mutable_exchange()->set_estimated_rows(exchange.estimated_rows);
       out->mutable_exchange()->set_partitioning(exchange.partitioning);
+      out->mutable_exchange()->set_copy(exchange.copy);
       return arrow::Status::OK();
     }
     case LogicalKind::kExtension: {
@@ -527,6 +528,7 @@ struct Decoder {
         exchange->stage = node.exchange().stage();
         exchange->estimated_rows = node.exchange().estimated_rows();
         exchange->partitioning = node.exchange().partitioning();
+        exchange->copy = node.exchange().copy();
         return exchange;
       }
       case pb::PlanNode::kExtension: {

@@ -69,7 +69,8 @@ double ScannedBytes(const PlannedStage& stage) {
 
 // Whether `consumer` may take in `producer`, its only input.
 bool Mergeable(const PlannedStage& producer, const PlannedStage& consumer) {
-  if (producer.tasks != 1 || producer.final) return false;
+  // A producer with broadcast copies has other readers too.
+  if (producer.tasks != 1 || producer.final || !producer.broadcast_copies.empty()) return false;
   // A consumer that only processes the producer's rows waits for them anyway. One that
   // also scans would scan side by side with the producer: worth keeping apart unless
   // the producer reads next to nothing (a region or nation table).

@@ -151,6 +151,10 @@ void CollectLeaves(const plan::LogicalOperator& node, const std::set<const plan:
   for (const auto& input : node.inputs) CollectLeaves(*input, first_only, inside, out);
 }
 
+// A semi-join reduction is planned when the right side is estimated to have at least
+// this many times the left side's rows.
+constexpr double kReductionMinRatio = 2;
+
 class Planner {
  public:
   explicit Planner(const StagePlannerOptions& options)
@@ -398,8 +402,10 @@ class Planner {
       left = Fragment{left.plan};
       return Joined(join, std::move(left), std::move(right), Side::kRight);
     }
+    const bool reduce_right = ReducesRight(join, left.plan, right.plan);
     ARROW_ASSIGN_OR_RAISE(auto left_exchange,
                           Seal(std::move(left), StageOutput{pb::Partitioning::HASH, join.left_keys}));
+    if (reduce_right) right.plan = SemiJoined(join, right.plan, BroadcastCopy(left_exchange));
     ARROW_ASSIGN_OR_RAISE(auto right_exchange,
                           Seal(std::move(right), StageOutput{pb::Partitioning::HASH, join.right_keys}));
     Fragment out{WithInputs(join, {left_exchange, right_exchange})};
@@ -412,6 +418,44 @@ class Planner {
   }
 
   enum class Side { kLeft, kRight };
+
+  // Whether the right side of a semi or anti join, about to be shuffled, is worth
+  // filtering first by the keys of its left side (a semi-join reduction): the left side
+  // (the rows kept) is small enough to send whole to every right task, and much smaller
+  // than the right. A right row whose key no left row has cannot change the join's
+  // result, and it then never leaves its task.
+  bool ReducesRight(const plan::LogicalJoin& join, const LogicalPlanPtr& left, const LogicalPlanPtr& right) const {
+    const auto type = join.join_type;
+    if ((type != LogicalJoinType::kSemi && type != LogicalJoinType::kAnti) || join.left_keys.empty()) return false;
+    const double left_rows = plan::EstimateRows(left), right_rows = plan::EstimateRows(right);
+    return left_rows * EstimatedRowBytes(*left->schema) <= options_.broadcast_limit_bytes &&
+           right_rows >= kReductionMinRatio * left_rows;
+  }
+
+  // A broadcast copy of the output of the stage `exchange` reads, for other readers.
+  LogicalPlanPtr BroadcastCopy(const LogicalPlanPtr& exchange) {
+    const auto& original = static_cast<const plan::LogicalExchange&>(*exchange);
+    auto& producer = staged.stages[original.stage];
+    producer.broadcast_copies.push_back(1);  // its readers' task count, set when they are made
+    auto copy = std::make_shared<plan::LogicalExchange>(original);
+    copy->copy = static_cast<uint32_t>(producer.broadcast_copies.size());
+    copy->partitioning = "broadcast copy";
+    return copy;
+  }
+
+  // `right` keeping only the rows whose join keys some row of `keys` (the join's left
+  // side) has, NULLs matching as the join matches them.
+  static LogicalPlanPtr SemiJoined(const plan::LogicalJoin& join, const LogicalPlanPtr& right,
+                                   const LogicalPlanPtr& keys) {
+    auto semi = std::make_shared<plan::LogicalJoin>();
+    semi->join_type = LogicalJoinType::kSemi;
+    semi->left_keys = join.right_keys;
+    semi->right_keys = join.left_keys;
+    semi->null_equal_keys = join.null_equal_keys;
+    semi->schema = right->schema;
+    semi->inputs = {right, keys};
+    return semi;
+  }
 
   // The join of two fragments that run together; the result is spread as `side` is.
   Fragment Joined(const plan::LogicalJoin& join, Fragment left, Fragment right, Side side) {
@@ -517,8 +561,12 @@ class Planner {
 
     for (const auto& [exchange, inside] : exchanges) {
       auto& producer = staged.stages[exchange->stage];
-      const bool one = producer.output.kind == pb::Partitioning::SINGLE || inside;
-      producer.output.partitions = one ? 1 : static_cast<uint32_t>(stage.tasks);
+      if (exchange->copy > 0) {
+        producer.broadcast_copies[exchange->copy - 1] = inside ? 1 : static_cast<uint32_t>(stage.tasks);
+      } else {
+        const bool one = producer.output.kind == pb::Partitioning::SINGLE || inside;
+        producer.output.partitions = one ? 1 : static_cast<uint32_t>(stage.tasks);
+      }
       stage.inputs.push_back(exchange->stage);
     }
     return stage;
@@ -562,6 +610,9 @@ std::string StageHeading(const PlannedStage& stage, const std::vector<std::strin
   } else {
     out << ", output " << PartitioningText(stage.output) << " into " << stage.output.partitions
         << (stage.output.partitions == 1 ? " partition" : " partitions");
+    for (uint32_t partitions : stage.broadcast_copies) {
+      out << ", and a broadcast copy into " << partitions << (partitions == 1 ? " partition" : " partitions");
+    }
   }
   out << ")";
   if (!workers.empty()) out << " on " << JoinNames(workers);

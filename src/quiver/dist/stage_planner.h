@@ -27,6 +27,9 @@ struct PlannedStage {
   plan::LogicalPlanPtr plan;
   bool final = false;  // its output is the query's result, one endpoint per task
   StageOutput output;  // for stages read by another
+  /// Broadcast copies of the output for further readers, by partition count: the filter
+  /// a semi-join reduction sends to the other side's tasks (LogicalExchange::copy).
+  std::vector<uint32_t> broadcast_copies;
   size_t tasks = 1;
   /// Per task, per scan of `plan` (ScansInOrder), the indexes of the units it reads
   /// among encoding.scan_units of that scan.

@@ -29,6 +29,15 @@ namespace {
 constexpr const char* kMemoryLimitSetting = "memory_limit";
 
 // Batches as the plan says: a column a scan left dictionary-encoded goes out decoded.
+// Where output `copy` of `stage` (0: its output; k: its k-th broadcast copy) lies among
+// its tasks' partitions: the output's come first, then each copy's in order.
+PartitionRange OutputPartitions(const pb::Stage& stage, uint32_t copy) {
+  uint32_t first = std::max<uint32_t>(stage.output().partitions(), 1);
+  if (copy == 0) return PartitionRange{0, first};
+  for (uint32_t k = 1; k < copy; ++k) first += stage.broadcast_copies(static_cast<int>(k - 1));
+  return PartitionRange{first, std::max<uint32_t>(stage.broadcast_copies(static_cast<int>(copy - 1)), 1)};
+}
+
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> Conformed(const std::shared_ptr<arrow::RecordBatch>& batch,
                                                              const std::shared_ptr<arrow::Schema>& schema) {
   if (batch->schema()->Equals(*schema, /*check_metadata=*/false)) return batch;
@@ -87,13 +96,19 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
     task->start_ns_ = exec::MetricsClockNow();
   }
   const uint32_t partitions = task->final_ ? 1 : std::max<uint32_t>(stage.output().partitions(), 1);
-  for (uint32_t p = 0; p < partitions; ++p) {
+  task->main_partitions_ = partitions;
+  uint32_t all_partitions = partitions;
+  for (uint32_t copy = 1; copy <= static_cast<uint32_t>(stage.broadcast_copies_size()); ++copy) {
+    task->copies_.push_back(OutputPartitions(stage, copy));
+    all_partitions += task->copies_.back().count;
+  }
+  for (uint32_t p = 0; p < all_partitions; ++p) {
     task->partitions_.push_back(
         std::make_shared<PartitionBuffer>(context.partition_memory_bytes, SpillPath(context, task->key_, p)));
   }
 
   if (key.run > 0) {
-    for (uint32_t p = 0; p < partitions; ++p) {
+    for (uint32_t p = 0; p < all_partitions; ++p) {
       if (p != ticket.partition()) task->partitions_[p]->Cancel();
     }
   }
@@ -124,8 +139,9 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
   exec::LoweringOptions lowering;
   if (task->pool_) lowering.pool = task->pool_->get();
   // One per partition for a hash split; otherwise every partition gets the same rows.
-  task->coalescers_.assign(task->partitioner_ ? partitions : 1,
-                           BatchCoalescer(lowering.pool ? lowering.pool : exec::QueryMemoryPool()));
+  const BatchCoalescer coalescer(lowering.pool ? lowering.pool : exec::QueryMemoryPool());
+  task->coalescers_.assign(task->partitioner_ ? partitions : 1, coalescer);
+  task->copy_coalescers_.assign(task->copies_.size(), coalescer);
   if (analyze) {
     lowering.metrics = task->metrics_.get();
     task->plan_ = task_plan;
@@ -138,7 +154,11 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
                               analyze](const plan::LogicalExchange& exchange) -> arrow::Result<ac::Declaration> {
     if (exchange.stage >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");
     const auto& producer = plan.stages(static_cast<int>(exchange.stage));
-    const uint32_t partition = producer.output().partitions() <= 1 ? 0 : my_partition;
+    if (exchange.copy > static_cast<uint32_t>(producer.broadcast_copies_size())) {
+      return arrow::Status::Invalid("stage ", exchange.stage, " has no broadcast copy ", exchange.copy);
+    }
+    const auto range = OutputPartitions(producer, exchange.copy);
+    const uint32_t partition = range.first + (range.count <= 1 ? 0 : my_partition);
     std::vector<ExchangeSource> sources;
     for (int t = 0; t < producer.workers_size(); ++t) {
       pb::TaskTicket request;
@@ -197,34 +217,45 @@ arrow::Status StageTask::SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& 
   const int64_t bytes = referenced.ok() ? *referenced : arrow::util::TotalBufferSize(*batch);
   if (!partitioner_) {
     // SINGLE, BROADCAST, or HASH into one partition: every partition gets every row.
-    bytes_out_ += bytes * static_cast<int64_t>(partitions_.size());
+    bytes_out_ += bytes * static_cast<int64_t>(main_partitions_);
     ARROW_ASSIGN_OR_RAISE(auto ready, coalescers_[0].Add(batch));
-    return PushToAll(ready);
+    ARROW_RETURN_NOT_OK(PushTo(ready, PartitionRange{0, main_partitions_}));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto parts, partitioner_->Split(batch));
+    bytes_out_ += bytes;
+    for (size_t p = 0; p < parts.size(); ++p) {
+      if (!parts[p]) continue;
+      ARROW_ASSIGN_OR_RAISE(auto ready, coalescers_[p].Add(std::move(parts[p])));
+      if (ready) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(ready)));
+    }
   }
-  ARROW_ASSIGN_OR_RAISE(auto parts, partitioner_->Split(batch));
-  bytes_out_ += bytes;
-  for (size_t p = 0; p < parts.size(); ++p) {
-    if (!parts[p]) continue;
-    ARROW_ASSIGN_OR_RAISE(auto ready, coalescers_[p].Add(std::move(parts[p])));
-    if (ready) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(ready)));
+  for (size_t copy = 0; copy < copies_.size(); ++copy) {
+    bytes_out_ += bytes * static_cast<int64_t>(copies_[copy].count);
+    ARROW_ASSIGN_OR_RAISE(auto ready, copy_coalescers_[copy].Add(batch));
+    ARROW_RETURN_NOT_OK(PushTo(ready, copies_[copy]));
   }
   return arrow::Status::OK();
 }
 
-arrow::Status StageTask::PushToAll(const std::shared_ptr<arrow::RecordBatch>& batch) {
+arrow::Status StageTask::PushTo(const std::shared_ptr<arrow::RecordBatch>& batch, PartitionRange range) {
   if (!batch) return arrow::Status::OK();
-  for (auto& partition : partitions_) ARROW_RETURN_NOT_OK(partition->Push(batch));
+  for (uint32_t p = range.first; p < range.first + range.count; ++p) ARROW_RETURN_NOT_OK(partitions_[p]->Push(batch));
   return arrow::Status::OK();
 }
 
 arrow::Status StageTask::FlushGathered() {
   if (!partitioner_) {
     ARROW_ASSIGN_OR_RAISE(auto rest, coalescers_[0].Flush());
-    return PushToAll(rest);
+    ARROW_RETURN_NOT_OK(PushTo(rest, PartitionRange{0, main_partitions_}));
+  } else {
+    for (size_t p = 0; p < coalescers_.size(); ++p) {
+      ARROW_ASSIGN_OR_RAISE(auto rest, coalescers_[p].Flush());
+      if (rest) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(rest)));
+    }
   }
-  for (size_t p = 0; p < coalescers_.size(); ++p) {
-    ARROW_ASSIGN_OR_RAISE(auto rest, coalescers_[p].Flush());
-    if (rest) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(rest)));
+  for (size_t copy = 0; copy < copies_.size(); ++copy) {
+    ARROW_ASSIGN_OR_RAISE(auto rest, copy_coalescers_[copy].Flush());
+    ARROW_RETURN_NOT_OK(PushTo(rest, copies_[copy]));
   }
   return arrow::Status::OK();
 }

@@ -73,6 +73,12 @@ struct TaskKey {
 
 class ExchangeReader;
 
+/// A run of a task's partitions: those of its output, or of one broadcast copy of it.
+struct PartitionRange {
+  uint32_t first = 0;
+  uint32_t count = 1;
+};
+
 /// Where a task measured for EXPLAIN ANALYZE hands what it measured, once it has ended
 /// and before its readers see the end of its output.
 using TaskMetricsSink = std::function<void(pb::TaskMetrics)>;
@@ -114,7 +120,7 @@ class StageTask {
   /// Sends a batch of the plan's output to the partitions its rows belong to, once
   /// enough rows are gathered for each.
   arrow::Status SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& batch);
-  arrow::Status PushToAll(const std::shared_ptr<arrow::RecordBatch>& batch);
+  arrow::Status PushTo(const std::shared_ptr<arrow::RecordBatch>& batch, PartitionRange range);
   /// Sends what is still gathered, when the plan has ended.
   arrow::Status FlushGathered();
   /// What the task measured, for EXPLAIN ANALYZE; `status` is how it ended.
@@ -122,8 +128,11 @@ class StageTask {
 
   TaskKey key_;
   pb::Partitioning output_;
-  std::optional<HashPartitioner> partitioner_;  // for HASH output into several partitions
-  std::vector<BatchCoalescer> coalescers_;      // one per partition when hashed, else one
+  std::optional<HashPartitioner> partitioner_;   // for HASH output into several partitions
+  std::vector<BatchCoalescer> coalescers_;       // one per partition when hashed, else one
+  uint32_t main_partitions_ = 1;                 // the output's; the copies' follow
+  std::vector<PartitionRange> copies_;           // the output's broadcast copies
+  std::vector<BatchCoalescer> copy_coalescers_;  // one per copy
   bool final_ = false;
   std::shared_ptr<arrow::Schema> schema_;
   std::shared_ptr<exec::MeasuredQueryPool> pool_;

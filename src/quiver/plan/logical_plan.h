@@ -240,6 +240,8 @@ class LogicalExchange : public LogicalOperator {
   std::string Describe() const override;
 
   uint32_t stage = 0;
+  /// 0: the stage's output; k: its k-th broadcast copy (PlannedStage::broadcast_copies).
+  uint32_t copy = 0;
   /// How the producing stage splits its rows, for EXPLAIN ("hash(k)", "single", "broadcast").
   std::string partitioning;
   /// The rows the plan the exchange replaced was estimated to give (all partitions).

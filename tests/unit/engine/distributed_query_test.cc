@@ -140,6 +140,33 @@ TEST_F(DistributedQueryTest, AChainOfSingleTaskStagesRunsAsOneStage) {
   EXPECT_EQ(result->distributed->staged.stages.size(), 1u) << dist::FormatStages(result->distributed->staged);
 }
 
+TEST_F(DistributedQueryTest, TheLargeSideOfASemiOrAntiJoinIsFilteredByTheSmallSidesKeys) {
+  // The kept side (ids below 200, names repeated) is small; the tested side is all rows.
+  for (const std::string& sql : {
+           "SELECT a.id, a.name FROM numbers a WHERE a.id < 200 AND EXISTS "
+           "(SELECT 1 FROM numbers b WHERE b.id = a.id * 3)",
+           "SELECT a.name FROM numbers a WHERE a.id < 200 AND EXISTS "
+           "(SELECT 1 FROM numbers b WHERE b.id = a.id * 3 AND b.name <> a.name)",
+           "SELECT a.id FROM numbers a WHERE a.id < 200 AND NOT EXISTS "
+           "(SELECT 1 FROM numbers b WHERE b.id = a.id + 19990)",
+           "SELECT a.id FROM numbers a WHERE a.id < 200 AND a.id + 19990 NOT IN (SELECT b.id FROM numbers b)",
+       }) {
+    // Neither side is broadcast whole: the tested side is over the limit.
+    Run("SET distributed_broadcast_bytes = '50000'");
+    auto [local, distributed] = BothWays(sql, false);
+    EXPECT_FALSE(local.empty()) << sql;
+    EXPECT_EQ(local, distributed) << sql;
+    auto query = Distributed(sql);
+    ASSERT_NE(query, nullptr);
+    // The small side's stage also sends its rows to the large side's tasks.
+    const auto& stages = query->staged.stages;
+    EXPECT_TRUE(std::any_of(stages.begin(), stages.end(),
+                            [](const dist::PlannedStage& stage) { return !stage.broadcast_copies.empty(); }))
+        << sql << "\n"
+        << dist::FormatStages(query->staged);
+  }
+}
+
 TEST_F(DistributedQueryTest, AWithQueryNamedTwiceRunsOnTheClusterToo) {
   const std::string sql =
       "WITH per_name AS (SELECT name, count(*) AS n, sum(id) AS total FROM numbers GROUP BY name) "
