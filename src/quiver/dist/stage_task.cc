@@ -28,16 +28,16 @@ namespace {
 // The setting limiting a query's memory; it applies to each of its tasks on a worker.
 constexpr const char* kMemoryLimitSetting = "memory_limit";
 
-// Batches as the plan says: a column a scan left dictionary-encoded goes out decoded.
 // Where output `copy` of `stage` (0: its output; k: its k-th broadcast copy) lies among
 // its tasks' partitions: the output's come first, then each copy's in order.
 PartitionRange OutputPartitions(const pb::Stage& stage, uint32_t copy) {
   uint32_t first = std::max<uint32_t>(stage.output().partitions(), 1);
   if (copy == 0) return PartitionRange{0, first};
-  for (uint32_t k = 1; k < copy; ++k) first += stage.broadcast_copies(static_cast<int>(k - 1));
+  for (uint32_t k = 1; k < copy; ++k) first += std::max<uint32_t>(stage.broadcast_copies(static_cast<int>(k - 1)), 1);
   return PartitionRange{first, std::max<uint32_t>(stage.broadcast_copies(static_cast<int>(copy - 1)), 1)};
 }
 
+// Batches as the plan says: a column a scan left dictionary-encoded goes out decoded.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> Conformed(const std::shared_ptr<arrow::RecordBatch>& batch,
                                                              const std::shared_ptr<arrow::Schema>& schema) {
   if (batch->schema()->Equals(*schema, /*check_metadata=*/false)) return batch;
