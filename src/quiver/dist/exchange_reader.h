@@ -12,7 +12,6 @@
 
 #include "quiver/dist/channel_resolver.h"
 #include "quiver/dist/partition_buffer.h"
-#include "quiver/dist/worker_actions.h"
 
 namespace quiver::dist {
 

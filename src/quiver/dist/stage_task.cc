@@ -140,8 +140,8 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
   if (task->pool_) lowering.pool = task->pool_->get();
   // One per partition for a hash split; otherwise every partition gets the same rows.
   const BatchCoalescer coalescer(lowering.pool ? lowering.pool : exec::QueryMemoryPool());
-  task->coalescers_.assign(task->partitioner_ ? partitions : 1, coalescer);
-  task->copy_coalescers_.assign(task->copies_.size(), coalescer);
+  task->whole_.emplace(coalescer);
+  if (task->partitioner_) task->split_.assign(partitions, coalescer);
   if (analyze) {
     lowering.metrics = task->metrics_.get();
     task->plan_ = task_plan;
@@ -215,49 +215,43 @@ arrow::Status StageTask::SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& 
   // Of a slice, Flight sends only the part of the buffers it uses.
   const auto referenced = arrow::util::ReferencedBufferSize(*batch);
   const int64_t bytes = referenced.ok() ? *referenced : arrow::util::TotalBufferSize(*batch);
-  if (!partitioner_) {
-    // SINGLE, BROADCAST, or HASH into one partition: every partition gets every row.
-    bytes_out_ += bytes * static_cast<int64_t>(main_partitions_);
-    ARROW_ASSIGN_OR_RAISE(auto ready, coalescers_[0].Add(batch));
-    ARROW_RETURN_NOT_OK(PushTo(ready, PartitionRange{0, main_partitions_}));
-  } else {
+  if (partitioner_) {
     ARROW_ASSIGN_OR_RAISE(auto parts, partitioner_->Split(batch));
     bytes_out_ += bytes;
     for (size_t p = 0; p < parts.size(); ++p) {
       if (!parts[p]) continue;
-      ARROW_ASSIGN_OR_RAISE(auto ready, coalescers_[p].Add(std::move(parts[p])));
+      ARROW_ASSIGN_OR_RAISE(auto ready, split_[p].Add(std::move(parts[p])));
       if (ready) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(ready)));
     }
+  } else {
+    // SINGLE, BROADCAST, or HASH into one partition: every partition gets every row.
+    bytes_out_ += bytes * static_cast<int64_t>(main_partitions_);
   }
-  for (size_t copy = 0; copy < copies_.size(); ++copy) {
-    bytes_out_ += bytes * static_cast<int64_t>(copies_[copy].count);
-    ARROW_ASSIGN_OR_RAISE(auto ready, copy_coalescers_[copy].Add(batch));
-    ARROW_RETURN_NOT_OK(PushTo(ready, copies_[copy]));
-  }
+  for (const auto& copy : copies_) bytes_out_ += bytes * static_cast<int64_t>(copy.count);
+  if (partitioner_ && copies_.empty()) return arrow::Status::OK();
+  ARROW_ASSIGN_OR_RAISE(auto ready, whole_->Add(batch));
+  return PushWhole(ready);
+}
+
+arrow::Status StageTask::PushWhole(const std::shared_ptr<arrow::RecordBatch>& batch) {
+  if (!batch) return arrow::Status::OK();
+  if (!partitioner_) ARROW_RETURN_NOT_OK(PushTo(batch, PartitionRange{0, main_partitions_}));
+  for (const auto& copy : copies_) ARROW_RETURN_NOT_OK(PushTo(batch, copy));
   return arrow::Status::OK();
 }
 
 arrow::Status StageTask::PushTo(const std::shared_ptr<arrow::RecordBatch>& batch, PartitionRange range) {
-  if (!batch) return arrow::Status::OK();
   for (uint32_t p = range.first; p < range.first + range.count; ++p) ARROW_RETURN_NOT_OK(partitions_[p]->Push(batch));
   return arrow::Status::OK();
 }
 
 arrow::Status StageTask::FlushGathered() {
-  if (!partitioner_) {
-    ARROW_ASSIGN_OR_RAISE(auto rest, coalescers_[0].Flush());
-    ARROW_RETURN_NOT_OK(PushTo(rest, PartitionRange{0, main_partitions_}));
-  } else {
-    for (size_t p = 0; p < coalescers_.size(); ++p) {
-      ARROW_ASSIGN_OR_RAISE(auto rest, coalescers_[p].Flush());
-      if (rest) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(rest)));
-    }
+  for (size_t p = 0; p < split_.size(); ++p) {
+    ARROW_ASSIGN_OR_RAISE(auto rest, split_[p].Flush());
+    if (rest) ARROW_RETURN_NOT_OK(partitions_[p]->Push(std::move(rest)));
   }
-  for (size_t copy = 0; copy < copies_.size(); ++copy) {
-    ARROW_ASSIGN_OR_RAISE(auto rest, copy_coalescers_[copy].Flush());
-    ARROW_RETURN_NOT_OK(PushTo(rest, copies_[copy]));
-  }
-  return arrow::Status::OK();
+  ARROW_ASSIGN_OR_RAISE(auto rest, whole_->Flush());
+  return PushWhole(rest);
 }
 
 void StageTask::Pump() {

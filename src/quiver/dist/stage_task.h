@@ -121,6 +121,8 @@ class StageTask {
   /// enough rows are gathered for each.
   arrow::Status SpreadBatch(const std::shared_ptr<arrow::RecordBatch>& batch);
   arrow::Status PushTo(const std::shared_ptr<arrow::RecordBatch>& batch, PartitionRange range);
+  /// Sends gathered rows (when any) to every partition that gets all rows.
+  arrow::Status PushWhole(const std::shared_ptr<arrow::RecordBatch>& batch);
   /// Sends what is still gathered, when the plan has ended.
   arrow::Status FlushGathered();
   /// What the task measured, for EXPLAIN ANALYZE; `status` is how it ended.
@@ -128,11 +130,13 @@ class StageTask {
 
   TaskKey key_;
   pb::Partitioning output_;
-  std::optional<HashPartitioner> partitioner_;   // for HASH output into several partitions
-  std::vector<BatchCoalescer> coalescers_;       // one per partition when hashed, else one
-  uint32_t main_partitions_ = 1;                 // the output's; the copies' follow
-  std::vector<PartitionRange> copies_;           // the output's broadcast copies
-  std::vector<BatchCoalescer> copy_coalescers_;  // one per copy
+  std::optional<HashPartitioner> partitioner_;  // for HASH output into several partitions
+  uint32_t main_partitions_ = 1;                // the output's; the copies' follow
+  std::vector<PartitionRange> copies_;          // the output's broadcast copies
+  // Output gathered before it goes out: per partition of a hash split, and the rows
+  // every other partition (of an output not split, and of every copy) gets.
+  std::vector<BatchCoalescer> split_;
+  std::optional<BatchCoalescer> whole_;
   bool final_ = false;
   std::shared_ptr<arrow::Schema> schema_;
   std::shared_ptr<exec::MeasuredQueryPool> pool_;

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <thread>
 
+#include "quiver/dist/worker_actions.h"
 #include "quiver/dist/worker_service.h"
 
 namespace quiver::dist {

@@ -11,6 +11,7 @@
 #include <deque>
 
 #include "quiver/dist/exchange_reader.h"
+#include "quiver/dist/worker_actions.h"
 
 namespace quiver::dist {
 namespace {
