@@ -157,8 +157,10 @@ constexpr double kReductionMinRatio = 2;
 
 class Planner {
  public:
-  explicit Planner(const StagePlannerOptions& options)
-      : options_(options), estimator_(options.estimator ? options.estimator : &default_estimator_) {}
+  Planner(const StagePlannerOptions& options, const LogicalPlanPtr& root)
+      : options_(options),
+        estimator_(options.estimator ? options.estimator : &default_estimator_),
+        key_columns_(plan::KeyColumns(*root)) {}
 
   StagedPlan staged;
 
@@ -369,8 +371,8 @@ class Planner {
     }
     // A small side goes whole to every task of the other.
     const double left_bytes = Bytes(left.plan), right_bytes = Bytes(right.plan);
-    const bool right_small = right_bytes <= options_.broadcast_limit_bytes && RightMayBeWhole(type);
-    const bool left_small = left_bytes <= options_.broadcast_limit_bytes && LeftMayBeWhole(type);
+    const bool right_small = RightMayBeWhole(type) && Broadcastable(right_bytes, left_bytes);
+    const bool left_small = LeftMayBeWhole(type) && Broadcastable(left_bytes, right_bytes);
     if (right_small && (!left_small || right_bytes <= left_bytes)) {
       ARROW_ASSIGN_OR_RAISE(right.plan, Seal(std::move(right), StageOutput{pb::Partitioning::BROADCAST}));
       right = Fragment{right.plan};
@@ -419,6 +421,17 @@ class Planner {
 
   enum class Side { kLeft, kRight };
 
+  // Whether a join side of `bytes` had better go whole to every task of the other side
+  // (of `other_bytes`) than both be shuffled: always below the broadcast limit; above
+  // it, up to a bound on what each task must hold, when one copy per worker is fewer
+  // bytes than the two sides together (every shuffled row crosses an exchange).
+  bool Broadcastable(double bytes, double other_bytes) const {
+    const double limit = options_.broadcast_limit_bytes;
+    if (bytes <= limit) return true;
+    const double copies = static_cast<double>(std::max<size_t>(options_.workers, 1));
+    return bytes <= kCostedBroadcastFactor * limit && bytes * copies <= bytes + other_bytes;
+  }
+
   // Whether the right side of a semi or anti join, about to be shuffled, is worth
   // filtering first by the keys of its left side (a semi-join reduction): the left side
   // (the rows kept) is small enough to send whole to every right task, and much smaller
@@ -427,7 +440,7 @@ class Planner {
   bool ReducesRight(const plan::LogicalJoin& join, const LogicalPlanPtr& left, const LogicalPlanPtr& right) const {
     const auto type = join.join_type;
     if ((type != LogicalJoinType::kSemi && type != LogicalJoinType::kAnti) || join.left_keys.empty()) return false;
-    const double left_rows = plan::EstimateRows(left), right_rows = plan::EstimateRows(right);
+    const double left_rows = EstimateOf(left).rows, right_rows = EstimateOf(right).rows;
     return left_rows * EstimatedRowBytes(*left->schema) <= options_.broadcast_limit_bytes &&
            right_rows >= kReductionMinRatio * left_rows;
   }
@@ -477,7 +490,15 @@ class Planner {
 
   // --- Stages ----------------------------------------------------------------------
 
-  double Bytes(const LogicalPlanPtr& plan) const { return plan::EstimateRows(plan) * EstimatedRowBytes(*plan->schema); }
+  // A fragment's estimate. The key columns are the whole query's, so a fragment's
+  // output carries the distinct counts of columns that only operators above it (in
+  // later stages) use as keys; its exchanges pass on the estimates of the stages below.
+  plan::Estimate EstimateOf(const LogicalPlanPtr& plan) const {
+    plan::CardinalityEstimator estimator(key_columns_);
+    return estimator.Of(plan);
+  }
+
+  double Bytes(const LogicalPlanPtr& plan) const { return EstimateOf(plan).rows * EstimatedRowBytes(*plan->schema); }
 
   // All of a fragment's rows in one task of a new fragment.
   arrow::Result<Fragment> Gather(Fragment fragment) {
@@ -492,7 +513,8 @@ class Planner {
   arrow::Result<LogicalPlanPtr> Seal(Fragment fragment, StageOutput output) {
     auto exchange = std::make_shared<plan::LogicalExchange>();
     exchange->schema = fragment.plan->schema;
-    exchange->estimated_rows = plan::EstimateRows(fragment.plan);
+    exchange->estimate = std::make_shared<plan::Estimate>(EstimateOf(fragment.plan));
+    exchange->estimated_rows = exchange->estimate->rows;
     exchange->partitioning = PartitioningText(output);
     ARROW_ASSIGN_OR_RAISE(auto stage, MakeStage(std::move(fragment)));
     stage.output = std::move(output);
@@ -575,6 +597,7 @@ class Planner {
   const StagePlannerOptions& options_;
   BytesTaskEstimator default_estimator_;
   const TaskEstimator* estimator_;
+  const std::set<std::string> key_columns_;
 };
 
 }  // namespace
@@ -595,7 +618,7 @@ double EstimatedRowBytes(const arrow::Schema& schema) {
 }
 
 arrow::Result<StagedPlan> PlanStages(const plan::LogicalPlanPtr& root, const StagePlannerOptions& options) {
-  Planner planner(options);
+  Planner planner(options, root);
   ARROW_ASSIGN_OR_RAISE(auto fragment, planner.Plan(root));
   ARROW_RETURN_NOT_OK(planner.SealFinal(std::move(fragment)));
   FuseSingleTaskChains(&planner.staged);

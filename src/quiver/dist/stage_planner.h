@@ -49,16 +49,23 @@ struct StagePlannerOptions {
   /// Decides each stage's task count; null: a BytesTaskEstimator with its defaults.
   const TaskEstimator* estimator = nullptr;
   /// A join side estimated below this many bytes is broadcast to the other side's tasks
-  /// instead of both sides being shuffled.
+  /// instead of both sides being shuffled. A side up to kCostedBroadcastFactor times
+  /// larger is broadcast too when a copy for every worker is fewer bytes than the two
+  /// sides a shuffle would send.
   double broadcast_limit_bytes = 10.0 * 1024 * 1024;
 };
+
+/// How far over the broadcast limit a join side may be and still be broadcast because
+/// that moves fewer bytes than a shuffle. Each task holds the whole side in memory.
+constexpr double kCostedBroadcastFactor = 4;
 
 /// Cuts an optimized plan into stages at exchanges:
 ///  - hash shuffles for joins, aggregations (partial aggregates before the shuffle where
 ///    the functions combine) and windows, unless the input is already partitioned so;
 ///  - a single-task stage for sorts, limits (each task keeps its first rows or top rows
 ///    first), windows without PARTITION BY and aggregates without keys;
-///  - broadcast of a join side estimated small (below options.broadcast_limit_bytes);
+///  - broadcast of a join side estimated small (below options.broadcast_limit_bytes),
+///    or somewhat larger where its copies would move fewer bytes than a shuffle;
 ///  - union inputs side by side in one stage, each task reading its share of each.
 /// Scans get files, or Parquet row groups when there are fewer files than tasks,
 /// balanced by bytes. A chain of single-task stages is then merged into one stage

@@ -58,6 +58,39 @@ std::optional<ColumnEstimate> ColumnOf(const cp::Expression& expr, const Estimat
   return column;
 }
 
+// The calendar years a date or timestamp column's range spans, for `year(column)`
+// (grouping by year is common, and its few groups decide how an aggregate is spread).
+std::optional<ColumnEstimate> YearOf(const cp::Expression& expr, const Estimate& input) {
+  const auto* call = expr.call();
+  if (!call || call->function_name != "year" || call->arguments.size() != 1) return std::nullopt;
+  const auto* type = call->arguments[0].type();
+  const auto column = ColumnOf(call->arguments[0], input);
+  if (!type || !column || !column->min || !column->max) return std::nullopt;
+  double per_day;
+  if (type->id() == arrow::Type::DATE32) {
+    per_day = 1;
+  } else if (type->id() == arrow::Type::DATE64) {
+    per_day = 86400e3;
+  } else if (type->id() == arrow::Type::TIMESTAMP) {
+    const auto unit = static_cast<const arrow::TimestampType&>(*type).unit();
+    per_day = 86400.0 * (unit == arrow::TimeUnit::SECOND  ? 1
+                         : unit == arrow::TimeUnit::MILLI ? 1e3
+                         : unit == arrow::TimeUnit::MICRO ? 1e6
+                                                          : 1e9);
+  } else {
+    return std::nullopt;
+  }
+  constexpr double kDaysPerYear = 365.2425;
+  ColumnEstimate out;
+  out.min = std::floor(1970 + *column->min / per_day / kDaysPerYear);
+  out.max = std::floor(1970 + *column->max / per_day / kDaysPerYear);
+  out.distinct = *out.max - *out.min + 1;
+  if (column->distinct) out.distinct = std::min(*out.distinct, *column->distinct);
+  out.null_fraction = column->null_fraction;
+  out.whole_numbers = true;
+  return out;
+}
+
 std::optional<double> LiteralNumber(const cp::Expression& expr) {
   const auto* datum = expr.literal();
   if (!datum || !datum->is_scalar()) return std::nullopt;
@@ -499,7 +532,8 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
       Estimate out;
       out.rows = input.rows;
       for (size_t i = 0; i < project.expressions.size(); ++i) {
-        const auto column = ColumnOf(project.expressions[i], input);
+        auto column = ColumnOf(project.expressions[i], input);
+        if (!column) column = YearOf(project.expressions[i], input);
         out.columns[project.schema->field(static_cast<int>(i))->name()] = column.value_or(ColumnEstimate{});
       }
       return out;
@@ -591,8 +625,10 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
     case LogicalKind::kSetFunction:
       return SetFunctionEstimate(static_cast<const LogicalSetFunction&>(node));
     case LogicalKind::kExchange: {
+      const auto& exchange = static_cast<const LogicalExchange&>(node);
+      if (exchange.estimate) return *exchange.estimate;
       Estimate out;
-      out.rows = std::max(static_cast<const LogicalExchange&>(node).estimated_rows, 1.0);
+      out.rows = std::max(exchange.estimated_rows, 1.0);
       for (const auto& field : node.schema->fields()) out.columns[field->name()] = ColumnEstimate{};
       return out;
     }

@@ -40,6 +40,7 @@ enum class LogicalKind {
 };
 
 class LogicalOperator;
+struct Estimate;  // cardinality.h
 using LogicalPlanPtr = std::shared_ptr<LogicalOperator>;
 
 class LogicalOperator {
@@ -246,6 +247,10 @@ class LogicalExchange : public LogicalOperator {
   std::string partitioning;
   /// The rows the plan the exchange replaced was estimated to give (all partitions).
   double estimated_rows = 0;
+  /// That plan's whole estimate (rows and columns: distinct counts, ranges), so joins
+  /// and aggregates above the exchange are estimated as they would be without it. Only
+  /// the planner that cut the plan has it; plans decoded on workers do not.
+  std::shared_ptr<const Estimate> estimate;
 };
 
 /// Extra text for an operator's line in FormatLogicalPlan (estimates, measurements).

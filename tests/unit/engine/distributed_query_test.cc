@@ -167,6 +167,46 @@ TEST_F(DistributedQueryTest, TheLargeSideOfASemiOrAntiJoinIsFilteredByTheSmallSi
   }
 }
 
+TEST_F(DistributedQueryTest, EstimatesAboveAnExchangeKnowTheColumnsBelowIt) {
+  // Both join sides are shuffled, so the partial aggregate reads a join of two
+  // exchanges. Its groups are name's 10 values, known from the scanned files'
+  // statistics only if the exchanges pass on what was estimated below them.
+  Run("SET distributed_broadcast_bytes = '1'");
+  auto query = Distributed("SELECT a.name, count(*) FROM numbers a JOIN numbers b ON a.id = b.id GROUP BY a.name");
+  ASSERT_NE(query, nullptr);
+  const auto& stages = query->staged.stages;
+  ASSERT_EQ(stages.size(), 4u) << dist::FormatStages(query->staged);
+  const auto* node = stages.back().plan.get();
+  while (node->kind != plan::LogicalKind::kExchange) node = node->inputs[0].get();
+  const auto& partial_groups = static_cast<const plan::LogicalExchange&>(*node);
+  EXPECT_NEAR(partial_groups.estimated_rows, 10, 1) << dist::FormatStages(query->staged);
+}
+
+TEST_F(DistributedQueryTest, ASideSomewhatOverTheBroadcastLimitIsBroadcastWhenThatMovesFewerBytes) {
+  auto broadcasts = [](const dist::DistributedQuery& query) {
+    return std::count_if(query.staged.stages.begin(), query.staged.stages.end(), [](const dist::PlannedStage& stage) {
+      return !stage.final && stage.output.kind == dist::pb::Partitioning::BROADCAST;
+    });
+  };
+  // About 64 KB of ids below 2,000 against 640 KB of all rows, with a 30 KB limit:
+  // three copies of the small side are fewer bytes than shuffling both.
+  Run("SET distributed_broadcast_bytes = '30000'");
+  const std::string small_join =
+      "SELECT a.id, b.name FROM numbers a JOIN (SELECT id, name FROM numbers WHERE id < 2000) b ON a.id = b.id";
+  auto [local, distributed] = BothWays(small_join, false);
+  EXPECT_EQ(local.size(), 2000u);
+  EXPECT_EQ(local, distributed);
+  auto query = Distributed(small_join);
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(broadcasts(*query), 1) << dist::FormatStages(query->staged);
+
+  // Two sides of one size: copies for three workers would outweigh a shuffle.
+  Run("SET distributed_broadcast_bytes = '200000'");
+  query = Distributed("SELECT a.name, b.name FROM numbers a JOIN numbers b ON a.id = b.id");
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(broadcasts(*query), 0) << dist::FormatStages(query->staged);
+}
+
 TEST_F(DistributedQueryTest, AWithQueryNamedTwiceRunsOnTheClusterToo) {
   const std::string sql =
       "WITH per_name AS (SELECT name, count(*) AS n, sum(id) AS total FROM numbers GROUP BY name) "

@@ -318,6 +318,28 @@ TEST_F(Cardinality, GroupsAreBoundedByDistinctKeys) {
   EXPECT_EQ(EstimatedRows("SELECT count(*) FROM t"), 1);
 }
 
+TEST_F(Cardinality, GroupsByYearAreTheYearsOfTheDateRange) {
+  // One row per day of 1992-01-01 .. 1998-12-31: seven years.
+  auto path = dir_ / "days" / "part.parquet";
+  std::filesystem::create_directories(path.parent_path());
+  arrow::Date32Builder days;
+  for (int32_t day = 8035; day <= 10591; ++day) ASSERT_TRUE(days.Append(day).ok());
+  auto table = arrow::Table::Make(arrow::schema({arrow::field("d", arrow::date32())}), {days.Finish().ValueOrDie()});
+  auto out = arrow::io::FileOutputStream::Open(path.string()).ValueOrDie();
+  ASSERT_TRUE(parquet::arrow::WriteTable(*table, arrow::default_memory_pool(), out, 1024).ok());
+  ASSERT_TRUE(out->Close().ok());
+  catalog::TableEntry entry;
+  entry.schema_name = catalog::Catalog::kDefaultSchema;
+  entry.name = "days";
+  entry.kind = catalog::TableKind::kExternal;
+  entry.schema = table->schema();
+  entry.format = "parquet";
+  entry.location = path.parent_path().string();
+  ASSERT_TRUE(catalog_->CreateTable(entry, false).ok());
+
+  EXPECT_NEAR(EstimatedRows("SELECT extract(year FROM d) AS y, count(*) FROM days GROUP BY y"), 7, 1);
+}
+
 TEST_F(Cardinality, KeyJoinsKeepTheManySide) {
   // u.a is unique in 0..49, t.a in 0..999: each u row meets one t row.
   EXPECT_NEAR(EstimatedRows("SELECT t.c FROM t JOIN u ON t.a = u.a"), 50, 5);
