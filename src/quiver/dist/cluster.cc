@@ -244,14 +244,14 @@ arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& 
     query.task_workers.push_back(std::move(placed));
   }
   const auto& final_stage = query.staged.final_stage();
+  const SignedPlan signed_plan = SignPlan(plan, secret_);
   for (size_t task = 0; task < final_stage.tasks; ++task) {
     pb::TaskTicket ticket;
-    *ticket.mutable_plan() = plan;
     ticket.set_stage(final_stage.id);
     ticket.set_task(static_cast<uint32_t>(task));
     ticket.set_partition(0);
     ticket.set_issued_unix_seconds(NowSeconds());
-    query.final_tickets.push_back(SignTicket(ticket, secret_));
+    query.final_tickets.push_back(SignTicket(signed_plan, ticket, secret_));
     query.final_workers.push_back(query.task_workers[final_stage.id][task]);
   }
   return query;

@@ -85,7 +85,12 @@ arrow::Result<std::vector<std::shared_ptr<ds::FileFragment>>> FragmentsOf(const 
 arrow::Status EncodeUnit(const ScanUnit& unit, pb::ScanFile* out) {
   out->set_path(unit.fragment->source().path());
   out->set_size(unit.fragment->source().Size());
-  ARROW_ASSIGN_OR_RAISE(*out->mutable_guarantee(), EncodeExpression(unit.fragment->partition_expression()));
+  // Most files hold no partition values: their guarantee, true, is left out (an
+  // encoded expression is hundreds of bytes, and a table may have thousands of units).
+  const auto& guarantee = unit.fragment->partition_expression();
+  if (guarantee != cp::literal(true)) {
+    ARROW_ASSIGN_OR_RAISE(*out->mutable_guarantee(), EncodeExpression(guarantee));
+  }
   if (!unit.row_groups.empty()) {
     out->set_some_row_groups(true);
     for (int group : unit.row_groups) out->add_row_groups(group);
@@ -178,7 +183,10 @@ arrow::Result<std::shared_ptr<storage::FileTable>> DecodeTable(const pb::Scan& s
   for (const auto& unit : MergeRowGroupsOfEachFile(units)) {
     arrow::fs::FileInfo info(unit.path(), arrow::fs::FileType::File);
     info.set_size(unit.size());
-    ARROW_ASSIGN_OR_RAISE(auto guarantee, DecodeExpression(unit.guarantee(), *file_schema));
+    cp::Expression guarantee = cp::literal(true);
+    if (unit.has_guarantee()) {
+      ARROW_ASSIGN_OR_RAISE(guarantee, DecodeExpression(unit.guarantee(), *file_schema));
+    }
     ds::FileSource source(info, filesystem);
     if (unit.some_row_groups()) {
       if (format->type_name() != "parquet") return arrow::Status::Invalid("row groups of a ", spec.format, " file");

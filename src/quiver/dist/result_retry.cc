@@ -88,6 +88,7 @@ arrow::Result<pb::TaskTicket> NextAttempt(const pb::TaskTicket& ticket, ChannelR
     if (!alive[static_cast<size_t>(i)]) next_plan->set_workers(i, live[substitute++ % live.size()]);
   }
   next_plan->set_attempt(plan.attempt() + 1);
+  next.clear_plan_mac();  // the plan is another one now, to be signed anew
   return next;
 }
 

@@ -150,7 +150,9 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
   const std::map<std::string, std::string> settings(plan.settings().begin(), plan.settings().end());
   lowering.settings = &settings;
   const uint32_t my_partition = ticket.task();
-  lowering.exchange_source = [&plan, &context, my_partition, raw,
+  // The task's tickets to its producers all carry its plan, signed once here.
+  const SignedPlan signed_plan = SignedPlanOf(ticket, context.secret);
+  lowering.exchange_source = [&plan, &signed_plan, &context, my_partition, raw,
                               analyze](const plan::LogicalExchange& exchange) -> arrow::Result<ac::Declaration> {
     if (exchange.stage >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");
     const auto& producer = plan.stages(static_cast<int>(exchange.stage));
@@ -162,7 +164,6 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
     std::vector<ExchangeSource> sources;
     for (int t = 0; t < producer.workers_size(); ++t) {
       pb::TaskTicket request;
-      *request.mutable_plan() = plan;
       request.set_stage(exchange.stage);
       request.set_task(static_cast<uint32_t>(t));
       request.set_partition(partition);
@@ -170,9 +171,11 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
               .count());
       const std::string& worker = plan.workers(static_cast<int>(producer.workers(t)));
-      ExchangeSource source{worker, SignTicket(request, context.secret), {}};
+      ExchangeSource source{worker, SignTicket(signed_plan, request, context.secret), {}};
       if (context.open_here && worker == context.self_url) {
-        source.open_here = [open = context.open_here, request] { return open(request); };
+        *request.mutable_plan() = plan;
+        request.set_plan_mac(signed_plan.mac);
+        source.open_here = [open = context.open_here, request = std::move(request)] { return open(request); };
       }
       sources.push_back(std::move(source));
     }

@@ -3,14 +3,19 @@
 #include <arrow/flight/types.h>
 #include <sodium.h>
 
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+
 namespace quiver::dist {
 
 namespace {
 
 // Ticket bytes start with this, so a node tells task tickets from Flight SQL ones.
-constexpr std::string_view kMagic = "QVTT1";
+constexpr std::string_view kMagic = "QVTT2";
 
-std::string Mac(const std::string& message, const std::string& secret) {
+std::string Mac(std::string_view message, const std::string& secret) {
   unsigned char mac[crypto_auth_hmacsha256_BYTES];
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
@@ -19,32 +24,120 @@ std::string Mac(const std::string& message, const std::string& secret) {
   return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
 }
 
+bool SameMac(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+arrow::Status NotSigned() {
+  return arrow::flight::MakeFlightError(arrow::flight::FlightStatusCode::Unauthenticated,
+                                        "task ticket not signed by this cluster");
+}
+
+struct VerifiedPlan {
+  SignedPlan signed_plan;
+  pb::DistributedPlan plan;
+};
+
+// The plans last signed or verified here, by MAC. A MAC is found here only if a plan
+// with it was signed here or checked against it, so plan bytes equal to a cached
+// plan's need no hashing, nor parsing.
+// Queries running at once on a node are few: a small bound keeps every running
+// query's plan while old ones age out.
+class VerifiedPlans {
+ public:
+  static VerifiedPlans& Instance() {
+    static auto* plans = new VerifiedPlans();
+    return *plans;
+  }
+
+  std::shared_ptr<const VerifiedPlan> Find(const std::string& mac) {
+    std::lock_guard lock(mutex_);
+    auto found = plans_.find(mac);
+    return found == plans_.end() ? nullptr : found->second;
+  }
+
+  void Add(std::shared_ptr<const VerifiedPlan> plan) {
+    std::lock_guard lock(mutex_);
+    const std::string mac = plan->signed_plan.mac;
+    if (!plans_.emplace(mac, std::move(plan)).second) return;
+    order_.push_back(mac);
+    if (order_.size() > kCapacity) {
+      plans_.erase(order_.front());
+      order_.pop_front();
+    }
+  }
+
+ private:
+  static constexpr size_t kCapacity = 64;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<const VerifiedPlan>> plans_;
+  std::deque<std::string> order_;  // oldest first
+};
+
 }  // namespace
 
-std::string SignTicket(const pb::TaskTicket& ticket, const std::string& secret) {
+SignedPlan SignPlan(const pb::DistributedPlan& plan, const std::string& secret) {
+  auto verified = std::make_shared<VerifiedPlan>();
+  verified->signed_plan.bytes = plan.SerializeAsString();
+  verified->signed_plan.mac = Mac(verified->signed_plan.bytes, secret);
+  verified->plan = plan;
+  SignedPlan out = verified->signed_plan;
+  VerifiedPlans::Instance().Add(std::move(verified));
+  return out;
+}
+
+std::string SignTicket(const SignedPlan& plan, const pb::TaskTicket& ticket, const std::string& secret) {
+  pb::TaskTicket header;
+  header.set_stage(ticket.stage());
+  header.set_task(ticket.task());
+  header.set_partition(ticket.partition());
+  header.set_issued_unix_seconds(ticket.issued_unix_seconds());
+  header.set_plan_mac(plan.mac);
   pb::SignedTicket signed_ticket;
-  signed_ticket.set_ticket(ticket.SerializeAsString());
+  signed_ticket.set_ticket(header.SerializeAsString());
   signed_ticket.set_mac(Mac(signed_ticket.ticket(), secret));
+  signed_ticket.set_plan(plan.bytes);
   return std::string(kMagic) + signed_ticket.SerializeAsString();
+}
+
+std::string SignTicket(const pb::TaskTicket& ticket, const std::string& secret) {
+  return SignTicket(SignPlan(ticket.plan(), secret), ticket, secret);
 }
 
 bool LooksLikeTaskTicket(std::string_view bytes) { return bytes.substr(0, kMagic.size()) == kMagic; }
 
 arrow::Result<pb::TaskTicket> VerifyTicket(std::string_view bytes, const std::string& secret) {
   pb::SignedTicket signed_ticket;
+  pb::TaskTicket ticket;
   if (!LooksLikeTaskTicket(bytes) ||
-      !signed_ticket.ParseFromArray(bytes.data() + kMagic.size(), static_cast<int>(bytes.size() - kMagic.size()))) {
+      !signed_ticket.ParseFromArray(bytes.data() + kMagic.size(), static_cast<int>(bytes.size() - kMagic.size())) ||
+      !ticket.ParseFromString(signed_ticket.ticket())) {
     return arrow::Status::Invalid("not a Quiver task ticket");
   }
-  const std::string expected = Mac(signed_ticket.ticket(), secret);
-  if (signed_ticket.mac().size() != expected.size() ||
-      sodium_memcmp(signed_ticket.mac().data(), expected.data(), expected.size()) != 0) {
-    return arrow::flight::MakeFlightError(arrow::flight::FlightStatusCode::Unauthenticated,
-                                          "task ticket not signed by this cluster");
+  if (!SameMac(signed_ticket.mac(), Mac(signed_ticket.ticket(), secret))) return NotSigned();
+  auto verified = VerifiedPlans::Instance().Find(ticket.plan_mac());
+  // Plan bytes other than those signed are refused even when the signed plan is known
+  // here (comparing bytes costs far less than hashing them).
+  if (verified && verified->signed_plan.bytes != signed_ticket.plan()) return NotSigned();
+  if (!verified) {
+    if (!SameMac(ticket.plan_mac(), Mac(signed_ticket.plan(), secret))) return NotSigned();
+    auto parsed = std::make_shared<VerifiedPlan>();
+    if (!parsed->plan.ParseFromString(signed_ticket.plan()))
+      return arrow::Status::Invalid("task ticket cannot be read");
+    parsed->signed_plan.mac = ticket.plan_mac();
+    parsed->signed_plan.bytes = std::move(*signed_ticket.mutable_plan());
+    VerifiedPlans::Instance().Add(parsed);
+    verified = std::move(parsed);
   }
-  pb::TaskTicket ticket;
-  if (!ticket.ParseFromString(signed_ticket.ticket())) return arrow::Status::Invalid("task ticket cannot be read");
+  *ticket.mutable_plan() = verified->plan;
   return ticket;
+}
+
+SignedPlan SignedPlanOf(const pb::TaskTicket& ticket, const std::string& secret) {
+  if (!ticket.plan_mac().empty()) {
+    if (auto verified = VerifiedPlans::Instance().Find(ticket.plan_mac())) return verified->signed_plan;
+  }
+  return SignPlan(ticket.plan(), secret);
 }
 
 std::string NewClusterSecret() {

@@ -63,6 +63,9 @@ TEST(PlanCodecTest, ATaskReadsItsRowGroupsOfAFileThroughOneFragment) {
   PlanEncoding encoding;
   encoding.scan_units[scan.get()] = units;
   ASSERT_OK_AND_ASSIGN(auto encoded, EncodePlan(*scan, encoding));
+  // The file holds no partition values: no unit spends bytes on a guarantee of true.
+  ASSERT_EQ(encoded.scan().files_size(), 5);
+  for (const auto& file : encoded.scan().files()) EXPECT_FALSE(file.has_guarantee());
 
   pb::TaskScans first;
   auto* share = first.add_scans();
