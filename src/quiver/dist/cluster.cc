@@ -244,7 +244,7 @@ arrow::Result<DistributedQuery> Cluster::Distribute(const plan::LogicalPlanPtr& 
     query.task_workers.push_back(std::move(placed));
   }
   const auto& final_stage = query.staged.final_stage();
-  const SignedPlan signed_plan = SignPlan(plan, secret_);
+  ARROW_ASSIGN_OR_RAISE(const SignedPlan signed_plan, SignPlan(plan, secret_));
   for (size_t task = 0; task < final_stage.tasks; ++task) {
     pb::TaskTicket ticket;
     ticket.set_stage(final_stage.id);

@@ -151,7 +151,7 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
   lowering.settings = &settings;
   const uint32_t my_partition = ticket.task();
   // The task's tickets to its producers all carry its plan, signed once here.
-  const SignedPlan signed_plan = SignedPlanOf(ticket, context.secret);
+  ARROW_ASSIGN_OR_RAISE(const SignedPlan signed_plan, SignedPlanOf(ticket, context.secret));
   lowering.exchange_source = [&plan, &signed_plan, &context, my_partition, raw,
                               analyze](const plan::LogicalExchange& exchange) -> arrow::Result<ac::Declaration> {
     if (exchange.stage >= static_cast<uint32_t>(plan.stages_size())) return arrow::Status::Invalid("no such stage");

@@ -1,6 +1,7 @@
 #include "quiver/dist/task_ticket.h"
 
 #include <arrow/flight/types.h>
+#include <arrow/util/compression.h>
 #include <sodium.h>
 
 #include <deque>
@@ -31,6 +32,50 @@ bool SameMac(const std::string& a, const std::string& b) {
 arrow::Status NotSigned() {
   return arrow::flight::MakeFlightError(arrow::flight::FlightStatusCode::Unauthenticated,
                                         "task ticket not signed by this cluster");
+}
+
+// A serialized plan travels compressed: its operators' expressions and schemas are
+// Arrow IPC messages with much in common, and every ticket of the query carries it.
+// The bytes are the plan's length (8 bytes, little-endian) and its zstd frame.
+constexpr int kPlanCompressionLevel = 1;
+
+arrow::Result<std::unique_ptr<arrow::util::Codec>> PlanCodec() {
+  return arrow::util::Codec::Create(arrow::Compression::ZSTD, kPlanCompressionLevel);
+}
+
+arrow::Result<std::string> CompressPlan(const pb::DistributedPlan& plan) {
+  const std::string raw = plan.SerializeAsString();
+  const auto* input = reinterpret_cast<const uint8_t*>(raw.data());
+  const auto input_size = static_cast<int64_t>(raw.size());
+  ARROW_ASSIGN_OR_RAISE(auto codec, PlanCodec());
+  const int64_t bound = codec->MaxCompressedLen(input_size, input);
+  const uint64_t length = raw.size();
+  std::string out(sizeof length + static_cast<size_t>(bound), '\0');
+  for (size_t i = 0; i < sizeof length; ++i) out[i] = static_cast<char>((length >> (8 * i)) & 0xff);
+  auto* output = reinterpret_cast<uint8_t*>(out.data() + sizeof length);
+  ARROW_ASSIGN_OR_RAISE(auto written, codec->Compress(input_size, input, bound, output));
+  out.resize(sizeof length + static_cast<size_t>(written));
+  return out;
+}
+
+arrow::Status DecompressPlan(const std::string& bytes, pb::DistributedPlan* plan) {
+  // The bytes passed the MAC check, so a node of the cluster wrote them; the bound
+  // guards against a node of another version.
+  constexpr uint64_t kMaxPlanBytes = uint64_t{1} << 30;
+  uint64_t length = 0;
+  if (bytes.size() < sizeof length) return arrow::Status::Invalid("task ticket plan is truncated");
+  for (size_t i = 0; i < sizeof length; ++i) length |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
+  if (length > kMaxPlanBytes) return arrow::Status::Invalid("task ticket plan is too large");
+  const auto* input = reinterpret_cast<const uint8_t*>(bytes.data() + sizeof length);
+  const auto input_size = static_cast<int64_t>(bytes.size() - sizeof length);
+  std::string raw(length, '\0');
+  ARROW_ASSIGN_OR_RAISE(auto codec, PlanCodec());
+  ARROW_ASSIGN_OR_RAISE(auto read, codec->Decompress(input_size, input, static_cast<int64_t>(length),
+                                                     reinterpret_cast<uint8_t*>(raw.data())));
+  if (static_cast<uint64_t>(read) != length || !plan->ParseFromString(raw)) {
+    return arrow::Status::Invalid("task ticket cannot be read");
+  }
+  return arrow::Status::OK();
 }
 
 struct VerifiedPlan {
@@ -76,9 +121,9 @@ class VerifiedPlans {
 
 }  // namespace
 
-SignedPlan SignPlan(const pb::DistributedPlan& plan, const std::string& secret) {
+arrow::Result<SignedPlan> SignPlan(const pb::DistributedPlan& plan, const std::string& secret) {
   auto verified = std::make_shared<VerifiedPlan>();
-  verified->signed_plan.bytes = plan.SerializeAsString();
+  ARROW_ASSIGN_OR_RAISE(verified->signed_plan.bytes, CompressPlan(plan));
   verified->signed_plan.mac = Mac(verified->signed_plan.bytes, secret);
   verified->plan = plan;
   SignedPlan out = verified->signed_plan;
@@ -100,10 +145,6 @@ std::string SignTicket(const SignedPlan& plan, const pb::TaskTicket& ticket, con
   return std::string(kMagic) + signed_ticket.SerializeAsString();
 }
 
-std::string SignTicket(const pb::TaskTicket& ticket, const std::string& secret) {
-  return SignTicket(SignPlan(ticket.plan(), secret), ticket, secret);
-}
-
 bool LooksLikeTaskTicket(std::string_view bytes) { return bytes.substr(0, kMagic.size()) == kMagic; }
 
 arrow::Result<pb::TaskTicket> VerifyTicket(std::string_view bytes, const std::string& secret) {
@@ -122,8 +163,7 @@ arrow::Result<pb::TaskTicket> VerifyTicket(std::string_view bytes, const std::st
   if (!verified) {
     if (!SameMac(ticket.plan_mac(), Mac(signed_ticket.plan(), secret))) return NotSigned();
     auto parsed = std::make_shared<VerifiedPlan>();
-    if (!parsed->plan.ParseFromString(signed_ticket.plan()))
-      return arrow::Status::Invalid("task ticket cannot be read");
+    ARROW_RETURN_NOT_OK(DecompressPlan(signed_ticket.plan(), &parsed->plan));
     parsed->signed_plan.mac = ticket.plan_mac();
     parsed->signed_plan.bytes = std::move(*signed_ticket.mutable_plan());
     VerifiedPlans::Instance().Add(parsed);
@@ -133,7 +173,7 @@ arrow::Result<pb::TaskTicket> VerifyTicket(std::string_view bytes, const std::st
   return ticket;
 }
 
-SignedPlan SignedPlanOf(const pb::TaskTicket& ticket, const std::string& secret) {
+arrow::Result<SignedPlan> SignedPlanOf(const pb::TaskTicket& ticket, const std::string& secret) {
   if (!ticket.plan_mac().empty()) {
     if (auto verified = VerifiedPlans::Instance().Find(ticket.plan_mac())) return verified->signed_plan;
   }

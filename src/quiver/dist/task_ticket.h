@@ -13,12 +13,12 @@ namespace quiver::dist {
 /// plan is tens of kilobytes (every stage's operators and scan units), and a query has
 /// a ticket for every pair of producer and consumer task.
 struct SignedPlan {
-  std::string bytes;  // a serialized pb::DistributedPlan
+  std::string bytes;  // a serialized pb::DistributedPlan, compressed
   std::string mac;    // HMAC-SHA-256 of `bytes` under the cluster secret
 };
 
 /// Signs `plan`, and remembers it as verified (see VerifyTicket).
-SignedPlan SignPlan(const pb::DistributedPlan& plan, const std::string& secret);
+arrow::Result<SignedPlan> SignPlan(const pb::DistributedPlan& plan, const std::string& secret);
 
 /// The bytes of a Flight ticket for one partition of one task's output of `plan`: the
 /// ticket (its own plan field is not used) with the plan's MAC, an HMAC-SHA-256 of that
@@ -26,9 +26,6 @@ SignedPlan SignPlan(const pb::DistributedPlan& plan, const std::string& secret);
 /// cluster made, so a client cannot hand a worker a plan of its own (one that reads
 /// files it may not).
 std::string SignTicket(const SignedPlan& plan, const pb::TaskTicket& ticket, const std::string& secret);
-
-/// The same for a ticket holding its plan.
-std::string SignTicket(const pb::TaskTicket& ticket, const std::string& secret);
 
 /// The ticket with its plan, if the bytes are one signed with `secret` (else a Flight
 /// Unauthenticated error; Invalid for bytes that are no task ticket). A plan is
@@ -39,7 +36,7 @@ arrow::Result<pb::TaskTicket> VerifyTicket(std::string_view bytes, const std::st
 /// The signed form of a ticket's plan, for more tickets of it: the verified bytes when
 /// the ticket's plan_mac names a plan still cached, else the plan signed again (a
 /// ticket whose plan was changed must have its plan_mac cleared).
-SignedPlan SignedPlanOf(const pb::TaskTicket& ticket, const std::string& secret);
+arrow::Result<SignedPlan> SignedPlanOf(const pb::TaskTicket& ticket, const std::string& secret);
 
 /// Whether ticket bytes look like a signed task ticket (a quick check to tell them from
 /// other tickets a node serves; VerifyTicket decides).

@@ -34,13 +34,13 @@ bool IsUnauthenticated(const arrow::Status& status) {
 
 // Signing many other plans pushes a plan out of the cache of verified plans.
 void ForgetVerifiedPlans(const std::string& secret) {
-  for (int i = 0; i < 100; ++i) SignPlan(Plan("filler " + std::to_string(i)), secret);
+  for (int i = 0; i < 100; ++i) ASSERT_OK(SignPlan(Plan("filler " + std::to_string(i)), secret).status());
 }
 
 TEST(TaskTicketTest, EveryTicketOfASignedPlanCarriesThePlanAndItsOwnTask) {
   const std::string secret = NewClusterSecret();
   const auto plan = Plan("q1");
-  const SignedPlan signed_plan = SignPlan(plan, secret);
+  ASSERT_OK_AND_ASSIGN(const SignedPlan signed_plan, SignPlan(plan, secret));
   for (uint32_t task : {0u, 3u}) {
     ASSERT_OK_AND_ASSIGN(auto ticket, VerifyTicket(SignTicket(signed_plan, Target(task), secret), secret));
     EXPECT_EQ(ticket.plan().SerializeAsString(), plan.SerializeAsString());
@@ -57,12 +57,13 @@ TEST(TaskTicketTest, EveryTicketOfASignedPlanCarriesThePlanAndItsOwnTask) {
 
 TEST(TaskTicketTest, ATicketOfAnotherClusterOrAnotherPlanIsRefused) {
   const std::string secret = NewClusterSecret();
-  const SignedPlan signed_plan = SignPlan(Plan("q2"), secret);
+  ASSERT_OK_AND_ASSIGN(const SignedPlan signed_plan, SignPlan(Plan("q2"), secret));
   EXPECT_TRUE(IsUnauthenticated(VerifyTicket(SignTicket(signed_plan, Target(0), secret), NewClusterSecret()).status()));
 
   // The ticket of a real plan, sent with plan bytes of the client's own.
   SignedPlan forged = signed_plan;
-  forged.bytes = Plan("the client's own plan").SerializeAsString();
+  ASSERT_OK_AND_ASSIGN(auto own, SignPlan(Plan("the client's own plan"), NewClusterSecret()));
+  forged.bytes = own.bytes;
   const std::string bytes = SignTicket(forged, Target(0), secret);
   // Refused whether the worker knows the signed plan or must hash the bytes sent.
   EXPECT_TRUE(IsUnauthenticated(VerifyTicket(bytes, secret).status()));
@@ -74,15 +75,16 @@ TEST(TaskTicketTest, ATicketOfAnotherClusterOrAnotherPlanIsRefused) {
 
 TEST(TaskTicketTest, AChangedPlanIsSignedAgain) {
   const std::string secret = NewClusterSecret();
-  const SignedPlan first = SignPlan(Plan("q3"), secret);
+  ASSERT_OK_AND_ASSIGN(const SignedPlan first, SignPlan(Plan("q3"), secret));
   ASSERT_OK_AND_ASSIGN(auto ticket, VerifyTicket(SignTicket(first, Target(0), secret), secret));
-  EXPECT_EQ(SignedPlanOf(ticket, secret).mac, first.mac);
+  ASSERT_OK_AND_ASSIGN(auto same, SignedPlanOf(ticket, secret));
+  EXPECT_EQ(same.mac, first.mac);
 
   // A retry moves a task to another worker: the plan is not the one signed before.
   ticket.mutable_plan()->set_workers(0, "grpc+tcp://127.0.0.1:2");
   ticket.mutable_plan()->set_attempt(1);
   ticket.clear_plan_mac();
-  const SignedPlan second = SignedPlanOf(ticket, secret);
+  ASSERT_OK_AND_ASSIGN(const SignedPlan second, SignedPlanOf(ticket, secret));
   EXPECT_NE(second.mac, first.mac);
   ASSERT_OK_AND_ASSIGN(auto retried, VerifyTicket(SignTicket(second, Target(0), secret), secret));
   EXPECT_EQ(retried.plan().attempt(), 1u);
