@@ -1,6 +1,6 @@
 // Which single-task stages are merged into their consumer: always when the consumer
-// only processes the producer's rows; when the consumer scans too, only a producer
-// that reads next to nothing.
+// only processes the producer's rows; when the consumer scans too, or has other inputs
+// or more tasks, only a producer that reads next to nothing.
 #include "quiver/dist/stage_fusion.h"
 
 #include <gtest/gtest.h>
@@ -57,6 +57,66 @@ TEST(StageFusionTest, AConsumerThatScansKeepsAProducerThatReadsMuch) {
   EXPECT_EQ(staged.stages[2].id, 2u);
   EXPECT_TRUE(staged.stages[2].inputs.empty());
   EXPECT_EQ(staged.stages[2].task_units[0].size(), 2u);
+  EXPECT_EQ(staged.stages[1].inputs, std::vector<uint32_t>{0});
+}
+
+// A stage of `tasks` tasks, each scanning its own unit of 100 MB, over exchanges
+// reading `inputs`.
+PlannedStage WideStage(uint32_t id, size_t tasks, const std::vector<uint32_t>& inputs) {
+  PlannedStage stage;
+  stage.id = id;
+  stage.tasks = tasks;
+  auto scan = std::make_shared<plan::LogicalScan>();
+  std::vector<plan::LogicalPlanPtr> leaves{scan};
+  for (size_t t = 0; t < tasks; ++t) {
+    stage.encoding.scan_units[scan.get()].push_back(ScanUnit{nullptr, {}, 100'000'000});
+    stage.task_units.push_back({{static_cast<uint32_t>(t)}});
+  }
+  for (uint32_t input : inputs) {
+    auto exchange = std::make_shared<plan::LogicalExchange>();
+    exchange->stage = input;
+    leaves.push_back(exchange);
+  }
+  stage.inputs = inputs;
+  auto top = std::make_shared<plan::LogicalUnion>();
+  top->inputs = leaves;
+  stage.plan = top;
+  return stage;
+}
+
+TEST(StageFusionTest, EveryTaskOfAConsumerReadsATinyBroadcastItself) {
+  StagedPlan staged;
+  // Stage 0 reads a thousand bytes, stage 1 much; both broadcast to stage 2's 3 tasks.
+  staged.stages = {Stage(0, 1000), Stage(1, 100e6), WideStage(2, 3, {0, 1})};
+  staged.stages[0].output.kind = pb::Partitioning::BROADCAST;
+  staged.stages[1].output.kind = pb::Partitioning::BROADCAST;
+  staged.stages.back().final = true;
+  FuseSingleTaskChains(&staged);
+  ASSERT_EQ(staged.stages.size(), 2u);
+  const auto& consumer = staged.stages[1];
+  EXPECT_EQ(consumer.inputs, std::vector<uint32_t>{0}) << "the large broadcast stays a stage";
+  ASSERT_EQ(consumer.task_units.size(), 3u);
+  for (size_t t = 0; t < 3; ++t) {
+    // Its own scan's unit t, then the tiny scan's one unit, in every task.
+    ASSERT_EQ(consumer.task_units[t].size(), 2u);
+    EXPECT_EQ(consumer.task_units[t][0], std::vector<uint32_t>{static_cast<uint32_t>(t)});
+    EXPECT_EQ(consumer.task_units[t][1], std::vector<uint32_t>{0});
+  }
+}
+
+TEST(StageFusionTest, OnlyATinyLeafMovesIntoAConsumerWithOtherInputsOrTasks) {
+  StagedPlan staged;
+  // Stage 1 reads little but reads stage 0 too; stage 2 hashes, not broadcasts.
+  staged.stages = {Stage(0, 100e6), Stage(1, 1000, 0), Stage(2, 1000), WideStage(3, 3, {1, 2})};
+  staged.stages[1].output.kind = pb::Partitioning::BROADCAST;
+  staged.stages[2].output.kind = pb::Partitioning::HASH;
+  FuseSingleTaskChains(&staged);
+  EXPECT_EQ(staged.stages.size(), 4u);
+
+  // A consumer of one task with two inputs takes in the tiny leaf only.
+  staged.stages = {Stage(0, 100e6), Stage(1, 1000), WideStage(2, 1, {0, 1})};
+  FuseSingleTaskChains(&staged);
+  ASSERT_EQ(staged.stages.size(), 2u);
   EXPECT_EQ(staged.stages[1].inputs, std::vector<uint32_t>{0});
 }
 
