@@ -82,13 +82,14 @@ bool Mergeable(const PlannedStage& producer, const PlannedStage& consumer) {
   // A producer with broadcast copies has other readers too.
   if (producer.tasks != 1 || producer.final || !producer.broadcast_copies.empty()) return false;
   const bool tiny = ScannedBytes(producer) <= kTinyStageBytes;
+  const bool tiny_leaf = tiny && producer.inputs.empty();
   if (consumer.tasks != 1) {
     // Every task of the consumer gets all of a broadcast's rows: each may as well
     // compute them itself when that is reading next to nothing and nothing else.
-    return producer.output.kind == pb::Partitioning::BROADCAST && producer.inputs.empty() &&
-           producer.encoding.first_task_only.empty() && tiny;
+    return tiny_leaf && producer.output.kind == pb::Partitioning::BROADCAST &&
+           producer.encoding.first_task_only.empty();
   }
-  if (consumer.inputs.size() != 1) return producer.inputs.empty() && tiny;
+  if (consumer.inputs.size() != 1) return tiny_leaf;
   // A consumer that only processes the producer's rows waits for them anyway. One that
   // also scans would scan side by side with the producer: worth keeping apart unless
   // the producer reads next to nothing (a region or nation table).

@@ -160,7 +160,7 @@ class Planner {
   Planner(const StagePlannerOptions& options, const LogicalPlanPtr& root)
       : options_(options),
         estimator_(options.estimator ? options.estimator : &default_estimator_),
-        key_columns_(plan::KeyColumns(*root)) {}
+        cardinality_(plan::KeyColumns(*root)) {}
 
   StagedPlan staged;
 
@@ -493,10 +493,9 @@ class Planner {
   // A fragment's estimate. The key columns are the whole query's, so a fragment's
   // output carries the distinct counts of columns that only operators above it (in
   // later stages) use as keys; its exchanges pass on the estimates of the stages below.
-  plan::Estimate EstimateOf(const LogicalPlanPtr& plan) const {
-    plan::CardinalityEstimator estimator(key_columns_);
-    return estimator.Of(plan);
-  }
+  // Fragments are built of new operators that never change once made, so one
+  // estimator remembers every estimate for the whole planning.
+  const plan::Estimate& EstimateOf(const LogicalPlanPtr& plan) const { return cardinality_.Of(plan); }
 
   double Bytes(const LogicalPlanPtr& plan) const { return EstimateOf(plan).rows * EstimatedRowBytes(*plan->schema); }
 
@@ -597,7 +596,7 @@ class Planner {
   const StagePlannerOptions& options_;
   BytesTaskEstimator default_estimator_;
   const TaskEstimator* estimator_;
-  const std::set<std::string> key_columns_;
+  mutable plan::CardinalityEstimator cardinality_;
 };
 
 }  // namespace

@@ -2,8 +2,10 @@
 
 #include <arrow/flight/types.h>
 #include <arrow/util/compression.h>
+#include <arrow/util/endian.h>
 #include <sodium.h>
 
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
@@ -49,9 +51,9 @@ arrow::Result<std::string> CompressPlan(const pb::DistributedPlan& plan) {
   const auto input_size = static_cast<int64_t>(raw.size());
   ARROW_ASSIGN_OR_RAISE(auto codec, PlanCodec());
   const int64_t bound = codec->MaxCompressedLen(input_size, input);
-  const uint64_t length = raw.size();
+  const uint64_t length = arrow::bit_util::ToLittleEndian(static_cast<uint64_t>(raw.size()));
   std::string out(sizeof length + static_cast<size_t>(bound), '\0');
-  for (size_t i = 0; i < sizeof length; ++i) out[i] = static_cast<char>((length >> (8 * i)) & 0xff);
+  std::memcpy(out.data(), &length, sizeof length);
   auto* output = reinterpret_cast<uint8_t*>(out.data() + sizeof length);
   ARROW_ASSIGN_OR_RAISE(auto written, codec->Compress(input_size, input, bound, output));
   out.resize(sizeof length + static_cast<size_t>(written));
@@ -64,7 +66,8 @@ arrow::Status DecompressPlan(const std::string& bytes, pb::DistributedPlan* plan
   constexpr uint64_t kMaxPlanBytes = uint64_t{1} << 30;
   uint64_t length = 0;
   if (bytes.size() < sizeof length) return arrow::Status::Invalid("task ticket plan is truncated");
-  for (size_t i = 0; i < sizeof length; ++i) length |= uint64_t{static_cast<uint8_t>(bytes[i])} << (8 * i);
+  std::memcpy(&length, bytes.data(), sizeof length);
+  length = arrow::bit_util::FromLittleEndian(length);
   if (length > kMaxPlanBytes) return arrow::Status::Invalid("task ticket plan is too large");
   const auto* input = reinterpret_cast<const uint8_t*>(bytes.data() + sizeof length);
   const auto input_size = static_cast<int64_t>(bytes.size() - sizeof length);

@@ -8,29 +8,42 @@
 namespace quiver::dist {
 namespace {
 
-// A stage of one task scanning `bytes` of files, or with no scan when `bytes` < 0,
-// over an exchange reading `input` when given.
-PlannedStage Stage(uint32_t id, double bytes, std::optional<uint32_t> input = std::nullopt) {
+// A stage of `tasks` tasks, each scanning a unit of its own of `bytes` (no scan when
+// `bytes` < 0), over exchanges reading `inputs`.
+PlannedStage StageOf(uint32_t id, size_t tasks, double bytes, const std::vector<uint32_t>& inputs) {
   PlannedStage stage;
   stage.id = id;
+  stage.tasks = tasks;
+  stage.task_units.assign(tasks, {});
   std::vector<plan::LogicalPlanPtr> leaves;
-  stage.task_units = {{}};
   if (bytes >= 0) {
     auto scan = std::make_shared<plan::LogicalScan>();
-    stage.encoding.scan_units[scan.get()] = {ScanUnit{nullptr, {}, static_cast<int64_t>(bytes)}};
-    stage.task_units[0].push_back({0});
+    for (size_t t = 0; t < tasks; ++t) {
+      stage.encoding.scan_units[scan.get()].push_back(ScanUnit{nullptr, {}, static_cast<int64_t>(bytes)});
+      stage.task_units[t].push_back({static_cast<uint32_t>(t)});
+    }
     leaves.push_back(scan);
   }
-  if (input) {
+  for (uint32_t input : inputs) {
     auto exchange = std::make_shared<plan::LogicalExchange>();
-    exchange->stage = *input;
+    exchange->stage = input;
     leaves.push_back(exchange);
-    stage.inputs = {*input};
   }
+  stage.inputs = inputs;
   auto top = std::make_shared<plan::LogicalUnion>();
   top->inputs = leaves;
   stage.plan = top;
   return stage;
+}
+
+// A stage of one task scanning `bytes`, over an exchange reading `input` when given.
+PlannedStage Stage(uint32_t id, double bytes, std::optional<uint32_t> input = std::nullopt) {
+  return StageOf(id, 1, bytes, input ? std::vector<uint32_t>{*input} : std::vector<uint32_t>{});
+}
+
+// A stage of `tasks` tasks, each scanning 100 MB, over exchanges reading `inputs`.
+PlannedStage WideStage(uint32_t id, size_t tasks, const std::vector<uint32_t>& inputs) {
+  return StageOf(id, tasks, 100e6, inputs);
 }
 
 TEST(StageFusionTest, AConsumerThatOnlyProcessesItsProducerTakesItIn) {
@@ -58,30 +71,6 @@ TEST(StageFusionTest, AConsumerThatScansKeepsAProducerThatReadsMuch) {
   EXPECT_TRUE(staged.stages[2].inputs.empty());
   EXPECT_EQ(staged.stages[2].task_units[0].size(), 2u);
   EXPECT_EQ(staged.stages[1].inputs, std::vector<uint32_t>{0});
-}
-
-// A stage of `tasks` tasks, each scanning its own unit of 100 MB, over exchanges
-// reading `inputs`.
-PlannedStage WideStage(uint32_t id, size_t tasks, const std::vector<uint32_t>& inputs) {
-  PlannedStage stage;
-  stage.id = id;
-  stage.tasks = tasks;
-  auto scan = std::make_shared<plan::LogicalScan>();
-  std::vector<plan::LogicalPlanPtr> leaves{scan};
-  for (size_t t = 0; t < tasks; ++t) {
-    stage.encoding.scan_units[scan.get()].push_back(ScanUnit{nullptr, {}, 100'000'000});
-    stage.task_units.push_back({{static_cast<uint32_t>(t)}});
-  }
-  for (uint32_t input : inputs) {
-    auto exchange = std::make_shared<plan::LogicalExchange>();
-    exchange->stage = input;
-    leaves.push_back(exchange);
-  }
-  stage.inputs = inputs;
-  auto top = std::make_shared<plan::LogicalUnion>();
-  top->inputs = leaves;
-  stage.plan = top;
-  return stage;
 }
 
 TEST(StageFusionTest, EveryTaskOfAConsumerReadsATinyBroadcastItself) {
