@@ -31,7 +31,8 @@ struct ClusterOptions {
   /// the spec `custom` requires; null: the one the spec names.
   std::shared_ptr<ChannelResolver> resolver;
   /// Where task outputs their readers have not taken yet spill once a partition holds
-  /// `partition_memory_bytes` in memory.
+  /// `partition_memory_bytes` in memory (a final task's result instead waits for its
+  /// client there).
   std::string spill_dir;
   int64_t partition_memory_bytes = 64LL << 20;
   /// Decides stage task counts; null: BytesTaskEstimator.

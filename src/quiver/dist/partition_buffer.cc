@@ -10,8 +10,8 @@
 
 namespace quiver::dist {
 
-PartitionBuffer::PartitionBuffer(int64_t memory_budget, std::string spill_path)
-    : memory_budget_(memory_budget), spill_path_(std::move(spill_path)) {}
+PartitionBuffer::PartitionBuffer(int64_t memory_budget, std::string spill_path, WhenFull when_full)
+    : memory_budget_(memory_budget), spill_path_(std::move(spill_path)), when_full_(when_full) {}
 
 PartitionBuffer::~PartitionBuffer() {
   std::lock_guard lock(mutex_);
@@ -19,9 +19,13 @@ PartitionBuffer::~PartitionBuffer() {
 }
 
 arrow::Status PartitionBuffer::Push(std::shared_ptr<arrow::RecordBatch> batch) {
-  std::lock_guard lock(mutex_);
-  if (cancelled_) return arrow::Status::OK();
+  std::unique_lock lock(mutex_);
   const int64_t bytes = arrow::util::TotalBufferSize(*batch);
+  if (when_full_ == WhenFull::kWaitForReader) {
+    // One batch over the budget is let in alone, or a large batch would never be.
+    changed_.wait(lock, [&] { return cancelled_ || memory_.empty() || memory_bytes_ + bytes <= memory_budget_; });
+  }
+  if (cancelled_) return arrow::Status::OK();
   const bool spilling = spill_writer_ || spill_reader_ || !written_paths_.empty();
   if (spilling || (memory_bytes_ + bytes > memory_budget_ && !memory_.empty())) return SpillLocked(batch);
   memory_bytes_ += bytes;
@@ -109,6 +113,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> PartitionBuffer::Next(const s
       memory_.pop_front();
       memory_bytes_ -= arrow::util::TotalBufferSize(*batch);
       last_read_ = std::chrono::steady_clock::now();
+      if (when_full_ == WhenFull::kWaitForReader) changed_.notify_all();  // room for the producer
       return batch;
     }
     if (finished_) {

@@ -20,17 +20,24 @@ namespace quiver::dist {
 /// One partition of a task's output, between the task that fills it and the one
 /// consumer that reads it (a DoGet from the task of the next stage).
 ///
-/// The producer never waits for the consumer: a consumer may itself be waiting on its
-/// own client, which may read a query's endpoints one after another, and a producer
-/// that waited would then stall the partitions others are waiting for. Instead, up to
-/// `memory_budget` bytes wait in memory and the rest in a spill file, read back in
-/// order. Thread-safe.
+/// A producer of partitions for other tasks never waits for a consumer: a consumer
+/// may itself be waiting on its own client, which may read a query's endpoints one
+/// after another, and a producer that waited would then stall the partitions others
+/// are waiting for. Instead, up to `memory_budget` bytes wait in memory and the rest
+/// in a spill file, read back in order.
+///
+/// A final task's one partition is read by the client, and nothing else waits on the
+/// task: there the producer waits while `memory_budget` bytes are unread (backpressure
+/// to its plan), rather than write the result to disk and read it back. Thread-safe.
 class PartitionBuffer {
  public:
-  PartitionBuffer(int64_t memory_budget, std::string spill_path);
+  enum class WhenFull { kSpill, kWaitForReader };
+
+  PartitionBuffer(int64_t memory_budget, std::string spill_path, WhenFull when_full = WhenFull::kSpill);
   ~PartitionBuffer();
 
-  /// Producer: one more batch. Dropped once the consumer has cancelled.
+  /// Producer: one more batch. Dropped once the consumer has cancelled. With
+  /// kWaitForReader, waits while the buffer is full and neither side has cancelled.
   arrow::Status Push(std::shared_ptr<arrow::RecordBatch> batch);
   /// Producer: no more batches; `status` is what the consumer gets after the last
   /// one (an error fails its read).
@@ -70,8 +77,9 @@ class PartitionBuffer {
 
   const int64_t memory_budget_;
   const std::string spill_path_;
+  const WhenFull when_full_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;  // a batch pushed or taken, the end, or a cancel
   std::deque<std::shared_ptr<arrow::RecordBatch>> memory_;
   int64_t memory_bytes_ = 0;
   // Batches past the budget go to spill files, and so does every batch after them

@@ -102,9 +102,11 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
     task->copies_.push_back(OutputPartitions(stage, copy));
     all_partitions += task->copies_.back().count;
   }
+  // A final task's one reader is the client: the task keeps pace with it.
+  const auto when_full = task->final_ ? PartitionBuffer::WhenFull::kWaitForReader : PartitionBuffer::WhenFull::kSpill;
   for (uint32_t p = 0; p < all_partitions; ++p) {
-    task->partitions_.push_back(
-        std::make_shared<PartitionBuffer>(context.partition_memory_bytes, SpillPath(context, task->key_, p)));
+    task->partitions_.push_back(std::make_shared<PartitionBuffer>(context.partition_memory_bytes,
+                                                                  SpillPath(context, task->key_, p), when_full));
   }
 
   if (key.run > 0) {

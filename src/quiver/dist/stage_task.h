@@ -34,7 +34,8 @@ struct WorkerContext {
   std::shared_ptr<ChannelResolver> resolver;
   std::string secret;  // signs the tickets a task sends to the producers it reads
   /// Bytes of one partition's output kept in memory for its reader before the rest
-  /// goes to a spill file (the per-connection budget).
+  /// goes to a spill file, or, for a final task's result, before the task waits for
+  /// its client (the per-connection budget).
   int64_t partition_memory_bytes = 64LL << 20;
   std::string spill_dir;  // where spill files go
   /// How long a producer may stay silent, and then not answer a ping, before the

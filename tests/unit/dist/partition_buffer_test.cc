@@ -3,7 +3,9 @@
 #include <arrow/builder.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "quiver/dist/hash_partitioner.h"
 
@@ -65,6 +67,46 @@ TEST(PartitionBuffer, AReaderThatGoesAwayCancels) {
   EXPECT_TRUE(buffer.done());
   EXPECT_TRUE(buffer.Push(Batch(0, 10)).ok());  // dropped
   EXPECT_EQ(buffer.memory_bytes(), 0);
+}
+
+TEST(PartitionBuffer, AFinalResultWaitsForItsReaderInsteadOfSpilling) {
+  PartitionBuffer buffer(/*memory_budget=*/10 * 1000, SpillPath(), PartitionBuffer::WhenFull::kWaitForReader);
+  std::atomic<int> pushed = 0;
+  std::thread producer([&] {
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(buffer.Push(Batch(i * 1000, 1000)).ok());
+      ++pushed;
+    }
+    buffer.Finish(arrow::Status::OK());
+  });
+  // 8 KB batches: one fits the budget, the second waits.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(pushed.load(), 1);
+  EXPECT_LE(buffer.memory_bytes(), 10 * 1000);
+  int64_t expected = 0;
+  while (true) {
+    auto batch = buffer.Next({});
+    ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+    if (!*batch) break;
+    EXPECT_EQ(std::static_pointer_cast<arrow::Int64Array>((*batch)->column(0))->Value(0), expected);
+    expected += 1000;
+  }
+  producer.join();
+  EXPECT_EQ(expected, 20 * 1000);
+  EXPECT_EQ(buffer.total_spilled_bytes(), 0);
+  EXPECT_LE(buffer.peak_memory_bytes(), 10 * 1000);
+}
+
+TEST(PartitionBuffer, AWaitingProducerIsReleasedByACancel) {
+  PartitionBuffer buffer(/*memory_budget=*/10 * 1000, SpillPath(), PartitionBuffer::WhenFull::kWaitForReader);
+  std::thread producer([&] {
+    for (int i = 0; i < 5; ++i) ASSERT_TRUE(buffer.Push(Batch(i * 1000, 1000)).ok());  // dropped after the cancel
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  buffer.Cancel();
+  producer.join();
+  EXPECT_EQ(buffer.memory_bytes(), 0);
+  EXPECT_EQ(buffer.total_spilled_bytes(), 0);
 }
 
 TEST(HashPartitioner, EqualKeysMeetWhateverTheirIntegerWidth) {
