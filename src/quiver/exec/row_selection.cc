@@ -115,16 +115,24 @@ void GatherBits(const KeptRows& kept, const uint8_t* in, int64_t in_offset, uint
   }
 }
 
+// String and binary views are 16-byte views into data buffers that the kept rows
+// share as they are; Arrow's filter has no kernel for them.
+bool IsView(const arrow::DataType& type) {
+  return type.id() == arrow::Type::STRING_VIEW || type.id() == arrow::Type::BINARY_VIEW;
+}
+
 bool GathersByWidth(const arrow::DataType& type) {
   if (type.id() == arrow::Type::BOOL) return false;
-  return arrow::is_primitive(type.id()) || arrow::is_decimal(type.id()) || type.id() == arrow::Type::FIXED_SIZE_BINARY;
+  return arrow::is_primitive(type.id()) || arrow::is_decimal(type.id()) ||
+         type.id() == arrow::Type::FIXED_SIZE_BINARY || IsView(type);
 }
 
 arrow::Result<std::shared_ptr<arrow::ArrayData>> GatherColumn(const arrow::ArrayData& column, const KeptRows& kept,
                                                               arrow::MemoryPool* pool) {
   const int width = column.type->id() == arrow::Type::DICTIONARY
                         ? static_cast<const arrow::DictionaryType&>(*column.type).index_type()->byte_width()
-                        : column.type->byte_width();
+                    : IsView(*column.type) ? static_cast<int>(sizeof(arrow::BinaryViewType::c_type))
+                                           : column.type->byte_width();
   ARROW_ASSIGN_OR_RAISE(auto data, arrow::AllocateBuffer(kept.count * width, pool));
   const uint8_t* in = column.buffers[1]->data() + column.offset * width;
   uint8_t* out = data->mutable_data();
@@ -156,7 +164,9 @@ arrow::Result<std::shared_ptr<arrow::ArrayData>> GatherColumn(const arrow::Array
     null_count = kept.count - arrow::internal::CountSetBits(validity->data(), 0, kept.count);
     if (null_count == 0) validity = nullptr;
   }
-  auto gathered = arrow::ArrayData::Make(column.type, kept.count, {std::move(validity), std::move(data)}, null_count);
+  arrow::BufferVector buffers = {std::move(validity), std::move(data)};
+  if (IsView(*column.type)) buffers.insert(buffers.end(), column.buffers.begin() + 2, column.buffers.end());
+  auto gathered = arrow::ArrayData::Make(column.type, kept.count, std::move(buffers), null_count);
   gathered->dictionary = column.dictionary;
   return gathered;
 }
