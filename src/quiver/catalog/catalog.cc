@@ -114,6 +114,7 @@ arrow::Status Catalog::Load() {
     entry->partition_columns = item.value("partition_columns", std::vector<std::string>{});
     entry->view_sql = item.value("view_sql", "");
     entry->primary_key = item.value("primary_key", std::vector<std::string>{});
+    entry->cached = item.value("cached", false);
     tables_.push_back(std::move(entry));
   }
   schemas_ = doc.value("schemas", std::vector<std::string>{});
@@ -140,6 +141,7 @@ arrow::Status Catalog::SaveLocked() const {
     } else {
       item["view_sql"] = entry->view_sql;
     }
+    if (entry->cached) item["cached"] = true;
     tables.push_back(std::move(item));
   }
   json doc = {{"format_version", kFormatVersion}, {"schemas", schemas_}, {"tables", std::move(tables)}};

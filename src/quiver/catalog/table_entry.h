@@ -33,6 +33,9 @@ struct TableEntry {
   std::map<std::string, std::string> options;
   /// Hive-style partition columns found in directory names, in order.
   std::vector<std::string> partition_columns;
+  /// External and managed tables: marked with CACHE TABLE (decoded columns are kept
+  /// in memory by every node that scans them).
+  bool cached = false;
 
   // Views.
   std::string view_sql;

@@ -28,6 +28,7 @@
 #include "quiver/exec/memory_budget.h"
 #include "quiver/flightsql/authentication.h"
 #include "quiver/flightsql/flight_sql_server.h"
+#include "quiver/storage/decoded_column_cache.h"
 
 namespace quiver::cli {
 
@@ -42,6 +43,7 @@ struct ServerFlags {
   bool demo = false;
   bool no_demo = false;
   std::string memory_limit{kDefaultMemoryLimit};
+  std::string cache_memory{kDefaultCacheMemory};
   // TLS: the server's certificate chain and key (PEM); with a client CA, clients must
   // present a certificate it signed (mutual TLS).
   std::string tls_cert;
@@ -177,9 +179,20 @@ bool ApplyMemoryLimit(const std::string& text) {
   return true;
 }
 
+// The decoded columns of CACHE TABLE tables, beside what queries hold.
+bool ApplyCacheMemory(const std::string& text) {
+  auto bytes = ParseMemoryLimit(text, AvailableMemoryBytes(), "--cache-memory");
+  if (!bytes.ok()) {
+    std::cerr << "quiver server: " << bytes.status().message() << "\n";
+    return false;
+  }
+  storage::DecodedColumnCache::Instance().set_capacity_bytes(*bytes);
+  return true;
+}
+
 int RunServer(const ServerFlags& flags) {
   SignalShutdown shutdown;
-  if (!ApplyMemoryLimit(flags.memory_limit)) return 2;
+  if (!ApplyMemoryLimit(flags.memory_limit) || !ApplyCacheMemory(flags.cache_memory)) return 2;
   engine::EngineOptions options;
   options.data_dir = flags.data_dir.empty() ? DefaultDataDir() : flags.data_dir;
   options.threads = flags.threads;
@@ -310,6 +323,11 @@ CommandRunner AddServerCommand(CLI::App& app) {
       ->add_option("--memory-limit", flags->memory_limit,
                    "Memory all running queries may hold together (512MB, 2GiB, or a share of the machine's "
                    "memory such as 60%); a query that would exceed it fails")
+      ->capture_default_str();
+  command
+      ->add_option("--cache-memory", flags->cache_memory,
+                   "Memory for the decoded columns of tables marked CACHE TABLE (a size or a share of the "
+                   "machine's memory); the least recently used go first")
       ->capture_default_str();
   auto* cert = command->add_option("--tls-cert", flags->tls_cert, "Serve TLS with this certificate chain (PEM)");
   auto* key = command->add_option("--tls-key", flags->tls_key, "The private key of --tls-cert (PEM)");

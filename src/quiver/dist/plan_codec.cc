@@ -132,6 +132,7 @@ arrow::Status EncodeScan(const plan::LogicalScan& scan, const PlanEncoding& enco
     ARROW_ASSIGN_OR_RAISE(*out->mutable_filter(), EncodeExpression(*scan.filter));
   }
   out->set_leading_conjuncts(scan.leading_conjuncts);
+  out->set_cached(scan.cached);
   return arrow::Status::OK();
 }
 
@@ -428,6 +429,7 @@ struct Decoder {
           ARROW_ASSIGN_OR_RAISE(scan->filter, DecodeExpression(encoded.filter(), *scan->source->schema()));
         }
         scan->leading_conjuncts = encoded.leading_conjuncts();
+        scan->cached = encoded.cached();
         return scan;
       }
       case pb::PlanNode::kValues: {

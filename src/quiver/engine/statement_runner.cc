@@ -288,6 +288,10 @@ arrow::Result<StatementResult> StatementRunner::Run(const sql::Statement& statem
     case sql::StatementKind::kVacuum:
       if (describe_only) return StatementResult{};
       return RunVacuum(statement);
+    case sql::StatementKind::kCacheTable:
+    case sql::StatementKind::kUncacheTable:
+      if (describe_only) return StatementResult{};
+      return RunCacheTable(statement);
   }
   return arrow::Status::Invalid("unknown statement");
 }

@@ -108,6 +108,8 @@ class StatementRunner {
   arrow::Result<StatementResult> RunDescribe(const sql::Statement& statement);
   arrow::Result<StatementResult> RunSet(const sql::Statement& statement, bool describe_only);
   arrow::Result<StatementResult> RunShowVariable(const sql::Statement& statement);
+  /// CACHE TABLE and UNCACHE TABLE (cache_statements.cc).
+  arrow::Result<StatementResult> RunCacheTable(const sql::Statement& statement);
 
   // Managed tables: definitions (managed_table_statements.cc).
   arrow::Result<StatementResult> RunCreateTable(const sql::Statement& statement);

@@ -29,6 +29,7 @@
 #include "quiver/plan/cardinality.h"
 #include "quiver/plan/logical_extension.h"
 #include "quiver/plan/plan_builders.h"
+#include "quiver/storage/cached_dataset.h"
 
 namespace quiver::exec {
 
@@ -88,7 +89,12 @@ arrow::Status ReadFilesInto(arrow::MemoryPool* pool, const ds::Dataset& dataset,
 
 arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::MemoryPool* pool,
                                          const DictionaryGroupKeys* dictionary_keys) {
-  const auto& dataset = scan.source->dataset();
+  const auto& files = scan.source->dataset();
+  // A cached table's row groups come from memory once decoded (CACHE TABLE).
+  auto dataset = files;
+  if (scan.cached) {
+    ARROW_ASSIGN_OR_RAISE(dataset, storage::CachedDataset(files));
+  }
   const auto file_schema = scan.source->file_schema();
   const auto& table_schema = *scan.source->schema();
   auto options = std::make_shared<ds::ScanOptions>();
@@ -96,7 +102,7 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   options->pool = pool ? pool : QueryMemoryPool();
   options->dataset_schema = file_schema;
   options->batch_readahead = kScanBatchReadahead;
-  ARROW_RETURN_NOT_OK(ReadFilesInto(options->pool, *dataset, options.get()));
+  ARROW_RETURN_NOT_OK(ReadFilesInto(options->pool, *files, options.get()));
   // Only the listed columns, and those the filter reads, are decoded.
   std::vector<std::string> read = scan.columns;
   const std::string& file_name_column = scan.source->file_name_column();
@@ -126,12 +132,12 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   }
   // Implicit ordering (file and row-group order) lets a LIMIT above use Acero's fetch,
   // which stops the scan once it has its rows.
-  ac::Declaration node =
-      Labeled("scan", {},
-              std::make_shared<ds::ScanNodeOptions>(dataset, options,
-                                                    /*require_sequenced_output=*/false,
-                                                    /*implicit_ordering=*/true),
-              "Scan " + scan.source->Describe() + " columns=[" + JoinNames(scan.columns) + "]" + pushed);
+  ac::Declaration node = Labeled("scan", {},
+                                 std::make_shared<ds::ScanNodeOptions>(dataset, options,
+                                                                       /*require_sequenced_output=*/false,
+                                                                       /*implicit_ordering=*/true),
+                                 "Scan " + scan.source->Describe() + (scan.cached ? " cached" : "") + " columns=[" +
+                                     JoinNames(scan.columns) + "]" + pushed);
 
   // Convert columns whose file type differs from the table's, keeping file names.
   std::vector<cp::Expression> converted;

@@ -968,6 +968,8 @@ arrow::Result<BoundQuery> Binder::BindNamedTable(const TableRef& ref) {
     }
     ARROW_ASSIGN_OR_RAISE(bound, BindFileTable(*table, name));
   }
+  // A view binds to its query, not to a scan.
+  if (bound.plan->kind == LogicalKind::kScan) static_cast<LogicalScan&>(*bound.plan).cached = entry->cached;
   ARROW_RETURN_NOT_OK(ApplyAlias(&bound, alias, ref.column_aliases, ref.location));
   return bound;
 }

@@ -50,7 +50,8 @@ void Format(const LogicalOperator& node, const LogicalPlanPtr& pointer, int dept
 }  // namespace
 
 std::string LogicalScan::Describe() const {
-  std::string out = "Scan " + table_name + ": " + source->Describe() + " columns=[" + JoinNames(columns) + "]";
+  std::string out = "Scan " + table_name + ": " + source->Describe() + (cached ? " cached" : "") + " columns=[" +
+                    JoinNames(columns) + "]";
   if (filter) out += " filter=" + filter->ToString();
   return out;
 }

@@ -66,6 +66,9 @@ class LogicalScan : public LogicalOperator {
 
   std::string table_name;  // as written in the query, for EXPLAIN
   std::shared_ptr<storage::FileTable> source;
+  /// The table is marked with CACHE TABLE: its Parquet columns are read through the
+  /// decoded-column cache of the process that runs the scan.
+  bool cached = false;
   std::vector<std::string> columns;
   std::optional<cp::Expression> filter;
   /// The first this many conjuncts of `filter` are checked first, on every row read;

@@ -231,12 +231,14 @@ enum class StatementKind {
   kAlterTable,
   kCreateSchema,
   kDropSchema,
-  kCreateRole,  // CREATE USER / CREATE ROLE
-  kAlterRole,   // ALTER USER … PASSWORD
-  kDropRole,    // DROP USER / DROP ROLE
-  kGrant,       // GRANT / REVOKE privileges ON tables or schemas
-  kGrantRole,   // GRANT / REVOKE role TO / FROM users
-  kVacuum,      // VACUUM [tables]: deletes managed tables' removed data files
+  kCreateRole,    // CREATE USER / CREATE ROLE
+  kAlterRole,     // ALTER USER … PASSWORD
+  kDropRole,      // DROP USER / DROP ROLE
+  kGrant,         // GRANT / REVOKE privileges ON tables or schemas
+  kGrantRole,     // GRANT / REVOKE role TO / FROM users
+  kVacuum,        // VACUUM [tables]: deletes managed tables' removed data files
+  kCacheTable,    // CACHE TABLE t: scans keep its decoded columns in memory
+  kUncacheTable,  // UNCACHE TABLE [IF EXISTS] t
 };
 
 struct ColumnDefinition {
@@ -265,7 +267,8 @@ struct Statement {
   bool explain_analyze = false;  // kExplain
   bool explain_verbose = false;
 
-  // kCreateExternalTable, kCreateView, kDrop, kDescribe: the object named.
+  // kCreateExternalTable, kCreateView, kDrop, kDescribe, kCacheTable, kUncacheTable:
+  // the object named.
   std::vector<std::string> names;
   bool if_not_exists = false;
   bool or_replace = false;

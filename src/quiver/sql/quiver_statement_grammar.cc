@@ -41,6 +41,8 @@ struct k_delimiter : kw<TAO_PEGTL_ISTRING("delimiter")> {};
 struct k_partitioned : kw<TAO_PEGTL_ISTRING("partitioned")> {};
 struct k_by : kw<TAO_PEGTL_ISTRING("by")> {};
 struct k_options : kw<TAO_PEGTL_ISTRING("options")> {};
+struct k_cache : kw<TAO_PEGTL_ISTRING("cache")> {};
+struct k_uncache : kw<TAO_PEGTL_ISTRING("uncache")> {};
 struct k_describe : kw<pegtl::sor<TAO_PEGTL_ISTRING("describe"), TAO_PEGTL_ISTRING("desc")>> {};
 
 template <char C>
@@ -95,8 +97,17 @@ struct create_external
 struct describe_head : pegtl::seq<sp, k_describe> {};
 struct describe : pegtl::seq<describe_head, pegtl::must<table_name, pegtl::eof>> {};
 
-struct quiver_head : pegtl::sor<create_external_head, describe_head> {};
-struct quiver_statement : pegtl::sor<create_external, describe> {};
+// ---- CACHE TABLE / UNCACHE TABLE (Spark's spelling) ------------------------------------
+
+struct cache_head : pegtl::seq<sp, k_cache> {};
+struct cache_table : pegtl::seq<cache_head, pegtl::must<k_table, table_name, pegtl::eof>> {};
+struct if_exists : pegtl::seq<k_if, k_exists> {};
+struct uncache_head : pegtl::seq<sp, k_uncache> {};
+struct uncache_table
+    : pegtl::seq<uncache_head, pegtl::must<k_table>, pegtl::opt<if_exists>, pegtl::must<table_name, pegtl::eof>> {};
+
+struct quiver_head : pegtl::sor<create_external_head, describe_head, cache_head, uncache_head> {};
+struct quiver_statement : pegtl::sor<create_external, describe, cache_table, uncache_table> {};
 
 // ---- error messages for `must` ----------------------------------------------------------
 
@@ -109,7 +120,7 @@ struct error_message {
   struct error_message<rule> {                 \
     static constexpr const char* value = text; \
   };
-QUIVER_ERROR(k_table, "expected TABLE after EXTERNAL")
+QUIVER_ERROR(k_table, "expected TABLE")
 QUIVER_ERROR(table_name, "expected a table name")
 QUIVER_ERROR(type_spec, "expected a column type")
 QUIVER_ERROR(k_as, "expected AS after STORED")
@@ -304,6 +315,27 @@ struct action<create_external_head> {
   template <typename Input>
   static void apply(const Input&, ParseState& s) {
     s.statement.kind = StatementKind::kCreateExternalTable;
+  }
+};
+template <>
+struct action<cache_head> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& s) {
+    s.statement.kind = StatementKind::kCacheTable;
+  }
+};
+template <>
+struct action<uncache_head> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& s) {
+    s.statement.kind = StatementKind::kUncacheTable;
+  }
+};
+template <>
+struct action<if_exists> {
+  template <typename Input>
+  static void apply(const Input&, ParseState& s) {
+    s.statement.if_exists = true;
   }
 };
 template <>

@@ -79,5 +79,19 @@ TEST(PlanCodecTest, ATaskReadsItsRowGroupsOfAFileThroughOneFragment) {
   EXPECT_EQ(FragmentsOf(encoded, second), (std::vector<std::vector<int>>{{4, 2}}));
 }
 
+// CACHE TABLE is the planning node's catalog's: its workers learn it from the plan.
+TEST(PlanCodecTest, ACachedTablesScanIsCachedOnItsWorkers) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "plan_codec_cached";
+  std::filesystem::remove_all(dir);
+  WriteFile(dir, 1);
+  for (bool cached : {false, true}) {
+    auto scan = ScanOf(dir);
+    scan->cached = cached;
+    ASSERT_OK_AND_ASSIGN(auto encoded, EncodePlan(*scan, PlanEncoding{}));
+    ASSERT_OK_AND_ASSIGN(auto decoded, DecodePlan(encoded, TaskSelection{}));
+    EXPECT_EQ(static_cast<const plan::LogicalScan&>(*decoded).cached, cached);
+  }
+}
+
 }  // namespace
 }  // namespace quiver::dist

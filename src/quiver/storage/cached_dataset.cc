@@ -1,0 +1,251 @@
+#include "quiver/storage/cached_dataset.h"
+
+#include <arrow/array/concatenate.h>
+#include <arrow/compute/api_scalar.h>
+#include <arrow/dataset/file_parquet.h>
+#include <arrow/dataset/scanner.h>
+#include <arrow/io/interfaces.h>
+#include <arrow/record_batch.h>
+#include <arrow/util/async_generator.h>
+#include <parquet/properties.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "quiver/storage/decoded_column_cache.h"
+
+namespace quiver::storage {
+
+namespace ds = arrow::dataset;
+namespace cp = arrow::compute;
+
+namespace {
+
+// Where the cached columns live: they outlive the query whose scan decoded them, so
+// never in that query's memory pool.
+arrow::MemoryPool* CachePool() { return arrow::default_memory_pool(); }
+
+// The file version a row group belongs to.
+struct FileStamp {
+  int64_t size = 0;
+  int64_t modified_ns = 0;
+};
+
+arrow::Result<FileStamp> StampOf(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (error) return arrow::Status::IOError("cannot read ", path, ": ", error.message());
+  const auto modified = std::filesystem::last_write_time(path, error);
+  if (error) return arrow::Status::IOError("cannot read ", path, ": ", error.message());
+  return FileStamp{static_cast<int64_t>(size),
+                   std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch()).count()};
+}
+
+// The top-level columns a scan wants materialized, in dataset order.
+std::vector<std::string> WantedColumns(const ds::ScanOptions& options) {
+  std::vector<int> indices;
+  for (const auto& ref : options.MaterializedFields()) {
+    auto path = ref.FindOne(*options.dataset_schema);
+    if (path.ok() && !path->indices().empty()) indices.push_back(path->indices()[0]);
+  }
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  std::vector<std::string> names;
+  for (int index : indices) names.push_back(options.dataset_schema->field(index)->name());
+  return names;
+}
+
+// Batches of the given whole-row-group columns. Columns read at different times may
+// be chunked differently; those are made to follow the first column's chunks.
+arrow::Result<arrow::RecordBatchVector> ZipColumns(const std::vector<std::string>& names,
+                                                   const arrow::ChunkedArrayVector& columns) {
+  arrow::FieldVector fields;
+  for (size_t i = 0; i < names.size(); ++i) fields.push_back(arrow::field(names[i], columns[i]->type()));
+  auto schema = arrow::schema(std::move(fields));
+  arrow::RecordBatchVector batches;
+  if (columns.empty()) return batches;
+  std::vector<int64_t> lengths;
+  for (const auto& chunk : columns[0]->chunks()) lengths.push_back(chunk->length());
+  std::vector<arrow::ArrayVector> aligned;
+  for (const auto& column : columns) {
+    bool same = column->num_chunks() == static_cast<int>(lengths.size());
+    for (int c = 0; same && c < column->num_chunks(); ++c) same = column->chunk(c)->length() == lengths[c];
+    if (same) {
+      aligned.push_back(column->chunks());
+      continue;
+    }
+    std::shared_ptr<arrow::Array> whole;
+    if (column->num_chunks() == 1) {
+      whole = column->chunk(0);
+    } else {
+      ARROW_ASSIGN_OR_RAISE(whole, arrow::Concatenate(column->chunks(), CachePool()));
+    }
+    arrow::ArrayVector sliced;
+    int64_t offset = 0;
+    for (int64_t length : lengths) {
+      sliced.push_back(whole->Slice(offset, length));
+      offset += length;
+    }
+    aligned.push_back(std::move(sliced));
+  }
+  for (size_t c = 0; c < lengths.size(); ++c) {
+    arrow::ArrayVector chunk_columns;
+    for (const auto& column : aligned) chunk_columns.push_back(column[c]);
+    batches.push_back(arrow::RecordBatch::Make(schema, lengths[c], std::move(chunk_columns)));
+  }
+  return batches;
+}
+
+// One row group of a Parquet file, read through the cache.
+class CachedRowGroup : public ds::Fragment {
+ public:
+  CachedRowGroup(std::shared_ptr<ds::ParquetFileFragment> row_group, FileStamp stamp)
+      : ds::Fragment(row_group->partition_expression(), nullptr), row_group_(std::move(row_group)), stamp_(stamp) {}
+
+  std::string type_name() const override { return row_group_->type_name(); }
+  // The file's path: a scan names each row's file by it.
+  std::string ToString() const override { return row_group_->ToString(); }
+
+  arrow::Result<ds::RecordBatchGenerator> ScanBatchesAsync(const std::shared_ptr<ds::ScanOptions>& options) override {
+    ARROW_ASSIGN_OR_RAISE(auto physical, row_group_->ReadPhysicalSchema());
+    std::vector<std::string> names;
+    arrow::ChunkedArrayVector cached;
+    std::vector<std::string> missing;
+    auto& cache = DecodedColumnCache::Instance();
+    for (auto& name : WantedColumns(*options)) {
+      const auto field = physical->GetFieldByName(name);
+      if (!field) continue;  // not in this file: the scan adds it as nulls
+      auto column = cache.Find(KeyOf(name), *ReadType(*options, *field));
+      if (!column) missing.push_back(name);
+      names.push_back(std::move(name));
+      cached.push_back(std::move(column));
+    }
+    // No columns (COUNT(*)): the reader counts the rows from the footer.
+    if (names.empty()) return row_group_->ScanBatchesAsync(options);
+    if (missing.empty()) {
+      ARROW_ASSIGN_OR_RAISE(auto batches, ZipColumns(names, cached));
+      return arrow::MakeVectorGenerator(std::move(batches));
+    }
+
+    // Read the missing columns of the row group whole, keep them, then serve all.
+    ARROW_ASSIGN_OR_RAISE(auto read, ReadOptions(*options, missing));
+    ARROW_ASSIGN_OR_RAISE(auto batches, row_group_->ScanBatchesAsync(read));
+    auto self = std::static_pointer_cast<CachedRowGroup>(shared_from_this());
+    auto served =
+        arrow::CollectAsyncGenerator(std::move(batches))
+            .Then([self, names, cached, missing](
+                      const arrow::RecordBatchVector& read_batches) mutable -> arrow::Result<ds::RecordBatchGenerator> {
+              for (size_t i = 0; i < names.size(); ++i) {
+                if (cached[i]) continue;
+                ARROW_ASSIGN_OR_RAISE(cached[i], self->Keep(names[i], read_batches));
+              }
+              ARROW_ASSIGN_OR_RAISE(auto zipped, ZipColumns(names, cached));
+              return arrow::MakeVectorGenerator(std::move(zipped));
+            });
+    return arrow::MakeFromFuture(std::move(served));
+  }
+
+ protected:
+  arrow::Result<std::shared_ptr<arrow::Schema>> ReadPhysicalSchemaImpl() override {
+    return row_group_->ReadPhysicalSchema();
+  }
+
+ private:
+  CachedColumnKey KeyOf(const std::string& column) const {
+    return CachedColumnKey{row_group_->source().path(), stamp_.size, stamp_.modified_ns, row_group_->row_groups()[0],
+                           column};
+  }
+
+  // How the reader presents a column: a string the scan reads as a dictionary is one.
+  static std::shared_ptr<arrow::DataType> ReadType(const ds::ScanOptions& options, const arrow::Field& field) {
+    auto wanted = options.dataset_schema->GetFieldByName(field.name());
+    return wanted ? wanted->type() : field.type();
+  }
+
+  // The scan's options narrowed to `columns`, decoding into the cache's pool. The
+  // filter only ruled row groups out, which was done when this fragment was made.
+  static arrow::Result<std::shared_ptr<ds::ScanOptions>> ReadOptions(const ds::ScanOptions& options,
+                                                                     const std::vector<std::string>& columns) {
+    auto read = std::make_shared<ds::ScanOptions>(options);
+    read->filter = cp::literal(true);
+    read->pool = CachePool();
+    std::vector<cp::Expression> refs;
+    for (const auto& column : columns) refs.push_back(cp::field_ref(column));
+    ARROW_ASSIGN_OR_RAISE(read->projection, cp::project(refs, columns).Bind(*options.dataset_schema));
+    if (auto parquet = std::dynamic_pointer_cast<ds::ParquetFragmentScanOptions>(options.fragment_scan_options)) {
+      auto own = std::make_shared<ds::ParquetFragmentScanOptions>(*parquet);
+      own->arrow_reader_properties =
+          std::make_shared<parquet::ArrowReaderProperties>(*parquet->arrow_reader_properties);
+      own->arrow_reader_properties->set_io_context(arrow::io::IOContext(CachePool()));
+      read->fragment_scan_options = std::move(own);
+    }
+    return read;
+  }
+
+  // One column of the row group as read, cached and returned.
+  arrow::Result<std::shared_ptr<arrow::ChunkedArray>> Keep(const std::string& name,
+                                                           const arrow::RecordBatchVector& batches) const {
+    arrow::ArrayVector chunks;
+    std::shared_ptr<arrow::DataType> type;
+    for (const auto& batch : batches) {
+      auto column = batch->GetColumnByName(name);
+      if (!column) return arrow::Status::IOError("reading ", row_group_->source().path(), " gave no column ", name);
+      type = column->type();
+      if (column->length() > 0) chunks.push_back(std::move(column));
+    }
+    if (!type) return arrow::Status::IOError("reading ", row_group_->source().path(), " gave no batches");
+    ARROW_ASSIGN_OR_RAISE(auto column, arrow::ChunkedArray::Make(std::move(chunks), type));
+    DecodedColumnCache::Instance().Insert(KeyOf(name), column);
+    return column;
+  }
+
+  std::shared_ptr<ds::ParquetFileFragment> row_group_;
+  FileStamp stamp_;
+};
+
+class CachingDataset : public ds::Dataset {
+ public:
+  explicit CachingDataset(std::shared_ptr<ds::Dataset> files)
+      : ds::Dataset(files->schema(), files->partition_expression()), files_(std::move(files)) {}
+
+  std::string type_name() const override { return "cached " + files_->type_name(); }
+
+  arrow::Result<std::shared_ptr<ds::Dataset>> ReplaceSchema(std::shared_ptr<arrow::Schema> schema) const override {
+    ARROW_ASSIGN_OR_RAISE(auto files, files_->ReplaceSchema(std::move(schema)));
+    return std::make_shared<CachingDataset>(std::move(files));
+  }
+
+ protected:
+  arrow::Result<ds::FragmentIterator> GetFragmentsImpl(cp::Expression predicate) override {
+    ARROW_ASSIGN_OR_RAISE(auto fragments, files_->GetFragments(predicate));
+    ds::FragmentVector out;
+    for (auto next : fragments) {
+      ARROW_ASSIGN_OR_RAISE(auto fragment, std::move(next));
+      auto parquet = std::dynamic_pointer_cast<ds::ParquetFileFragment>(fragment);
+      if (!parquet) {
+        out.push_back(std::move(fragment));
+        continue;
+      }
+      ARROW_ASSIGN_OR_RAISE(const FileStamp stamp, StampOf(parquet->source().path()));
+      // One fragment per row group the statistics do not rule out.
+      ARROW_ASSIGN_OR_RAISE(auto row_groups, parquet->SplitByRowGroup(predicate));
+      for (auto& row_group : row_groups) {
+        out.push_back(std::make_shared<CachedRowGroup>(
+            std::static_pointer_cast<ds::ParquetFileFragment>(std::move(row_group)), stamp));
+      }
+    }
+    return arrow::MakeVectorIterator(std::move(out));
+  }
+
+ private:
+  std::shared_ptr<ds::Dataset> files_;
+};
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<ds::Dataset>> CachedDataset(std::shared_ptr<ds::Dataset> files) {
+  return std::make_shared<CachingDataset>(std::move(files));
+}
+
+}  // namespace quiver::storage
