@@ -23,7 +23,9 @@ arrow::Status PartitionBuffer::Push(std::shared_ptr<arrow::RecordBatch> batch) {
   const int64_t bytes = arrow::util::TotalBufferSize(*batch);
   if (when_full_ == WhenFull::kWaitForReader) {
     // One batch over the budget is let in alone, or a large batch would never be.
+    producer_waiting_ = true;
     changed_.wait(lock, [&] { return cancelled_ || memory_.empty() || memory_bytes_ + bytes <= memory_budget_; });
+    producer_waiting_ = false;
   }
   if (cancelled_) return arrow::Status::OK();
   const bool spilling = spill_writer_ || spill_reader_ || !written_paths_.empty();
@@ -150,6 +152,11 @@ bool PartitionBuffer::Claim() {
 bool PartitionBuffer::claimed() const {
   std::lock_guard lock(mutex_);
   return claimed_;
+}
+
+bool PartitionBuffer::producer_waiting() const {
+  std::lock_guard lock(mutex_);
+  return producer_waiting_;
 }
 
 bool PartitionBuffer::done() const {

@@ -60,6 +60,8 @@ class PartitionBuffer {
   bool done() const;
   /// Whether a consumer has taken the partition (Claim).
   bool claimed() const;
+  /// Whether the producer is waiting for the reader to make room (kWaitForReader).
+  bool producer_waiting() const;
   /// Bytes held in memory, and bytes written to the spill file not yet read back.
   int64_t memory_bytes() const;
   int64_t spilled_bytes() const;
@@ -98,6 +100,7 @@ class PartitionBuffer {
   bool cancelled_ = false;
   arrow::Status cancel_reason_;
   bool claimed_ = false;
+  bool producer_waiting_ = false;
   bool consumed_ = false;
   std::chrono::steady_clock::time_point last_read_ = std::chrono::steady_clock::now();
 };

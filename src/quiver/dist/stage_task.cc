@@ -337,6 +337,13 @@ bool StageTask::consumed() const {
   return true;
 }
 
+bool StageTask::waiting_for_reader() const {
+  for (const auto& partition : partitions_) {
+    if (partition->producer_waiting()) return true;
+  }
+  return false;
+}
+
 bool StageTask::being_read() const {
   for (const auto& partition : partitions_) {
     if (partition->claimed() && !partition->done()) return true;

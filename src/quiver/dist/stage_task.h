@@ -106,6 +106,9 @@ class StageTask {
   void Cancel(const arrow::Status& reason = arrow::Status::Cancelled("the task was stopped"));
   /// Whether the plan has ended (or failed, or was cancelled).
   bool finished() const { return finished_.load(); }
+  /// Whether the task can go no further until its reader takes some output (a final
+  /// task whose client has not fetched its result).
+  bool waiting_for_reader() const;
   /// Whether every partition was read to its end or given up.
   bool consumed() const;
   /// Whether a reader has a partition it has not read to its end.

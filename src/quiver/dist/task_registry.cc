@@ -155,10 +155,11 @@ void TaskRegistry::Sweep() {
     for (auto it = tasks_.begin(); it != tasks_.end();) {
       const auto& task = it->second;
       const bool done = task->finished() && task->consumed();
-      // Ended, with partitions no reader asked for: a client fetched only some of a
-      // result's endpoints, or a consumer task was never run.
-      const bool abandoned =
-          task->finished() && !task->being_read() && now - task->last_read() > context_.unread_output_timeout;
+      // Ended (or waiting for a reader to make room), with partitions no reader asked
+      // for: a client fetched only some of a result's endpoints, or a consumer task was
+      // never run.
+      const bool abandoned = (task->finished() || task->waiting_for_reader()) && !task->being_read() &&
+                             now - task->last_read() > context_.unread_output_timeout;
       if (done || abandoned || now - task->last_read() > idle_limit_) {
         dropped.push_back(task);
         it = tasks_.erase(it);

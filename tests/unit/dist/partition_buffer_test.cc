@@ -83,6 +83,8 @@ TEST(PartitionBuffer, AFinalResultWaitsForItsReaderInsteadOfSpilling) {
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(pushed.load(), 1);
   EXPECT_LE(buffer.memory_bytes(), 10 * 1000);
+  // What the task registry asks before it drops a result nobody fetches.
+  EXPECT_TRUE(buffer.producer_waiting());
   int64_t expected = 0;
   while (true) {
     auto batch = buffer.Next({});
@@ -92,6 +94,7 @@ TEST(PartitionBuffer, AFinalResultWaitsForItsReaderInsteadOfSpilling) {
     expected += 1000;
   }
   producer.join();
+  EXPECT_FALSE(buffer.producer_waiting());
   EXPECT_EQ(expected, 20 * 1000);
   EXPECT_EQ(buffer.total_spilled_bytes(), 0);
   EXPECT_LE(buffer.peak_memory_bytes(), 10 * 1000);
