@@ -5,13 +5,14 @@
 #include <arrow/dataset/file_parquet.h>
 #include <arrow/dataset/scanner.h>
 #include <arrow/io/interfaces.h>
+#include <arrow/memory_pool.h>
 #include <arrow/record_batch.h>
 #include <arrow/util/async_generator.h>
 #include <parquet/properties.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
-#include <map>
 
 #include "quiver/storage/decoded_column_cache.h"
 
@@ -23,8 +24,16 @@ namespace cp = arrow::compute;
 namespace {
 
 // Where the cached columns live: they outlive the query whose scan decoded them, so
-// never in that query's memory pool.
-arrow::MemoryPool* CachePool() { return arrow::default_memory_pool(); }
+// never in that query's memory pool. jemalloc where Arrow has it: an entry is evicted
+// by whichever thread inserts another, and jemalloc returns the pages of a block freed
+// by another thread (mimalloc keeps them until their owner thread runs again).
+arrow::MemoryPool* CachePool() {
+  static arrow::MemoryPool* const pool = [] {
+    arrow::MemoryPool* jemalloc = nullptr;
+    return arrow::jemalloc_memory_pool(&jemalloc).ok() ? jemalloc : arrow::default_memory_pool();
+  }();
+  return pool;
+}
 
 // The file version a row group belongs to.
 struct FileStamp {
