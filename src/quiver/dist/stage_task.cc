@@ -17,6 +17,7 @@
 #include "quiver/exec/memory_size.h"
 #include "quiver/exec/metrics_node.h"
 #include "quiver/exec/operator_cpu_time.h"
+#include "quiver/exec/prioritized_executor.h"
 #include "quiver/exec/tracking_memory_pool.h"
 
 namespace quiver::dist {
@@ -140,6 +141,11 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
 
   exec::LoweringOptions lowering;
   if (task->pool_) lowering.pool = task->pool_->get();
+  // On a busy worker, producers' tasks go before their consumers' (prioritized_executor.h).
+  const auto priority = static_cast<int32_t>(ticket.stage());
+  lowering.scan_executor = exec::PrioritizedExecutor(arrow::internal::GetCpuThreadPool(), priority);
+  auto* plan_executor =
+      exec::PrioritizedExecutor(analyze ? exec::AttributingExecutor() : arrow::internal::GetCpuThreadPool(), priority);
   // One per partition for a hash split; otherwise every partition gets the same rows.
   const BatchCoalescer coalescer(lowering.pool ? lowering.pool : exec::QueryMemoryPool());
   task->whole_.emplace(coalescer);
@@ -195,7 +201,7 @@ arrow::Result<std::shared_ptr<StageTask>> StageTask::Start(const pb::TaskTicket&
     if (analyze) not_an_operator.emplace(nullptr, nullptr, task->metrics_->unattributed);
     ARROW_ASSIGN_OR_RAISE(task->reader_, exec::StartPlan(
                                              std::move(declaration), [raw] { return raw->cancelled_.load(); },
-                                             lowering.pool, analyze ? exec::AttributingExecutor() : nullptr));
+                                             lowering.pool, plan_executor));
   }
   task->pump_ = std::thread([raw] { raw->Pump(); });
   return task;

@@ -88,6 +88,7 @@ arrow::Status ReadFilesInto(arrow::MemoryPool* pool, const ds::Dataset& dataset,
 }
 
 arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::MemoryPool* pool,
+                                         arrow::internal::Executor* executor,
                                          const DictionaryGroupKeys* dictionary_keys) {
   const auto& files = scan.source->dataset();
   // A cached table's row groups come from memory once decoded (CACHE TABLE).
@@ -102,6 +103,7 @@ arrow::Result<ac::Declaration> LowerScan(const plan::LogicalScan& scan, arrow::M
   options->pool = pool ? pool : QueryMemoryPool();
   options->dataset_schema = file_schema;
   options->batch_readahead = kScanBatchReadahead;
+  options->cpu_executor = executor;
   ARROW_RETURN_NOT_OK(ReadFilesInto(options->pool, *files, options.get()));
   // Only the listed columns, and those the filter reads, are decoded.
   std::vector<std::string> read = scan.columns;
@@ -604,7 +606,8 @@ arrow::Result<ac::Declaration> LowerOperator(const plan::LogicalOperator& node, 
   }
   switch (node.kind) {
     case LogicalKind::kScan:
-      return LowerScan(static_cast<const plan::LogicalScan&>(node), options.pool, options.dictionary_keys);
+      return LowerScan(static_cast<const plan::LogicalScan&>(node), options.pool, options.scan_executor,
+                       options.dictionary_keys);
     case LogicalKind::kValues: {
       const auto& values = static_cast<const plan::LogicalValues&>(node);
       return Labeled("table_source", {}, std::make_shared<ac::TableSourceNodeOptions>(values.table), values.Describe());

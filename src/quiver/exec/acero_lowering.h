@@ -21,6 +21,8 @@ struct LoweringOptions {
   /// The pool scans allocate from (the query memory pool, which enforces the budget,
   /// when null); other nodes use the plan's.
   arrow::MemoryPool* pool = nullptr;
+  /// Where scans decode their files; null: Arrow's CPU thread pool.
+  arrow::internal::Executor* scan_executor = nullptr;
   /// Makes the source node of an exchange (a distributed plan's stage reading another
   /// stage's output); dist/ supplies it. Plans without exchanges need none.
   std::function<arrow::Result<arrow::acero::Declaration>(const plan::LogicalExchange&)> exchange_source;
