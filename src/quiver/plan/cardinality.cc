@@ -187,6 +187,32 @@ double KeyDistinct(const std::vector<const ColumnEstimate*>& columns, double row
   return std::min(product, std::max(rows, 1.0));
 }
 
+// Where most values of an aggregate fall, from its input column's range [a, b] and
+// the average group size n, so that HAVING is estimated as a WHERE on a column is. min
+// and max stay in [a, b]. With the values spread evenly over [a, b] (mean m, standard
+// deviation s = (b - a) / sqrt(12)), a sum of n of them lies within three standard
+// deviations of n*m, 3*sqrt(n)*s (the central limit), and no further out than n*a and
+// n*b; an average lies within 3*s/sqrt(n) of m. Nothing is assumed of other aggregates.
+ColumnEstimate AggregateOutput(const AggregateCall& call, const Estimate& input, double group_rows) {
+  ColumnEstimate out;
+  auto column = input.columns.find(call.input);
+  if (column == input.columns.end() || !column->second.min || !column->second.max) return out;
+  const double a = *column->second.min, b = *column->second.max;
+  const double n = std::max(group_rows, 1.0);
+  const double middle = (a + b) / 2, spread = 3 * (b - a) / std::sqrt(12.0);
+  if (call.function == "min" || call.function == "max") {
+    out.min = a;
+    out.max = b;
+  } else if (call.function == "sum") {
+    out.min = std::max(n * middle - std::sqrt(n) * spread, n * a);
+    out.max = std::min(n * middle + std::sqrt(n) * spread, n * b);
+  } else if (call.function == "mean") {
+    out.min = std::max(middle - spread / std::sqrt(n), a);
+    out.max = std::min(middle + spread / std::sqrt(n), b);
+  }
+  return out;
+}
+
 struct KeyPairs {
   std::vector<const ColumnEstimate*> left, right;
   std::vector<cp::Expression> others;
@@ -559,7 +585,8 @@ Estimate CardinalityEstimator::Compute(const LogicalOperator& node) {
         auto column = input.columns.find(key);
         out.columns[key] = column == input.columns.end() ? ColumnEstimate{} : column->second;
       }
-      for (const auto& call : aggregate.aggregates) out.columns[call.output] = ColumnEstimate{};
+      const double group_rows = input.rows / out.rows;
+      for (const auto& call : aggregate.aggregates) out.columns[call.output] = AggregateOutput(call, input, group_rows);
       CapDistinct(out);
       return out;
     }

@@ -340,6 +340,15 @@ TEST_F(Cardinality, GroupsByYearAreTheYearsOfTheDateRange) {
   EXPECT_NEAR(EstimatedRows("SELECT extract(year FROM d) AS y, count(*) FROM days GROUP BY y"), 7, 1);
 }
 
+TEST_F(Cardinality, HavingOnAnAggregateUsesTheRangeOfWhatItAggregates) {
+  // 7 groups of b of about 143 rows of a in 0..999: their sums lie around 71k, within
+  // 3 standard deviations (about 10k), so none passes 200k and half pass 71k; a
+  // maximum stays in 0..999.
+  EXPECT_LE(EstimatedRows("SELECT b, sum(a) FROM t GROUP BY b HAVING sum(a) > 200000"), 1);
+  EXPECT_NEAR(EstimatedRows("SELECT b, sum(a) FROM t GROUP BY b HAVING sum(a) > 71357"), 3.5, 0.6);
+  EXPECT_NEAR(EstimatedRows("SELECT b, max(a) FROM t GROUP BY b HAVING max(a) < 500"), 3.5, 0.6);
+}
+
 TEST_F(Cardinality, KeyJoinsKeepTheManySide) {
   // u.a is unique in 0..49, t.a in 0..999: each u row meets one t row.
   EXPECT_NEAR(EstimatedRows("SELECT t.c FROM t JOIN u ON t.a = u.a"), 50, 5);
