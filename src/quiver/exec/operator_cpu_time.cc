@@ -2,6 +2,8 @@
 
 #include <time.h>
 
+#include "quiver/exec/forwarding_executor.h"
+
 namespace quiver::exec {
 
 namespace {
@@ -28,13 +30,9 @@ void Settle(int64_t now) {
   }
 }
 
-class Attributing : public arrow::internal::Executor {
+class Attributing : public ForwardingExecutor {
  public:
-  explicit Attributing(arrow::internal::Executor* inner) : inner_(inner) {}
-
-  int GetCapacity() override { return inner_->GetCapacity(); }
-  bool OwnsThisThread() override { return inner_->OwnsThisThread(); }
-  void KeepAlive(std::shared_ptr<Resource> resource) override { inner_->KeepAlive(std::move(resource)); }
+  using ForwardingExecutor::ForwardingExecutor;
 
  protected:
   arrow::Status SpawnReal(arrow::internal::TaskHints hints, arrow::internal::FnOnce<void()> task,
@@ -51,11 +49,8 @@ class Attributing : public arrow::internal::Executor {
       credit = std::move(outer);
       if (credit.depth > 0) credit.mark = ThreadCpuNow();
     };
-    return inner_->Spawn(hints, std::move(run), std::move(stop_token), std::move(stop_callback));
+    return inner()->Spawn(hints, std::move(run), std::move(stop_token), std::move(stop_callback));
   }
-
- private:
-  arrow::internal::Executor* inner_;
 };
 
 }  // namespace

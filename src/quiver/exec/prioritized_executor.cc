@@ -4,27 +4,24 @@
 #include <mutex>
 #include <utility>
 
+#include "quiver/exec/forwarding_executor.h"
+
 namespace quiver::exec {
 
 namespace {
 
-class Prioritized : public arrow::internal::Executor {
+class Prioritized : public ForwardingExecutor {
  public:
-  Prioritized(arrow::internal::Executor* inner, int32_t priority) : inner_(inner), priority_(priority) {}
-
-  int GetCapacity() override { return inner_->GetCapacity(); }
-  bool OwnsThisThread() override { return inner_->OwnsThisThread(); }
-  void KeepAlive(std::shared_ptr<Resource> resource) override { inner_->KeepAlive(std::move(resource)); }
+  Prioritized(arrow::internal::Executor* inner, int32_t priority) : ForwardingExecutor(inner), priority_(priority) {}
 
  protected:
   arrow::Status SpawnReal(arrow::internal::TaskHints hints, arrow::internal::FnOnce<void()> task,
                           arrow::StopToken stop_token, StopCallback&& stop_callback) override {
     hints.priority = priority_;
-    return inner_->Spawn(hints, std::move(task), std::move(stop_token), std::move(stop_callback));
+    return inner()->Spawn(hints, std::move(task), std::move(stop_token), std::move(stop_callback));
   }
 
  private:
-  arrow::internal::Executor* const inner_;
   const int32_t priority_;
 };
 

@@ -79,12 +79,15 @@ TEST(PartitionBuffer, AFinalResultWaitsForItsReaderInsteadOfSpilling) {
     }
     buffer.Finish(arrow::Status::OK());
   });
-  // 8 KB batches: one fits the budget, the second waits.
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // 8 KB batches: one fits the budget, the second waits (what the task registry asks
+  // before it drops a result nobody fetches).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!buffer.producer_waiting() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ASSERT_TRUE(buffer.producer_waiting());
   EXPECT_EQ(pushed.load(), 1);
   EXPECT_LE(buffer.memory_bytes(), 10 * 1000);
-  // What the task registry asks before it drops a result nobody fetches.
-  EXPECT_TRUE(buffer.producer_waiting());
   int64_t expected = 0;
   while (true) {
     auto batch = buffer.Next({});
