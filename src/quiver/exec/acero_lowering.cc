@@ -5,7 +5,6 @@
 #include <arrow/dataset/dataset.h>
 #include <arrow/dataset/file_parquet.h>
 #include <arrow/dataset/scanner.h>
-#include <parquet/properties.h>
 
 #include <algorithm>
 #include <optional>
@@ -79,11 +78,7 @@ arrow::Status ReadFilesInto(arrow::MemoryPool* pool, const ds::Dataset& dataset,
   if (files == nullptr || files->format()->type_name() != "parquet") return arrow::Status::OK();
   const auto& defaults =
       static_cast<const ds::ParquetFragmentScanOptions&>(*files->format()->default_fragment_scan_options);
-  auto parquet = std::make_shared<ds::ParquetFragmentScanOptions>(defaults);
-  parquet->arrow_reader_properties =
-      std::make_shared<parquet::ArrowReaderProperties>(*defaults.arrow_reader_properties);
-  parquet->arrow_reader_properties->set_io_context(arrow::io::IOContext(pool));
-  options->fragment_scan_options = std::move(parquet);
+  options->fragment_scan_options = storage::ParquetOptionsReadingInto(defaults, pool);
   return arrow::Status::OK();
 }
 

@@ -4,17 +4,16 @@
 #include <arrow/compute/api_scalar.h>
 #include <arrow/dataset/file_parquet.h>
 #include <arrow/dataset/scanner.h>
-#include <arrow/io/interfaces.h>
 #include <arrow/memory_pool.h>
 #include <arrow/record_batch.h>
 #include <arrow/util/async_generator.h>
-#include <parquet/properties.h>
 
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 
 #include "quiver/storage/decoded_column_cache.h"
+#include "quiver/storage/file_table.h"
 
 namespace quiver::storage {
 
@@ -143,7 +142,7 @@ class CachedRowGroup : public ds::Fragment {
     auto self = std::static_pointer_cast<CachedRowGroup>(shared_from_this());
     auto served =
         arrow::CollectAsyncGenerator(std::move(batches))
-            .Then([self, names, cached, missing](
+            .Then([self, names, cached](
                       const arrow::RecordBatchVector& read_batches) mutable -> arrow::Result<ds::RecordBatchGenerator> {
               for (size_t i = 0; i < names.size(); ++i) {
                 if (cached[i]) continue;
@@ -183,11 +182,7 @@ class CachedRowGroup : public ds::Fragment {
     for (const auto& column : columns) refs.push_back(cp::field_ref(column));
     ARROW_ASSIGN_OR_RAISE(read->projection, cp::project(refs, columns).Bind(*options.dataset_schema));
     if (auto parquet = std::dynamic_pointer_cast<ds::ParquetFragmentScanOptions>(options.fragment_scan_options)) {
-      auto own = std::make_shared<ds::ParquetFragmentScanOptions>(*parquet);
-      own->arrow_reader_properties =
-          std::make_shared<parquet::ArrowReaderProperties>(*parquet->arrow_reader_properties);
-      own->arrow_reader_properties->set_io_context(arrow::io::IOContext(CachePool()));
-      read->fragment_scan_options = std::move(own);
+      read->fragment_scan_options = ParquetOptionsReadingInto(*parquet, CachePool());
     }
     return read;
   }

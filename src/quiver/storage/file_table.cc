@@ -9,6 +9,7 @@
 #include <arrow/filesystem/localfs.h>
 #include <arrow/type.h>
 #include <fnmatch.h>
+#include <parquet/properties.h>
 
 #include <algorithm>
 #include <atomic>
@@ -167,6 +168,14 @@ std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema) {
 }
 
 void SetFileReadPool(arrow::MemoryPool* pool) { file_read_pool.store(pool); }
+
+std::shared_ptr<ds::ParquetFragmentScanOptions> ParquetOptionsReadingInto(const ds::ParquetFragmentScanOptions& options,
+                                                                          arrow::MemoryPool* pool) {
+  auto reading = std::make_shared<ds::ParquetFragmentScanOptions>(options);
+  reading->arrow_reader_properties = std::make_shared<parquet::ArrowReaderProperties>(*options.arrow_reader_properties);
+  reading->arrow_reader_properties->set_io_context(arrow::io::IOContext(pool));
+  return reading;
+}
 
 arrow::Result<std::shared_ptr<ds::FileFormat>> MakeFileFormat(const FileTableSpec& spec) { return MakeFormat(spec); }
 

@@ -81,6 +81,11 @@ std::shared_ptr<arrow::Schema> NormalizedSchema(const arrow::Schema& schema);
 /// before a change keep the pool they were opened with.
 void SetFileReadPool(arrow::MemoryPool* pool);
 
+/// `options` with Parquet column chunks read from the files into buffers of `pool`
+/// (their I/O context's), for a scan whose decoded data also goes to `pool`.
+std::shared_ptr<arrow::dataset::ParquetFragmentScanOptions> ParquetOptionsReadingInto(
+    const arrow::dataset::ParquetFragmentScanOptions& options, arrow::MemoryPool* pool);
+
 /// The file format a table's files are read with, as FileTable::Open makes it from
 /// the spec ("delta" tables are Parquet files).
 arrow::Result<std::shared_ptr<arrow::dataset::FileFormat>> MakeFileFormat(const FileTableSpec& spec);
