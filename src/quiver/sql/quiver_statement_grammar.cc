@@ -310,39 +310,27 @@ struct action<option_value> {
     s.statement.options[s.pending_option_key] = value;
   }
 };
-template <>
-struct action<create_external_head> {
+// A statement's head decides its kind.
+template <StatementKind Kind>
+struct statement_kind {
   template <typename Input>
   static void apply(const Input&, ParseState& s) {
-    s.statement.kind = StatementKind::kCreateExternalTable;
+    s.statement.kind = Kind;
   }
 };
 template <>
-struct action<cache_head> {
-  template <typename Input>
-  static void apply(const Input&, ParseState& s) {
-    s.statement.kind = StatementKind::kCacheTable;
-  }
-};
+struct action<create_external_head> : statement_kind<StatementKind::kCreateExternalTable> {};
 template <>
-struct action<uncache_head> {
-  template <typename Input>
-  static void apply(const Input&, ParseState& s) {
-    s.statement.kind = StatementKind::kUncacheTable;
-  }
-};
+struct action<describe_head> : statement_kind<StatementKind::kDescribe> {};
+template <>
+struct action<cache_head> : statement_kind<StatementKind::kCacheTable> {};
+template <>
+struct action<uncache_head> : statement_kind<StatementKind::kUncacheTable> {};
 template <>
 struct action<if_exists> {
   template <typename Input>
   static void apply(const Input&, ParseState& s) {
     s.statement.if_exists = true;
-  }
-};
-template <>
-struct action<describe_head> {
-  template <typename Input>
-  static void apply(const Input&, ParseState& s) {
-    s.statement.kind = StatementKind::kDescribe;
   }
 };
 
