@@ -7,10 +7,11 @@
 2. Result fetch: a SELECT * of lineitem fetched by a pyarrow.flight client from a bare
    pyarrow.flight server holding the table in memory (the transport's limit), from
    Quiver through its one endpoint, and from Quiver's clusters through all endpoints at
-   once (one thread per endpoint, each from the worker holding it). Quiver is measured
+   once (from a pool of client threads, each endpoint from the worker holding it). Quiver is measured
    twice: reading the Parquet file on every fetch, then with the table marked CACHE
    TABLE, its decoded columns in memory like the bare server's (the first fetch after
-   the mark, the warm-up, fills the cache).
+   the mark, the warm-up, fills the cache). Fetches are measured in rounds, every
+   source once per round, and the bare server's median is over all of its rounds.
 """
 
 import argparse
@@ -22,8 +23,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[1]
@@ -47,11 +48,18 @@ def log(message):
 
 
 class Setup:
-    """A Quiver front door to send queries to, and how it runs them."""
+    """A Quiver front door to send queries to, and how it runs them.
+
+    Like a client library (ADBC keeps a client per location), a setup keeps one Flight
+    client per worker location and one pool of fetching threads across queries: a new
+    connection and new threads per fetch cost the client more than Quiver (each fresh
+    thread's allocations fault in fresh pages)."""
 
     def __init__(self, name, uri, mode, stop):
         self.name, self.uri, self.mode, self.stop = name, uri, mode, stop
         self.client = flight.FlightClient(uri, middleware=[CookieJar()])
+        self.sources = {}
+        self.fetchers = ThreadPoolExecutor(max_workers=8)
         self.run(f"SET execution_mode = '{mode}'")
 
     def info(self, sql):
@@ -63,25 +71,21 @@ class Setup:
         info = self.info(sql)
         if not parallel or len(info.endpoints) == 1:
             return pa.concat_tables([self.client.do_get(e.ticket).read_all() for e in info.endpoints])
-        parts = [None] * len(info.endpoints)
-        errors = []
+        return pa.concat_tables(list(self.fetchers.map(self.fetch_from_holder, info.endpoints)))
 
-        def fetch(index, endpoint):
-            try:
-                source = flight.FlightClient(endpoint.locations[0])
-                parts[index] = source.do_get(endpoint.ticket).read_all()
-                source.close()
-            except Exception as error:  # reported after the join
-                errors.append(error)
+    def fetch_from_holder(self, endpoint):
+        location = endpoint.locations[0]
+        source = self.sources.get(location.uri)
+        if source is None:
+            source = self.sources.setdefault(location.uri, flight.FlightClient(location))
+        return source.do_get(endpoint.ticket).read_all()
 
-        threads = [threading.Thread(target=fetch, args=(i, e)) for i, e in enumerate(info.endpoints)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if errors:
-            raise errors[0]
-        return pa.concat_tables(parts)
+    def close(self):
+        self.fetchers.shutdown()
+        for source in self.sources.values():
+            source.close()
+        self.client.close()
+        self.stop()
 
 
 def start_single(binary, threads, work_dir):
@@ -176,38 +180,49 @@ def print_tpch(rows, setups):
 
 
 def fetch_part(setups, lineitem_file, runs):
-    """Seconds and bytes of a SELECT * of lineitem: bare Flight, then each setup."""
+    """Seconds and bytes of a SELECT * of lineitem: bare Flight, then each setup.
+
+    Measured in rounds, each fetching from the bare server and then from every setup,
+    so that the machine's drift over the run falls on all of them alike."""
     bare = subprocess.Popen([sys.executable, str(Path(__file__).with_name("bare_flight_server.py")),
                              str(lineitem_file)], stdout=subprocess.PIPE, text=True)
     try:
         port = int(bare.stdout.readline().split()[1])
         client = flight.FlightClient(f"grpc://127.0.0.1:{port}")
+        bare_label = "bare pyarrow.flight server, one stream"
         fetch_bare = lambda: client.do_get(flight.Ticket(b"lineitem")).read_all()  # noqa: E731
-        results = [("bare pyarrow.flight server, one stream", *measure(fetch_bare, runs))]
+        sql = "SELECT * FROM lineitem"
+        samples = {}
+        for cached in (False, True):
+            fetches = [(bare_label, fetch_bare)]
+            for setup in setups:
+                if cached:
+                    setup.run("CACHE TABLE lineitem")
+                label = ("Quiver single node, one endpoint" if setup.mode == "local"
+                         else f"Quiver {setup.name}, all endpoints in parallel")
+                label += ", cached table" if cached else ", from the Parquet file"
+                fetches.append((label, lambda setup=setup: setup.run(sql, parallel=True)))
+            measure_in_rounds(fetches, runs, samples)
+        return [(label, *summary(label_samples)) for label, label_samples in samples.items()]
     finally:
         bare.terminate()
         bare.wait()
-    sql = "SELECT * FROM lineitem"
-    for cached in (False, True):
-        for setup in setups:
-            if cached:
-                setup.run("CACHE TABLE lineitem")
-            label = ("Quiver single node, one endpoint" if setup.mode == "local"
-                     else f"Quiver {setup.name}, all endpoints in parallel")
-            label += ", cached table" if cached else ", from the Parquet file"
-            results.append((label, *measure(lambda: setup.run(sql, parallel=True), runs)))
-    return results
 
 
-def measure(fetch, runs):
-    fetch()  # warm-up
-    samples = []
+def measure_in_rounds(fetches, runs, samples):
+    """Adds (seconds, bytes, rows) of `runs` rounds of every fetch to samples[label]."""
+    for _, fetch in fetches:
+        fetch()  # warm-up (for a cached table, this fills the cache)
     for _ in range(runs):
-        seconds, table = timed(fetch)
-        samples.append((seconds, table.nbytes, table.num_rows))
-        del table
-    seconds = statistics.median(s for s, _, _ in samples)
-    return seconds, samples[0][1], samples[0][2]
+        for label, fetch in fetches:
+            seconds, table = timed(fetch)
+            samples.setdefault(label, []).append((seconds, table.nbytes, table.num_rows))
+            del table
+
+
+def summary(samples):
+    """The median seconds, the bytes and the rows of a fetch's samples."""
+    return statistics.median(s for s, _, _ in samples), samples[0][1], samples[0][2]
 
 
 def print_fetch(results):
@@ -257,7 +272,7 @@ def main():
                 print_fetch(fetch_part(setups, lineitem_file, args.runs))
         finally:
             for setup in setups:
-                setup.stop()
+                setup.close()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 #include <arrow/array/concatenate.h>
 #include <arrow/compute/api_scalar.h>
+#include <arrow/compute/cast.h>
 #include <arrow/dataset/file_parquet.h>
 #include <arrow/dataset/scanner.h>
 #include <arrow/memory_pool.h>
@@ -105,11 +106,28 @@ arrow::Result<arrow::RecordBatchVector> ZipColumns(const std::vector<std::string
   return batches;
 }
 
+// A column converted to `type` in the cache's pool.
+arrow::Result<std::shared_ptr<arrow::ChunkedArray>> Converted(const std::shared_ptr<arrow::ChunkedArray>& column,
+                                                              const std::shared_ptr<arrow::DataType>& type) {
+  if (column->type()->Equals(*type)) return column;
+  cp::ExecContext context(CachePool());
+  ARROW_ASSIGN_OR_RAISE(auto converted, cp::Cast(column, cp::CastOptions::Safe(type), &context));
+  return converted.chunked_array();
+}
+
 // One row group of a Parquet file, read through the cache.
+//
+// A scan's dataset schema may give a column another type than the file's (a table's
+// utf8 for a file's dictionary or string view): the column is then kept converted, so
+// that scans which want it so skip the conversion too.
 class CachedRowGroup : public ds::Fragment {
  public:
-  CachedRowGroup(std::shared_ptr<ds::ParquetFileFragment> row_group, FileStamp stamp)
-      : ds::Fragment(row_group->partition_expression(), nullptr), row_group_(std::move(row_group)), stamp_(stamp) {}
+  CachedRowGroup(std::shared_ptr<ds::ParquetFileFragment> row_group, std::shared_ptr<arrow::Schema> file_schema,
+                 FileStamp stamp)
+      : ds::Fragment(row_group->partition_expression(), nullptr),
+        row_group_(std::move(row_group)),
+        file_schema_(std::move(file_schema)),
+        stamp_(stamp) {}
 
   std::string type_name() const override { return row_group_->type_name(); }
   // The file's path: a scan names each row's file by it.
@@ -118,15 +136,17 @@ class CachedRowGroup : public ds::Fragment {
   arrow::Result<ds::RecordBatchGenerator> ScanBatchesAsync(const std::shared_ptr<ds::ScanOptions>& options) override {
     ARROW_ASSIGN_OR_RAISE(auto physical, row_group_->ReadPhysicalSchema());
     std::vector<std::string> names;
+    std::vector<std::shared_ptr<arrow::DataType>> types;
     arrow::ChunkedArrayVector cached;
     std::vector<std::string> missing;
-    auto& cache = DecodedColumnCache::Instance();
     for (auto& name : WantedColumns(*options)) {
       const auto field = physical->GetFieldByName(name);
       if (!field) continue;  // not in this file: the scan adds it as nulls
-      auto column = cache.Find(KeyOf(name), *ReadType(*options, *field));
+      auto type = DeliveredType(*options, *field);
+      ARROW_ASSIGN_OR_RAISE(auto column, FromMemory(name, *field, type));
       if (!column) missing.push_back(name);
       names.push_back(std::move(name));
+      types.push_back(std::move(type));
       cached.push_back(std::move(column));
     }
     // No columns (COUNT(*)): the reader counts the rows from the footer.
@@ -142,11 +162,11 @@ class CachedRowGroup : public ds::Fragment {
     auto self = std::static_pointer_cast<CachedRowGroup>(shared_from_this());
     auto served =
         arrow::CollectAsyncGenerator(std::move(batches))
-            .Then([self, names, cached](
+            .Then([self, names, types, cached](
                       const arrow::RecordBatchVector& read_batches) mutable -> arrow::Result<ds::RecordBatchGenerator> {
               for (size_t i = 0; i < names.size(); ++i) {
                 if (cached[i]) continue;
-                ARROW_ASSIGN_OR_RAISE(cached[i], self->Keep(names[i], read_batches));
+                ARROW_ASSIGN_OR_RAISE(cached[i], self->Keep(names[i], types[i], read_batches));
               }
               ARROW_ASSIGN_OR_RAISE(auto zipped, ZipColumns(names, cached));
               return arrow::MakeVectorGenerator(std::move(zipped));
@@ -165,46 +185,73 @@ class CachedRowGroup : public ds::Fragment {
                            column};
   }
 
-  // How the reader presents a column: a string the scan reads as a dictionary is one.
-  static std::shared_ptr<arrow::DataType> ReadType(const ds::ScanOptions& options, const arrow::Field& field) {
-    auto wanted = options.dataset_schema->GetFieldByName(field.name());
-    return wanted ? wanted->type() : field.type();
+  // How the reader presents a column: a string the table reads as a dictionary is one.
+  std::shared_ptr<arrow::DataType> ReadType(const arrow::Field& physical) const {
+    auto field = file_schema_->GetFieldByName(physical.name());
+    return field ? field->type() : physical.type();
   }
 
-  // The scan's options narrowed to `columns`, decoding into the cache's pool. The
-  // filter only ruled row groups out, which was done when this fragment was made.
-  static arrow::Result<std::shared_ptr<ds::ScanOptions>> ReadOptions(const ds::ScanOptions& options,
-                                                                     const std::vector<std::string>& columns) {
+  // The type the scan wants a column in.
+  std::shared_ptr<arrow::DataType> DeliveredType(const ds::ScanOptions& options, const arrow::Field& physical) const {
+    auto wanted = options.dataset_schema->GetFieldByName(physical.name());
+    return wanted ? wanted->type() : ReadType(physical);
+  }
+
+  // The column in `type` from the cache, converted from the type it is read in if only
+  // that is kept; null if neither is.
+  arrow::Result<std::shared_ptr<arrow::ChunkedArray>> FromMemory(const std::string& name, const arrow::Field& physical,
+                                                                 const std::shared_ptr<arrow::DataType>& type) const {
+    auto& cache = DecodedColumnCache::Instance();
+    const auto key = KeyOf(name);
+    if (auto column = cache.Find(key, *type)) return column;
+    const auto read_type = ReadType(physical);
+    if (read_type->Equals(*type)) return nullptr;
+    auto as_read = cache.Find(key, *read_type);
+    if (!as_read) return nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto column, Converted(as_read, type));
+    cache.Insert(key, column);
+    return column;
+  }
+
+  // The scan's options narrowed to `columns` in the file's types, decoding into the
+  // cache's pool. The filter only ruled row groups out, which was done when this
+  // fragment was made.
+  arrow::Result<std::shared_ptr<ds::ScanOptions>> ReadOptions(const ds::ScanOptions& options,
+                                                              const std::vector<std::string>& columns) const {
     auto read = std::make_shared<ds::ScanOptions>(options);
+    read->dataset_schema = file_schema_;
     read->filter = cp::literal(true);
     read->pool = CachePool();
     std::vector<cp::Expression> refs;
     for (const auto& column : columns) refs.push_back(cp::field_ref(column));
-    ARROW_ASSIGN_OR_RAISE(read->projection, cp::project(refs, columns).Bind(*options.dataset_schema));
+    ARROW_ASSIGN_OR_RAISE(read->projection, cp::project(refs, columns).Bind(*file_schema_));
     if (auto parquet = std::dynamic_pointer_cast<ds::ParquetFragmentScanOptions>(options.fragment_scan_options)) {
       read->fragment_scan_options = ParquetOptionsReadingInto(*parquet, CachePool());
     }
     return read;
   }
 
-  // One column of the row group as read, cached and returned.
+  // One column of the row group as read, converted to `type`, cached and returned.
   arrow::Result<std::shared_ptr<arrow::ChunkedArray>> Keep(const std::string& name,
+                                                           const std::shared_ptr<arrow::DataType>& type,
                                                            const arrow::RecordBatchVector& batches) const {
     arrow::ArrayVector chunks;
-    std::shared_ptr<arrow::DataType> type;
+    std::shared_ptr<arrow::DataType> read_type;
     for (const auto& batch : batches) {
       auto column = batch->GetColumnByName(name);
       if (!column) return arrow::Status::IOError("reading ", row_group_->source().path(), " gave no column ", name);
-      type = column->type();
+      read_type = column->type();
       if (column->length() > 0) chunks.push_back(std::move(column));
     }
-    if (!type) return arrow::Status::IOError("reading ", row_group_->source().path(), " gave no batches");
-    ARROW_ASSIGN_OR_RAISE(auto column, arrow::ChunkedArray::Make(std::move(chunks), type));
+    if (!read_type) return arrow::Status::IOError("reading ", row_group_->source().path(), " gave no batches");
+    ARROW_ASSIGN_OR_RAISE(auto as_read, arrow::ChunkedArray::Make(std::move(chunks), read_type));
+    ARROW_ASSIGN_OR_RAISE(auto column, Converted(as_read, type));
     DecodedColumnCache::Instance().Insert(KeyOf(name), column);
     return column;
   }
 
   std::shared_ptr<ds::ParquetFileFragment> row_group_;
+  std::shared_ptr<arrow::Schema> file_schema_;  // the types the table's files are read in
   FileStamp stamp_;
 };
 
@@ -236,7 +283,7 @@ class CachingDataset : public ds::Dataset {
       ARROW_ASSIGN_OR_RAISE(auto row_groups, parquet->SplitByRowGroup(predicate));
       for (auto& row_group : row_groups) {
         out.push_back(std::make_shared<CachedRowGroup>(
-            std::static_pointer_cast<ds::ParquetFileFragment>(std::move(row_group)), stamp));
+            std::static_pointer_cast<ds::ParquetFileFragment>(std::move(row_group)), files_->schema(), stamp));
       }
     }
     return arrow::MakeVectorIterator(std::move(out));
@@ -250,6 +297,11 @@ class CachingDataset : public ds::Dataset {
 
 arrow::Result<std::shared_ptr<ds::Dataset>> CachedDataset(std::shared_ptr<ds::Dataset> files) {
   return std::make_shared<CachingDataset>(std::move(files));
+}
+
+bool CachesEveryFragment(const ds::Dataset& files) {
+  const auto* file_system = dynamic_cast<const ds::FileSystemDataset*>(&files);
+  return file_system != nullptr && file_system->format()->type_name() == "parquet";
 }
 
 }  // namespace quiver::storage

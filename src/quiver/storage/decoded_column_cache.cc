@@ -15,13 +15,17 @@ int64_t FifthOfPhysicalMemory() {
   return static_cast<int64_t>(pages) * page_size / 5;
 }
 
-std::string KeyText(const CachedColumnKey& key) {
+// A column may be kept in several types at once (as the file holds it, and in a
+// table's types), so the type is part of the key.
+std::string KeyText(const CachedColumnKey& key, const arrow::DataType& type) {
   // NUL cannot occur in a path or a column name read from a file's schema.
   std::string text = key.path;
   text.push_back('\0');
   text += std::to_string(key.file_size) + ":" + std::to_string(key.modified_ns) + ":" + std::to_string(key.row_group);
   text.push_back('\0');
   text += key.column;
+  text.push_back('\0');
+  text += type.ToString();
   return text;
 }
 
@@ -47,8 +51,8 @@ int64_t DecodedColumnCache::capacity_bytes() const {
 
 std::shared_ptr<arrow::ChunkedArray> DecodedColumnCache::Find(const CachedColumnKey& key, const arrow::DataType& type) {
   std::lock_guard lock(mutex_);
-  auto found = index_.find(KeyText(key));
-  if (found == index_.end() || !found->second->column->type()->Equals(type)) {
+  auto found = index_.find(KeyText(key, type));
+  if (found == index_.end()) {
     ++counters_.misses;
     return nullptr;
   }
@@ -61,7 +65,7 @@ void DecodedColumnCache::Insert(const CachedColumnKey& key, std::shared_ptr<arro
   const int64_t bytes = arrow::util::TotalBufferSize(*column);
   std::lock_guard lock(mutex_);
   if (bytes > capacity_bytes_) return;
-  std::string text = KeyText(key);
+  std::string text = KeyText(key, *column->type());
   if (auto found = index_.find(text); found != index_.end()) {
     counters_.bytes -= found->second->bytes;
     entries_.erase(found->second);

@@ -11,7 +11,8 @@
 
 namespace quiver::storage {
 
-/// One column of one Parquet row group, as a particular version of a file holds it.
+/// One column of one Parquet row group, as a particular version of a file holds it
+/// (entries are also told apart by the column's type).
 struct CachedColumnKey {
   std::string path;
   int64_t file_size = 0;
@@ -35,8 +36,8 @@ class DecodedColumnCache {
   void set_capacity_bytes(int64_t bytes);
   int64_t capacity_bytes() const;
 
-  /// The column, or null. A cached column of another type (the table is now read
-  /// with other options) counts as missing.
+  /// The column in `type`, or null. One column may be kept in several types (as its
+  /// file holds it, or converted to its table's type): each is an entry of its own.
   std::shared_ptr<arrow::ChunkedArray> Find(const CachedColumnKey& key, const arrow::DataType& type);
   /// Keeps the column, unless it alone is larger than the capacity.
   void Insert(const CachedColumnKey& key, std::shared_ptr<arrow::ChunkedArray> column);

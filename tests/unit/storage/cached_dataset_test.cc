@@ -7,6 +7,7 @@
 #include <arrow/dataset/scanner.h>
 #include <arrow/io/file.h>
 #include <arrow/table.h>
+#include <arrow/util/async_generator.h>
 #include <gtest/gtest.h>
 #include <parquet/arrow/writer.h>
 
@@ -64,6 +65,29 @@ class CachedDatasetTest : public ::testing::Test {
     return *rows;
   }
 
+  // Column `column` of every cached row group, asked for in `type`.
+  std::shared_ptr<arrow::Table> ScanAs(const std::string& column, const std::shared_ptr<arrow::DataType>& type) {
+    auto table = FileTable::Open({"parquet", dir_.string(), {}, nullptr});
+    EXPECT_TRUE(table.ok()) << table.status().ToString();
+    auto cached = *CachedDataset((*table)->dataset());
+    auto fields = cached->schema()->fields();
+    for (auto& field : fields) {
+      if (field->name() == column) field = field->WithType(type);
+    }
+    auto options = std::make_shared<ds::ScanOptions>();
+    options->dataset_schema = arrow::schema(fields);
+    options->projection = *cp::project({cp::field_ref(column)}, {column}).Bind(*options->dataset_schema);
+    arrow::RecordBatchVector batches;
+    for (auto fragment : *cached->GetFragments()) {
+      auto generator = (*fragment)->ScanBatchesAsync(options);
+      EXPECT_TRUE(generator.ok()) << generator.status().ToString();
+      auto read = arrow::CollectAsyncGenerator(*generator).result();
+      EXPECT_TRUE(read.ok()) << read.status().ToString();
+      batches.insert(batches.end(), read->begin(), read->end());
+    }
+    return *arrow::Table::FromRecordBatches(arrow::schema({arrow::field(column, type)}), batches);
+  }
+
   static int64_t Sum(const arrow::Table& table, const std::string& column) {
     int64_t sum = 0;
     for (const auto& chunk : table.GetColumnByName(column)->chunks()) {
@@ -103,6 +127,48 @@ TEST_F(CachedDatasetTest, ASecondScanReadsTheColumnsFromMemory) {
   const auto widened = cache.counters();
   EXPECT_EQ(widened.hits - reread.hits, 3);
   EXPECT_EQ(widened.misses - reread.misses, 3);
+}
+
+TEST_F(CachedDatasetTest, AColumnWantedInAnotherTypeIsKeptConverted) {
+  WriteFile(0);
+  auto& cache = DecodedColumnCache::Instance();
+  // The file's strings are read as a dictionary; a scan wanting utf8 keeps utf8.
+  auto first = ScanAs("s", arrow::utf8());
+  ASSERT_EQ(first->num_rows(), 300);
+  const auto filled = cache.counters();
+  auto second = ScanAs("s", arrow::utf8());
+  EXPECT_TRUE(second->Equals(*first));
+  const auto reread = cache.counters();
+  EXPECT_EQ(reread.hits - filled.hits, 3);
+  EXPECT_EQ(reread.misses - filled.misses, 0);
+  auto last = second->column(0)->GetScalar(299).ValueOrDie();
+  EXPECT_EQ(static_cast<const arrow::StringScalar&>(*last).view(), "row number 299 of the test file");
+
+  // Both forms are kept side by side.
+  auto as_read = Scan({"s"});
+  EXPECT_TRUE(as_read->schema()->field(0)->type()->id() == arrow::Type::DICTIONARY);
+  EXPECT_EQ(cache.counters().misses - reread.misses, 3);
+  const auto both = cache.counters();
+  Scan({"s"});
+  ScanAs("s", arrow::utf8());
+  EXPECT_EQ(cache.counters().hits - both.hits, 6);
+  EXPECT_EQ(cache.counters().misses - both.misses, 0);
+}
+
+TEST_F(CachedDatasetTest, AColumnCachedAsReadIsConvertedWithoutReadingTheFile) {
+  WriteFile(0);
+  auto& cache = DecodedColumnCache::Instance();
+  Scan({"s"});
+  const auto before = cache.counters();
+  auto converted = ScanAs("s", arrow::utf8());
+  ASSERT_EQ(converted->num_rows(), 300);
+  // Per row group: utf8 missing, the dictionary found and converted.
+  EXPECT_EQ(cache.counters().misses - before.misses, 3);
+  EXPECT_EQ(cache.counters().hits - before.hits, 3);
+  const auto after = cache.counters();
+  ScanAs("s", arrow::utf8());
+  EXPECT_EQ(cache.counters().hits - after.hits, 3);
+  EXPECT_EQ(cache.counters().misses - after.misses, 0);
 }
 
 TEST_F(CachedDatasetTest, StatisticsStillRuleRowGroupsOut) {
