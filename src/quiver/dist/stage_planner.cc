@@ -369,10 +369,29 @@ class Planner {
         return Joined(join, std::move(left), std::move(right), Side::kLeft);
       }
     }
-    // A small side goes whole to every task of the other.
+    // A side already partitioned on some of the keys stays where it is, and the other
+    // is partitioned to match it: each of its rows is sent once and built into a hash
+    // table once, where a broadcast would send and build it in every task. Unless the
+    // partitioned side is the one to broadcast, its copies being fewer bytes.
     const double left_bytes = Bytes(left.plan), right_bytes = Bytes(right.plan);
+    const double copies = static_cast<double>(std::max<size_t>(options_.workers, 1));
     const bool right_small = RightMayBeWhole(type) && Broadcastable(right_bytes, left_bytes);
     const bool left_small = LeftMayBeWhole(type) && Broadcastable(left_bytes, right_bytes);
+    if (auto positions = AlignedKeys(left.hash_keys, join.left_keys);
+        positions && left.spread() && !(left_small && copies * left_bytes < right_bytes)) {
+      ARROW_ASSIGN_OR_RAISE(
+          right.plan, Seal(std::move(right), StageOutput{pb::Partitioning::HASH, KeysAt(join.right_keys, *positions)}));
+      right = Fragment{right.plan};
+      return Joined(join, std::move(left), std::move(right), Side::kLeft);
+    }
+    if (auto positions = AlignedKeys(right.hash_keys, join.right_keys);
+        positions && right.spread() && !(right_small && copies * right_bytes < left_bytes)) {
+      ARROW_ASSIGN_OR_RAISE(
+          left.plan, Seal(std::move(left), StageOutput{pb::Partitioning::HASH, KeysAt(join.left_keys, *positions)}));
+      left = Fragment{left.plan};
+      return Joined(join, std::move(left), std::move(right), Side::kRight);
+    }
+    // A small side goes whole to every task of the other.
     if (right_small && (!left_small || right_bytes <= left_bytes)) {
       ARROW_ASSIGN_OR_RAISE(right.plan, Seal(std::move(right), StageOutput{pb::Partitioning::BROADCAST}));
       right = Fragment{right.plan};
@@ -389,20 +408,6 @@ class Planner {
       ARROW_ASSIGN_OR_RAISE(right.plan, Seal(std::move(right), StageOutput{}));
       right = Fragment{right.plan};
       return Joined(join, std::move(gathered_left), std::move(right), Side::kLeft);
-    }
-    // Shuffle: a side already partitioned on some of the keys stays where it is, and
-    // the other is partitioned to match it.
-    if (auto positions = AlignedKeys(left.hash_keys, join.left_keys); positions && left.spread()) {
-      ARROW_ASSIGN_OR_RAISE(
-          right.plan, Seal(std::move(right), StageOutput{pb::Partitioning::HASH, KeysAt(join.right_keys, *positions)}));
-      right = Fragment{right.plan};
-      return Joined(join, std::move(left), std::move(right), Side::kLeft);
-    }
-    if (auto positions = AlignedKeys(right.hash_keys, join.right_keys); positions && right.spread()) {
-      ARROW_ASSIGN_OR_RAISE(
-          left.plan, Seal(std::move(left), StageOutput{pb::Partitioning::HASH, KeysAt(join.left_keys, *positions)}));
-      left = Fragment{left.plan};
-      return Joined(join, std::move(left), std::move(right), Side::kRight);
     }
     const bool reduce_right = ReducesRight(join, left.plan, right.plan);
     ARROW_ASSIGN_OR_RAISE(auto left_exchange,
@@ -431,7 +436,6 @@ class Planner {
     const double copies = static_cast<double>(std::max<size_t>(options_.workers, 1));
     return bytes <= kCostedBroadcastFactor * limit && bytes * copies <= bytes + other_bytes;
   }
-
   // Whether the right side of a semi or anti join, about to be shuffled, is worth
   // filtering first by the keys of its left side (a semi-join reduction): the left side
   // (the rows kept) is small enough to send whole to every right task, and much smaller

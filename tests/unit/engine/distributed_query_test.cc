@@ -207,6 +207,37 @@ TEST_F(DistributedQueryTest, ASideSomewhatOverTheBroadcastLimitIsBroadcastWhenTh
   EXPECT_EQ(broadcasts(*query), 0) << dist::FormatStages(query->staged);
 }
 
+TEST_F(DistributedQueryTest, ASmallSideJoiningOnePartitionedOnTheKeysIsShuffledToMatchIt) {
+  auto broadcasts = [](const dist::DistributedQuery& query) {
+    return std::count_if(query.staged.stages.begin(), query.staged.stages.end(), [](const dist::PlannedStage& stage) {
+      return !stage.final && stage.output.kind == dist::pb::Partitioning::BROADCAST;
+    });
+  };
+  // The groups are partitioned by id already: the 200 small rows go once, each to the
+  // task holding its id, rather than a copy to every task (sent and built three times).
+  const std::string onto_groups =
+      "SELECT g.id, g.n, s.name FROM (SELECT id, count(*) AS n FROM numbers GROUP BY id) g "
+      "JOIN (SELECT id, name FROM numbers WHERE id < 200) s ON g.id = s.id";
+  auto [local, distributed] = BothWays(onto_groups, false);
+  EXPECT_EQ(local.size(), 200u);
+  EXPECT_EQ(local, distributed);
+  auto query = Distributed(onto_groups);
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(broadcasts(*query), 0) << dist::FormatStages(query->staged);
+
+  // The partitioned side is the small one (ten names): its copies are fewer bytes than
+  // shuffling every row of the other side, so it is broadcast.
+  const std::string few_groups =
+      "SELECT a.id, g.n FROM numbers a JOIN (SELECT name, count(*) AS n FROM numbers GROUP BY name) g "
+      "ON a.name = g.name";
+  std::tie(local, distributed) = BothWays(few_groups, false);
+  EXPECT_EQ(local.size(), 20000u);
+  EXPECT_EQ(local, distributed);
+  query = Distributed(few_groups);
+  ASSERT_NE(query, nullptr);
+  EXPECT_EQ(broadcasts(*query), 1) << dist::FormatStages(query->staged);
+}
+
 TEST_F(DistributedQueryTest, AWithQueryNamedTwiceRunsOnTheClusterToo) {
   const std::string sql =
       "WITH per_name AS (SELECT name, count(*) AS n, sum(id) AS total FROM numbers GROUP BY name) "
