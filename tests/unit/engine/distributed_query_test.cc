@@ -41,6 +41,13 @@ class DistributedQueryTest : public testing::EngineTest {
     EXPECT_TRUE(result->batches->ToTable().ok());
     return result->distributed;
   }
+
+  // How many stages send their output to every task of the next.
+  static int64_t Broadcasts(const dist::DistributedQuery& query) {
+    return std::count_if(query.staged.stages.begin(), query.staged.stages.end(), [](const dist::PlannedStage& stage) {
+      return !stage.final && stage.output.kind == dist::pb::Partitioning::BROADCAST;
+    });
+  }
 };
 
 TEST_F(DistributedQueryTest, GroupByShufflesPartialAggregates) {
@@ -183,11 +190,6 @@ TEST_F(DistributedQueryTest, EstimatesAboveAnExchangeKnowTheColumnsBelowIt) {
 }
 
 TEST_F(DistributedQueryTest, ASideSomewhatOverTheBroadcastLimitIsBroadcastWhenThatMovesFewerBytes) {
-  auto broadcasts = [](const dist::DistributedQuery& query) {
-    return std::count_if(query.staged.stages.begin(), query.staged.stages.end(), [](const dist::PlannedStage& stage) {
-      return !stage.final && stage.output.kind == dist::pb::Partitioning::BROADCAST;
-    });
-  };
   // About 64 KB of ids below 2,000 against 640 KB of all rows, with a 30 KB limit:
   // three copies of the small side are fewer bytes than shuffling both.
   Run("SET distributed_broadcast_bytes = '30000'");
@@ -198,21 +200,16 @@ TEST_F(DistributedQueryTest, ASideSomewhatOverTheBroadcastLimitIsBroadcastWhenTh
   EXPECT_EQ(local, distributed);
   auto query = Distributed(small_join);
   ASSERT_NE(query, nullptr);
-  EXPECT_EQ(broadcasts(*query), 1) << dist::FormatStages(query->staged);
+  EXPECT_EQ(Broadcasts(*query), 1) << dist::FormatStages(query->staged);
 
   // Two sides of one size: copies for three workers would outweigh a shuffle.
   Run("SET distributed_broadcast_bytes = '200000'");
   query = Distributed("SELECT a.name, b.name FROM numbers a JOIN numbers b ON a.id = b.id");
   ASSERT_NE(query, nullptr);
-  EXPECT_EQ(broadcasts(*query), 0) << dist::FormatStages(query->staged);
+  EXPECT_EQ(Broadcasts(*query), 0) << dist::FormatStages(query->staged);
 }
 
 TEST_F(DistributedQueryTest, ASmallSideJoiningOnePartitionedOnTheKeysIsShuffledToMatchIt) {
-  auto broadcasts = [](const dist::DistributedQuery& query) {
-    return std::count_if(query.staged.stages.begin(), query.staged.stages.end(), [](const dist::PlannedStage& stage) {
-      return !stage.final && stage.output.kind == dist::pb::Partitioning::BROADCAST;
-    });
-  };
   // The groups are partitioned by id already: the 200 small rows go once, each to the
   // task holding its id, rather than a copy to every task (sent and built three times).
   const std::string onto_groups =
@@ -223,7 +220,7 @@ TEST_F(DistributedQueryTest, ASmallSideJoiningOnePartitionedOnTheKeysIsShuffledT
   EXPECT_EQ(local, distributed);
   auto query = Distributed(onto_groups);
   ASSERT_NE(query, nullptr);
-  EXPECT_EQ(broadcasts(*query), 0) << dist::FormatStages(query->staged);
+  EXPECT_EQ(Broadcasts(*query), 0) << dist::FormatStages(query->staged);
 
   // The partitioned side is the small one (ten names): its copies are fewer bytes than
   // shuffling every row of the other side, so it is broadcast.
@@ -235,7 +232,7 @@ TEST_F(DistributedQueryTest, ASmallSideJoiningOnePartitionedOnTheKeysIsShuffledT
   EXPECT_EQ(local, distributed);
   query = Distributed(few_groups);
   ASSERT_NE(query, nullptr);
-  EXPECT_EQ(broadcasts(*query), 1) << dist::FormatStages(query->staged);
+  EXPECT_EQ(Broadcasts(*query), 1) << dist::FormatStages(query->staged);
 }
 
 TEST_F(DistributedQueryTest, AWithQueryNamedTwiceRunsOnTheClusterToo) {
