@@ -436,6 +436,7 @@ class Planner {
     const double copies = static_cast<double>(std::max<size_t>(options_.workers, 1));
     return bytes <= kCostedBroadcastFactor * limit && bytes * copies <= bytes + other_bytes;
   }
+
   // Whether the right side of a semi or anti join, about to be shuffled, is worth
   // filtering first by the keys of its left side (a semi-join reduction): the left side
   // (the rows kept) is small enough to send whole to every right task, and much smaller
