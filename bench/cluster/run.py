@@ -7,10 +7,10 @@
 2. Result fetch: a SELECT * of lineitem fetched by a pyarrow.flight client from a bare
    pyarrow.flight server holding the table in memory (the transport's limit), from
    Quiver through its one endpoint, and from Quiver's clusters through all endpoints at
-   once (from a pool of client threads, each endpoint from the worker holding it). Quiver is measured
-   twice: reading the Parquet file on every fetch, then with the table marked CACHE
-   TABLE, its decoded columns in memory like the bare server's (the first fetch after
-   the mark, the warm-up, fills the cache). Fetches are measured in rounds, every
+   once (from a pool of client threads, each endpoint from the worker holding it).
+   Quiver is measured twice: reading the Parquet file on every fetch, then with the
+   table marked CACHE TABLE, its decoded columns in memory like the bare server's (the
+   first fetch after the mark, the warm-up, fills the cache). Fetches are measured in rounds, every
    source once per round, and the bare server's median is over all of its rounds.
 """
 
