@@ -11,6 +11,7 @@
 #include "quiver/dist/arrow_bytes.h"
 #include "quiver/dist/plan_node_codec.h"
 #include "quiver/storage/file_table.h"
+#include "quiver/storage/parquet_footers.h"
 
 namespace quiver::dist {
 
@@ -171,6 +172,7 @@ arrow::Result<std::shared_ptr<storage::FileTable>> DecodeTable(const pb::Scan& s
     options.dict_columns.insert(scan.dictionary_columns().begin(), scan.dictionary_columns().end());
   }
   auto filesystem = storage::LocalReadFileSystem();
+  const auto parquet = std::dynamic_pointer_cast<ds::ParquetFileFormat>(format);
   std::vector<std::shared_ptr<ds::FileFragment>> fragments;
   std::vector<const pb::ScanFile*> units;
   if (selected) {
@@ -189,11 +191,20 @@ arrow::Result<std::shared_ptr<storage::FileTable>> DecodeTable(const pb::Scan& s
       ARROW_ASSIGN_OR_RAISE(guarantee, DecodeExpression(unit.guarantee(), *file_schema));
     }
     ds::FileSource source(info, filesystem);
-    if (unit.some_row_groups()) {
-      if (format->type_name() != "parquet") return arrow::Status::Invalid("row groups of a ", spec.format, " file");
-      std::vector<int> groups(unit.row_groups().begin(), unit.row_groups().end());
-      ARROW_ASSIGN_OR_RAISE(auto fragment, std::static_pointer_cast<ds::ParquetFileFormat>(format)->MakeFragment(
-                                               source, guarantee, nullptr, std::move(groups)));
+    if (unit.some_row_groups() && !parquet) {
+      return arrow::Status::Invalid("row groups of a ", spec.format, " file");
+    }
+    if (parquet) {
+      std::shared_ptr<ds::ParquetFileFragment> fragment;
+      if (unit.some_row_groups()) {
+        std::vector<int> groups(unit.row_groups().begin(), unit.row_groups().end());
+        ARROW_ASSIGN_OR_RAISE(fragment, parquet->MakeFragment(source, guarantee, nullptr, std::move(groups)));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto whole, parquet->MakeFragment(source, guarantee, nullptr));
+        fragment = std::static_pointer_cast<ds::ParquetFileFragment>(std::move(whole));
+      }
+      // The footer this process parsed for an earlier task, not parsed again.
+      ARROW_RETURN_NOT_OK(storage::AttachCachedFooter(*parquet, fragment.get()));
       fragments.push_back(std::move(fragment));
     } else {
       ARROW_ASSIGN_OR_RAISE(auto fragment, format->MakeFragment(source, guarantee));

@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "quiver/storage/parquet_footers.h"
 #include "quiver/storage/scalar_numbers.h"
 
 namespace quiver::storage {
@@ -135,10 +136,10 @@ arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileIden
     std::lock_guard lock(cache_mutex);
     if (auto found = footer_cache.find(file); found != footer_cache.end()) return found->second;
   }
-  ARROW_ASSIGN_OR_RAISE(auto input, arrow::io::ReadableFile::Open(file.path));
+  ARROW_ASSIGN_OR_RAISE(auto metadata, ReadParquetFooter(file.path));
   std::shared_ptr<const FooterStatistics> footer;
   try {
-    footer = SummarizeFooter(*parquet::ReadMetaData(input));
+    footer = SummarizeFooter(*metadata);
   } catch (const std::exception& e) {
     return arrow::Status::IOError("cannot read the Parquet footer of '", file.path, "': ", e.what());
   }
