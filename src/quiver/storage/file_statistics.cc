@@ -25,17 +25,12 @@ namespace quiver::storage {
 
 namespace {
 
-namespace fs = std::filesystem;
 
 // Row groups read per table and column to estimate distinct counts.
 constexpr size_t kSampledRowGroups = 4;
 
-struct FileIdentity {
-  std::string path;
-  uintmax_t size = 0;
-  int64_t modified = 0;
-  auto operator<=>(const FileIdentity&) const = default;
-};
+// The footer and sample caches are keyed by file version.
+using FileIdentity = FileVersion;
 
 struct ChunkStatistics {
   std::shared_ptr<arrow::Scalar> min, max;
@@ -82,15 +77,6 @@ std::map<std::pair<std::string, std::string>, DistinctSample> distinct_cache;  /
 // table's statistics once per scan of every statement.
 std::map<std::pair<std::string, std::vector<std::string>>, TableStatistics> table_cache;
 constexpr size_t kCachedTableStatistics = 1024;
-
-arrow::Result<FileIdentity> Identify(const std::string& path) {
-  std::error_code error;
-  FileIdentity identity{path, fs::file_size(path, error), 0};
-  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
-  identity.modified = fs::last_write_time(path, error).time_since_epoch().count();
-  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
-  return identity;
-}
 
 // What estimates need from one footer. The Parquet reader reports damaged or encrypted
 // footers by throwing; the caller catches.
@@ -280,7 +266,7 @@ double EstimateDistinctFromSample(double total_rows, double sample_rows, double 
 }
 
 arrow::Result<std::vector<std::string>> DictionaryEncodedStringColumns(const std::string& path) {
-  ARROW_ASSIGN_OR_RAISE(auto identity, Identify(path));
+  ARROW_ASSIGN_OR_RAISE(auto identity, VersionOf(path));
   ARROW_ASSIGN_OR_RAISE(auto footer, ReadFooter(identity));
   return footer->dictionary_encoded_strings;
 }
@@ -300,7 +286,7 @@ arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
     // Without footers, guess from the bytes: about 100 bytes per CSV row.
     double bytes = 0;
     for (const auto& path : paths) {
-      ARROW_ASSIGN_OR_RAISE(auto identity, Identify(path));
+      ARROW_ASSIGN_OR_RAISE(auto identity, VersionOf(path));
       bytes += static_cast<double>(identity.size);
     }
     statistics.row_count = std::max(1.0, bytes / 100);
@@ -310,7 +296,7 @@ arrow::Result<TableStatistics> GetTableStatistics(const FileTable& table,
   std::vector<TableFile> files;
   std::string signature;
   for (const auto& path : paths) {
-    ARROW_ASSIGN_OR_RAISE(auto identity, Identify(path));
+    ARROW_ASSIGN_OR_RAISE(auto identity, VersionOf(path));
     ARROW_ASSIGN_OR_RAISE(auto footer, ReadFooter(identity));
     signature += path + ":" + std::to_string(identity.size) + ":" + std::to_string(identity.modified) + ";";
     files.push_back({std::move(identity), std::move(footer)});

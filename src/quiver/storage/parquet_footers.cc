@@ -18,22 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct FileVersion {
-  std::string path;
-  uintmax_t size = 0;
-  int64_t modified = 0;
-  auto operator<=>(const FileVersion&) const = default;
-};
-
-arrow::Result<FileVersion> VersionOf(const std::string& path) {
-  std::error_code error;
-  FileVersion version{path, fs::file_size(path, error), 0};
-  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
-  version.modified = fs::last_write_time(path, error).time_since_epoch().count();
-  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
-  return version;
-}
-
 // Most recently read first; the map points into the list.
 class FooterCache {
  public:
@@ -77,6 +61,15 @@ FooterCache& Footers() {
 }
 
 }  // namespace
+
+arrow::Result<FileVersion> VersionOf(const std::string& path) {
+  std::error_code error;
+  FileVersion version{path, fs::file_size(path, error), 0};
+  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
+  version.modified = fs::last_write_time(path, error).time_since_epoch().count();
+  if (error) return arrow::Status::IOError("cannot read '", path, "': ", error.message());
+  return version;
+}
 
 arrow::Result<std::shared_ptr<parquet::FileMetaData>> ReadParquetFooter(const std::string& path) {
   ARROW_ASSIGN_OR_RAISE(const auto version, VersionOf(path));

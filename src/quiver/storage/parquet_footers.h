@@ -4,10 +4,23 @@
 #include <arrow/result.h>
 #include <parquet/metadata.h>
 
+#include <compare>
+#include <cstdint>
 #include <memory>
 #include <string>
 
 namespace quiver::storage {
+
+/// A version of a file: a rewritten file is another file to every cache keyed so.
+struct FileVersion {
+  std::string path;
+  uintmax_t size = 0;
+  int64_t modified = 0;
+  auto operator<=>(const FileVersion&) const = default;
+};
+
+/// The file's version now, or an IOError naming it.
+arrow::Result<FileVersion> VersionOf(const std::string& path);
 
 /// The parsed footer of a Parquet file, read once per version of the file (path, size
 /// and modification time) for the life of the process. Parsing lineitem's footer (53
