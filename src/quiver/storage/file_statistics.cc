@@ -25,7 +25,6 @@ namespace quiver::storage {
 
 namespace {
 
-
 // Row groups read per table and column to estimate distinct counts.
 constexpr size_t kSampledRowGroups = 4;
 
