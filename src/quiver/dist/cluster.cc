@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "quiver/dist/cluster_spec.h"
+#include "quiver/dist/exchange_reader.h"
 #include "quiver/dist/query_cancel.h"
 #include "quiver/dist/task_ticket.h"
 #include "quiver/dist/worker_actions.h"
@@ -160,6 +161,10 @@ Cluster::~Cluster() {
     (void)worker->service->Shutdown();
     if (worker->serving.joinable()) worker->serving.join();
   }
+  // A read given up on a frozen producer leaves its DoGet behind; should that producer
+  // wake while this process exits, the thread would run inside gRPC and Arrow after
+  // their statics are gone. Give such threads a moment to end.
+  (void)ExchangeReader::WaitForThreads(std::chrono::seconds(2));
 }
 
 TaskRegistry* Cluster::LocalRegistry(const std::string& worker_url) {

@@ -19,6 +19,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// The readers' threads still running, those Close left behind included. Never
+/// destroyed: a thread left behind may end while the process exits.
+struct Threads {
+  std::mutex mutex;
+  std::condition_variable ended;
+  int64_t running = 0;
+};
+Threads& ReaderThreads() {
+  static auto* all = new Threads;
+  return *all;
+}
+
 }  // namespace
 
 /// What the reader, its fetching threads and its watchdog share.
@@ -77,10 +89,24 @@ arrow::Result<std::shared_ptr<ExchangeReader>> ExchangeReader::Open(std::shared_
   const auto now = Clock::now();
   for (auto& source : sources) state->producers.push_back(State::Producer{std::move(source), now});
   std::shared_ptr<ExchangeReader> reader(new ExchangeReader(std::move(schema), state));
+  // Counted until it has let go of the state (perhaps the last hold on the resolver and
+  // its Flight clients), so that WaitForThreads covers the threads Close leaves behind.
+  auto spawn = [](std::shared_ptr<State> state, auto body) {
+    {
+      std::lock_guard lock(ReaderThreads().mutex);
+      ++ReaderThreads().running;
+    }
+    return std::thread([state = std::move(state), body]() mutable {
+      body(*state);
+      state.reset();
+      std::lock_guard lock(ReaderThreads().mutex);
+      if (--ReaderThreads().running == 0) ReaderThreads().ended.notify_all();
+    });
+  };
   for (size_t i = 0; i < state->producers.size(); ++i) {
-    reader->fetchers_.emplace_back([state, i] { state->Fetch(i); });
+    reader->fetchers_.push_back(spawn(state, [i](State& s) { s.Fetch(i); }));
   }
-  if (!state->producers.empty()) reader->watchdog_ = std::thread([state] { state->Watch(); });
+  if (!state->producers.empty()) reader->watchdog_ = spawn(state, [](State& s) { s.Watch(); });
   return reader;
 }
 
@@ -270,6 +296,11 @@ arrow::Status ExchangeReader::Close() {
     }
   }
   return arrow::Status::OK();
+}
+
+bool ExchangeReader::WaitForThreads(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(ReaderThreads().mutex);
+  return ReaderThreads().ended.wait_for(lock, timeout, [] { return ReaderThreads().running == 0; });
 }
 
 int64_t ExchangeReader::bytes_received() const {

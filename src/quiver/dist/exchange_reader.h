@@ -53,6 +53,12 @@ class ExchangeReader : public arrow::RecordBatchReader {
   /// Bytes received over the network so far.
   int64_t bytes_received() const;
 
+  /// Waits up to `timeout` for every thread of every reader to end, those Close left
+  /// behind (a DoGet or a ping to a frozen producer) included; whether they all did.
+  /// Call it once the producers are thawed or gone, before the process exits: a thread
+  /// still inside gRPC or Arrow while the process exits can crash it.
+  static bool WaitForThreads(std::chrono::milliseconds timeout);
+
  private:
   struct State;
   ExchangeReader(std::shared_ptr<arrow::Schema> schema, std::shared_ptr<State> state)

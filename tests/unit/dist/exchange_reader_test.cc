@@ -116,6 +116,9 @@ class ExchangeReaderTest : public ::testing::Test {
       producer_->Thaw();
       ASSERT_OK(producer_->Shutdown());
     }
+    // A DoGet that Close left behind ends once its producer thaws: wait for it, or the
+    // process may exit while that thread is still inside gRPC and Arrow.
+    EXPECT_TRUE(ExchangeReader::WaitForThreads(std::chrono::seconds(10)));
   }
   std::shared_ptr<ExchangeReader> Open() {
     ExchangeOptions options;
