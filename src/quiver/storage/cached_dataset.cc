@@ -10,11 +10,10 @@
 #include <arrow/util/async_generator.h>
 
 #include <algorithm>
-#include <chrono>
-#include <filesystem>
 
 #include "quiver/storage/decoded_column_cache.h"
 #include "quiver/storage/file_table.h"
+#include "quiver/storage/parquet_footers.h"
 
 namespace quiver::storage {
 
@@ -33,22 +32,6 @@ arrow::MemoryPool* CachePool() {
     return arrow::jemalloc_memory_pool(&jemalloc).ok() ? jemalloc : arrow::default_memory_pool();
   }();
   return pool;
-}
-
-// The file version a row group belongs to.
-struct FileStamp {
-  int64_t size = 0;
-  int64_t modified_ns = 0;
-};
-
-arrow::Result<FileStamp> StampOf(const std::string& path) {
-  std::error_code error;
-  const auto size = std::filesystem::file_size(path, error);
-  if (error) return arrow::Status::IOError("cannot read ", path, ": ", error.message());
-  const auto modified = std::filesystem::last_write_time(path, error);
-  if (error) return arrow::Status::IOError("cannot read ", path, ": ", error.message());
-  return FileStamp{static_cast<int64_t>(size),
-                   std::chrono::duration_cast<std::chrono::nanoseconds>(modified.time_since_epoch()).count()};
 }
 
 // The top-level columns a scan wants materialized, in dataset order.
@@ -123,11 +106,11 @@ arrow::Result<std::shared_ptr<arrow::ChunkedArray>> Converted(const std::shared_
 class CachedRowGroup : public ds::Fragment {
  public:
   CachedRowGroup(std::shared_ptr<ds::ParquetFileFragment> row_group, std::shared_ptr<arrow::Schema> file_schema,
-                 FileStamp stamp)
+                 FileVersion version)
       : ds::Fragment(row_group->partition_expression(), nullptr),
         row_group_(std::move(row_group)),
         file_schema_(std::move(file_schema)),
-        stamp_(stamp) {}
+        version_(std::move(version)) {}
 
   std::string type_name() const override { return row_group_->type_name(); }
   // The file's path: a scan names each row's file by it.
@@ -181,8 +164,8 @@ class CachedRowGroup : public ds::Fragment {
 
  private:
   CachedColumnKey KeyOf(const std::string& column) const {
-    return CachedColumnKey{row_group_->source().path(), stamp_.size, stamp_.modified_ns, row_group_->row_groups()[0],
-                           column};
+    return CachedColumnKey{version_.path, static_cast<int64_t>(version_.size), version_.modified,
+                           row_group_->row_groups()[0], column};
   }
 
   // How the reader presents a column: a string the table reads as a dictionary is one.
@@ -252,7 +235,7 @@ class CachedRowGroup : public ds::Fragment {
 
   std::shared_ptr<ds::ParquetFileFragment> row_group_;
   std::shared_ptr<arrow::Schema> file_schema_;  // the types the table's files are read in
-  FileStamp stamp_;
+  FileVersion version_;                         // of the file the row group belongs to
 };
 
 class CachingDataset : public ds::Dataset {
@@ -278,12 +261,12 @@ class CachingDataset : public ds::Dataset {
         out.push_back(std::move(fragment));
         continue;
       }
-      ARROW_ASSIGN_OR_RAISE(const FileStamp stamp, StampOf(parquet->source().path()));
+      ARROW_ASSIGN_OR_RAISE(const FileVersion version, VersionOf(parquet->source().path()));
       // One fragment per row group the statistics do not rule out.
       ARROW_ASSIGN_OR_RAISE(auto row_groups, parquet->SplitByRowGroup(predicate));
       for (auto& row_group : row_groups) {
         out.push_back(std::make_shared<CachedRowGroup>(
-            std::static_pointer_cast<ds::ParquetFileFragment>(std::move(row_group)), files_->schema(), stamp));
+            std::static_pointer_cast<ds::ParquetFileFragment>(std::move(row_group)), files_->schema(), version));
       }
     }
     return arrow::MakeVectorIterator(std::move(out));

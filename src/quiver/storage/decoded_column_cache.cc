@@ -21,7 +21,7 @@ std::string KeyText(const CachedColumnKey& key, const arrow::DataType& type) {
   // NUL cannot occur in a path or a column name read from a file's schema.
   std::string text = key.path;
   text.push_back('\0');
-  text += std::to_string(key.file_size) + ":" + std::to_string(key.modified_ns) + ":" + std::to_string(key.row_group);
+  text += std::to_string(key.file_size) + ":" + std::to_string(key.modified) + ":" + std::to_string(key.row_group);
   text.push_back('\0');
   text += key.column;
   text.push_back('\0');

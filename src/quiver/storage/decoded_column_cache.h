@@ -16,7 +16,7 @@ namespace quiver::storage {
 struct CachedColumnKey {
   std::string path;
   int64_t file_size = 0;
-  int64_t modified_ns = 0;  // a rewritten file is another file
+  int64_t modified = 0;  // the modification time: a rewritten file is another file
   int row_group = 0;
   std::string column;
 };

@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <mutex>
 
 #include "quiver/storage/parquet_footers.h"
@@ -27,9 +26,6 @@ namespace {
 
 // Row groups read per table and column to estimate distinct counts.
 constexpr size_t kSampledRowGroups = 4;
-
-// The footer and sample caches are keyed by file version.
-using FileIdentity = FileVersion;
 
 struct ChunkStatistics {
   std::shared_ptr<arrow::Scalar> min, max;
@@ -69,7 +65,7 @@ struct DistinctSample {
 };
 
 std::mutex cache_mutex;
-std::map<FileIdentity, std::shared_ptr<const FooterStatistics>> footer_cache;
+std::map<FileVersion, std::shared_ptr<const FooterStatistics>> footer_cache;
 std::map<std::pair<std::string, std::string>, DistinctSample> distinct_cache;  // (table signature, column)
 // Whole statistics by (table signature, sampled columns): merging every row group's
 // min and max is most of the work once footers are cached, and planning asks for a
@@ -116,7 +112,7 @@ std::shared_ptr<const FooterStatistics> SummarizeFooter(const parquet::FileMetaD
   return footer;
 }
 
-arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileIdentity& file) {
+arrow::Result<std::shared_ptr<const FooterStatistics>> ReadFooter(const FileVersion& file) {
   {
     std::lock_guard lock(cache_mutex);
     if (auto found = footer_cache.find(file); found != footer_cache.end()) return found->second;
@@ -150,9 +146,9 @@ std::shared_ptr<arrow::Scalar> Extreme(const std::shared_ptr<arrow::Scalar>& a, 
 
 // The column's values from the chosen row groups, as one array of a hashable type.
 arrow::Result<std::shared_ptr<arrow::Array>> ReadSample(
-    const std::vector<std::pair<const FileIdentity*, int>>& row_groups, int column_index) {
+    const std::vector<std::pair<const FileVersion*, int>>& row_groups, int column_index) {
   // Each file is opened (and its footer parsed) once, for all its chosen row groups.
-  std::vector<std::pair<const FileIdentity*, std::vector<int>>> by_file;
+  std::vector<std::pair<const FileVersion*, std::vector<int>>> by_file;
   for (const auto& [file, group] : row_groups) {
     auto same = std::find_if(by_file.begin(), by_file.end(), [&](const auto& entry) { return entry.first == file; });
     if (same == by_file.end()) same = by_file.insert(by_file.end(), {file, {}});
@@ -197,7 +193,7 @@ bool RangesAreDisjoint(const std::vector<ChunkStatistics>& chunks) {
 }
 
 struct TableFile {
-  FileIdentity identity;
+  FileVersion identity;
   std::shared_ptr<const FooterStatistics> footer;
 };
 
@@ -210,7 +206,7 @@ arrow::Result<double> EstimateDistinct(const std::string& signature, const std::
     }
   }
   // Every row group of the table, then a few of them spread evenly.
-  std::vector<std::pair<const FileIdentity*, int>> all_groups;
+  std::vector<std::pair<const FileVersion*, int>> all_groups;
   std::vector<ChunkStatistics> all_chunks;
   int column_index = -1;
   for (const auto& file : files) {
@@ -223,7 +219,7 @@ arrow::Result<double> EstimateDistinct(const std::string& signature, const std::
     }
   }
   if (all_groups.empty()) return 0.0;
-  std::vector<std::pair<const FileIdentity*, int>> chosen;
+  std::vector<std::pair<const FileVersion*, int>> chosen;
   size_t count = std::min(kSampledRowGroups, all_groups.size());
   for (size_t i = 0; i < count; ++i) chosen.push_back(all_groups[i * all_groups.size() / count]);
   for (const auto& [file, group] : chosen) {

@@ -10,7 +10,6 @@
 #include <list>
 #include <map>
 #include <mutex>
-#include <tuple>
 
 namespace quiver::storage {
 
